@@ -1,0 +1,396 @@
+"""Pure text analysis of a transcript: sentences, quantitative claims and their baselines,
+"I"/"we" action attribution, opinion, abstraction, customer and filler cues, story-phase tagging,
+words per minute.
+
+Everything here is deterministic and works on the candidate's words only. Cue lexicons are
+general English for behavioral interviews; round-specific cues (story slots) come from the round
+file and are passed in.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from voiceround.core.types import Transcript
+
+# ---------------------------------------------------------------------------------------------
+# Sentences
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A candidate sentence. ``turn``: 1-based turn number; ``start``/``end``: character offsets in
+    the turn text; ``start_s``: estimated start second on the session timeline (the turn's start
+    plus its share of the turn's duration by character position)."""
+
+    turn: int
+    index: int
+    start: int
+    end: int
+    text: str
+    start_s: float
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[\"'A-Z0-9])")
+
+
+def split_sentences(transcript: Transcript, speaker: str = "candidate") -> list[Sentence]:
+    """Split the given speaker's turns into sentences, in timeline order.
+
+    Splits after ``.``, ``!`` or ``?`` followed by whitespace and a capital, digit or quote (decimals
+    like "1.8" stay whole). Returns :class:`Sentence` objects with character spans and start seconds.
+    """
+    out: list[Sentence] = []
+    for number, turn in enumerate(transcript.turns, start=1):
+        if turn.speaker != speaker or not turn.text.strip():
+            continue
+        text = turn.text
+        bounds = [0] + [m.end() for m in _SENT_END.finditer(text)] + [len(text)]
+        n = max(len(text), 1)
+        for a, b in zip(bounds, bounds[1:]):
+            piece = text[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            s, e = a + lead, a + len(piece.rstrip())
+            if e <= s:
+                continue
+            start_s = round(turn.start_s + (turn.end_s - turn.start_s) * s / n, 3)
+            out.append(Sentence(number, len(out), s, e, text[s:e], start_s))
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (letters, digits, apostrophes, %, $, decimal points)."""
+    return re.findall(r"[a-z0-9$%][a-z0-9'%.,$]*", text.lower())
+
+
+# ---------------------------------------------------------------------------------------------
+# Quantitative claims
+
+_NUMWORD = (
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    r"thousand|million|billion|point|half|a)"
+)
+_NUM = rf"(?:\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?|\b{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMWORD})*)"
+_METRIC_NOUN = (
+    r"(?:tickets?|users?|customers?|orders?|sessions?|requests?|errors?|failures?|calls?|complaints?|sign ?ups?|"
+    r"accounts?|transactions?|payment attempts?|attempts?|downloads?|visits?|clicks?|conversions?|incidents?|bugs?|"
+    r"pages?|records?|queries|messages?|installs?|subscribers?|members?|shoppers?|clients?|points?|"
+    r"milliseconds?|ms|seconds?|requests per second|qps|rps)"
+)
+_CLAIM = re.compile(
+    rf"(?P<num>{_NUM})\s*(?P<unit>%|percent(?:age points?)?|pp\b|x\b|times\b|dollars?|bucks|"
+    rf"(?:(?:[a-z]+\s){{0,2}}){_METRIC_NOUN}\b)"
+    rf"|(?P<money>\$\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?)",
+    re.IGNORECASE,
+)
+_BASELINE = re.compile(
+    r"\b(from\b.{0,60}\bto|against|versus|vs\.?|compared (to|with)|relative to|baseline|up from|down from|"
+    r"than (the |our )?(old|previous|before|last|control)|previous(ly)?|used to be|before (the|it|we|launch))\b",
+    re.IGNORECASE,
+)
+_BASELINE_LEAD = re.compile(r"\s*(down|up|compared|against|versus|from|that was|before that)\b", re.IGNORECASE)
+_PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b", re.IGNORECASE)
+_SLICE = re.compile(
+    r"\b(for|among|on|in|from) (the |our |that |this |one )?([a-z]+ ){0,2}(segment|cohort|region|market|card network|"
+    r"network|holdout|flow|platform|mobile|desktop|new users|tier|card type|country|group)\b|\bby (card type|segment|region|cohort)\b",
+    re.IGNORECASE,
+)
+_WINDOW = re.compile(
+    r"\b(per|a|each|every|that|this|last|next) (day|week|month|quarter|year)\b|\bover (the )?(next |first |last )?"
+    r"\w+ (days|weeks|months|quarters|years)\b|\bin the first (day|week|month|quarter)\b|\bon (sale|launch) day\b|\bwithin\b",
+    re.IGNORECASE,
+)
+_ATTRIBUTION = re.compile(
+    r"\b(hold ?out|a/?b test|control group|isolat\w*|attribut\w*|experiment|counterfactual|alone accounts)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A quantitative claim: a number with a unit, a percentage or money.
+
+    ``quote``: the claim phrase as said (number, unit and up to three following words).
+    ``has_*``: whether the claim's sentence states a baseline, a slice or segment, a time window, an
+    attribution method; a baseline may also open the next sentence of the same turn ("… was 0.7%.
+    Down from 1.8."). ``is_proposal``: the number describes a plan the candidate proposed ("five
+    percent, then twenty five"), not a measurement. ``value``: the normalised number phrase.
+    """
+
+    sentence: Sentence
+    start: int
+    end: int
+    quote: str
+    value: str
+    has_baseline: bool
+    has_slice: bool
+    has_window: bool
+    has_attribution: bool
+    is_proposal: bool = False
+
+    @property
+    def turn(self) -> int:
+        return self.sentence.turn
+
+
+_SMALL = {"a", "and", "point", "half", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "zero"}
+
+
+def _is_number_phrase(text: str, unit: str) -> bool:
+    """Whether a matched number phrase is a real quantity. A lone small spelled number ("one page",
+    "two engineers") is a count of things, not a metric, unless it is a percentage or money."""
+    t = text.strip().lower()
+    if re.search(r"\d", t):
+        return not (re.fullmatch(r"100", t) and unit.strip().lower().startswith(("%", "percent")))
+    tokens = [tok for tok in re.split(r"[\s-]+", t) if tok]
+    if not any(tok not in {"a", "and", "point", "half"} for tok in tokens):
+        return False
+    if re.match(r"(%|percent|pp|x|times|dollars?|bucks)", unit.strip().lower()):
+        # "a hundred percent" / "one hundred percent" is a figure of speech or a full rollout, not a metric.
+        return not re.fullmatch(r"(a|one) hundred", t)
+    return any(tok not in _SMALL for tok in tokens)
+
+
+def find_claims(sentences: list[Sentence]) -> list[Claim]:
+    """Find quantitative claims in ``sentences`` (see :class:`Claim`), in order.
+
+    A claim is a percentage, an amount of money, a latency, or a number followed within two words
+    by a countable metric noun (tickets, users, orders ...). Bare time spans ("two weeks") are
+    windows, not claims.
+    """
+    out: list[Claim] = []
+    for k, s in enumerate(sentences):
+        nxt = sentences[k + 1] if k + 1 < len(sentences) and sentences[k + 1].turn == s.turn else None
+        baseline = bool(_BASELINE.search(s.text)) or bool(nxt and _BASELINE_LEAD.match(nxt.text))
+        proposal = bool(_PROPOSAL.search(s.text))
+        for m in _CLAIM.finditer(s.text):
+            num = m.group("num") or m.group("money") or ""
+            if not _is_number_phrase(num, m.group("unit") or "%"):
+                continue
+            a, b = m.start(), m.end()
+            tail = re.match(r"(\s+[\w']+){0,3}", s.text[b:])
+            qe = b + (tail.end() if tail else 0)
+            quote = s.text[a:qe].strip().rstrip(",.;")
+            out.append(Claim(
+                s, a, b, quote, re.sub(r"\s+", " ", num.lower()).strip(),
+                baseline, bool(_SLICE.search(s.text)), bool(_WINDOW.search(s.text)),
+                bool(_ATTRIBUTION.search(s.text)), proposal,
+            ))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Who did what: action statements
+
+_ADVERBS = r"(?:all|just|also|personally|then|quickly|really|actually|even|still|immediately|finally|basically|mostly|later|first|myself|ourselves|both)"
+_NON_ACTION = {
+    "felt", "thought", "believed", "knew", "liked", "wanted", "agreed", "learned", "remembered", "disagreed",
+    "decided", "needed", "hoped", "figured", "guessed", "assumed", "expected", "realized", "realised",
+    "understood", "worried", "feared", "preferred", "loved", "hated", "wished", "tried", "seemed", "used",
+    "called", "supposed", "based", "concerned", "interested", "excited", "surprised", "disappointed", "named",
+    "red", "need", "bed", "shed", "wed", "had", "were", "was", "did", "ended", "started",
+}
+_ACTION_IRREGULAR = {
+    "built", "wrote", "made", "ran", "took", "set", "led", "drove", "found", "brought", "sent", "put", "got",
+    "gave", "told", "spoke", "met", "kept", "cut", "shipped", "rewrote", "dug", "fought", "sat", "held", "paid",
+    "won", "lost", "went", "began", "chose", "did", "stood", "ate", "rang", "caught", "taught", "sought", "saw",
+}
+_MODAL_ACTION = re.compile(rf"\b(?P<who>i|we)(?:'ll| will)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b")
+_SUBJ_VERB = re.compile(rf"\b(?P<who>i|we)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b")
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action statement: ``who`` ("i" or "we") did ``verb``; ``start``/``end`` index the sentence."""
+
+    sentence: Sentence
+    who: str
+    verb: str
+    start: int
+    end: int
+
+
+def _is_action_verb(verb: str) -> bool:
+    if verb in _NON_ACTION:
+        return False
+    return verb in _ACTION_IRREGULAR or (verb.endswith("ed") and len(verb) > 4)
+
+
+def find_actions(sentences: list[Sentence]) -> list[Action]:
+    """Action statements ("I built", "we shipped", "I'll own") in ``sentences``.
+
+    Judged on who did what, not on raw pronoun counts: cognition and feeling verbs ("we felt",
+    "I thought") and group decisions ("we decided") are not actions. Returns :class:`Action` list.
+    """
+    out: list[Action] = []
+    for s in sentences:
+        low = s.lower
+        seen: set[int] = set()
+        for m in _MODAL_ACTION.finditer(low):
+            verb = m.group("verb")
+            if verb not in {"be", "have", "need", "want", "try", "think", "feel", "see"}:
+                out.append(Action(s, m.group("who"), verb, m.start(), m.end()))
+                seen.add(m.start())
+        for m in _SUBJ_VERB.finditer(low):
+            if m.start() in seen:
+                continue
+            verb = m.group("verb")
+            if _is_action_verb(verb):
+                out.append(Action(s, m.group("who"), verb, m.start(), m.end()))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Cue lexicons
+
+
+def _rx(*patterns: str) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+OPINION = _rx(
+    r"\b(i|we) (just )?(felt|feel|liked|like|prefer(red)?)\b", r"\bgut feeling\b", r"\b(nicer|cleaner|prettier)\b",
+    r"\bmore of a (gut|feeling|preference)\b", r"\bpersonal preference\b", r"\bi thought (that was|it was) (a )?(bad|wrong|better)\b",
+    r"\bjust (a )?better\b", r"\bfelt (right|wrong|better)\b",
+)
+ABSTRACTION = _rx(
+    r"\bin general\b", r"\bgenerally\b", r"\bi always\b", r"\btypically\b", r"\busually\b", r"\bin my experience\b",
+    r"\bi believe (that|in|decisions)\b", r"\bas a rule\b", r"\bthat's (just )?how i operate\b", r"\bthere (are|have been) (many|so many)\b",
+    r"\byou should always\b", r"\bif you\b", r"\bteams that\b", r"\bpeople (who|that)\b", r"\bi'?m a very\b",
+)
+CUSTOMER = _rx(
+    r"\bcustomers?\b", r"\busers?\b", r"\bshoppers?\b", r"\bclients?\b", r"\bend users?\b", r"\bbuyers?\b", r"\bpatients?\b",
+    r"\bmembers?\b", r"\bsubscribers?\b", r"\bsign ?ups?\b",
+)
+FRICTION = _rx(
+    r"\berrors?\b", r"\bfail(ed|ures?|s|ing)?\b", r"\babandon(ment|ed)?\b", r"\bdrop ?-?off\b", r"\btickets?\b", r"\bcomplain",
+    r"\blatency\b", r"\bslow\w*\b", r"\bconfus\w*\b", r"\bchurn\w*\b", r"\bfriction\b", r"\bpain\b", r"\boutage\b",
+    r"\bcut off\b", r"\bwait(ing)? time\b", r"\bcrash\w*\b",
+)
+COMMIT_EXPLICIT = _rx(
+    r"\bi'?m in\b", r"\bi (fully )?committed\b", r"\bi('ll| will) (own|help|make)\b", r"\bi('d| would) help make it work\b",
+    r"\bi (was|got) (fully )?(on board|behind)\b", r"\bcommit(ted)? to (her|his|their|the) (plan|path|decision|call|approach)\b",
+    r"\bonce it was decided, i\b", r"\bonce the (call|decision) was made, i\b",
+)
+PASSIVE_AGGRESSIVE = _rx(
+    r"\bdid (exactly )?what (he|she|they|i was|we were) (asked|told|said)\b", r"\bwasn'?t my (call|problem|job)\b",
+    r"\bprove my point\b", r"\bjust in case\b", r"\bi (had )?warned (him|her|them)\b", r"\bi'?d warned\b", r"\bpaper trail\b",
+    r"\bi told you so\b", r"\bi didn'?t add anything extra\b", r"\bwasn'?t on me\b", r"\bthe way the ticket said\b",
+    r"\bi won the argument\b", r"\bso fine\b", r"\blet it fail\b",
+)
+YIELD = _rx(
+    r"\bi didn'?t push( it)?( any)? (further|harder)\b", r"\bi didn'?t want to create friction\b", r"\bi gave up\b",
+    r"\bshe probably knew better\b", r"\bhe probably knew better\b", r"\bthey probably knew better\b", r"\bi trust the decision\b",
+    r"\bi said okay,? i understand\b", r"\bpretty much made\b", r"\bi dropped it\b", r"\bi let it go\b", r"\bi backed down\b",
+)
+ESCALATE = _rx(
+    r"\bescalat\w*\b", r"\bi asked for (\w+ ){0,3}(minutes|meeting|time|review)\b", r"\b(took|brought) it to\b", r"\bi pushed (back|again)\b",
+    r"\bone slide\b", r"\bskip[ -]level\b", r"\bi (went|argued) again\b",
+)
+RECALIBRATE = _rx(
+    r"\b(was|were) right about\b", r"\bfair (challenge|point)\b", r"\bin hindsight\b", r"\bi'?d still\b", r"\bi still (think|believe|would)\b",
+    r"\bi was wrong about\b", r"\bnext time i would\b", r"\bi would (bring|frame|push|have)\b", r"\bshe had a point\b", r"\bhe had a point\b",
+)
+TRADEOFF = _rx(
+    r"\bworth more than\b", r"\bcost(s|ing)? (more|less)\b", r"\bupside\b", r"\bdownside\b", r"\btrade-?off\b", r"\bnext to the\b",
+    r"\bagainst (her|his|their) goal\b", r"\bwould cost\b", r"\bat the cost of\b", r"\boutweigh\w*\b", r"\brevenue argument\b",
+    r"\bworst case\b", r"\brisk\b",
+)
+STAKEHOLDER = _rx(
+    r"\bmy (director|manager|vp|boss|lead|head of \w+|cto|ceo|engineering manager|product manager|architect|skip)\b",
+    r"\bour (director|manager|vp|engineering manager|head of \w+|cto|architect)\b", r"\bthe (vp|architect|director|cto) of\b",
+)
+FILLERS = re.compile(r"\b(um+|uh+|erm+|er|hmm+|mm+)\b|\byou know\b", re.IGNORECASE)
+REFLECT_GENERIC = _rx(
+    r"\bcommunication is key\b", r"\bteamwork is (really )?important\b", r"\bgo with the flow\b", r"\bassume good intent\b",
+    r"\bkeep a paper trail\b", r"\bbusiness timing matters\b",
+)
+
+
+def cue_spans(pattern: re.Pattern, sentences: list[Sentence]) -> list[tuple[Sentence, int, int]]:
+    """Every match of ``pattern`` in ``sentences`` as ``(sentence, start, end)`` character spans."""
+    return [(s, m.start(), m.end()) for s in sentences for m in pattern.finditer(s.text)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Story slots and phases
+
+
+def tag_slots(sentences: list[Sentence], slots) -> list[tuple[str, ...]]:
+    """For each sentence, the ids of the round's story slots whose cues match it (round-file order).
+
+    ``slots``: the round's :class:`~voiceround.rounds.Slot` list (ids, phases, compiled cues).
+    """
+    return [tuple(slot.id for slot in slots if any(c.search(s.lower) for c in slot.cues)) for s in sentences]
+
+
+def slot_coverage(sentences: list[Sentence], slots) -> dict[str, tuple[float, list[Sentence]]]:
+    """How well each story slot is covered: ``{slot_id: (weight, sentences)}``.
+
+    A sentence tagged with n slots adds 1/n to each, so a sentence that only mentions a slot in
+    passing among others counts less than one that is about it. A slot is covered at weight >= 1.
+    """
+    out: dict[str, tuple[float, list[Sentence]]] = {slot.id: (0.0, []) for slot in slots}
+    for s, tags in zip(sentences, tag_slots(sentences, slots)):
+        for t in tags:
+            w, ss = out[t]
+            out[t] = (round(w + 1.0 / len(tags), 4), ss + [s])
+    return out
+
+
+def tag_phases(sentences: list[Sentence], slots) -> list[str]:
+    """One story phase per sentence: the phase of its best slot, else the previous sentence's phase.
+
+    The best slot is the matching slot latest in story order (a sentence that both recalls the
+    argument and reports an action after the decision belongs to the later phase). The first
+    sentences default to ``"argument"``.
+    """
+    order = {s.id: i for i, s in enumerate(slots)}
+    phase_of = {s.id: s.phase for s in slots}
+    phases, current = [], "argument"
+    for tags in tag_slots(sentences, slots):
+        if tags:
+            current = phase_of[max(tags, key=order.__getitem__)]
+        phases.append(current)
+    return phases
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery analytics
+
+
+@dataclass
+class Delivery:
+    """Speaking analytics. ``wpm``: candidate words per minute of candidate speaking time;
+    ``fillers``: filler counts by form (as transcribed: Whisper under-reports "um/uh");
+    ``talk_share``: candidate speaking time / all speaking time (0-1)."""
+
+    words: int = 0
+    speaking_s: float = 0.0
+    wpm: float = 0.0
+    fillers: dict[str, int] = field(default_factory=dict)
+    filler_rate_per_100_words: float = 0.0
+    talk_share: float = 0.0
+
+
+def delivery(transcript: Transcript) -> Delivery:
+    """Compute :class:`Delivery` analytics from turn texts and times."""
+    d = Delivery()
+    cand = [t for t in transcript.turns if t.speaker == "candidate"]
+    d.words = sum(len(words(t.text)) for t in cand)
+    d.speaking_s = round(sum(t.duration_s for t in cand), 3)
+    total = sum(t.duration_s for t in transcript.turns)
+    d.wpm = round(d.words / (d.speaking_s / 60.0), 1) if d.speaking_s > 0 else 0.0
+    counts: dict[str, int] = {}
+    for t in cand:
+        for m in FILLERS.finditer(t.text):
+            form = m.group(0).lower()
+            counts[form] = counts.get(form, 0) + 1
+    d.fillers = dict(sorted(counts.items()))
+    d.filler_rate_per_100_words = round(100.0 * sum(counts.values()) / d.words, 2) if d.words else 0.0
+    d.talk_share = round(d.speaking_s / total, 3) if total > 0 else 0.0
+    return d

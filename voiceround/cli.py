@@ -1,0 +1,227 @@
+"""``voiceround`` command line: the desktop app (no arguments), ``rehearse``, ``score``,
+``sessions`` and ``doctor``. Errors print one clear message and exit with status 2 (bad input)
+or 3 (models/storage), never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from voiceround.core.errors import VoiceRoundError
+from voiceround.rounds import DEFAULT_ROUND, RoundFileError, load_round
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def cmd_rehearse(args) -> int:
+    """Run a whole round from a case file's audio, headless."""
+    from voiceround.report import clock, scorecard_text
+    from voiceround.session.cases import load_case
+    from voiceround.session.runner import Engines, SessionRunner, SimulatedFeed, result_json
+    from voiceround.storage import Store
+
+    rnd = load_round(args.round)
+    case = load_case(args.case)
+    quiet = args.quiet
+
+    def progress(line: str) -> None:
+        if not quiet:
+            _err(line)
+
+    store = Store()
+    engines = Engines.load(use_llm=not args.no_llm, progress=progress)
+
+    def on_event(ev) -> None:
+        if ev.kind == "turn" and not quiet:
+            who = "Interviewer" if ev.data["speaker"] == "interviewer" else "Candidate  "
+            _err(f"[{clock(ev.data['start_s'])}] {who}: {ev.data['text']}")
+
+    runner = SessionRunner(rnd, engines, SimulatedFeed(case, realtime=args.realtime), store,
+                           source=f"case:{case.id}", realtime=args.realtime, use_llm=not args.no_llm,
+                           on_event=on_event, meta={"case": str(case.path)})
+    try:
+        result = runner.run()
+    except KeyboardInterrupt:
+        _err(f"\nstopped; the turns so far are kept in session {runner.sid} (shown as unfinished)")
+        return 130
+    finally:
+        engines.close()
+    if args.json:
+        print(json.dumps(result_json(result.session_id, rnd, result.transcript, result.scorecard, result.timings),
+                         sort_keys=True, ensure_ascii=False, indent=2))
+    else:
+        head = (f"Session {result.session_id}   {rnd.title}   {clock(result.timings['session_s'])}, "
+                f"{len(result.transcript.turns)} turns, {result.status}")
+        print(scorecard_text(result.scorecard, head))
+        t = result.timings
+        print(f"\nTimings: wall {t['wall_s']:.1f} s; STT real-time factor {t['stt_rtf']}; TTS real-time factor {t['tts_rtf']}; "
+              f"LLM rewordings accepted {t['llm_rewordings_accepted']}/{t['llm_rewordings_tried']}")
+    store.close()
+    return 0
+
+
+def cmd_score(args) -> int:
+    """Score a stored session, or a case file's text (``--text``)."""
+    from voiceround.report import scorecard_text
+    from voiceround.scoring import score
+    from voiceround.session.runner import result_json
+
+    rnd = load_round(args.round)
+    if args.text:
+        from voiceround.session.cases import load_case, text_transcript
+        case = load_case(args.target)
+        transcript = text_transcript(case)
+        card = score(transcript, rnd)
+        sid = None
+        head = f"Case {case.id} (text only)   {rnd.title}"
+    else:
+        from voiceround.storage import Store
+        store = Store()
+        row = store.session(args.target)
+        transcript = store.transcript(args.target)
+        card = score(transcript, rnd)
+        if not args.no_save:
+            store.save_score(args.target, card)
+        sid = args.target
+        head = f"Session {sid}   {rnd.title}" + ("   (unfinished)" if row["unfinished"] else "")
+        store.close()
+    if args.json:
+        out = result_json(sid, rnd, transcript, card)
+        out.pop("timings")
+        print(json.dumps(out, sort_keys=True, ensure_ascii=False, indent=2))
+    else:
+        print(scorecard_text(card, head))
+    return 0
+
+
+def cmd_sessions(args) -> int:
+    """List stored sessions, newest first."""
+    from voiceround.report import clock
+    from voiceround.storage import Store
+    store = Store()
+    rows = store.sessions()
+    store.close()
+    if args.json:
+        print(json.dumps(rows, sort_keys=True, indent=2))
+        return 0
+    if not rows:
+        print("no sessions yet: run `voiceround rehearse CASE.toml` or start a round in the app")
+        return 0
+    print(f"{'session':<24} {'started (UTC)':<26} {'round':<20} {'length':>7} {'turns':>5} {'total':>6}  status")
+    for r in rows:
+        total = f"{r['total']:.1f}" if r["total"] is not None else "-"
+        status = "unfinished" if r["unfinished"] else r["status"]
+        print(f"{r['id']:<24} {r['started_at']:<26} {r['round_id']:<20} {clock(r['duration_s'] or 0):>7} {r['turns']:>5} {total:>6}  {status}")
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    """Print each model's source, path, size and load time, and the audio devices."""
+    from voiceround.engines.models import ROLES, dir_size, resolve, verify
+    ok = True
+    print("Models")
+    for role in ROLES:
+        try:
+            spec = resolve(role)
+            verify(spec, full=True)
+            size = dir_size(spec.path)
+            engine = _engine_for(role, spec)
+            t0 = time.perf_counter()
+            engine.load()
+            load_s = time.perf_counter() - t0
+            engine.close()
+            print(f"  {role.upper():<4} {spec.name}\n       source: {spec.package}\n       path:   {spec.path}\n"
+                  f"       size:   {size / 1e6:.1f} MB   load: {load_s:.2f} s   sha256 ok")
+        except VoiceRoundError as exc:
+            ok = False
+            print(f"  {role.upper():<4} FAILED: {exc}")
+    print("Audio devices")
+    from voiceround.audio.devices import list_devices
+    devices, problem = list_devices()
+    if problem:
+        print(f"  no audio devices: {problem}")
+    elif not devices:
+        print("  no audio devices")
+    for d in devices:
+        kind = "/".join(k for k, n in (("in", d["inputs"]), ("out", d["outputs"])) if n)
+        print(f"  [{d['index']}] {d['name']} ({kind}, {d['rate']:.0f} Hz)")
+    try:
+        from voiceround.core import paths
+        print(f"Data folder: {paths.data_dir()}")
+    except OSError as exc:
+        ok = False
+        print(f"Data folder: FAILED: {exc}")
+    return 0 if ok else 3
+
+
+def _engine_for(role, spec):
+    if role == "vad":
+        from voiceround.engines.vad import SileroVAD
+        return SileroVAD(spec)
+    if role == "stt":
+        from voiceround.engines.stt import WhisperSTT
+        return WhisperSTT(spec)
+    if role == "tts":
+        from voiceround.engines.tts import PiperTTS
+        return PiperTTS(spec)
+    from voiceround.engines.llm import LlamaRewriter
+    return LlamaRewriter(spec)
+
+
+def cmd_gui(args) -> int:
+    """Start the desktop app."""
+    from voiceround.ui.app import main as gui_main
+    return gui_main([])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="voiceround", description="Offline spoken practice for behavioral interview rounds.")
+    p.add_argument("--round", default=DEFAULT_ROUND, help="round id or round TOML file (default: %(default)s)")
+    sub = p.add_subparsers(dest="cmd")
+    r = sub.add_parser("rehearse", help="run a whole round from a simulated candidate's audio (a case TOML)")
+    r.add_argument("case", help="case file, e.g. ../shared/cases/strong-staged-rollout.toml")
+    r.add_argument("--json", action="store_true", help="print the machine-readable result")
+    r.add_argument("--realtime", action="store_true", help="pace the audio at real speed (latency work)")
+    r.add_argument("--no-llm", action="store_true", help="don't load the LLM; use template wording only")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    r.set_defaults(func=cmd_rehearse)
+    s = sub.add_parser("score", help="re-score a stored session, or a case's text with --text")
+    s.add_argument("target", help="SESSION_ID, or a case TOML with --text")
+    s.add_argument("--text", action="store_true", help="score the case file's turn texts (no audio)")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--no-save", action="store_true", help="don't store the new scorecard")
+    s.set_defaults(func=cmd_score)
+    ls = sub.add_parser("sessions", help="list stored sessions")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_sessions)
+    d = sub.add_parser("doctor", help="check models and audio devices")
+    d.set_defaults(func=cmd_doctor)
+    g = sub.add_parser("gui", help="start the desktop app (the default)")
+    g.set_defaults(func=cmd_gui)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    args = build_parser().parse_args(argv)
+    if getattr(args, "round", None) and not hasattr(args, "func"):
+        args.func = cmd_gui
+    try:
+        return args.func(args)
+    except RoundFileError as exc:
+        _err(f"error: {exc}")
+        return 2
+    except VoiceRoundError as exc:
+        _err(f"error: {exc}")
+        return 3 if exc.code in ("model", "storage") else 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Core types, errors, paths and settings shared by every layer."""

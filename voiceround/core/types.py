@@ -1,0 +1,97 @@
+"""Transcript, Turn and SessionEvent: the data every layer passes around.
+
+Times are seconds on the session timeline (0 = round start), rounded to milliseconds so that a
+transcript read back from storage is identical to the one held in memory.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Speaker = Literal["interviewer", "candidate"]
+SPEAKERS = ("interviewer", "candidate")
+
+
+def ms(t: float) -> float:
+    """Round seconds to whole milliseconds (the timeline's resolution)."""
+    return round(float(t), 3)
+
+
+@dataclass
+class Turn:
+    """One speaker's turn.
+
+    ``start_s``/``end_s``: seconds on the session timeline. ``intent``: the interviewer's probe intent
+    (None for candidate turns). ``topic``: for simulated candidates, the case topic that was played
+    (bookkeeping only; the scorer never reads it). ``meta``: free JSON-able details (quote probed,
+    STT confidence, whether the turn was cut off).
+    """
+
+    speaker: Speaker
+    text: str
+    start_s: float
+    end_s: float
+    intent: str | None = None
+    topic: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.speaker not in SPEAKERS:
+            raise ValueError(f"speaker must be one of {SPEAKERS}, got {self.speaker!r}")
+        self.start_s, self.end_s = ms(self.start_s), ms(self.end_s)
+        if self.end_s < self.start_s:
+            raise ValueError(f"turn ends ({self.end_s}) before it starts ({self.start_s})")
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the turn in seconds."""
+        return self.end_s - self.start_s
+
+    def to_dict(self) -> dict:
+        """JSON-able dict with keys speaker, text, start_s, end_s, intent, topic, meta."""
+        return asdict(self)
+
+
+@dataclass
+class Transcript:
+    """The ordered turns of one session. Turn numbers shown to users are 1-based list positions."""
+
+    turns: list[Turn] = field(default_factory=list)
+
+    def add(self, turn: Turn) -> int:
+        """Append ``turn``; return its 1-based turn number."""
+        self.turns.append(turn)
+        return len(self.turns)
+
+    def candidate_turns(self) -> list[tuple[int, Turn]]:
+        """``[(turn_number, turn)]`` for the candidate's turns, turn numbers 1-based."""
+        return [(i, t) for i, t in enumerate(self.turns, start=1) if t.speaker == "candidate"]
+
+    def interviewer_turns(self) -> list[tuple[int, Turn]]:
+        """``[(turn_number, turn)]`` for the interviewer's turns, turn numbers 1-based."""
+        return [(i, t) for i, t in enumerate(self.turns, start=1) if t.speaker == "interviewer"]
+
+    @property
+    def end_s(self) -> float:
+        """End of the last turn in seconds (0.0 when empty)."""
+        return max((t.end_s for t in self.turns), default=0.0)
+
+    @classmethod
+    def from_dicts(cls, rows: list[dict]) -> "Transcript":
+        """Build from ``Turn.to_dict()`` rows (extra keys are ignored)."""
+        keys = ("speaker", "text", "start_s", "end_s", "intent", "topic", "meta")
+        return cls([Turn(**{k: r.get(k) if k != "meta" else (r.get("meta") or {}) for k in keys}) for r in rows])
+
+
+@dataclass
+class SessionEvent:
+    """Something that happened during a session, for the recorder and the UI bridge.
+
+    ``kind`` examples: ``speech_start``, ``speech_end``, ``endpoint``, ``stt_final``, ``planner``,
+    ``tts_ready``, ``turn``, ``llm_reword``, ``round_end``. ``t_s``: session-timeline seconds.
+    ``data``: JSON-able payload.
+    """
+
+    kind: str
+    t_s: float
+    data: dict = field(default_factory=dict)

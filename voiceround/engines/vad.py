@@ -1,0 +1,156 @@
+"""Silero VAD (v6 ONNX, shipped in the faster-whisper wheel) and streaming endpointing.
+
+The model takes 512-sample frames at 16 kHz (32 ms) with 64 samples of left context and a
+recurrent state, and gives a speech probability per frame (Silero VAD, snakers4/silero-vad).
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from voiceround.core.errors import ModelError
+from voiceround.engines import Engine
+from voiceround.engines.models import ModelSpec, resolve, verify
+
+SAMPLE_RATE = 16000
+FRAME = 512            # samples per VAD frame (32 ms at 16 kHz), fixed by the Silero model
+CONTEXT = 64           # samples of left context the v5/v6 model expects
+
+
+class SileroVAD(Engine):
+    """Streaming Silero VAD. :meth:`prob` takes one float32 frame of ``FRAME`` samples in [-1, 1]
+    and returns P(speech). Not thread-safe across streams: call :meth:`reset` per stream."""
+
+    role = "vad"
+
+    def __init__(self, spec: ModelSpec | None = None):
+        super().__init__()
+        self.spec = spec or resolve("vad")
+        self._session = None
+        self.reset()
+
+    def _load(self) -> None:
+        verify(self.spec)
+        try:
+            import onnxruntime
+            opts = onnxruntime.SessionOptions()
+            opts.inter_op_num_threads = 1
+            opts.intra_op_num_threads = 1
+            opts.log_severity_level = 4
+            self._session = onnxruntime.InferenceSession(str(self.spec.path), sess_options=opts, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelError(f"VAD model '{self.spec.name}' failed to load: {exc}",
+                             hint=f"reinstall {self.spec.package}") from exc
+
+    def reset(self) -> None:
+        """Forget the recurrent state and context (start of a new stream)."""
+        self._h = np.zeros((1, 1, 128), np.float32)
+        self._c = np.zeros((1, 1, 128), np.float32)
+        self._ctx = np.zeros(CONTEXT, np.float32)
+
+    def prob(self, frame: np.ndarray) -> float:
+        """P(speech) for one frame of ``FRAME`` float32 samples at 16 kHz. Call from one thread."""
+        if frame.shape != (FRAME,):
+            raise ValueError(f"VAD frame must be {FRAME} samples, got {frame.shape}")
+        x = np.concatenate([self._ctx, frame.astype(np.float32)])[None, :]
+        out, self._h, self._c = self._session.run(None, {"input": x, "h": self._h, "c": self._c})
+        self._ctx = frame[-CONTEXT:].astype(np.float32)
+        return float(np.asarray(out).ravel()[0])
+
+
+@dataclass
+class EndpointConfig:
+    """Endpointing parameters, in seconds and probabilities.
+
+    ``start_prob``/``end_prob``: hysteresis thresholds (Silero's recommended 0.5 and 0.35).
+    ``min_speech_s``: shorter bursts are noise. ``endpoint_silence_s``: silence after speech that ends
+    the turn (0.8 s: the case audio has sentence pauses up to 0.61 s). ``pre_roll_s``: audio kept
+    before speech start so no first syllable is clipped (≥ 0.3 s).
+    """
+
+    start_prob: float = 0.5
+    end_prob: float = 0.35
+    min_speech_s: float = 0.25
+    endpoint_silence_s: float = 0.8
+    pre_roll_s: float = 0.4
+
+
+@dataclass
+class Utterance:
+    """A complete candidate utterance: int16 ``audio`` at 16 kHz (including pre-roll) and the
+    stream times in seconds of speech start (``start_s``) and last voiced frame (``end_s``)."""
+
+    audio: np.ndarray
+    start_s: float
+    end_s: float
+    endpoint_s: float
+    frames: int = 0
+    voiced: list = field(default_factory=list)
+
+
+class Endpointer:
+    """Turns a stream of int16 frames into utterances using VAD probabilities.
+
+    Feed :meth:`push` one ``FRAME``-sample int16 frame at a time; it returns an :class:`Utterance`
+    when an endpoint is decided (``endpoint_silence_s`` of silence after at least
+    ``min_speech_s`` of speech), else None. Times count from the first frame pushed.
+    """
+
+    def __init__(self, vad: SileroVAD, config: EndpointConfig | None = None):
+        self.vad, self.cfg = vad, config or EndpointConfig()
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new stream (time 0 at the next frame)."""
+        self.vad.reset()
+        self.n = 0
+        self.in_speech = False
+        self.speech_frames = 0
+        self.silence_frames = 0
+        self.start_frame = 0
+        self.last_voiced = 0
+        self.buf: list[np.ndarray] = []
+        self.pre = deque(maxlen=max(1, int(round(self.cfg.pre_roll_s * SAMPLE_RATE / FRAME))))
+
+    @property
+    def t_s(self) -> float:
+        """Stream time in seconds of the frames pushed so far."""
+        return self.n * FRAME / SAMPLE_RATE
+
+    def push(self, frame: np.ndarray) -> Utterance | None:
+        """Process one int16 frame; return an :class:`Utterance` at an endpoint, else None."""
+        p = self.vad.prob(frame.astype(np.float32) / 32768.0)
+        self.n += 1
+        fs = FRAME / SAMPLE_RATE
+        if not self.in_speech:
+            if p >= self.cfg.start_prob:
+                self.in_speech = True
+                self.start_frame = self.n - 1
+                self.buf = list(self.pre) + [frame]
+                self.pre_frames = len(self.pre)
+                self.speech_frames, self.silence_frames = 1, 0
+                self.last_voiced = self.n
+            else:
+                self.pre.append(frame)
+            return None
+        self.buf.append(frame)
+        if p >= self.cfg.end_prob:
+            self.speech_frames += 1
+            self.silence_frames = 0
+            self.last_voiced = self.n
+        else:
+            self.silence_frames += 1
+        if self.silence_frames * fs >= self.cfg.endpoint_silence_s:
+            self.in_speech = False
+            self.pre.clear()
+            if self.speech_frames * fs < self.cfg.min_speech_s:
+                self.buf = []
+                return None
+            keep = len(self.buf) - self.silence_frames + int(0.2 / fs)  # 200 ms tail after last voice
+            audio = np.concatenate(self.buf[:keep])
+            self.buf = []
+            return Utterance(audio, round(self.start_frame * fs, 3), round(self.last_voiced * fs, 3),
+                             round(self.n * fs, 3), self.n - self.start_frame)
+        return None

@@ -1,0 +1,1 @@
+"""The session runner and the simulated candidate (case files)."""

@@ -1,0 +1,109 @@
+"""Simulated candidates: case files (TOML story + one WAV per turn), as defined by
+``../shared/cases/README.md``.
+
+The runner uses a case only as a stand-in for a person at the microphone: it picks which turn's
+audio to play next. The case's labels are never passed to the interviewer or the scorer.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from voiceround.core.errors import CaseFileError
+from voiceround.core.types import Transcript, Turn
+
+TOPICS = (
+    "scenario", "opposing_view", "own_data", "words_said", "escalation", "decision", "commitment",
+    "outcome", "attribution", "reflection", "pushback_response", "unknown",
+)
+TEXT_WPS = 2.5  # words per second (150 wpm) for timing a text-only transcript
+TEXT_GAP_S = 1.0
+
+
+@dataclass
+class CaseTurn:
+    """One turn of a case: its topic, text and audio file (``audio/ID.NN.wav``; may not exist)."""
+
+    number: int
+    topic: str
+    text: str
+    audio: Path
+
+
+@dataclass
+class Case:
+    """A loaded case file. ``labels`` is the human reading, for evaluation only."""
+
+    id: str
+    path: Path
+    turns: list[CaseTurn]
+    labels: dict = field(default_factory=dict)
+    summary: str = ""
+
+
+def load_case(path: str | Path) -> Case:
+    """Load a case TOML. Raises :class:`CaseFileError` for an unreadable file, bad TOML, or turns
+    without a known topic or text."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CaseFileError(f"cannot read case file {path}: {exc.strerror or exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CaseFileError(f"{path.name}: not a valid TOML case file: {exc}") from exc
+    cid = data.get("id") or path.stem
+    raw = data.get("turns")
+    if not isinstance(raw, list) or not raw:
+        raise CaseFileError(f"{path.name}: a case needs at least one [[turns]] entry", hint="see shared/cases/README.md")
+    turns = []
+    for n, t in enumerate(raw, start=1):
+        topic, text = t.get("topic"), t.get("text")
+        if topic not in TOPICS:
+            raise CaseFileError(f"{path.name}: turn {n} has unknown topic {topic!r}", hint=f"use one of {', '.join(TOPICS)}")
+        if not isinstance(text, str) or not text.strip():
+            raise CaseFileError(f"{path.name}: turn {n} has no text")
+        turns.append(CaseTurn(n, topic, text.strip(), path.parent / "audio" / f"{cid}.{n:02d}.wav"))
+    return Case(cid, path, turns, data.get("labels", {}), data.get("summary", ""))
+
+
+def text_transcript(case: Case, include_unknown: bool = False) -> Transcript:
+    """The case's story as a candidate-only transcript, in file order, timed at 150 words/min with
+    1 s gaps. The ``unknown`` fallback turn is left out unless ``include_unknown``."""
+    tr = Transcript()
+    t = 0.0
+    for ct in case.turns:
+        if ct.topic == "unknown" and not include_unknown:
+            continue
+        dur = max(1.0, len(ct.text.split()) / TEXT_WPS)
+        tr.add(Turn("candidate", ct.text, t, t + dur))
+        t += dur + TEXT_GAP_S
+    return tr
+
+
+class SimulatedCandidate:
+    """Answers interviewer probes from a case, as a person telling that story would.
+
+    Rule (issue spec): answer with the unused case turn whose topic best fits the probe, trying the
+    probe's topics in order; fall back to the ``unknown`` turn (which may repeat). The story is used
+    up when every non-``unknown`` turn has been told.
+    """
+
+    def __init__(self, case: Case):
+        self.case = case
+        self.used: set[int] = set()
+
+    def answer(self, topics: tuple[str, ...] | list[str]) -> CaseTurn | None:
+        """The case turn that answers a probe with the given preferred ``topics``; None if the case
+        has no fitting turn and no ``unknown`` fallback."""
+        for topic in topics:
+            for ct in self.case.turns:
+                if ct.topic == topic and topic != "unknown" and ct.number not in self.used:
+                    self.used.add(ct.number)
+                    return ct
+        return next((ct for ct in self.case.turns if ct.topic == "unknown"), None)
+
+    @property
+    def story_used_up(self) -> bool:
+        """True once every non-``unknown`` turn has been told."""
+        return all(ct.number in self.used for ct in self.case.turns if ct.topic != "unknown")

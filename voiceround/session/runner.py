@@ -1,0 +1,304 @@
+"""The round runner: one session thread that wires an audio feed, the engines, the interviewer
+and storage, keeps the session clock and emits :class:`SessionEvent` s.
+
+The same runner serves ``voiceround rehearse`` (a case's WAVs through a file AudioSource) and the
+desktop app (the microphone). The session timeline is the recorded audio itself: candidate audio
+(and the silence around it) and interviewer speech are appended to one 16 kHz WAV as they happen,
+so ``t`` is always ``samples written / 16000``. In real-time mode the processing time between the
+candidate's endpoint and the interviewer's first sample is recorded as silence too.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Protocol
+
+import numpy as np
+
+from voiceround import interviewer as planner
+from voiceround.audio import SAMPLE_RATE, ArraySource, FileSource, WavRecorder
+from voiceround.core.errors import AudioError
+from voiceround.core.types import SessionEvent, Transcript, Turn
+from voiceround.engines.vad import EndpointConfig, Endpointer, SileroVAD
+from voiceround.interviewer.wording import check_rewording, check_turn
+from voiceround.rounds import Round
+from voiceround.scoring import score
+from voiceround.session.cases import Case, SimulatedCandidate
+from voiceround.storage import Store
+
+
+class CandidateFeed(Protocol):
+    """Where the candidate's audio comes from. ``frames_for(action)`` returns the frame iterator to
+    listen to after the interviewer's ``action`` (None: nobody will answer, the round ends)."""
+
+    def frames_for(self, action: planner.Action) -> Iterator[np.ndarray] | None: ...
+
+    @property
+    def exhausted(self) -> bool: ...
+
+    last_topic: str | None
+
+
+class SimulatedFeed:
+    """A case played through the microphone path: for each probe the simulated candidate picks the
+    best-fitting unused turn and its WAV is streamed (then ``tail_silence_s`` of silence, as a person
+    who has stopped talking). Raises :class:`AudioError` if a turn's WAV is missing or unreadable."""
+
+    def __init__(self, case: Case, realtime: bool = False, tail_silence_s: float = 8.0):
+        self.sim = SimulatedCandidate(case)
+        self.realtime, self.tail = realtime, tail_silence_s
+        self.last_topic: str | None = None
+        self.last_reference: str | None = None
+
+    def frames_for(self, action: planner.Action) -> Iterator[np.ndarray] | None:
+        ct = self.sim.answer(action.topics or ("unknown",))
+        if ct is None:
+            return None
+        self.last_topic, self.last_reference = ct.topic, ct.text
+        if not ct.audio.exists():
+            raise AudioError(f"case {self.sim.case.id}: turn {ct.number} has no audio file {ct.audio}",
+                             hint="speak the case with shared/tools/make_case_audio.py, or score it with `voiceround score --text`")
+        return FileSource(ct.audio, self.tail, self.realtime).frames()
+
+    @property
+    def exhausted(self) -> bool:
+        return self.sim.story_used_up
+
+
+@dataclass
+class Engines:
+    """The loaded engines a session needs. ``llm`` is optional (probe rewording)."""
+
+    vad: SileroVAD
+    stt: object
+    tts: object
+    llm: object | None = None
+
+    @classmethod
+    def load(cls, use_llm: bool = True, progress: Callable[[str], None] | None = None) -> "Engines":
+        """Load the default (or ``VOICEROUND_*_MODEL``) engines; ``progress`` gets one line per model.
+        Raises :class:`ModelError` naming the model that failed."""
+        from voiceround.engines.llm import LlamaRewriter
+        from voiceround.engines.stt import WhisperSTT
+        from voiceround.engines.tts import PiperTTS
+        say = progress or (lambda _m: None)
+        out = {}
+        for name, make in (("vad", SileroVAD), ("stt", WhisperSTT), ("tts", PiperTTS)) + ((("llm", LlamaRewriter),) if use_llm else ()):
+            say(f"loading {name.upper()} model…")
+            engine = make()
+            engine.load()
+            say(f"loaded {name.upper()} ({engine.spec.name}) in {engine.load_s:.2f} s")
+            out[name] = engine
+        return cls(**out)
+
+    def load_times(self) -> dict:
+        return {k: round(getattr(self, k).load_s, 3) for k in ("vad", "stt", "tts", "llm") if getattr(self, k) is not None}
+
+    def close(self) -> None:
+        for k in ("vad", "stt", "tts", "llm"):
+            e = getattr(self, k)
+            if e is not None:
+                e.close()
+
+
+@dataclass
+class SessionResult:
+    """What a finished (or stopped) round produced."""
+
+    session_id: str
+    transcript: Transcript
+    scorecard: dict
+    timings: dict
+    status: str
+    references: list = field(default_factory=list)
+
+
+def _pct(values: list[float], q: float) -> float:
+    return round(float(np.percentile(values, q)), 3) if values else 0.0
+
+
+class SessionRunner:
+    """Runs one round. Call :meth:`run` on the session thread; :meth:`stop` from any thread ends the
+    round early (the interviewer still says the closing line and the session is scored).
+
+    ``on_event`` receives every :class:`SessionEvent` (the GUI's bridge, or CLI progress).
+    """
+
+    def __init__(self, rnd: Round, engines: Engines, feed: CandidateFeed, store: Store, *, source: str,
+                 realtime: bool = False, use_llm: bool = True, endpoint: EndpointConfig | None = None,
+                 on_event: Callable[[SessionEvent], None] | None = None, meta: dict | None = None):
+        self.rnd, self.engines, self.feed, self.store = rnd, engines, feed, store
+        self.source, self.realtime = source, realtime
+        self.use_llm = use_llm and engines.llm is not None
+        self.endpointer = Endpointer(engines.vad, endpoint)
+        self.on_event = on_event
+        self.meta = meta or {}
+        self.transcript = Transcript()
+        self._stop = False
+        self.stats = {"stt_s": 0.0, "stt_audio_s": 0.0, "tts_s": 0.0, "tts_audio_s": 0.0, "llm_s": 0.0,
+                      "planner_s": 0.0, "vad_s": 0.0, "llm_tried": 0, "llm_accepted": 0}
+        self.latencies: list[float] = []
+        self._pending_endpoint: float | None = None
+        self.references: list[tuple[str, str]] = []
+
+    def stop(self) -> None:
+        """Ask the round to end after the current step."""
+        self._stop = True
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _emit(self, kind: str, t_s: float, **data) -> None:
+        ev = SessionEvent(kind, round(t_s, 3), data)
+        self.store.add_event(self.sid, ev)
+        if self.on_event:
+            self.on_event(ev)
+
+    def _add_turn(self, turn: Turn) -> None:
+        idx = self.transcript.add(turn)
+        self.store.add_turn(self.sid, idx, turn)
+        self._emit("turn", turn.end_s, idx=idx, speaker=turn.speaker, text=turn.text, start_s=turn.start_s,
+                   end_s=turn.end_s, intent=turn.intent)
+
+    def _word(self, action: planner.Action) -> tuple[str, dict]:
+        """Final wording of an action: the LLM's rewording when it passes every check, else the template."""
+        text, info = action.text, {"template_text": action.text}
+        if self.use_llm and not action.is_wrap_up and action.intent != "ask_scenario":
+            self.stats["llm_tried"] += 1
+            try:
+                reworded, secs = self.engines.llm.reword(action.text)
+            except Exception as exc:  # a failing LLM never stops the round
+                reworded, secs = "", 0.0
+                info["llm_error"] = str(exc)
+            self.stats["llm_s"] += secs
+            why = check_rewording(action.text, reworded, action.quote, self.rnd.interviewer["forbidden"],
+                                  self.rnd.probes[action.intent].keep)
+            info["llm"] = "accepted" if why is None else f"rejected: {why}"
+            if why is None:
+                self.stats["llm_accepted"] += 1
+                text = reworded
+        problem = check_turn(text, self.rnd.interviewer["forbidden"])
+        if problem:  # template text is validated when the round loads; this guards future edits
+            raise AssertionError(f"interviewer turn failed its check ({problem}): {text!r}")
+        return text, info
+
+    def _speak(self, action: planner.Action, t_decided: float) -> None:
+        text, info = self._word(action)
+        speech = self.engines.tts.speak(text)
+        self.stats["tts_s"] += speech.synth_s
+        self.stats["tts_audio_s"] += speech.duration_s
+        if self.realtime:  # the time spent deciding and synthesizing is silence on the timeline
+            self.rec.silence(time.perf_counter() - t_decided)
+        if self._pending_endpoint is not None:  # compute time from endpoint to first interviewer sample
+            self.latencies.append(time.perf_counter() - self._pending_endpoint)
+            self._pending_endpoint = None
+        start = self.rec.t_s
+        self._emit("tts_ready", start, synth_s=round(speech.synth_s, 3), audio_s=round(speech.duration_s, 3))
+        for sentence in speech.sentences:
+            self.rec.write(sentence)
+            if self.realtime:
+                time.sleep(len(sentence) / SAMPLE_RATE)
+        meta = {**action.meta(), **info}
+        self._add_turn(Turn("interviewer", text, start, self.rec.t_s, intent=action.intent, meta=meta))
+
+    def _listen(self, frames: Iterator[np.ndarray]) -> Turn | None:
+        """Stream frames through VAD endpointing into STT; the candidate turn, or None if no speech."""
+        self.endpointer.reset()
+        t0 = self.rec.t_s
+        utt = None
+        vad_t = time.perf_counter()
+        for frame in frames:
+            self.rec.write(frame)
+            was = self.endpointer.in_speech
+            utt = self.endpointer.push(frame)
+            if self.endpointer.in_speech and not was:
+                self._emit("speech_start", t0 + self.endpointer.start_frame * 512 / SAMPLE_RATE)
+            if utt is not None or self._stop:
+                break
+        self.stats["vad_s"] += time.perf_counter() - vad_t
+        if utt is None:
+            self._emit("no_speech", self.rec.t_s)
+            return None
+        self._pending_endpoint = time.perf_counter()
+        self._emit("speech_end", t0 + utt.end_s)
+        self._emit("endpoint", t0 + utt.endpoint_s, silence_s=self.endpointer.cfg.endpoint_silence_s)
+        result = self.engines.stt.transcribe(utt.audio)
+        self.stats["stt_s"] += result.decode_s
+        self.stats["stt_audio_s"] += result.audio_s
+        self._emit("stt_final", self.rec.t_s, decode_s=round(result.decode_s, 3), audio_s=round(result.audio_s, 3),
+                   dropped=result.dropped, text=result.text)
+        if not result.text:
+            self._emit("no_speech", self.rec.t_s, reason="gated by STT confidence")
+            return None
+        conf = min((s.avg_logprob for s in result.segments), default=0.0)
+        return Turn("candidate", result.text, t0 + utt.start_s, t0 + utt.end_s, topic=getattr(self.feed, "last_topic", None),
+                    meta={"stt_min_avg_logprob": round(conf, 3)})
+
+    # -- the round ------------------------------------------------------------------------------
+    def run(self) -> SessionResult:
+        """Run the whole round; returns a :class:`SessionResult`. Storage errors propagate after the
+        turns committed so far are kept."""
+        wall0 = time.perf_counter()
+        self.sid = self.store.new_session(self.rnd.id, self.rnd.version, self.source, self.meta)
+        self.rec = WavRecorder(self.store.session(self.sid)["audio_path"])
+        status = "finished"
+        try:
+            self._emit("round_start", 0.0, round=self.rnd.id, source=self.source)
+            action = planner.opening(self.rnd)
+            t_decided = time.perf_counter()
+            while True:
+                self._speak(action, t_decided)
+                if action.is_wrap_up:
+                    break
+                frames = self.feed.frames_for(action)
+                turn = self._listen(frames) if frames is not None else None
+                if turn is not None:
+                    self._add_turn(turn)
+                    ref = getattr(self.feed, "last_reference", None)
+                    if ref is not None:
+                        self.references.append((ref, turn.text))
+                t_decided = time.perf_counter()
+                p0 = time.perf_counter()
+                if frames is None or self.feed.exhausted or self._stop:
+                    action = planner.next_action(self.transcript, self.rnd.duration_s, self.rnd)  # wrap-up
+                    if self._stop:
+                        status = "ended_early"
+                else:
+                    action = planner.next_action(self.transcript, self.rec.t_s, self.rnd)
+                self.stats["planner_s"] += time.perf_counter() - p0
+                self._emit("planner", self.rec.t_s, intent=action.intent, reason=action.reason)
+        finally:
+            self.rec.close()
+        self.store.finish(self.sid, self.rec.t_s, status)
+        self._emit("round_end", self.rec.t_s, status=status)
+        s0 = time.perf_counter()
+        card = score(self.transcript, self.rnd)
+        scoring_s = time.perf_counter() - s0
+        self.store.save_score(self.sid, card)
+        st = self.stats
+        timings = {
+            "wall_s": round(time.perf_counter() - wall0, 3), "session_s": round(self.rec.t_s, 3),
+            "load_s": self.engines.load_times(), "scoring_s": round(scoring_s, 4),
+            "stt_s": round(st["stt_s"], 3), "stt_audio_s": round(st["stt_audio_s"], 3),
+            "stt_rtf": round(st["stt_s"] / st["stt_audio_s"], 4) if st["stt_audio_s"] else None,
+            "tts_s": round(st["tts_s"], 3), "tts_audio_s": round(st["tts_audio_s"], 3),
+            "tts_rtf": round(st["tts_s"] / st["tts_audio_s"], 4) if st["tts_audio_s"] else None,
+            "vad_s": round(st["vad_s"], 3), "planner_s": round(st["planner_s"], 4), "llm_s": round(st["llm_s"], 3),
+            "llm_rewordings_tried": st["llm_tried"], "llm_rewordings_accepted": st["llm_accepted"],
+            "response_compute_s": {"p50": _pct(self.latencies, 50), "p95": _pct(self.latencies, 95),
+                                   "max": round(max(self.latencies), 3) if self.latencies else 0.0},
+        }
+        return SessionResult(self.sid, self.transcript, card, timings, status, self.references)
+
+
+def result_json(session_id: str, rnd: Round, transcript: Transcript, scorecard: dict, timings: dict | None = None) -> dict:
+    """The machine-readable result of a round (the ``--json`` shape)::
+
+        {"session_id", "round", "turns": [{"speaker", "text", "start_s", "end_s", "intent", "topic"}],
+         "scores": {"total", "dimensions", "rubrics", "analytics"}, "traps": [{"id", "name", "evidence"}],
+         "timings": {...}}
+    """
+    scores = {k: scorecard[k] for k in ("total", "dimensions", "rubrics", "analytics", "round_version")}
+    return {
+        "session_id": session_id, "round": rnd.id,
+        "turns": [{k: t.to_dict()[k] for k in ("speaker", "text", "start_s", "end_s", "intent", "topic")} for t in transcript.turns],
+        "scores": scores, "traps": scorecard["traps"], "timings": timings or {},
+    }

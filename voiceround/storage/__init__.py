@@ -1,0 +1,167 @@
+"""Storage: sqlite-utils database (WAL, migrations) for sessions, turns, events and scores, plus
+session audio files. Each turn is committed when it ends, so a killed round keeps every
+completed turn and shows up as unfinished.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import uuid
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from voiceround.core import paths
+from voiceround.core.errors import SessionNotFound, StorageError
+from voiceround.core.types import SessionEvent, Transcript, Turn
+
+migrations = Migrations("voiceround")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Sessions, turns, events, scores."""
+    db["sessions"].create({
+        "id": str, "round_id": str, "round_version": str, "started_at": str, "ended_at": str,
+        "status": str, "source": str, "audio_path": str, "duration_s": float, "total": float,
+        "meta": str,
+    }, pk="id")
+    db["turns"].create({
+        "id": int, "session_id": str, "idx": int, "speaker": str, "text": str, "start_s": float,
+        "end_s": float, "intent": str, "topic": str, "meta": str,
+    }, pk="id", foreign_keys=[("session_id", "sessions", "id")])
+    db["turns"].create_index(["session_id", "idx"], unique=True)
+    db["events"].create({
+        "id": int, "session_id": str, "t_s": float, "kind": str, "data": str, "wall": str,
+    }, pk="id", foreign_keys=[("session_id", "sessions", "id")])
+    db["events"].create_index(["session_id"])
+    db["scores"].create({
+        "session_id": str, "scored_at": str, "total": float, "scorecard": str,
+    }, pk="session_id", foreign_keys=[("session_id", "sessions", "id")])
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """The session database. ``path`` defaults to :func:`voiceround.core.paths.db_path`.
+
+    Raises :class:`StorageError` when the database is locked, corrupt or unwritable; it never
+    truncates or recreates an existing file.
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else paths.db_path()
+        new = not self.path.exists()
+        try:
+            if new:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
+                os.close(fd)
+            conn = sqlite3.connect(str(self.path), timeout=5.0, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot open the session database {self.path}: {exc}",
+                               hint="if another VoiceRound is running, close it; if the file is damaged, move it aside "
+                                    "(it is never overwritten)") from exc
+        except OSError as exc:
+            raise StorageError(f"cannot create the session database {self.path}: {exc.strerror or exc}") from exc
+
+    def _write(self, fn):
+        try:
+            with self.db.conn:
+                return fn()
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"cannot write to {self.path}: {exc}",
+                               hint="free some disk space, or close other programs using the database") from exc
+
+    # -- sessions -------------------------------------------------------------------------------
+    def new_session(self, round_id: str, round_version: str, source: str, meta: dict | None = None) -> str:
+        """Create a session row (status ``running``); return its id. Its audio goes to
+        ``audio/<id>.wav`` in the data dir."""
+        sid = dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        audio = str(paths.audio_dir() / f"{sid}.wav")
+        self._write(lambda: self.db["sessions"].insert({
+            "id": sid, "round_id": round_id, "round_version": round_version, "started_at": _now(), "ended_at": None,
+            "status": "running", "source": source, "audio_path": audio, "duration_s": 0.0, "total": None,
+            "meta": json.dumps(meta or {}, sort_keys=True),
+        }))
+        return sid
+
+    def add_turn(self, session_id: str, idx: int, turn: Turn) -> None:
+        """Commit one turn (``idx`` 1-based) as soon as it ends."""
+        self._write(lambda: self.db["turns"].insert({
+            "session_id": session_id, "idx": idx, "speaker": turn.speaker, "text": turn.text, "start_s": turn.start_s,
+            "end_s": turn.end_s, "intent": turn.intent, "topic": turn.topic, "meta": json.dumps(turn.meta, sort_keys=True),
+        }))
+        self._write(lambda: self.db["sessions"].update(session_id, {"duration_s": turn.end_s}))
+
+    def add_event(self, session_id: str, event: SessionEvent) -> None:
+        """Store a :class:`SessionEvent`."""
+        self._write(lambda: self.db["events"].insert({
+            "session_id": session_id, "t_s": round(event.t_s, 3), "kind": event.kind,
+            "data": json.dumps(event.data, sort_keys=True), "wall": _now(),
+        }))
+
+    def finish(self, session_id: str, duration_s: float, status: str = "finished") -> None:
+        """Mark a session ended (``finished``, or ``ended_early`` when the user stopped it)."""
+        self._write(lambda: self.db["sessions"].update(session_id, {"ended_at": _now(), "status": status, "duration_s": round(duration_s, 3)}))
+
+    def save_score(self, session_id: str, scorecard: dict) -> None:
+        """Store (or replace) a session's scorecard."""
+        text = json.dumps(scorecard, sort_keys=True)
+        self._write(lambda: self.db["scores"].upsert({"session_id": session_id, "scored_at": _now(), "total": scorecard["total"], "scorecard": text}, pk="session_id"))
+        self._write(lambda: self.db["sessions"].update(session_id, {"total": scorecard["total"]}))
+
+    # -- reading --------------------------------------------------------------------------------
+    def session(self, session_id: str) -> dict:
+        """The session row as a dict; raises :class:`SessionNotFound`."""
+        rows = list(self.db["sessions"].rows_where("id = ?", [session_id]))
+        if not rows:
+            raise SessionNotFound(f"no session with id {session_id!r}", hint="`voiceround sessions` lists them")
+        row = rows[0]
+        row["meta"] = json.loads(row["meta"] or "{}")
+        row["unfinished"] = row["status"] not in ("finished", "ended_early")
+        return row
+
+    def sessions(self) -> list[dict]:
+        """All sessions, newest first, with an ``unfinished`` flag and turn count."""
+        out = []
+        for row in self.db.query(
+            "select s.*, (select count(*) from turns t where t.session_id = s.id) as turns "
+            "from sessions s order by s.started_at desc, s.id desc"
+        ):
+            row["meta"] = json.loads(row["meta"] or "{}")
+            row["unfinished"] = row["status"] not in ("finished", "ended_early")
+            out.append(row)
+        return out
+
+    def transcript(self, session_id: str) -> Transcript:
+        """The stored transcript of a session, in turn order."""
+        self.session(session_id)
+        rows = list(self.db["turns"].rows_where("session_id = ?", [session_id], order_by="idx"))
+        for r in rows:
+            r["meta"] = json.loads(r["meta"] or "{}")
+        return Transcript.from_dicts(rows)
+
+    def events(self, session_id: str) -> list[dict]:
+        """The session's events in order, ``data`` decoded."""
+        rows = list(self.db["events"].rows_where("session_id = ?", [session_id], order_by="id"))
+        for r in rows:
+            r["data"] = json.loads(r["data"] or "{}")
+        return rows
+
+    def scorecard(self, session_id: str) -> dict | None:
+        """The stored scorecard, or None if the session was never scored."""
+        rows = list(self.db["scores"].rows_where("session_id = ?", [session_id]))
+        return json.loads(rows[0]["scorecard"]) if rows else None
+
+    def close(self) -> None:
+        self.db.conn.close()
