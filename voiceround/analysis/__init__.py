@@ -172,7 +172,7 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
             if not _is_number_phrase(num, m.group("unit") or "%"):
                 continue
             a, b = m.start(), m.end()
-            tail = re.match(r"(\s+[\w']+){0,3}", s.text[b:])
+            tail = re.match(r"(\s+\$?[\w']+(?:[.,]\d+)?%?){0,3}", s.text[b:])
             qe = b + (tail.end() if tail else 0)
             quote = s.text[a:qe].strip().rstrip(",.;")
             out.append(Claim(

@@ -64,11 +64,11 @@ def check_rewording(original: str, reworded: str, quote: str | None, forbidden: 
             return "changed the candidate's quoted words"
     if not quote and re.search(r"['\"‘’“”]\s*\w", reworded) and "'" not in original.replace("'s", "").replace("n't", ""):
         return "added a quotation the candidate didn't say"
+    new_numbers = set(re.findall(r"\d+(?:\.\d+)?", reworded)) - set(re.findall(r"\d+(?:\.\d+)?", original))
+    if new_numbers:
+        return "introduced numbers the candidate didn't say"
     content = lambda t: {w for w in re.findall(r"[a-z]+", t.lower()) if len(w) > 3}  # noqa: E731
     base = content(original)
     if base and len(base & content(reworded)) / len(base) < MIN_OVERLAP:
         return "drifted from the original probe"
-    new_numbers = set(re.findall(r"\d+(?:\.\d+)?", reworded)) - set(re.findall(r"\d+(?:\.\d+)?", original))
-    if new_numbers:
-        return "introduced numbers the candidate didn't say"
     return None

@@ -166,7 +166,9 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RoundFileError(f"{path.name}: TOML syntax error: {exc}", path=path, line=getattr(exc, "lineno", None)) from exc
+        m = re.search(r"line (\d+)", str(exc))  # Python < 3.14 has no TOMLDecodeError.lineno
+        line = getattr(exc, "lineno", None) or (int(m.group(1)) if m else None)
+        raise RoundFileError(f"{path.name}: TOML syntax error: {exc}", path=path, line=line) from exc
 
     rid = _need(data, "id", str, "round", path)
     card = _need(data, "card", dict, "round", path)

@@ -1,0 +1,54 @@
+"""Text analysis: claims and baselines, who-did-what, WER normalisation."""
+from voiceround import analysis as A
+from voiceround.analysis.normalize import normalize_for_wer
+from voiceround.core.types import Transcript, Turn
+
+
+def sents(*texts):
+    tr = Transcript([Turn("candidate", t, i * 10.0, i * 10.0 + 8) for i, t in enumerate(texts)])
+    return A.split_sentences(tr)
+
+
+def test_claims_spelled_and_digits_with_baselines():
+    claims = A.find_claims(sents(
+        "Checkout abandonment went from fourteen percent to nine percent over six weeks.",
+        "Revenue went up 22% that quarter.",
+        "The error rate was 0.7%. Down from 1.8 in beta.",
+        "I was the lead on our one page checkout, with two engineers.",
+    ))
+    by_turn = {}
+    for c in claims:
+        by_turn.setdefault(c.turn, []).append(c)
+    assert by_turn[1][0].has_baseline and by_turn[1][0].has_window
+    assert not by_turn[2][0].has_baseline and "22%" in by_turn[2][0].quote
+    assert by_turn[3][0].has_baseline  # baseline opens the next sentence
+    assert 4 not in by_turn  # "one page", "two engineers" are not metrics
+
+
+def test_give_it_a_hundred_percent_is_not_a_metric():
+    assert A.find_claims(sents("I always give it a hundred percent.", "We launched to 100% of traffic.")) == []
+
+
+def test_actions_are_who_did_what_not_pronoun_counts():
+    acts = A.find_actions(sents("We decided to go with React, and we felt good about it.",
+                                "We built it in React and I wrote the migration plan.",
+                                "I'll own making it safe."))
+    assert [(a.who, a.verb) for a in acts] == [("we", "built"), ("i", "wrote"), ("i", "own")]
+
+
+def test_slot_tagging_uses_round_cues(rnd):
+    s = sents("My director wanted to launch on sale day. I disagreed.", "That afternoon I wrote a launch plan.")
+    tags = A.tag_slots(s, rnd.slots)
+    assert "scenario" in tags[0] and "commitment" in tags[2]
+
+
+def test_delivery_analytics_counts_fillers_and_talk_share():
+    tr = Transcript([Turn("interviewer", "What happened?", 0, 2), Turn("candidate", "So, um, we uh shipped it, you know.", 2, 8)])
+    d = A.delivery(tr)
+    assert d.fillers == {"uh": 1, "um": 1, "you know": 1}
+    assert d.talk_share == 0.75 and d.wpm == 80.0  # 8 words in 6 s
+
+
+def test_wer_normalisation_spells_numbers():
+    assert normalize_for_wer("It was 0.7%, down from $4 million; 1,800 tickets.") == \
+        "it was zero point seven percent down from four million dollars one thousand eight hundred tickets"

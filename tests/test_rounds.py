@@ -1,0 +1,60 @@
+"""The round file: loads, follows the seed, and bad files fail with the line or field named."""
+import pytest
+
+from voiceround.rounds import RoundFileError, load_round
+
+SEED_FRAMEWORK = {  # ../shared/seeds: "Interview framework"
+    "conflict_articulation": 15, "data_driven_advocacy": 20, "execution_commitment": 20,
+    "impact_quantification": 15, "ownership_distinctions": 15, "customer_focus": 15,
+}
+SEED_SCORECARD = {  # ../shared/seeds: "What we evaluate"
+    "conflict_evidence_specificity": 15, "tradeoff_reasoning_rigor": 20, "pushback_recalibration_response": 20,
+    "individual_contribution_ownership": 15, "business_impact_articulation": 15,
+    "disagreement_reflection_self_awareness": 15,
+}
+
+
+def test_round_follows_the_seed(rnd):
+    assert rnd.card["company"] == "Amazon" and rnd.card["duration_min"] == 20 and rnd.duration_s == 1200
+    assert {d.id: d.weight for d in rnd.rubrics["framework"].dimensions} == SEED_FRAMEWORK
+    assert {d.id: d.weight for d in rnd.rubrics["scorecard"].dimensions} == SEED_SCORECARD
+    assert set(rnd.traps) == {"headline_metric_without_slice", "missing_commitment_phase", "yielding_too_quickly",
+                              "passive_aggressive_compliance", "opinion_based_conflict", "royal_we",
+                              "invented_baseline", "abstraction_drift"}
+    for rb in rnd.rubrics.values():
+        for d in rb.dimensions:
+            assert sorted(d.anchors) == [1, 2, 3, 4] and all(d.anchors.values())
+    assert len(rnd.card["faq"]) == 8 and len(rnd.card["checklist"]) == 3
+
+
+def test_every_template_is_one_question(rnd):
+    for probe in rnd.probes.values():
+        for t in probe.templates:
+            assert t.count("?") == 1 and t.endswith("?")
+
+
+def test_syntax_error_names_the_line(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "x"\n[card\nfield = 1\n')
+    with pytest.raises(RoundFileError) as e:
+        load_round(bad)
+    assert e.value.line == 2 and "line 2" in str(e.value)
+
+
+def test_schema_error_names_the_field(tmp_path, rnd):
+    text = rnd.path.read_text().replace("weight = 20\ndefinition = \"How heavily", "weight = 25\ndefinition = \"How heavily")
+    bad = tmp_path / "weights.toml"
+    bad.write_text(text)
+    with pytest.raises(RoundFileError) as e:
+        load_round(bad)
+    assert "sum to 105" in str(e.value) and e.value.field.startswith("rubrics[0]")
+    missing = tmp_path / "missing.toml"
+    missing.write_text(rnd.path.read_text().replace('company = "Amazon"\n', ""))
+    with pytest.raises(RoundFileError) as e:
+        load_round(missing)
+    assert e.value.field == "card.company"
+
+
+def test_missing_round_file_is_a_clear_error(tmp_path):
+    with pytest.raises(RoundFileError, match="cannot read round file"):
+        load_round(tmp_path / "nope.toml")

@@ -1,0 +1,48 @@
+"""Storage: round trip, WAL, owner-only files, unfinished sessions, and a damaged database is never overwritten."""
+import os
+import stat
+
+import pytest
+
+from voiceround.core.errors import SessionNotFound, StorageError
+from voiceround.core.types import SessionEvent, Turn
+from voiceround.storage import Store
+
+
+def test_round_trip(data_dir):
+    st = Store()
+    sid = st.new_session("disagree_and_commit", "1", "test")
+    turns = [Turn("interviewer", "What happened?", 0, 2.5, intent="ask_scenario", meta={"slot": "scenario"}),
+             Turn("candidate", "I disagreed with my director.", 3.0, 6.123456, topic="scenario")]
+    for i, t in enumerate(turns, 1):
+        st.add_turn(sid, i, t)
+    st.add_event(sid, SessionEvent("endpoint", 6.9, {"silence_s": 0.8}))
+    assert [s["id"] for s in st.sessions()] == [sid] and st.sessions()[0]["unfinished"]
+    st.finish(sid, 7.0)
+    st.save_score(sid, {"total": 42.0, "x": [1]})
+    back = st.transcript(sid)
+    assert [t.to_dict() for t in back.turns] == [t.to_dict() for t in turns]
+    assert st.events(sid)[0]["data"] == {"silence_s": 0.8}
+    assert st.scorecard(sid) == {"total": 42.0, "x": [1]}
+    row = st.session(sid)
+    assert not row["unfinished"] and row["total"] == 42.0
+    assert st.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with pytest.raises(SessionNotFound):
+        st.session("nope")
+
+
+def test_owner_only_permissions(data_dir):
+    st = Store()
+    st.new_session("r", "1", "test")
+    assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(st.path).st_mode) == 0o600
+
+
+def test_corrupt_database_is_refused_not_truncated(data_dir):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    bad = data_dir / "voiceround.db"
+    junk = b"this is not a database" * 100
+    bad.write_bytes(junk)
+    with pytest.raises(StorageError, match="cannot open the session database"):
+        Store()
+    assert bad.read_bytes() == junk
