@@ -95,6 +95,7 @@ _BASELINE = re.compile(
 )
 _BASELINE_LEAD = re.compile(r"\s*(down|up|compared|against|versus|from|that was|before that)\b", re.IGNORECASE)
 _PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have done) )", re.IGNORECASE)
 _SLICE = re.compile(
     r"\b(for|among|on|in|from) (the |our |that |this |one )?([a-z]+ ){0,2}(segment|cohort|region|market|card network|"
     r"network|holdout|flow|platform|mobile|desktop|new users|tier|card type|country|group)\b|\bby (card type|segment|region|cohort)\b",
@@ -264,12 +265,14 @@ ABSTRACTION = _rx(
 )
 CUSTOMER = _rx(
     r"\bcustomers?\b", r"\busers?\b", r"\bshoppers?\b", r"\bclients?\b", r"\bend users?\b", r"\bbuyers?\b", r"\bpatients?\b",
-    r"\bmembers?\b", r"\bsubscribers?\b", r"\bsign ?ups?\b",
+    r"\bmembers?\b", r"\bsubscribers?\b", r"\bsign ?ups?\b", r"\bsellers?\b", r"\bmerchants?\b", r"\bapplicants?\b",
+    r"\b(small )?businesses\b", r"\bdrivers?\b", r"\briders?\b", r"\bguests?\b", r"\bplayers?\b", r"\bvisitors?\b",
 )
 FRICTION = _rx(
     r"\berrors?\b", r"\bfail(ed|ures?|s|ing)?\b", r"\babandon(ment|ed)?\b", r"\bdrop ?-?off\b", r"\btickets?\b", r"\bcomplain",
     r"\blatency\b", r"\bslow\w*\b", r"\bconfus\w*\b", r"\bchurn\w*\b", r"\bfriction\b", r"\bpain\b", r"\boutage\b",
-    r"\bcut off\b", r"\bwait(ing)? time\b", r"\bcrash\w*\b",
+    r"\bcut off\b", r"\bwait(ing)? time\b", r"\bcrash\w*\b", r"\bblock(ed|s|ing)?\b", r"\bfalse positives?\b",
+    r"\bstopped at\b", r"\bpunish\w*\b", r"\bdrop(ped)? out\b",
 )
 COMMIT_EXPLICIT = _rx(
     r"\bi'?m in\b", r"\bi (fully )?committed\b", r"\bi('ll| will) (own|help|make)\b", r"\bi('d| would) help make it work\b",
@@ -287,6 +290,7 @@ YIELD = _rx(
     r"\bshe probably knew better\b", r"\bhe probably knew better\b", r"\bthey probably knew better\b", r"\bi trust the decision\b",
     r"\bi said okay,? i understand\b", r"\bpretty much made\b", r"\bi dropped it\b", r"\bi let it go\b", r"\bi backed down\b",
 )
+COUNTERFACTUAL = _rx(r"\b(should|would|could) have\b", r"\bnext time\b", r"\blooking back\b", r"\bin hindsight\b")
 ESCALATE = _rx(
     r"\bescalat\w*\b", r"\bi asked for (\w+ ){0,3}(minutes|meeting|time|review)\b", r"\b(took|brought) it to\b", r"\bi pushed (back|again)\b",
     r"\bone slide\b", r"\bskip[ -]level\b", r"\bi (went|argued) again\b",
@@ -301,8 +305,8 @@ TRADEOFF = _rx(
     r"\bworst case\b", r"\brisk\b",
 )
 STAKEHOLDER = _rx(
-    r"\bmy (director|manager|vp|boss|lead|head of \w+|cto|ceo|engineering manager|product manager|architect|skip)\b",
-    r"\bour (director|manager|vp|engineering manager|head of \w+|cto|architect)\b", r"\bthe (vp|architect|director|cto) of\b",
+    r"\b(my|our) (\w+ )?(director|manager|vp|boss|lead|head of \w+|cto|ceo|architect|skip)\b",
+    r"\bthe (vp|architect|director|cto|head) of\b",
 )
 FILLERS = re.compile(r"\b(um+|uh+|erm+|er|hmm+|mm+)\b|\byou know\b", re.IGNORECASE)
 REFLECT_GENERIC = _rx(
@@ -352,9 +356,13 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
     order = {s.id: i for i, s in enumerate(slots)}
     phase_of = {s.id: s.phase for s in slots}
     phases, current = [], "argument"
-    for tags in tag_slots(sentences, slots):
+    for sent, tags in zip(sentences, tag_slots(sentences, slots)):
         if tags:
             current = phase_of[max(tags, key=order.__getitem__)]
+            # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
+            # holdout would cost revenue") is still the argument.
+            if current == "outcome" and (_PROPOSAL.search(sent.text) or _HYPOTHETICAL.search(sent.text)):
+                current = "argument"
         phases.append(current)
     return phases
 

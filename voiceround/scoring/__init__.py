@@ -110,6 +110,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     for name, rx in (("tradeoff_cues", A.TRADEOFF), ("recalibration_cues", A.RECALIBRATE), ("escalation_cues", A.ESCALATE),
                      ("yield_cues", A.YIELD), ("passive_aggressive_cues", A.PASSIVE_AGGRESSIVE), ("abstraction_cues", A.ABSTRACTION)):
         for s, _, _ in A.cue_spans(rx, sents):
+            if name == "escalation_cues" and A.COUNTERFACTUAL.search(s.text):
+                continue  # "I should have pushed harder" is the opposite of escalating
             f(name).add(s)
     for s in sents:
         if phase_of[s.index] == "reflection" and len(A.words(s.text)) >= 12 and not A.REFLECT_GENERIC.search(s.text):

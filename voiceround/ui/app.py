@@ -11,7 +11,7 @@ import threading
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QPlainTextEdit,
-                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+                               QSplitter, QTextBrowser)
 
 from voiceround.rounds import Round, load_round
 
@@ -63,11 +63,8 @@ class MainWindow(QMainWindow):
         split.addWidget(self.card)
         split.addWidget(self.output)
         split.setSizes([560, 720])
-        box = QWidget()
-        lay = QVBoxLayout(box)
-        lay.addWidget(split)
-        lay.addWidget(self.status)
-        self.setCentralWidget(box)
+        self.setCentralWidget(split)
+        self.statusBar().addWidget(self.status, 1)
         menu = self.menuBar().addMenu("&File")
         self.act_rehearse = QAction("&Rehearse from case file…", self, shortcut=QKeySequence("Ctrl+O"), triggered=self.choose_case)
         menu.addAction(self.act_rehearse)
