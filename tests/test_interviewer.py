@@ -111,3 +111,84 @@ def test_rewording_checks(rnd):
     assert "intent" in check_rewording(orig, "You said '22% that quarter'. Why did it matter to you, and when did it happen?", q, F, keep)
     assert "numbers" in check_rewording(orig, "You said '22% that quarter'. Was the baseline 10%, and how was it measured?", q, F, keep)
     assert praise_found("That's a great point.", F) == "great" and praise_found("The migration went fine.", F) is None
+
+
+def probes_for(rnd, case_id):
+    from voiceround.session.textsim import simulate_text
+    tr = simulate_text(load_case(CASES / f"{case_id}.toml"), rnd)
+    return [t for _, t in tr.interviewer_turns()]
+
+
+def test_each_trap_case_gets_its_probe(rnd):
+    royal = probes_for(rnd, "weak-royal-we")
+    assert any(t.intent == "probe_ownership" and "personally" in t.text for t in royal)
+    headline = probes_for(rnd, "mixed-headline-metric")
+    assert any(t.intent in ("probe_slice", "ask_attribution") or "isolate" in t.text for t in headline)
+    yields = probes_for(rnd, "weak-yields-quickly")
+    assert any(t.intent in ("probe_backbone", "ask_escalation") for t in yields)
+    assert any(t.intent == "probe_backbone" and ("I didn't push it" in t.text or "I said okay" in t.text) for t in yields)
+    heavy = probes_for(rnd, "mixed-argument-heavy")
+    assert any(t.intent in ("ask_commitment", "move_to_commitment") for t in heavy)
+    abstract = probes_for(rnd, "weak-abstraction")
+    assert abstract[1].intent == "probe_abstraction" and "one specific example" in abstract[1].text
+
+
+def test_interviewer_eval_meets_targets(rnd):
+    from voiceround.interviewer.evaluate import evaluate
+    from voiceround.session.textsim import simulate_text
+    need = probed = 0
+    for path in sorted(glob.glob(str(CASES / "*.toml"))):
+        m = evaluate(simulate_text(load_case(path), rnd), rnd)
+        assert m["praise"] == 0 and m["single_question_share"] == 1.0 and m["repeats"] == 0 and m["leading"] == 0, (path, m)
+        assert m["pushback"] and m["commitment"] and m["reflection"], (path, m)
+        need += m["claims_needing_probe"]
+        probed += m["claims_probed"]
+    assert need and probed / need >= 0.9
+
+
+def test_inconsistent_baseline_is_pointed_out(rnd):
+    tr = Transcript([Turn("interviewer", "Q?", 0, 5, intent="ask_scenario", meta={"slot": "scenario"}),
+                     Turn("candidate", "In the end abandonment went from fourteen percent to nine percent.", 5, 12),
+                     Turn("interviewer", "You said 'x'. Which part did your work move, and how did you isolate it?", 12, 15, intent="probe_slice", meta={"claim": "slice:fourteen"}),
+                     Turn("candidate", "We ran a holdout, and abandonment went from twelve percent to nine percent there.", 15, 22)])
+    a = next_action(tr, 30, rnd)
+    assert a.intent == "probe_inconsistency" and "fourteen percent" in a.text and "twelve percent" in a.text
+
+
+def test_pushback_response_classes():
+    from voiceround.analysis import pushback_response
+    assert pushback_response("Yes, you're right, she probably knew better than me.") == "folded"
+    assert pushback_response("Fair challenge. In hindsight she was right about the date, but I'd still push for the data gate.") == "recalibrated"
+    assert pushback_response("Because the beta showed 1.8% payment errors against 0.6% on the old flow.") == "held_with_data"
+
+
+class FakeLLM:
+    """Stands in for llama.cpp: returns a fixed reply for every rewording."""
+
+    def __init__(self, reply):
+        self.reply, self.load_s = reply, 0.0
+
+    def reword(self, probe):
+        return self.reply, 0.01
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("reply", [
+    "Great answer! You said '22% that quarter'. From what baseline, and how did you measure it?",
+    "You said '22% that quarter'. What was the baseline? And how did you measure it?",
+    "Let's talk about your hobbies instead. What do you do on weekends?",
+    "",
+])
+def test_bad_llm_rewordings_fall_back_to_the_template(rnd, reply, tmp_path):
+    from voiceround.session.runner import SessionRunner
+    from voiceround.interviewer import Action
+    runner = SessionRunner.__new__(SessionRunner)
+    runner.rnd, runner.use_llm = rnd, True
+    runner.engines = type("E", (), {"llm": FakeLLM(reply)})()
+    runner.stats = {"llm_tried": 0, "llm_accepted": 0, "llm_s": 0.0}
+    template = "You said '22% that quarter'. From what baseline, and how did you measure it?"
+    action = Action("probe_baseline", template, quote="22% that quarter")
+    text, info = runner._word(action)
+    assert text == template and info["llm"].startswith("rejected") and runner.stats["llm_accepted"] == 0

@@ -173,6 +173,47 @@ def _engine_for(role, spec):
     return LlamaRewriter(spec)
 
 
+def cmd_eval(args) -> int:
+    """``eval interviewer CASES...``: text-mode rounds against each case; a metrics table."""
+    import glob as _glob
+
+    from voiceround.session.cases import load_case
+    rnd = load_round(args.round)
+    paths = [p for pat in args.cases for p in (sorted(_glob.glob(os.path.join(pat, "*.toml"))) if os.path.isdir(pat) else [pat])]
+    if not paths:
+        _err("error: no case files given")
+        return 2
+    if args.what == "interviewer":
+        from voiceround.interviewer.evaluate import evaluate
+        from voiceround.session.textsim import simulate_text
+        rows = []
+        for p in paths:
+            case = load_case(p)
+            rows.append((case.id, evaluate(simulate_text(case, rnd), rnd)))
+        if args.json:
+            print(json.dumps(dict(rows), indent=2, sort_keys=True))
+            return 0
+        print(f"{'case':<34} {'turns':>5} {'praise':>6} {'1 question':>10} {'claim probes':>12} {'pushback':>8} {'commit':>6} "
+              f"{'reflect':>7} {'repeats':>7} {'leading':>7}  pushback response")
+        tot = {"praise": 0, "single": 0, "turns": 0, "need": 0, "cov": 0, "push": 0, "com": 0, "ref": 0, "rep": 0, "lead": 0}
+        yes = lambda b: "yes" if b else "NO"  # noqa: E731
+        for cid, m in rows:
+            print(f"{cid:<34} {m['interviewer_turns']:>5} {m['praise']:>6} {m['single_question_share']:>10.0%} "
+                  f"{m['claims_probed']:>4}/{m['claims_needing_probe']:<2} ({m['claim_probe_coverage']:>4.0%}) {yes(m['pushback']):>8} "
+                  f"{yes(m['commitment']):>6} {yes(m['reflection']):>7} {m['repeats']:>7} {m['leading']:>7}  {m['pushback_response'] or '-'}")
+            tot["praise"] += m["praise"]; tot["turns"] += m["interviewer_turns"]  # noqa: E702
+            tot["single"] += round(m["single_question_share"] * m["interviewer_turns"]); tot["need"] += m["claims_needing_probe"]  # noqa: E702
+            tot["cov"] += m["claims_probed"]; tot["push"] += m["pushback"]; tot["com"] += m["commitment"]  # noqa: E702
+            tot["ref"] += m["reflection"]; tot["rep"] += m["repeats"]; tot["lead"] += m["leading"]  # noqa: E702
+        n = len(rows)
+        print(f"{'ALL (' + str(n) + ' rounds)':<34} {tot['turns']:>5} {tot['praise']:>6} {tot['single'] / max(tot['turns'], 1):>10.0%} "
+              f"{tot['cov']:>4}/{tot['need']:<2} ({tot['cov'] / max(tot['need'], 1):>4.0%}) {tot['push']:>5}/{n:<2} {tot['com']:>3}/{n:<2} "
+              f"{tot['ref']:>4}/{n:<2} {tot['rep']:>7} {tot['lead']:>7}")
+        return 0
+    _err(f"error: unknown evaluation {args.what!r}")
+    return 2
+
+
 def cmd_gui(args) -> int:
     """Start the desktop app."""
     from voiceround.ui.app import main as gui_main
@@ -201,6 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
     ls.set_defaults(func=cmd_sessions)
     d = sub.add_parser("doctor", help="check models and audio devices")
     d.set_defaults(func=cmd_doctor)
+    ev = sub.add_parser("eval", help="measure the interviewer on case files (text mode)")
+    ev.add_argument("what", choices=["interviewer"], help="what to evaluate")
+    ev.add_argument("cases", nargs="+", help="case files or folders of them")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_eval)
     g = sub.add_parser("gui", help="start the desktop app (the default)")
     g.set_defaults(func=cmd_gui)
     return p

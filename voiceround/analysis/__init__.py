@@ -79,7 +79,7 @@ _NUM = rf"(?:\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?|\b
 _METRIC_NOUN = (
     r"(?:tickets?|users?|customers?|orders?|sessions?|requests?|errors?|failures?|calls?|complaints?|sign ?ups?|"
     r"accounts?|transactions?|payment attempts?|attempts?|downloads?|visits?|clicks?|conversions?|incidents?|bugs?|"
-    r"pages?|records?|queries|messages?|installs?|subscribers?|members?|shoppers?|clients?|points?|"
+    r"pages?|records?|queries|messages?|installs?|subscribers?|members?|shoppers?|clients?|points?(?!\s+(?:zero|one|two|three|four|five|six|seven|eight|nine)\b)|"
     r"milliseconds?|ms|seconds?|requests per second|qps|rps)"
 )
 _CLAIM = re.compile(
@@ -150,10 +150,16 @@ def _is_number_phrase(text: str, unit: str) -> bool:
     tokens = [tok for tok in re.split(r"[\s-]+", t) if tok]
     if not any(tok not in {"a", "and", "point", "half"} for tok in tokens):
         return False
+    if "point" in tokens and len(tokens) >= 3:  # a spoken decimal: "zero point four"
+        return True
     if re.match(r"(%|percent|pp|x|times|dollars?|bucks)", unit.strip().lower()):
         # "a hundred percent" / "one hundred percent" is a figure of speech or a full rollout, not a metric.
         return not re.fullmatch(r"(a|one) hundred", t)
     return any(tok not in _SMALL for tok in tokens)
+
+
+_QUOTE_STOP = {"because", "and", "so", "but", "which", "who", "when", "while", "since", "if", "then", "would",
+               "could", "will", "was", "were", "is", "are", "it", "we", "i", "they", "he", "she"}
 
 
 def find_claims(sentences: list[Sentence]) -> list[Claim]:
@@ -173,11 +179,15 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
             if not _is_number_phrase(num, m.group("unit") or "%"):
                 continue
             a, b = m.start(), m.end()
-            tail = re.match(r"(\s+\$?[\w']+(?:[.,]\d+)?%?){0,3}", s.text[b:])
-            qe = b + (tail.end() if tail else 0)
+            qe = b
+            for w in list(re.finditer(r"\s+(\$?[\w']+(?:[.,]\d+)?%?)", s.text[b:]))[:3]:
+                if w.start() != qe - b or w.group(1).lower() in _QUOTE_STOP:
+                    break
+                qe = b + w.end()
             quote = s.text[a:qe].strip().rstrip(",.;")
+            value = re.sub(r"^(a|about|around|roughly|some)\s+", "", re.sub(r"\s+", " ", num.lower()).strip())
             out.append(Claim(
-                s, a, b, quote, re.sub(r"\s+", " ", num.lower()).strip(),
+                s, a, b, quote, value,
                 baseline, bool(_SLICE.search(s.text)), bool(_WINDOW.search(s.text)),
                 bool(_ATTRIBUTION.search(s.text)), proposal,
             ))
@@ -233,7 +243,8 @@ def find_actions(sentences: list[Sentence]) -> list[Action]:
         seen: set[int] = set()
         for m in _MODAL_ACTION.finditer(low):
             verb = m.group("verb")
-            if verb not in {"be", "have", "need", "want", "try", "think", "feel", "see"}:
+            # "I'll own it" is a commitment; "we will fail" is a prediction, not a team action.
+            if m.group("who") == "i" and verb not in {"be", "have", "need", "want", "try", "think", "feel", "see"}:
                 out.append(Action(s, m.group("who"), verb, m.start(), m.end()))
                 seen.add(m.start())
         for m in _SUBJ_VERB.finditer(low):
@@ -312,6 +323,12 @@ FILLERS = re.compile(r"\b(um+|uh+|erm+|er|hmm+|mm+)\b|\byou know\b", re.IGNORECA
 REFLECT_GENERIC = _rx(
     r"\bcommunication is key\b", r"\bteamwork is (really )?important\b", r"\bgo with the flow\b", r"\bassume good intent\b",
     r"\bkeep a paper trail\b", r"\bbusiness timing matters\b",
+)
+
+
+DONT_KNOW = _rx(
+    r"\bi don'?t (really )?(know|remember|have (that|the) (exact )?(number|figure|data))", r"\bi'?m not sure\b",
+    r"\bi'?d have to look\b", r"\bhard to point to\b", r"\bcan'?t recall\b",
 )
 
 
@@ -402,3 +419,51 @@ def delivery(transcript: Transcript) -> Delivery:
     d.filler_rate_per_100_words = round(100.0 * sum(counts.values()) / d.words, 2) if d.words else 0.0
     d.talk_share = round(d.speaking_s / total, 3) if total > 0 else 0.0
     return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Consistency and backbone
+
+_FROM_TO = re.compile(rf"\bfrom (?P<a>{_NUM})\s*(?:%|percent)?\s+(?:\w+\s){{0,3}}?to (?P<b>{_NUM})", re.IGNORECASE)
+
+
+def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
+    """Pairs of claims in different turns that report the same final value from different
+    baselines ("from 14% to 9%" … later "from 12% to 9%"): the seed's "never invent a false
+    baseline". Returns ``[(earlier, later)]``."""
+    seen: dict[str, tuple[str, Claim]] = {}
+    out = []
+    for c in claims:
+        m = _FROM_TO.search(c.sentence.text)
+        if not m:
+            continue
+        a, b = m.group("a").lower().strip(), m.group("b").lower().strip()
+        if b in seen and seen[b][0] != a and seen[b][1].turn != c.turn:
+            out.append((seen[b][1], c))
+        seen.setdefault(b, (a, c))
+    return out
+
+
+FOLD = _rx(
+    r"\byou'?re right\b", r"\b(she|he|they) (probably )?knew better\b", r"\bi shouldn'?t have (argued|pushed)\b",
+    r"\bi trust the decision\b", r"\bthey were right\b(?!.*\bbut\b)", r"\bi was wrong\b(?!.*\bbut\b)",
+)
+HOLD = _rx(r"\bi'?d still\b", r"\bi still (think|believe|would)\b", r"\bbut\b.{0,60}\b(data|number|because)\b")
+
+
+def pushback_response(text: str) -> str:
+    """How a candidate answered a pushback: ``"folded"`` (conceded without reasoning),
+    ``"held_with_data"`` (kept the position with numbers or reasons), ``"recalibrated"`` (conceded
+    part and kept part), or ``"unclear"``. Rule-based on the answer's words and numbers."""
+    sents_ = [Sentence(1, i, 0, len(t), t, 0.0) for i, t in enumerate(re.split(r"(?<=[.!?])\s+", text)) if t]
+    has_numbers = bool(find_claims(sents_))
+    folded, held, recal = bool(FOLD.search(text)), bool(HOLD.search(text)), bool(RECALIBRATE.search(text))
+    if held and (recal or folded):
+        return "recalibrated"
+    if held or (has_numbers and not folded):
+        return "held_with_data"
+    if folded:
+        return "folded"
+    if recal:
+        return "recalibrated"
+    return "unclear"

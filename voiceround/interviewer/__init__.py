@@ -49,6 +49,7 @@ class Action:
     slot: str | None = None
     topics: tuple[str, ...] = ()
     reason: str = ""
+    claims: list[str] = field(default_factory=list)
 
     @property
     def is_wrap_up(self) -> bool:
@@ -56,7 +57,8 @@ class Action:
 
     def meta(self) -> dict:
         """What the planner needs to remember about this turn (stored in ``Turn.meta``)."""
-        return {k: v for k, v in {"quote": self.quote, "claim": self.claim, "slot": self.slot, "reason": self.reason}.items() if v}
+        return {k: v for k, v in {"quote": self.quote, "claim": self.claim, "claims": self.claims or None,
+                                  "slot": self.slot, "reason": self.reason}.items() if v}
 
 
 @dataclass
@@ -76,7 +78,7 @@ def _history(transcript: Transcript) -> _History:
         if t.meta.get("slot"):
             h.slots_asked.add(t.meta["slot"])
         h.texts.add(t.meta.get("template_text", t.text))
-        if intent.startswith("probe_"):
+        if intent in ("probe_baseline", "probe_slice"):
             h.claim_probes += 1
         if intent == "pushback":
             h.pushed_back = True
@@ -107,7 +109,7 @@ def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, rea
     acks = rnd.interviewer.get("acknowledgements") or []
     # Seed: acknowledge neutrally, then probe. Every other question that doesn't open on the
     # candidate's own words gets the round's neutral acknowledgement.
-    if acks and h.asked and intent != "wrap_up" and not quote and len(h.asked) % 2 == 1:
+    if acks and h.asked and intent not in ("wrap_up", "pushback") and not quote and len(h.asked) % 2 == 1:
         text = f"{acks[0]} {text}"
     return Action(intent, text, quote, claim, probe.slot, probe.topics, reason)
 
@@ -117,10 +119,110 @@ def opening(rnd: Round) -> Action:
     return _action(rnd, "ask_scenario", _History(), reason="opening")
 
 
-def _claim_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | None:
-    """A probe on the latest candidate answer, or None."""
+@dataclass(frozen=True)
+class ClaimNeed:
+    """A quantitative claim that needs a probe: ``need`` is ``"baseline"`` or ``"slice"``;
+    ``key`` identifies it across turns (``need:value``); ``turn`` is the candidate turn number."""
+
+    claim: A.Claim
+    need: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.need}:{self.claim.value}"
+
+    @property
+    def turn(self) -> int:
+        return self.claim.turn
+
+
+def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None) -> list[ClaimNeed]:
+    """Every claim in candidate turns (up to ``upto_turn``, 1-based, inclusive) that needs a probe.
+
+    Rules (issue "Bar Raiser interviewer", seed "Probes every claim"): a number without a baseline
+    needs a baseline probe, unless it is a proposal, carries an attribution method, or is a rate
+    with its own time window outside the outcome ("nine hundred tickets a week"); an outcome number
+    with no slice or isolation method (and no isolation described anywhere before it) also needs a
+    slice probe (the seed's "headline metric without slice").
+    """
+    tr = transcript if upto_turn is None else Transcript(transcript.turns[:upto_turn])
+    sents = A.split_sentences(tr)
+    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots)))
+    out: list[ClaimNeed] = []
+    dont_know = {n for n, t in tr.candidate_turns() if A.DONT_KNOW.search(t.text)}
+    for c in A.find_claims(sents):
+        if c.turn in dont_know:  # an estimate given while saying "I don't know" gets no further probe
+            continue
+        outcome = phases[c.sentence.index] == "outcome"
+        if c.is_proposal or c.has_attribution:
+            continue
+        if not c.has_baseline and (outcome or not c.has_window):
+            out.append(ClaimNeed(c, "baseline"))
+        isolated_before = any(A._ATTRIBUTION.search(x.text) and phases[x.index] == "outcome"
+                              for x in sents if x.index <= c.sentence.index)
+        if outcome and not (c.has_slice or isolated_before):
+            out.append(ClaimNeed(c, "slice"))
+    return out
+
+
+PROBE_WINDOW = 2  # a claim is probed within this many interviewer turns
+
+
+def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: bool = False) -> Action | None:
+    """The most urgent claim probe, or None. Claims are probed oldest-deadline first, outcome claims
+    before others, and up to two claims from the same answer share one probe."""
+    if h.claim_probes >= int(rnd.timing.get("max_claim_probes", 14)):
+        return None
+    probed = {k for _, t in transcript.interviewer_turns() for k in t.meta.get("claims", [t.meta.get("claim")]) if k}
+    # Interviewer turns already spent after each candidate turn (for the two-turn deadline).
+    spent: dict[int, int] = {}
+    count = 0
+    for i in range(len(transcript.turns), 0, -1):
+        t = transcript.turns[i - 1]
+        if t.speaker == "interviewer":
+            count += 1
+        else:
+            spent[i] = count
+    needs = [n for n in claim_needs(transcript, rnd) if n.key not in probed and spent.get(n.turn, 0) < PROBE_WINDOW
+             and (not urgent_only or spent.get(n.turn, 0) == PROBE_WINDOW - 1)]
+    if not needs:
+        return None
+    sents = A.split_sentences(transcript)
+    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots)))
+    needs.sort(key=lambda n: (-spent.get(n.turn, 0), n.need != "baseline", phases.get(n.claim.sentence.index) != "outcome",
+                              n.turn, n.claim.sentence.index, n.claim.start))
+    first = needs[0]
+    group = [first] + [n for n in needs[1:] if n.turn == first.turn and n.need == first.need
+                       and n.claim.quote.lower() not in first.claim.quote.lower()][:1]
+    quote = first.claim.quote if len(group) == 1 else f"{first.claim.quote}' and '{group[1].claim.quote}"
+    intent = "probe_baseline" if first.need == "baseline" else "probe_slice"
+    action = _action(rnd, intent, h, quote=quote, claim=first.key,
+                     reason="number without baseline" if first.need == "baseline" else "headline metric without slice")
+    action.claims = [n.key for n in group]
+    action.quote = first.claim.quote
+    return action
+
+
+def _inconsistency_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | None:
+    """Fabricated precision: the latest answer reports a baseline that contradicts an earlier one."""
     cands = transcript.candidate_turns()
-    if not cands or h.claim_probes >= int(rnd.timing.get("max_claim_probes", 4)):
+    if not cands:
+        return None
+    probed = {c for _, c in h.asked if c}
+    for earlier, later in A.baseline_conflicts(A.find_claims(A.split_sentences(transcript))):
+        key = f"inconsistent:{later.value}"
+        if later.turn == cands[-1][0] and key not in probed:
+            act = _action(rnd, "probe_inconsistency", h, quote=f"{earlier.quote}', and now '{later.quote}", claim=key,
+                          reason="baseline changed between turns")
+            act.quote = later.quote
+            return act
+    return None
+
+
+def _answer_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | None:
+    """Probes on the latest answer's wording: inconsistent baselines, "we", opinion, yielding, abstraction."""
+    cands = transcript.candidate_turns()
+    if not cands:
         return None
     last_no = cands[-1][0]
     all_sents = A.split_sentences(transcript)
@@ -133,30 +235,22 @@ def _claim_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | No
     def ok(intent: str, key: str) -> bool:
         return key not in probed and (intent, key) != last_asked
 
-    phases = dict(zip((s.index for s in all_sents), A.tag_phases(all_sents, rnd.slots)))
-    attributed = any(A._ATTRIBUTION.search(s.text) and phases[s.index] == "outcome" for s in all_sents)
-    claims = A.find_claims(sents)
-    # Outcome claims first: that is where a Bar Raiser digs hardest.
-    claims.sort(key=lambda c: (phases[c.sentence.index] != "outcome", c.sentence.index, c.start))
-    for c in claims:
-        key = f"baseline:{c.value}"
-        if not (c.has_baseline or c.has_attribution or c.is_proposal) and ok("probe_baseline", key):
-            return _action(rnd, "probe_baseline", h, quote=c.quote, claim=key, reason="number without baseline")
-    for c in claims:
-        key = f"slice:{c.value}"
-        if phases[c.sentence.index] == "outcome" and not (c.has_slice or c.has_attribution or attributed) and ok("probe_slice", key):
-            return _action(rnd, "probe_slice", h, quote=c.quote, claim=key, reason="headline metric without slice")
     acts = A.find_actions(sents)
-    if any(a.who == "we" for a in acts) and not any(a.who == "i" for a in acts):
-        a = next(a for a in acts if a.who == "we")
+    we = [a for a in acts if a.who == "we"]
+    if we and len(we) > len([a for a in acts if a.who == "i"]):
+        a = we[0]
         key = f"we:{a.verb}"
-        if ok("probe_ownership", key):
+        if ok("probe_ownership", key) and last_asked[0] != "probe_ownership":
             return _action(rnd, "probe_ownership", h, quote=short_quote(a.sentence.text, a.start, 6), claim=key, reason="'we' hides the candidate's action")
-    if not claims:
+    if not A.find_claims(sents):
         for s, st, _ in A.cue_spans(A.OPINION, sents):
             key = f"opinion:{s.turn}"
             if ok("probe_opinion", key):
                 return _action(rnd, "probe_opinion", h, quote=short_quote(s.text, st, 7), claim=key, reason="opinion without evidence")
+    yields = [(s, st) for s, st, _ in A.cue_spans(A.YIELD, sents) if not A.COUNTERFACTUAL.search(s.text)]
+    if yields and not any(i == "probe_backbone" for i, _ in h.asked):
+        s, st = sorted(yields, key=lambda y: not y[0].text[y[1]:].lower().startswith("i "))[0]
+        return _action(rnd, "probe_backbone", h, quote=short_quote(s.text, st, 8), claim=f"yield:{s.turn}", reason="dropped the argument")
     abstract = A.cue_spans(A.ABSTRACTION, sents)
     if len({s.index for s, _, _ in abstract}) >= 2:
         s, st, _ = abstract[0]
@@ -187,7 +281,11 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round) -> Action:
     if elapsed_s >= rnd.duration_s - WRAP_UP_MARGIN_S or len(h.asked) >= MAX_INTERVIEWER_TURNS:
         return _action(rnd, "wrap_up", h, reason="time")
 
-    probe = _claim_probe(rnd, transcript, h)
+    # Claims at their last chance come first (probed within PROBE_WINDOW interviewer turns), then
+    # probes on the answer's wording, then fresh claims.
+    probe = _inconsistency_probe(rnd, transcript, h) or _claim_probe(rnd, transcript, h, urgent_only=True) \
+        or _answer_probe(rnd, transcript, h) \
+        or _claim_probe(rnd, transcript, h)
     if probe:
         return probe
 
@@ -208,12 +306,6 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round) -> Action:
     for slot in PRE_PUSHBACK:
         if slot in slot_ids and slot not in covered and slot not in h.slots_asked and slot in slot_intent:
             return _action(rnd, slot_intent[slot], h, reason=f"slot {slot} not covered")
-    # With time left, dig into slots that were only touched in passing and never asked directly.
-    if elapsed_s < rnd.duration_s / 2:
-        for slot in PRE_PUSHBACK:
-            if slot in slot_ids and slot not in h.slots_asked and slot in slot_intent \
-                    and coverage[slot][0] < 2 * rnd.slot(slot).min_weight:
-                return _action(rnd, slot_intent[slot], h, reason=f"slot {slot} thin")
     if not h.pushed_back and "pushback" in rnd.probes:
         return _action(rnd, "pushback", h, quote=_pushback_quote(transcript), reason="test backbone")
     # Reflection is always asked before the wrap-up.

@@ -12,6 +12,14 @@ MAX_WORDS = 35
 MIN_OVERLAP = 0.6  # share of the probe's content words a rewording must keep (same intent)
 
 
+_QUOTED = re.compile(r"(?:(?<=\s)|^)'(.+?)'(?=[\s.,;:?!]|$)")
+
+
+def quoted_spans(text: str) -> list[str]:
+    """Phrases inside single quotes (apostrophes inside words, as in "that's", are not quotes)."""
+    return _QUOTED.findall(text)
+
+
 def praise_found(text: str, forbidden: list[str]) -> str | None:
     """The first forbidden praise word or phrase in ``text`` (whole-word, case-insensitive), or None."""
     low = text.lower()
@@ -57,7 +65,7 @@ def check_rewording(original: str, reworded: str, quote: str | None, forbidden: 
     if len(reworded.split()) > MAX_WORDS:
         return f"longer than {MAX_WORDS} words"
     if quote:
-        spans = re.findall(r"'([^']*(?:'[a-z][^']*)*)'", reworded)
+        spans = quoted_spans(reworded)
         if quote.lower() not in reworded.lower():
             return "dropped the quoted phrase"
         if any(s.strip().lower() != quote.lower() for s in spans):
@@ -71,4 +79,25 @@ def check_rewording(original: str, reworded: str, quote: str | None, forbidden: 
     base = content(original)
     if base and len(base & content(reworded)) / len(base) < MIN_OVERLAP:
         return "drifted from the original probe"
+    return None
+
+
+def leading_reason(text: str, candidate_said: str, presuppositions: list[str]) -> str | None:
+    """Why an interviewer turn is a leading question, or None.
+
+    Leading = it quotes words the candidate never said, states a number the candidate never said,
+    or uses a presupposing phrase (round file ``interviewer.presuppositions``) the candidate hasn't
+    used first. ``candidate_said``: everything the candidate said before this turn.
+    """
+    said = candidate_said.lower()
+    for q in quoted_spans(text):
+        if q.lower() not in said:
+            return f"quotes words the candidate didn't say: {q!r}"
+    for n in re.findall(r"\d+(?:\.\d+)?", text):
+        if n not in said:
+            return f"states a number the candidate didn't say: {n}"
+    low = text.lower()
+    for phrase in presuppositions:
+        if phrase.lower() in low and phrase.lower() not in said:
+            return f"presupposes {phrase!r}"
     return None

@@ -1,0 +1,78 @@
+"""Interviewer quality metrics over a finished transcript (``voiceround eval interviewer``).
+
+Metrics (issue "Bar Raiser interviewer: the probes a real Bar Raiser would ask, measured"):
+praise count; share of turns that are exactly one question; claim-probe coverage (claims that
+needed a probe and got one within ``PROBE_WINDOW`` interviewer turns / claims that needed one,
+leaving out claims made too close to the end to be probed); pushback asked; commitment reached;
+reflection asked; repeats (identical text, or the same intent on the same claim twice in a row);
+leading questions.
+"""
+from __future__ import annotations
+
+from voiceround import analysis as A
+from voiceround.core.types import Transcript
+from voiceround.interviewer import PROBE_WINDOW, claim_needs
+from voiceround.interviewer.wording import check_turn, leading_reason, praise_found
+from voiceround.rounds import Round
+
+
+def evaluate(tr: Transcript, rnd: Round) -> dict:
+    """Metrics for one round; see the module docstring. Returns a JSON-able dict."""
+    forb = rnd.interviewer["forbidden"]
+    presup = rnd.interviewer.get("presuppositions", [])
+    iv = tr.interviewer_turns()
+    praise = sum(1 for _, t in iv if praise_found(t.text, forb))
+    single = sum(1 for _, t in iv if check_turn(t.text, []) is None)
+    # Claim coverage
+    needed = covered = 0
+    missed: list[str] = []
+    seen_keys: set[str] = set()
+    for n, t in tr.candidate_turns():
+        later = [x for i, x in iv if i > n][:PROBE_WINDOW]
+        probes = [x for x in later if x.intent != "wrap_up"]
+        for need in claim_needs(tr, rnd, upto_turn=n):
+            if need.turn != n or need.key in seen_keys:
+                continue
+            seen_keys.add(need.key)
+            if len(probes) < PROBE_WINDOW and (not later or later[-1].intent == "wrap_up"):
+                probed_early = any(need.key in x.meta.get("claims", [x.meta.get("claim")]) for x in probes)
+                if not probed_early:
+                    continue  # the round ended before the interviewer could probe it
+            needed += 1
+            if any(need.key in x.meta.get("claims", [x.meta.get("claim")]) for x in probes):
+                covered += 1
+            else:
+                missed.append(need.claim.quote)
+    intents = [t.intent for _, t in iv]
+    sents = A.split_sentences(tr)
+    cov = A.slot_coverage(sents, rnd.slots)
+    commitment = "commitment" in {s.id for s in rnd.slots if cov[s.id][0] >= s.min_weight} or \
+        any(i in ("ask_commitment", "move_to_commitment") for i in intents)
+    texts = [t.text for _, t in iv]
+    repeats = len(texts) - len(set(texts))
+    for (_, a), (_, b) in zip(iv, iv[1:]):
+        if a.intent == b.intent and a.meta.get("claim") and a.meta.get("claim") == b.meta.get("claim"):
+            repeats += 1
+    leading, said = 0, ""
+    leading_examples = []
+    for t in tr.turns:
+        if t.speaker == "candidate":
+            said += " " + t.text
+        else:
+            why = leading_reason(t.text, said, presup)
+            if why:
+                leading += 1
+                leading_examples.append(why)
+    pushback_turn = next((i for i, t in iv if t.intent == "pushback"), None)
+    response = None
+    if pushback_turn is not None:
+        nxt = next((t for i, t in tr.candidate_turns() if i > pushback_turn), None)
+        response = A.pushback_response(nxt.text) if nxt else None
+    return {
+        "interviewer_turns": len(iv), "praise": praise, "single_question_share": round(single / len(iv), 3) if iv else 0.0,
+        "claims_needing_probe": needed, "claims_probed": covered,
+        "claim_probe_coverage": round(covered / needed, 3) if needed else 1.0, "missed_claims": missed,
+        "pushback": "pushback" in intents, "pushback_response": response, "commitment": commitment,
+        "reflection": "ask_reflection" in intents, "repeats": repeats, "leading": leading,
+        "leading_examples": leading_examples, "duration_s": round(tr.end_s, 1),
+    }
