@@ -210,6 +210,28 @@ def cmd_eval(args) -> int:
               f"{tot['cov']:>4}/{tot['need']:<2} ({tot['cov'] / max(tot['need'], 1):>4.0%}) {tot['push']:>5}/{n:<2} {tot['com']:>3}/{n:<2} "
               f"{tot['ref']:>4}/{n:<2} {tot['rep']:>7} {tot['lead']:>7}")
         return 0
+    if args.what == "scorer":
+        from voiceround.scoring.evaluate import evaluate as eval_scorer
+        from voiceround.scoring.evaluate import text_items
+        cases = [load_case(p) for p in paths]
+        m = eval_scorer(text_items(cases), rnd)
+        if args.json:
+            print(json.dumps(m, indent=2, sort_keys=True))
+            return 0
+        print(f"Scorer vs human labels on {m['cases']} cases (text)")
+        print(f"{'dimension':<26} {'exact':>6} {'±1':>6} {'n':>4}")
+        for d, v in m["per_dimension"].items():
+            print(f"{d:<26} {v['exact']:>6.0%} {v['within1']:>6.0%} {v['n']:>4}")
+        print(f"{'ALL':<26} {m['exact']:>6.0%} {m['within1']:>6.0%}")
+        print(f"Spearman(total, overall label): {m['spearman']}")
+        print(f"Traps: precision {m['trap_precision']:.2f}, recall {m['trap_recall']:.2f}, F1 {m['trap_f1']:.2f}")
+        if m["pairs"]:
+            print(f"Minimal pairs: {m['pairs']}, flip rate {m['flip_rate']:.0%}")
+        if m["wrong"]:
+            print("Disagreements:")
+            for w in m["wrong"]:
+                print(f"  - {w}")
+        return 0
     _err(f"error: unknown evaluation {args.what!r}")
     return 2
 
@@ -242,8 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     ls.set_defaults(func=cmd_sessions)
     d = sub.add_parser("doctor", help="check models and audio devices")
     d.set_defaults(func=cmd_doctor)
-    ev = sub.add_parser("eval", help="measure the interviewer on case files (text mode)")
-    ev.add_argument("what", choices=["interviewer"], help="what to evaluate")
+    ev = sub.add_parser("eval", help="measure the interviewer or the scorer on labelled case files (text mode)")
+    ev.add_argument("what", choices=["interviewer", "scorer"], help="what to evaluate")
     ev.add_argument("cases", nargs="+", help="case files or folders of them")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)

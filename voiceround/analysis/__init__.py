@@ -35,14 +35,24 @@ class Sentence:
         return self.text.lower()
 
 
-_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[\"'A-Z0-9])")
+_FILLER_WORD = r"(?:um+|uh+|erm+|er|hmm+|mm+)"
+_SENT_END = re.compile(rf"(?<=[.!?])\s+(?=(?:{_FILLER_WORD},?\s+)*[\"'A-Z0-9])", re.IGNORECASE)
+_FILLER_STRIP = re.compile(rf"(?:(?<=\s)|^){_FILLER_WORD}\b[,.]?\s*", re.IGNORECASE)
+
+
+def strip_fillers(text: str) -> str:
+    """``text`` without filled pauses ("um", "uh", "erm", "hmm"), so they never change content
+    analysis; filler counts are kept separately (:func:`delivery`)."""
+    out = _FILLER_STRIP.sub("", text)
+    return re.sub(r"\s+([,.;!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
 
 
 def split_sentences(transcript: Transcript, speaker: str = "candidate") -> list[Sentence]:
     """Split the given speaker's turns into sentences, in timeline order.
 
-    Splits after ``.``, ``!`` or ``?`` followed by whitespace and a capital, digit or quote (decimals
-    like "1.8" stay whole). Returns :class:`Sentence` objects with character spans and start seconds.
+    Splits after ``.``, ``!`` or ``?`` followed by whitespace, optional fillers and a capital, digit
+    or quote (decimals like "1.8" stay whole). ``Sentence.text`` has fillers removed
+    (:func:`strip_fillers`); ``start``/``end`` index the raw turn text. Returns :class:`Sentence` objects.
     """
     out: list[Sentence] = []
     for number, turn in enumerate(transcript.turns, start=1):
@@ -57,8 +67,11 @@ def split_sentences(transcript: Transcript, speaker: str = "candidate") -> list[
             s, e = a + lead, a + len(piece.rstrip())
             if e <= s:
                 continue
+            clean = strip_fillers(text[s:e])
+            if not clean:
+                continue
             start_s = round(turn.start_s + (turn.end_s - turn.start_s) * s / n, 3)
-            out.append(Sentence(number, len(out), s, e, text[s:e], start_s))
+            out.append(Sentence(number, len(out), s, e, clean[0].upper() + clean[1:], start_s))
     return out
 
 
@@ -83,7 +96,7 @@ _METRIC_NOUN = (
     r"milliseconds?|ms|seconds?|requests per second|qps|rps)"
 )
 _CLAIM = re.compile(
-    rf"(?P<num>{_NUM})\s*(?P<unit>%|percent(?:age points?)?|pp\b|x\b|times\b|dollars?|bucks|"
+    rf"(?P<num>{_NUM})\s*(?P<unit>%|percent(?:age points?)?|pp\b|x\b|times\b|dollars?|bucks|(?:an?|per) (?:day|week|month|quarter|year|night|shift)\b|"
     rf"(?:(?:[a-z]+\s){{0,2}}){_METRIC_NOUN}\b)"
     rf"|(?P<money>\$\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?)",
     re.IGNORECASE,
@@ -93,6 +106,11 @@ _BASELINE = re.compile(
     r"than (the |our )?(old|previous|before|last|control)|previous(ly)?|used to be|before (the|it|we|launch))\b",
     re.IGNORECASE,
 )
+# Crediting the team instead of isolating: never an attribution method, whatever cue words it has.
+TEAM_CREDIT = re.compile(r"\b(team (result|effort|number|win)|whole team|we all (owned|contributed|did)|hard to (separate|say)|"
+                         r"can'?t (really )?(prove|separate|isolate)|it all helped)\b", re.IGNORECASE)
+_DURATION_CHANGE = re.compile(rf"\b(?:went|dropped|fell|rose|came|got|cut|brought) (?:it )?(?:down |up )?(?:to|from) (?:about |like |around |under |over )?"
+                              rf"(?P<num>{_NUM}) (?P<unit>days?|weeks?|hours?|minutes?|months?)\b", re.IGNORECASE)
 _BASELINE_LEAD = re.compile(r"\s*(down|up|compared|against|versus|from|that was|before that)\b", re.IGNORECASE)
 _PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have done) )", re.IGNORECASE)
@@ -107,7 +125,12 @@ _WINDOW = re.compile(
     re.IGNORECASE,
 )
 _ATTRIBUTION = re.compile(
-    r"\b(hold ?out|a/?b test|control group|isolat\w*|attribut\w*|experiment|counterfactual|alone accounts)\b", re.IGNORECASE
+    r"\b(hold ?out|a/?b test|a b test|control group|isolat\w*|attribut\w*|experiment|counterfactual|alone accounts)\b"
+    r"|\b(i'?d|i would|i can|i'?ll|i) claim\b|\bwon'?t claim\b|\bthe only change\b|\bgive (him|her|them) (the )?credit\b"
+    r"|\bcredit (her|him|them|it to)\b|\bthe other (unit|team|store|site|region|group|cohort)\b.{0,40}\b(saw|went|stayed|had)\b"
+    r"|\bthe part i'?d claim\b|\bwhat i can (isolate|claim|measure)\b|\b(a b|a/b|split) test(ed)?\b|\bwith a split\b"
+    r"|\bi can show it\b|\bon its own\b|\bcompared (it )?(to|with|against) (the )?(control|other)\b",
+    re.IGNORECASE,
 )
 
 
@@ -152,10 +175,28 @@ def _is_number_phrase(text: str, unit: str) -> bool:
         return False
     if "point" in tokens and len(tokens) >= 3:  # a spoken decimal: "zero point four"
         return True
+    if re.match(r"(an?|per) (day|week|month|quarter|year|night|shift)$", unit.strip().lower()):
+        return True  # a rate: "two a month"
     if re.match(r"(%|percent|pp|x|times|dollars?|bucks)", unit.strip().lower()):
         # "a hundred percent" / "one hundred percent" is a figure of speech or a full rollout, not a metric.
         return not re.fullmatch(r"(a|one) hundred", t)
     return any(tok not in _SMALL for tok in tokens)
+
+
+class _FromToMatch:
+    """Adapter giving a from-to match the group names of a _CLAIM match (num = the final value)."""
+
+    def __init__(self, m: re.Match):
+        self.m = m
+
+    def group(self, name: str):
+        return {"num": self.m.group("b"), "money": None, "unit": "%"}.get(name)
+
+    def start(self, *_a) -> int:
+        return self.m.start()
+
+    def end(self, *_a) -> int:
+        return self.m.end()
 
 
 _QUOTE_STOP = {"because", "and", "so", "but", "which", "who", "when", "while", "since", "if", "then", "would",
@@ -174,7 +215,17 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
         nxt = sentences[k + 1] if k + 1 < len(sentences) and sentences[k + 1].turn == s.turn else None
         baseline = bool(_BASELINE.search(s.text)) or bool(nxt and _BASELINE_LEAD.match(nxt.text))
         proposal = bool(_PROPOSAL.search(s.text))
-        for m in _CLAIM.finditer(s.text):
+        matches = list(_CLAIM.finditer(s.text))
+        for dm in _DURATION_CHANGE.finditer(s.text):
+            if not any(m.start() <= dm.start("num") < m.end() for m in matches):
+                matches.append(dm)
+        # "went from about sixty a month to eighteen": a change stated as from-to is a claim even
+        # when its unit is only implied.
+        for ft in _FROM_TO.finditer(s.text):
+            if not any(m.start() <= ft.start("b") < m.end() or m.start() <= ft.start("a") < m.end() for m in matches):
+                matches.append(_FromToMatch(ft))
+        matches.sort(key=lambda m: m.start())
+        for m in matches:
             num = m.group("num") or m.group("money") or ""
             if not _is_number_phrase(num, m.group("unit") or "%"):
                 continue
@@ -211,7 +262,7 @@ _ACTION_IRREGULAR = {
     "won", "lost", "went", "began", "chose", "did", "stood", "ate", "rang", "caught", "taught", "sought", "saw",
 }
 _MODAL_ACTION = re.compile(rf"\b(?P<who>i|we)(?:'ll| will)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b")
-_SUBJ_VERB = re.compile(rf"\b(?P<who>i|we)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b")
+_SUBJ_VERB = re.compile(rf"\b(?P<who>i|we)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b(?!')")
 
 
 @dataclass(frozen=True)
@@ -268,38 +319,70 @@ OPINION = _rx(
     r"\b(i|we) (just )?(felt|feel|liked|like|prefer(red)?)\b", r"\bgut feeling\b", r"\b(nicer|cleaner|prettier)\b",
     r"\bmore of a (gut|feeling|preference)\b", r"\bpersonal preference\b", r"\bi thought (that was|it was) (a )?(bad|wrong|better)\b",
     r"\bjust (a )?better\b", r"\bfelt (right|wrong|better)\b",
+    r"\bfor me,? (it|tech\w*|the|this)\b", r"\bi really believe\b", r"\bwasn'?t (really )?about (the )?numbers\b", r"\bmy view (is|was) that\b", r"\bi (just )?(think|believe) (it|that|they) (should|shouldn'?t)\b", r"\bgut\b", r"\b(looked|looks|felt|feels) (dated|cheap|off|wrong|better|cleaner|nicer)\b", r"\bi (just )?(didn'?t|don'?t) like\b", r"\btaste\b"
 )
 ABSTRACTION = _rx(
     r"\bin general\b", r"\bgenerally\b", r"\bi always\b", r"\btypically\b", r"\busually\b", r"\bin my experience\b",
     r"\bi believe (that|in|decisions)\b", r"\bas a rule\b", r"\bthat's (just )?how i operate\b", r"\bthere (are|have been) (many|so many)\b",
     r"\byou should always\b", r"\bif you\b", r"\bteams that\b", r"\bpeople (who|that)\b", r"\bi'?m a very\b",
+    r"\b(learn|work|do) best when\b", r"\bi'?ve (always )?(read|believed)\b", r"\bin (education|business|engineering|life)\b", r"\bthese (platforms|tools|things)\b", r"\ba lot of (these|people|companies)\b"
 )
 CUSTOMER = _rx(
     r"\bcustomers?\b", r"\busers?\b", r"\bshoppers?\b", r"\bclients?\b", r"\bend users?\b", r"\bbuyers?\b", r"\bpatients?\b",
     r"\bmembers?\b", r"\bsubscribers?\b", r"\bsign ?ups?\b", r"\bsellers?\b", r"\bmerchants?\b", r"\bapplicants?\b",
     r"\b(small )?businesses\b", r"\bdrivers?\b", r"\briders?\b", r"\bguests?\b", r"\bplayers?\b", r"\bvisitors?\b",
+    r"\bnurses?\b(?= .{0,30}\b(tired|fatigue|burn))", r"\bresidents?\b", r"\bstudents?\b", r"\bkids\b", r"\bborrowers?\b", r"\bcardholders?\b", r"\bapplicants?\b", r"\bcandidates?\b", r"\bhiring managers?\b", r"\bdiners?\b", r"\bemployees?\b", r"\bstaff\b"
 )
-FRICTION = _rx(
-    r"\berrors?\b", r"\bfail(ed|ures?|s|ing)?\b", r"\babandon(ment|ed)?\b", r"\bdrop ?-?off\b", r"\btickets?\b", r"\bcomplain",
-    r"\blatency\b", r"\bslow\w*\b", r"\bconfus\w*\b", r"\bchurn\w*\b", r"\bfriction\b", r"\bpain\b", r"\boutage\b",
-    r"\bcut off\b", r"\bwait(ing)? time\b", r"\bcrash\w*\b", r"\bblock(ed|s|ing)?\b", r"\bfalse positives?\b",
-    r"\bstopped at\b", r"\bpunish\w*\b", r"\bdrop(ped)? out\b",
+# Friction the end user feels by definition (abandonment, churn, complaints, support tickets) ...
+USER_FRICTION = _rx(
+    r"\babandon(ment|ed|s)?\b", r"\bdrop ?-?offs?\b", r"\bsupport tickets?\b", r"\btickets?\b", r"\bcomplain\w*",
+    r"\bconfus\w*\b", r"\bchurn\w*\b", r"\bfriction\b", r"\bpain\b", r"\bcut off\b", r"\bwait(ing)? times?\b",
+    r"\bfalse positives?\b", r"\bstopped at\b", r"\bpunish\w*\b", r"\bdrop(ped)? out\b", r"\bfailed orders?\b",
+    r"\bsign ?ups? dropped\b", r"\bfailed payments?\b", r"\bpayment errors?\b",
+    r"\bfalls?\b(?! (to|from|by)\b)", r"\bmedication errors?\b", r"\binjur\w*\b", r"\blate (orders?|deliveries|packages|shipments?)\b", r"\bmissed (the )?(truck|deliver\w*|shipments?|cutoff)\b", r"\bdelays?\b", r"\bwait(ed|ing)?\b", r"\bdropped\b", r"\bbrows\w* drop\b", r"\block(ed)? out\b", r"\bdeclined\b", r"\bdelinquen\w*\b", r"\bcomplaints?\b"
 )
+# ... and system friction, which counts as the user's only when the sentence names the user.
+SYSTEM_FRICTION = _rx(
+    r"\berrors?\b", r"\bfail(ed|ures?|s|ing)?\b", r"\blatency\b", r"\bslow\w*\b", r"\boutage\b", r"\bcrash\w*\b",
+    r"\bblock(ed|s|ing)?\b", r"\bdown ?time\b", r"\bbugs?\b",
+)
+
+
+def customer_friction(text: str) -> bool:
+    """Whether a sentence ties a problem to the end user: user-felt friction, or system friction
+    in the same sentence as a customer/user word."""
+    return bool(USER_FRICTION.search(text) or (SYSTEM_FRICTION.search(text) and CUSTOMER.search(text)))
+
+
 COMMIT_EXPLICIT = _rx(
     r"\bi'?m in\b", r"\bi (fully )?committed\b", r"\bi('ll| will) (own|help|make)\b", r"\bi('d| would) help make it work\b",
     r"\bi (was|got) (fully )?(on board|behind)\b", r"\bcommit(ted)? to (her|his|their|the) (plan|path|decision|call|approach)\b",
     r"\bonce it was decided, i\b", r"\bonce the (call|decision) was made, i\b",
+    r"\bi'?m all in\b", r"\bi'?m committed\b", r"\bi disagree,? but i'?m\b", r"\bi'?ll own\b"
 )
 PASSIVE_AGGRESSIVE = _rx(
     r"\bdid (exactly )?what (he|she|they|i was|we were) (asked|told|said)\b", r"\bwasn'?t my (call|problem|job)\b",
     r"\bprove my point\b", r"\bjust in case\b", r"\bi (had )?warned (him|her|them)\b", r"\bi'?d warned\b", r"\bpaper trail\b",
     r"\bi told you so\b", r"\bi didn'?t add anything extra\b", r"\bwasn'?t on me\b", r"\bthe way the ticket said\b",
     r"\bi won the argument\b", r"\bso fine\b", r"\blet it fail\b",
+    r"\bnothing more\b", r"\bkept the emails?\b", r"\bin case it (blew up|broke|failed|went wrong)\b", r"\bi'?d told (them|him|her)\b", r"\bdid (exactly )?what was asked\b", r"\bnot my (call|problem|job) anymore\b", r"\bcovered myself\b", r"\bcya\b", r"\bthe bare minimum\b", r"\blogged (my|the) objection\b"
 )
 YIELD = _rx(
     r"\bi didn'?t push( it)?( any)? (further|harder)\b", r"\bi didn'?t want to create friction\b", r"\bi gave up\b",
     r"\bshe probably knew better\b", r"\bhe probably knew better\b", r"\bthey probably knew better\b", r"\bi trust the decision\b",
     r"\bi said okay,? i understand\b", r"\bpretty much made\b", r"\bi dropped it\b", r"\bi let it go\b", r"\bi backed down\b",
+    r"\b(i said okay,? (and )?)?let it go\b", r"\bi said okay,? makes sense\b", r"\bi didn'?t want to (argue|be the one|fight|push|rock)\b", r"\bit'?s their call\b", r"\bwasn'?t (really )?my place\b", r"\bi shouldn'?t have argued\b", r"\bi trust that\b", r"\bknew better\b", r"\bi (just )?went along\b", r"\bi backed off\b"
+)
+WON = _rx(
+    r"\bi won the argument\b", r"\b(agreed|sided) with me\b", r"\bwent with my (plan|proposal|recommendation|approach|option|design)\b",
+    r"\bmy (plan|proposal|recommendation|approach) (won|was chosen|was approved|got approved|went ahead)\b",
+    r"\b(came|come) around to my\b", r"\bthey accepted my\b", r"\bpicked my\b", r"\bchose my\b", r"\bbacked my\b",
+)
+LOST = _rx(
+    r"\boverruled\b", r"\bi lost\b", r"\blost the argument\b", r"\bwent against (me|my)\b", r"\bdecision went against\b",
+    r"\bi'?m in\b", r"\bdisagree and commit\b", r"\b(sided|agreed) with (her|him|them|the other|[A-Z][a-z]+)\b(?<!me)",
+    r"\bwent with (her|his|their) (plan|proposal|approach|date|option)\b", r"\bthe call was (hers|his|theirs)\b",
+    r"\b(decided|chose) to (ship|launch|roll|go|keep|remove|replace|skip)\b",
 )
 COUNTERFACTUAL = _rx(r"\b(should|would|could) have\b", r"\bnext time\b", r"\blooking back\b", r"\bin hindsight\b")
 ESCALATE = _rx(
@@ -364,23 +447,48 @@ def slot_coverage(sentences: list[Sentence], slots) -> dict[str, tuple[float, li
 
 
 def tag_phases(sentences: list[Sentence], slots) -> list[str]:
-    """One story phase per sentence: the phase of its best slot, else the previous sentence's phase.
+    """One story phase per sentence (the round's slot phases: argument, decision, commitment, ...).
 
-    The best slot is the matching slot latest in story order (a sentence that both recalls the
-    argument and reports an action after the decision belongs to the later phase). The first
-    sentences default to ``"argument"``.
+    A tagged sentence takes the phase of its best slot: the matching slot latest in story order (a
+    sentence that recalls the argument and reports an action after the decision belongs to the
+    later phase), except that an outcome phrased as a proposal or a hypothetical stays in the
+    argument. An untagged sentence takes the phase of the nearest tagged sentence in the same turn
+    (earlier first), else the previous turn's last phase; the first default is ``"argument"``.
     """
     order = {s.id: i for i, s in enumerate(slots)}
     phase_of = {s.id: s.phase for s in slots}
-    phases, current = [], "argument"
+    phases_known = set(phase_of.values())
+    own: list[str | None] = []
+    decided = False
+    claim_sents = {c.sentence.index for c in find_claims(sentences)}
+    acted = {a.sentence.index for a in find_actions(sentences)}
     for sent, tags in zip(sentences, tag_slots(sentences, slots)):
-        if tags:
-            current = phase_of[max(tags, key=order.__getitem__)]
-            # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
-            # holdout would cost revenue") is still the argument.
-            if current == "outcome" and (_PROPOSAL.search(sent.text) or _HYPOTHETICAL.search(sent.text)):
-                current = "argument"
-        phases.append(current)
+        ph = phase_of[max(tags, key=order.__getitem__)] if tags else None
+        # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
+        # holdout would cost revenue") is still the argument.
+        if ph == "outcome" and (_PROPOSAL.search(sent.text) or _HYPOTHETICAL.search(sent.text)):
+            ph = "argument"
+        # After the decision, something the candidate did (and that reports no number) is the
+        # commitment phase, whatever other cue words it contains ("I set up a holdout").
+        if decided and "commitment" in phases_known and sent.index in acted and sent.index not in claim_sents \
+                and ph not in ("reflection",) and not _HYPOTHETICAL.search(sent.text):
+            ph = "commitment"
+        if ph == "decision" or (tags and "decision" in tags):
+            decided = True
+        own.append(ph)
+    phases: list[str] = []
+    carry = "argument"
+    for i, sent in enumerate(sentences):
+        if own[i] is None:
+            same = [j for j in range(len(sentences)) if sentences[j].turn == sent.turn and own[j] is not None]
+            before = [j for j in same if j < i]
+            after = [j for j in same if j > i]
+            ph = own[before[-1]] if before else own[after[0]] if after else carry
+        else:
+            ph = own[i]
+        phases.append(ph)
+        if i + 1 == len(sentences) or sentences[i + 1].turn != sent.turn:
+            carry = ph
     return phases
 
 
@@ -425,6 +533,10 @@ def delivery(transcript: Transcript) -> Delivery:
 # Consistency and backbone
 
 _FROM_TO = re.compile(rf"\bfrom (?P<a>{_NUM})\s*(?:%|percent)?\s+(?:\w+\s){{0,3}}?to (?P<b>{_NUM})", re.IGNORECASE)
+_UP_FROM = re.compile(rf"(?P<b>{_NUM})\s*(?:%|percent)?[^.]{{0,30}}?\b(?:up|down) from (?P<a>{_NUM})", re.IGNORECASE)
+# Hedged or corrected baselines: "It was, like, five days. Maybe six." / "more like two hundred a month before, not three hundred".
+BASELINE_CORRECTION = re.compile(
+    r"\bmore like\b[^.]{0,50}\bnot\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b", re.IGNORECASE)
 
 
 def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
@@ -434,7 +546,7 @@ def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
     seen: dict[str, tuple[str, Claim]] = {}
     out = []
     for c in claims:
-        m = _FROM_TO.search(c.sentence.text)
+        m = _FROM_TO.search(c.sentence.text) or _UP_FROM.search(c.sentence.text)
         if not m:
             continue
         a, b = m.group("a").lower().strip(), m.group("b").lower().strip()

@@ -89,7 +89,8 @@ def leading_reason(text: str, candidate_said: str, presuppositions: list[str]) -
     or uses a presupposing phrase (round file ``interviewer.presuppositions``) the candidate hasn't
     used first. ``candidate_said``: everything the candidate said before this turn.
     """
-    said = candidate_said.lower()
+    from voiceround.analysis import strip_fillers
+    said = strip_fillers(candidate_said).lower()
     for q in quoted_spans(text):
         if q.lower() not in said:
             return f"quotes words the candidate didn't say: {q!r}"

@@ -122,6 +122,7 @@ class Round:
     rubrics: dict[str, Rubric]
     traps: dict[str, Trap]
     path: Path = field(compare=False)
+    scoring: dict = field(default_factory=dict, compare=False)
 
     @property
     def duration_s(self) -> float:
@@ -256,4 +257,5 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     return Round(
         id=rid, version=str(data.get("version", "1")), title=data.get("title", rid), card=card, timing=timing,
         interviewer=interviewer, slots=tuple(slots), probes=probes, rubrics=rubrics, traps=traps, path=path,
+        scoring=data.get("scoring", {}),
     )

@@ -81,7 +81,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             if c.has_baseline:
                 f("outcome_baselined").add(c.sentence)
     for s in sents:
-        if phase_of[s.index] == "outcome" and A._ATTRIBUTION.search(s.text) and not re.search(r"hard to (separate|say)", s.lower):
+        if phase_of[s.index] in ("outcome", "commitment") and A._ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
+                and not A._PROPOSAL.search(s.text) and not A._HYPOTHETICAL.search(s.text):
             f("attribution_method").add(s)
 
     for s, _, _ in A.cue_spans(A.OPINION, sents):
@@ -91,8 +92,10 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
 
     for a in actions:
         f("i_actions" if a.who == "i" else "we_actions").add(a.sentence)
-        if a.who == "i" and phase_of[a.sentence.index] == "commitment":
-            f("commitment_i_actions").add(a.sentence)
+        if phase_of[a.sentence.index] == "commitment":
+            f("commitment_actions").add(a.sentence)
+            if a.who == "i":
+                f("commitment_i_actions").add(a.sentence)
     i_n, we_n = f("i_actions").value, f("we_actions").value
     f("i_action_share").value = round(i_n / (i_n + we_n), 4) if i_n + we_n else 0.0
     f("i_action_share").evidence = f("i_actions").evidence[:2] + f("we_actions").evidence[:2]
@@ -103,7 +106,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         f("customer_mentions").add(s)
     claim_sents = {c.sentence.index for c in claims}
     for s in sents:
-        if A.FRICTION.search(s.text):
+        if A.customer_friction(s.text):
             f("customer_friction").add(s)
             if s.index in claim_sents:
                 f("customer_friction_measured").add(s)
@@ -113,6 +116,11 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             if name == "escalation_cues" and A.COUNTERFACTUAL.search(s.text):
                 continue  # "I should have pushed harder" is the opposite of escalating
             f(name).add(s)
+    for s, _, _ in A.cue_spans(A.WON, sents):
+        if not A.COUNTERFACTUAL.search(s.text):
+            f("won_cues").add(s)
+    for s, _, _ in A.cue_spans(A.LOST, sents):
+        f("lost_cues").add(s)
     for s in sents:
         if phase_of[s.index] == "reflection" and len(A.words(s.text)) >= 12 and not A.REFLECT_GENERIC.search(s.text):
             f("reflection_specific").add(s)
@@ -122,10 +130,15 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
 
 
 def _phase_seconds(ctx: dict) -> dict[str, float]:
-    """Seconds of candidate speech per story phase, estimated from sentence start times."""
+    """Seconds of candidate speech per story phase, estimated from sentence start times. Sentences
+    with no story slot, number or action (small talk, padding) count for no phase."""
     sents: list[A.Sentence] = ctx["sentences"]
     out: dict[str, float] = {}
+    relevant = {c.sentence.index for c in ctx["claims"]} | {a.sentence.index for a in ctx["actions"]} | \
+        {i for i, tags in ctx["tags"].items() if tags}
     for i, s in enumerate(sents):
+        if s.index not in relevant:  # small talk and padding count for no phase
+            continue
         nxt = sents[i + 1].start_s if i + 1 < len(sents) and sents[i + 1].turn == s.turn else None
         # Last sentence of a turn: use its share of words at the turn's pace (≈ 2.5 words/s fallback).
         dur = (nxt - s.start_s) if nxt is not None else len(A.words(s.text)) / 2.5
@@ -159,7 +172,7 @@ def detect_traps(F: dict[str, Feature], ctx: dict, rnd: Round) -> list[dict]:
 
     secs = _phase_seconds(ctx)
     arg, com = secs.get("argument", 0.0), secs.get("commitment", 0.0)
-    if sents and ((arg + com > 0 and com / (arg + com) < 0.15) or (val("commitment_i_actions") == 0 and val("commitment_explicit") == 0)):
+    if sents and ((arg + com > 0 and com / (arg + com) < 0.15) or (val("commitment_actions") == 0 and val("commitment_explicit") == 0)):
         flagged["missing_commitment_phase"] = ev("slot_commitment") or ev("slot_decision") or sents[-1:]
 
     if val("yield_cues") >= 1 and val("escalation_cues") == 0:
@@ -180,6 +193,10 @@ def detect_traps(F: dict[str, Feature], ctx: dict, rnd: Round) -> list[dict]:
         if len({a for a, _ in starts}) > 1 and len({t for _, t in starts}) > 1:
             flagged["invented_baseline"] = [c.sentence for c in claims if final in c.sentence.text.lower()]
             break
+    conflicts = A.baseline_conflicts(claims)
+    corrections = [s for s in sents if A.BASELINE_CORRECTION.search(s.text)]
+    if conflicts or corrections:
+        flagged["invented_baseline"] = flagged.get("invented_baseline", []) + [c.sentence for pair in conflicts for c in pair] + corrections
 
     n_abs = len(ev("abstraction_cues"))
     if n_abs >= 3 and sents and n_abs / len(sents) >= 0.25:
@@ -241,6 +258,13 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         for dim, cap in rnd.traps[t["id"]].caps.items():
             if dim not in caps or cap < caps[dim][0]:
                 caps[dim] = (cap, t["id"])
+    # A candidate who won the argument had no one else's path to commit to (issue: "Execution
+    # Commitment is <= 2, however polished"). The caps are the round file's [scoring].won_argument_caps.
+    won = F.get("won_cues", Feature()).value > 0 and F.get("lost_cues", Feature()).value == 0
+    if won:
+        for dim, cap in rnd.scoring.get("won_argument_caps", {}).items():
+            if dim not in caps or cap < caps[dim][0]:
+                caps[dim] = (int(cap), "won_the_argument")
     rubrics = {rid: _score_rubric(rb, F, caps) for rid, rb in rnd.rubrics.items()}
     first = next(iter(rubrics.values()))
     dl = A.delivery(transcript)

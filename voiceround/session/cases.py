@@ -40,6 +40,8 @@ class Case:
     turns: list[CaseTurn]
     labels: dict = field(default_factory=dict)
     summary: str = ""
+    pair_of: str | None = None   # minimal pairs: the base case id this one changes in one way
+    change: str | None = None    # ... and what the change is ("we", "nobaseline", "padding", ...)
 
 
 def load_case(path: str | Path) -> Case:
@@ -64,7 +66,7 @@ def load_case(path: str | Path) -> Case:
         if not isinstance(text, str) or not text.strip():
             raise CaseFileError(f"{path.name}: turn {n} has no text")
         turns.append(CaseTurn(n, topic, text.strip(), path.parent / "audio" / f"{cid}.{n:02d}.wav"))
-    return Case(cid, path, turns, data.get("labels", {}), data.get("summary", ""))
+    return Case(cid, path, turns, data.get("labels", {}), data.get("summary", ""), data.get("pair_of"), data.get("change"))
 
 
 def text_transcript(case: Case, include_unknown: bool = False) -> Transcript:
