@@ -110,10 +110,25 @@ def test_fillers_change_no_content_tier(rnd, path):
     assert sum(got["analytics"]["fillers"].values()) > sum(base["analytics"]["fillers"].values())
 
 
-def test_winning_the_argument_caps_execution_commitment(rnd):
-    case = load_case(CASES / "strong-staged-rollout.toml")
-    won = [t for t in text_transcript(case).turns]
-    won[5] = Turn("candidate", "The VP agreed with me, so we went with my staged rollout plan. I won the argument and Priya accepted it.",
-                  won[5].start_s, won[5].end_s)
-    card = score(Transcript(won), rnd)
-    assert card["dimensions"]["execution_commitment"]["tier"] <= 2
+@pytest.mark.parametrize("case_id", ["strong-nurse-shift-length--won", "strong-security-mfa-rollout--won"])
+def test_winning_the_argument_caps_execution_commitment(rnd, case_id):
+    from tests.conftest import ROOT
+    won = score(text_transcript(load_case(ROOT / "tests" / "data" / "cases" / f"{case_id}.toml")), rnd)
+    lost = score(text_transcript(load_case(ROOT / "tests" / "data" / "cases" / f"{case_id.split('--')[0]}.toml")), rnd)
+    assert won["dimensions"]["execution_commitment"]["tier"] <= 2 < lost["dimensions"]["execution_commitment"]["tier"]
+    assert won["dimensions"]["execution_commitment"]["capped_by"] == "won_the_argument"
+
+
+def test_scorer_agreement_floors(rnd):
+    """The labelled dev set (tests/data/cases) plus the shared cases: the issue's targets, held so
+    they can't regress."""
+    from tests.conftest import ROOT
+    from voiceround.scoring.evaluate import evaluate, text_items
+    paths = ALL + sorted(glob.glob(str(ROOT / "tests" / "data" / "cases" / "*.toml")))
+    assert len(paths) >= 38
+    m = evaluate(text_items([load_case(p) for p in paths]), rnd)
+    assert m["within1"] >= 0.95 and m["exact"] >= 0.70, m["per_dimension"]
+    assert m["spearman"] >= 0.85
+    assert m["trap_f1"] >= 0.85
+    assert m["pairs"] >= 14 and m["flip_rate"] >= 0.90, m["pair_rows"]
+

@@ -113,7 +113,7 @@ _DURATION_CHANGE = re.compile(rf"\b(?:went|dropped|fell|rose|came|got|cut|brough
                               rf"(?P<num>{_NUM}) (?P<unit>days?|weeks?|hours?|minutes?|months?)\b", re.IGNORECASE)
 _BASELINE_LEAD = re.compile(r"\s*(down|up|compared|against|versus|from|that was|before that)\b", re.IGNORECASE)
 _PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b", re.IGNORECASE)
-_HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have done) )", re.IGNORECASE)
+_HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have done|see|show|tell|measure|read)\b)", re.IGNORECASE)
 _SLICE = re.compile(
     r"\b(for|among|on|in|from) (the |our |that |this |one )?([a-z]+ ){0,2}(segment|cohort|region|market|card network|"
     r"network|holdout|flow|platform|mobile|desktop|new users|tier|card type|country|group)\b|\bby (card type|segment|region|cohort)\b",
@@ -387,7 +387,10 @@ LOST = _rx(
 COUNTERFACTUAL = _rx(r"\b(should|would|could) have\b", r"\bnext time\b", r"\blooking back\b", r"\bin hindsight\b")
 ESCALATE = _rx(
     r"\bescalat\w*\b", r"\bi asked for (\w+ ){0,3}(minutes|meeting|time|review)\b", r"\b(took|brought) it to\b", r"\bi pushed (back|again)\b",
-    r"\bone slide\b", r"\bskip[ -]level\b", r"\bi (went|argued) again\b",
+    r"\bone (slide|page)\b", r"\bskip[ -]level\b", r"\bi (went|argued) again\b", r"\basked to bring it to\b",
+    r"\b(took|brought|raised) (it|this|the (case|data|numbers|doc|analysis)) (to|with)\b", r"\bpresented (it|this|the \w+) to\b",
+    r"\bto the (\w+ )?(council|board|committee|vp|cto|ceo|director|review|leadership)\b", r"\bi made the case\b",
+    r"\bi (went|argued|pushed) (again|twice|back|harder)\b", r"\bwith (her|his|their) (boss|manager|director|vp)\b"
 )
 RECALIBRATE = _rx(
     r"\b(was|were) right about\b", r"\bfair (challenge|point)\b", r"\bin hindsight\b", r"\bi'?d still\b", r"\bi still (think|believe|would)\b",
@@ -536,7 +539,7 @@ _FROM_TO = re.compile(rf"\bfrom (?P<a>{_NUM})\s*(?:%|percent)?\s+(?:\w+\s){{0,3}
 _UP_FROM = re.compile(rf"(?P<b>{_NUM})\s*(?:%|percent)?[^.]{{0,30}}?\b(?:up|down) from (?P<a>{_NUM})", re.IGNORECASE)
 # Hedged or corrected baselines: "It was, like, five days. Maybe six." / "more like two hundred a month before, not three hundred".
 BASELINE_CORRECTION = re.compile(
-    r"\bmore like\b[^.]{0,50}\bnot\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b", re.IGNORECASE)
+    r"\bmore like\b[^.]{0,50}\bnot\b|\b(probably|actually) more like\b|\bthinking about it more\b|\bthan i said\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b", re.IGNORECASE)
 
 
 def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:

@@ -170,7 +170,7 @@ PROBE_WINDOW = 2  # a claim is probed within this many interviewer turns
 
 def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: bool = False) -> Action | None:
     """The most urgent claim probe, or None. Claims are probed oldest-deadline first, outcome claims
-    before others, and up to two claims from the same answer share one probe."""
+    before others, and all claims of one answer with the same gap share one probe."""
     if h.claim_probes >= int(rnd.timing.get("max_claim_probes", 14)):
         return None
     probed = {k for _, t in transcript.interviewer_turns() for k in t.meta.get("claims", [t.meta.get("claim")]) if k}
@@ -192,9 +192,11 @@ def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: b
     needs.sort(key=lambda n: (-spent.get(n.turn, 0), n.need != "baseline", phases.get(n.claim.sentence.index) != "outcome",
                               n.turn, n.claim.sentence.index, n.claim.start))
     first = needs[0]
-    group = [first] + [n for n in needs[1:] if n.turn == first.turn and n.need == first.need
-                       and n.claim.quote.lower() not in first.claim.quote.lower()][:1]
-    quote = first.claim.quote if len(group) == 1 else f"{first.claim.quote}' and '{group[1].claim.quote}"
+    # One probe covers every claim of the same answer with the same gap ("You said 'X' and 'Y'.
+    # From what baseline…?"); it quotes at most two of them.
+    group = [first] + [n for n in needs[1:] if n.turn == first.turn and n.need == first.need]
+    others = [n for n in group[1:] if n.claim.quote.lower() not in first.claim.quote.lower()]
+    quote = first.claim.quote if not others else f"{first.claim.quote}' and '{others[0].claim.quote}"
     intent = "probe_baseline" if first.need == "baseline" else "probe_slice"
     action = _action(rnd, intent, h, quote=quote, claim=first.key,
                      reason="number without baseline" if first.need == "baseline" else "headline metric without slice")

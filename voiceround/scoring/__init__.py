@@ -20,6 +20,11 @@ from voiceround.core.types import Transcript
 from voiceround.rounds import Round
 
 MAX_EVIDENCE = 3
+# The candidate's own part in an attribution ("what I can isolate", "my patch", "which I built"),
+# as opposed to crediting someone else ("I'd give him the credit").
+OWN_PART = re.compile(r"\bwhat i can\b|\bthe part i'?d\b|\bi'?d claim\b|\bi (can )?(isolate|claim|show)\b|\bmy (fix|patch|change|work|part|"
+                      r"call|contribution|rounds|prompt|test|feature|plan|design|code)\b|\bwhich i (built|wrote|shipped|ran|designed)\b|"
+                      r"\bi (shipped|built|wrote|ran|designed)\b|\bwas my call\b", re.IGNORECASE)
 QUOTE_CHARS = 180
 
 
@@ -70,7 +75,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         tags = tags_of[c.sentence.index]
         if "scenario" in tags or c.turn == first_turn:
             f("stakes_quantified").add(c.sentence)
-        if ph == "argument" and not c.is_proposal:
+        if ph == "argument" and not c.is_proposal and "opposing_view" not in tags:  # the candidate's own side
             f("argument_metrics").add(c.sentence)
             if c.has_baseline:
                 f("argument_baselined").add(c.sentence)
@@ -81,6 +86,9 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             if c.has_baseline:
                 f("outcome_baselined").add(c.sentence)
     for s in sents:
+        if phase_of[s.index] in ("outcome", "commitment") and A._ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
+                and OWN_PART.search(s.text):
+            f("own_attribution").add(s)
         if phase_of[s.index] in ("outcome", "commitment") and A._ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
                 and not A._PROPOSAL.search(s.text) and not A._HYPOTHETICAL.search(s.text):
             f("attribution_method").add(s)
@@ -179,7 +187,7 @@ def detect_traps(F: dict[str, Feature], ctx: dict, rnd: Round) -> list[dict]:
         flagged["yielding_too_quickly"] = ev("yield_cues")
     if val("passive_aggressive_cues") >= 2:
         flagged["passive_aggressive_compliance"] = ev("passive_aggressive_cues")
-    if val("opinion_cues") >= 1 and val("argument_metrics") == 0:
+    if (val("opinion_cues") >= 1 and val("argument_metrics") == 0) or (val("opinion_cues") >= 2 and val("argument_metrics") <= 1):
         flagged["opinion_based_conflict"] = ev("opinion_cues")
     if val("we_actions") >= 2 and val("i_action_share") < 0.5:
         flagged["royal_we"] = ev("we_actions")
@@ -199,7 +207,7 @@ def detect_traps(F: dict[str, Feature], ctx: dict, rnd: Round) -> list[dict]:
         flagged["invented_baseline"] = flagged.get("invented_baseline", []) + [c.sentence for pair in conflicts for c in pair] + corrections
 
     n_abs = len(ev("abstraction_cues"))
-    if n_abs >= 3 and sents and n_abs / len(sents) >= 0.25:
+    if n_abs >= 3 and sents and n_abs / len(sents) >= 0.15:
         flagged["abstraction_drift"] = ev("abstraction_cues")
 
     out = []
@@ -219,7 +227,7 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
     total = 0.0
     for d in rubric.dimensions:
         met = [str(c) for c in d.criteria if c.met(F[c.feature].value if c.feature in F else 0.0)]
-        tier = min(4, 1 + len(met))
+        tier = 1 + int(3 * len(met) / len(d.criteria) + 0.5) if d.criteria else 1  # met share → tiers 1-4
         capped_by = None
         if d.id in caps and caps[d.id][0] < tier:
             tier, capped_by = caps[d.id]
