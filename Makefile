@@ -19,7 +19,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) tools/bench.py
+	$(PY) tools/bench.py | tee docs/BENCHMARKS.md
 
 doctor: $(STAMP)
 	$(PY) -m voiceround doctor

@@ -85,20 +85,21 @@ def test_bundled_models_verify(engines):
         models.verify(models.resolve(role), full=True)
 
 
-def utterances(engines, audio, tail=2.0):
+def utterances(engines, audio, tail=3.0, final_only=True):
+    """Utterances the endpointer closes (pauses up to max_pause_s stay inside one utterance)."""
     from voiceround.engines.vad import Endpointer
     ep = Endpointer(engines.vad)
-    return [u for u in (ep.push(f) for f in ArraySource(audio, tail).frames()) if u]
+    return [u for u in (ep.push(f) for f in ArraySource(audio, tail).frames()) if u and (u.final or not final_only)]
 
 
 @pytest.mark.parametrize("name", ["wts_empty.wav", "wts_empty.mp3", "pra_doing_the_dishes.wav", "dfn_noise_freesound_573577.wav"])
 def test_silence_and_noise_never_become_turns(engines, name):
-    texts = [engines.stt.transcribe(u.audio).text for u in utterances(engines, read_audio(REALSPEECH / name))]
+    texts = [engines.stt.transcribe(u.audio).text for u in utterances(engines, read_audio(REALSPEECH / name), final_only=False)]
     assert all(t == "" for t in texts)
 
 
 def test_laughter_is_gated(engines):
-    texts = [engines.stt.transcribe(u.audio).text for u in utterances(engines, read_audio(REALSPEECH / "wts_laugh1.mp3"))]
+    texts = [engines.stt.transcribe(u.audio).text for u in utterances(engines, read_audio(REALSPEECH / "wts_laugh1.mp3"), final_only=False)]
     assert all(t == "" for t in texts), texts
 
 
@@ -116,3 +117,39 @@ def test_vad_endpointing_and_stt_on_real_speech(engines):
 def test_fillers_are_kept(engines):
     hyp = " ".join(engines.stt.transcribe(u.audio).text for u in utterances(engines, read_audio(REALSPEECH / "crw_sample.wav")))
     assert {"uh", "um"} & set(hyp.lower().replace(",", " ").split())
+
+
+def test_sentence_completion_rule():
+    from voiceround.engines.vad import sentence_complete
+    assert sentence_complete("I disagreed with my director.")
+    assert not sentence_complete("I disagreed with my director and.")
+    assert not sentence_complete("The reason was because")
+    assert not sentence_complete("")
+
+
+def test_pauses_inside_an_answer_keep_one_turn(engines, rnd, data_dir):
+    """A real recording with 1 s pauses (JFK) and one with filled pauses stay whole turns."""
+    from voiceround.interviewer import Action
+    from voiceround.session.runner import SessionRunner
+    from voiceround.storage import Store
+
+    class OneAnswer:
+        last_topic = None
+        exhausted = True
+
+        def __init__(self, path):
+            self.src = ArraySource(read_audio(path), 3.0)
+
+        def frames_for(self, action):
+            return self.src.frames()
+
+        def has_more_speech(self):
+            return self.src.has_more_sound()
+
+    for name, words in (("fwh_jfk.flac", "country"), ("crw_sample.wav", "all")):
+        runner = SessionRunner(rnd, engines, OneAnswer(REALSPEECH / name), Store(), source="test", use_llm=False)
+        runner.sid = runner.store.new_session(rnd.id, rnd.version, "test")
+        runner.rec = WavRecorder(data_dir / f"{name}.wav")
+        turn = runner._listen(runner.feed.frames_for(Action("ask_scenario", "Q?")))
+        runner.rec.close()
+        assert turn is not None and words in turn.text.lower(), turn

@@ -74,12 +74,31 @@ def test_moves_to_commitment_when_the_argument_eats_the_clock(rnd):
     case = load_case(CASES / "mixed-argument-heavy.toml")
     tr = Transcript([Turn("interviewer", "Q?", 0, 5, intent="ask_scenario", meta={"slot": "scenario"})])
     t = 5.0
-    for ct in case.turns[:5]:  # scenario, data, opposing view, words said, escalation: all argument
+    for i, ct in enumerate(case.turns[:5]):  # scenario, data, opposing view, words said, escalation: all argument
+        if i:
+            tr.add(Turn("interviewer", "Go on?", t, t + 5, intent="probe_baseline", meta={"claim": f"x{t}"}))
+            t += 5
         tr.add(Turn("candidate", ct.text, t, t + 100))
         t += 100
-        tr.add(Turn("interviewer", "Go on?", t, t + 5, intent="probe_baseline", meta={"claim": f"x{t}"}))
-        t += 5
     assert next_action(tr, 540, rnd).intent == "move_to_commitment"
+
+
+def test_no_answer_gets_the_question_once_more(rnd):
+    tr = Transcript([Turn("interviewer", opening(rnd).text, 0, 5, intent="ask_scenario", meta={"slot": "scenario", "template_text": opening(rnd).text})])
+    a = next_action(tr, 15, rnd)
+    assert a.intent == "repeat_question" and a.text.startswith("I didn't hear an answer") and a.text.endswith(opening(rnd).text)
+    tr.add(Turn("interviewer", a.text, 15, 20, intent=a.intent, meta=a.meta()))
+    assert next_action(tr, 30, rnd).intent != "repeat_question"
+
+
+def test_dont_remember_gets_an_estimate_probe(rnd):
+    tr = Transcript([Turn("interviewer", "Q?", 0, 5, intent="ask_scenario", meta={"slot": "scenario"}),
+                     Turn("candidate", "In the end revenue went up 22% that quarter.", 5, 12),
+                     Turn("interviewer", "You said '22% that quarter'. From what baseline, and how did you measure it?", 12, 15,
+                          intent="probe_baseline", meta={"claims": ["baseline:22"]}),
+                     Turn("candidate", "I don't remember the exact number.", 15, 18)])
+    a = next_action(tr, 20, rnd)
+    assert a.intent == "probe_estimate" and "estimate" in a.text
 
 
 @pytest.mark.parametrize("path", sorted(glob.glob(str(CASES / "*.toml"))), ids=lambda p: p.split("/")[-1])

@@ -40,6 +40,45 @@ def wer_of(result: dict, case) -> float:
     return jiwer.wer(refs, hyps) if refs else float("nan")
 
 
+def scorer_text_vs_audio(results: dict, cases_dir: str) -> None:
+    """Scorer agreement with the labels on the shared cases: from their text, and from what
+    `rehearse` transcribed (STT errors included)."""
+    from voiceround.rounds import load_round
+    from voiceround.scoring.evaluate import audio_items, evaluate, text_items
+    rnd = load_round()
+    cases = [load_case(p) for p in sorted(glob.glob(os.path.join(cases_dir, "*.toml")))]
+    t = evaluate(text_items(cases), rnd)
+    a = evaluate(audio_items(cases, results), rnd)
+    print("\n## Scorer agreement on the shared cases: text vs audio (through rehearse)\n")
+    print("| source | exact | ±1 | Spearman | trap F1 |")
+    print("|---|---|---|---|---|")
+    for name, m in (("text", t), ("audio", a)):
+        print(f"| {name} | {m['exact']:.0%} | {m['within1']:.0%} | {m['spearman']} | {m['trap_f1']:.2f} |")
+
+
+def scoring_speed() -> None:
+    """Seconds to score a 20-minute transcript (target <= 2 s on 2 cores)."""
+    from voiceround.core.types import Transcript, Turn
+    from voiceround.rounds import load_round
+    from voiceround.scoring import score
+    from voiceround.session.cases import text_transcript
+    rnd = load_round()
+    base = text_transcript(load_case(ROOT.parent / "shared" / "cases" / "strong-staged-rollout.toml"))
+    tr, t = Transcript(), 0.0
+    while t < 1200:
+        for x in base.turns:
+            d = x.end_s - x.start_s
+            tr.add(Turn("interviewer", "From what baseline?", t, t + 3))
+            tr.add(Turn("candidate", x.text, t + 3, t + 3 + d))
+            t += 3 + d
+    runs = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        score(tr, rnd)
+        runs.append(time.perf_counter() - t0)
+    print(f"\n## Scoring speed\n\nA {t / 60:.0f}-minute transcript ({len(tr.turns)} turns): best {min(runs):.3f} s, worst {max(runs):.3f} s of 5 runs (target ≤ 2 s).")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "cases"))
@@ -47,22 +86,32 @@ def main() -> int:
     ap.add_argument("--no-llm", action="store_true")
     args = ap.parse_args()
     env = dict(os.environ, VOICEROUND_DATA_DIR=tempfile.mkdtemp(prefix="vr-bench-"))
-    print(f"# VoiceRound rehearse benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
-    print("case | total | tiers got (label) CA DA EC IQ OD CF | traps got / labelled | WER | STT RTF | TTS RTF | LLM accepted | wall s")
+    print("# Benchmarks\n")
+    print(f"`make bench` on {time.strftime('%Y-%m-%d')}: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"bundled models{' (real-time pacing)' if args.realtime else ''}.\n")
+    print("## `rehearse` on every shared case\n")
+    print("Tiers are got(label) for CA conflict articulation, DA data-driven advocacy, EC execution commitment, IQ impact "
+          "quantification, OD ownership distinctions, CF customer focus. WER: candidate transcript vs the case text.\n")
+    print("| case | total | tiers CA DA EC IQ OD CF | traps got / labelled | WER | STT RTF | TTS RTF | LLM accepted | wall s |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    results = {}
     for path in sorted(glob.glob(os.path.join(args.cases, "*.toml"))):
         case = load_case(path)
         cmd = [sys.executable, "-m", "voiceround", "rehearse", path, "--json", "-q"] + (["--realtime"] if args.realtime else []) + (["--no-llm"] if args.no_llm else [])
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
         if proc.returncode != 0:
-            print(f"{case.id} | FAILED: {proc.stderr.strip().splitlines()[-1:]}")
+            print(f"| {case.id} | FAILED: {proc.stderr.strip().splitlines()[-1:]} |")
             continue
         r = json.loads(proc.stdout)
+        results[case.id] = r
         labels = case.labels.get("tiers", {})
         tiers = " ".join(f"{r['scores']['dimensions'][k]['tier']}({labels.get(k, '?')})" for k in SHORT)
         traps = ",".join(t["id"] for t in r["traps"]) or "-"
         t = r["timings"]
-        print(f"{case.id} | {r['scores']['total']:.1f} | {tiers} | {traps} / {','.join(case.labels.get('traps', [])) or '-'} | "
-              f"{wer_of(r, case):.3f} | {t['stt_rtf']} | {t['tts_rtf']} | {t['llm_rewordings_accepted']}/{t['llm_rewordings_tried']} | {t['wall_s']:.1f}")
+        print(f"| {case.id} | {r['scores']['total']:.1f} | {tiers} | {traps} / {','.join(case.labels.get('traps', [])) or '-'} | "
+              f"{wer_of(r, case):.3f} | {t['stt_rtf']} | {t['tts_rtf']} | {t['llm_rewordings_accepted']}/{t['llm_rewordings_tried']} | {t['wall_s']:.1f} |")
+    scorer_text_vs_audio(results, args.cases)
+    scoring_speed()
     return 0
 
 

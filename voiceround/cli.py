@@ -25,8 +25,12 @@ def cmd_rehearse(args) -> int:
     from voiceround.session.runner import Engines, SessionRunner, SimulatedFeed, result_json
     from voiceround.storage import Store
 
+    from voiceround.scoring import check_round
+    from voiceround.session.cases import check_audio
     rnd = load_round(args.round)
+    check_round(rnd)
     case = load_case(args.case)
+    check_audio(case)  # before the models load: a bad file fails in a second, not after
     quiet = args.quiet
 
     def progress(line: str) -> None:
@@ -71,7 +75,9 @@ def cmd_score(args) -> int:
     from voiceround.scoring import score
     from voiceround.session.runner import result_json
 
+    from voiceround.scoring import check_round
     rnd = load_round(args.round)
+    check_round(rnd)
     if args.text:
         from voiceround.session.cases import load_case, text_transcript
         case = load_case(args.target)
@@ -90,6 +96,8 @@ def cmd_score(args) -> int:
         sid = args.target
         head = f"Session {sid}   {rnd.title}" + ("   (unfinished)" if row["unfinished"] else "")
         store.close()
+    if args.text:
+        card["analytics"]["timing"] = "estimated from text at 150 words/min (no audio)"
     if args.json:
         out = result_json(sid, rnd, transcript, card)
         out.pop("timings")
@@ -237,7 +245,13 @@ def cmd_eval(args) -> int:
 
 
 def cmd_gui(args) -> int:
-    """Start the desktop app."""
+    """Start the desktop app. Without a display (Linux, no DISPLAY/WAYLAND_DISPLAY and no
+    QT_QPA_PLATFORM) it says so instead of letting Qt abort."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                                                 or os.environ.get("QT_QPA_PLATFORM")):
+        _err("error: no display found, so the desktop app can't open a window.\n"
+             "  fix: run it in a desktop session, or use the command line: `voiceround rehearse CASE.toml` (see README)")
+        return 2
     from voiceround.ui.app import main as gui_main
     return gui_main([])
 
@@ -245,7 +259,11 @@ def cmd_gui(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="voiceround", description="Offline spoken practice for behavioral interview rounds.")
     p.add_argument("--round", default=DEFAULT_ROUND, help="round id or round TOML file (default: %(default)s)")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--round", default=argparse.SUPPRESS, help="round id or round TOML file")
     sub = p.add_subparsers(dest="cmd")
+    _add = sub.add_parser
+    sub.add_parser = lambda *a, **k: _add(*a, parents=[common], **k)  # every subcommand also takes --round
     r = sub.add_parser("rehearse", help="run a whole round from a simulated candidate's audio (a case TOML)")
     r.add_argument("case", help="case file, e.g. ../shared/cases/strong-staged-rollout.toml")
     r.add_argument("--json", action="store_true", help="print the machine-readable result")
@@ -287,8 +305,14 @@ def main(argv: list[str] | None = None) -> int:
     except VoiceRoundError as exc:
         _err(f"error: {exc}")
         return 3 if exc.code in ("model", "storage") else 2
+    except KeyboardInterrupt:
+        _err("\ninterrupted")
+        return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # e.g. a full disk or a read-only folder met outside the storage layer
+        _err(f"error: {exc.strerror or exc}{': ' + str(exc.filename) if getattr(exc, 'filename', None) else ''}")
+        return 3
 
 
 if __name__ == "__main__":

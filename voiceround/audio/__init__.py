@@ -43,6 +43,8 @@ def read_audio(path: str | Path) -> np.ndarray:
     p = Path(path)
     if not p.exists():
         raise AudioError(f"audio file not found: {p}")
+    if p.is_file() and p.stat().st_size == 0:
+        raise AudioError(f"{p.name} is empty (0 bytes)", hint="record the answer again")
     try:
         data, rate = sf.read(str(p), dtype="float32", always_2d=False)
     except Exception as exc:  # soundfile raises LibsndfileError / RuntimeError
@@ -61,6 +63,20 @@ class ArraySource:
         self.audio = audio.astype(np.int16)
         self.tail = int(tail_silence_s * SAMPLE_RATE)
         self.realtime = realtime
+        self.pos = 0
+
+    SOUND_DBFS = -45.0  # RMS over 100 ms above this counts as sound still to come
+
+    def has_more_sound(self) -> bool:
+        """Whether the audio after the current read position has a 100 ms window louder than
+        ``SOUND_DBFS`` (the speaker has more to say)."""
+        rest = self.audio[self.pos:].astype(np.float32) / 32768.0
+        win = SAMPLE_RATE // 10
+        if len(rest) < win:
+            return False
+        n = len(rest) // win
+        rms = np.sqrt(np.mean(rest[: n * win].reshape(n, win) ** 2, axis=1))
+        return bool((20 * np.log10(np.maximum(rms, 1e-9)) > self.SOUND_DBFS).any())
 
     def frames(self) -> Iterator[np.ndarray]:
         """Yield ``FRAME``-sample int16 frames; the last audio frame is zero-padded."""
@@ -69,6 +85,7 @@ class ArraySource:
         t0 = time.perf_counter()
         for i in range(n_frames):
             a = i * FRAME
+            self.pos = a + FRAME
             chunk = self.audio[a:a + FRAME]
             if len(chunk) < FRAME:
                 chunk = np.concatenate([chunk, np.zeros(FRAME - len(chunk), np.int16)])

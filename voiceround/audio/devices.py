@@ -11,7 +11,7 @@ def list_devices() -> tuple[list[dict], str | None]:
     try:
         import sounddevice as sd
     except OSError as exc:  # sounddevice raises OSError when libportaudio is missing
-        return [], f"PortAudio library not found ({exc}); {PORTAUDIO_HINT}"
+        return [], f"the PortAudio library was not found; {PORTAUDIO_HINT}"
     try:
         raw = sd.query_devices()
     except Exception as exc:  # PortAudioError

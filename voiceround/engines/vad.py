@@ -65,37 +65,42 @@ class EndpointConfig:
     """Endpointing parameters, in seconds and probabilities.
 
     ``start_prob``/``end_prob``: hysteresis thresholds (Silero's recommended 0.5 and 0.35).
-    ``min_speech_s``: shorter bursts are noise. ``endpoint_silence_s``: silence after speech that ends
-    the turn (0.8 s: the case audio has sentence pauses up to 0.61 s). ``pre_roll_s``: audio kept
-    before speech start so no first syllable is clipped (≥ 0.3 s).
+    ``min_speech_s``: shorter bursts are noise. ``pause_s``: silence after which the utterance so far
+    is checked (the runner asks the STT whether it ends a sentence; if so, that is the endpoint).
+    ``max_pause_s``: silence that ends the turn whatever was said (a thinking pause mid-sentence is
+    kept up to this). ``pre_roll_s``: audio kept before speech start so no first syllable is clipped
+    (≥ 0.3 s). The case audio has sentence pauses up to 0.61 s (measured on ../shared/cases).
     """
 
     start_prob: float = 0.5
     end_prob: float = 0.35
     min_speech_s: float = 0.25
-    endpoint_silence_s: float = 0.8
+    pause_s: float = 0.5
+    max_pause_s: float = 2.0
     pre_roll_s: float = 0.4
 
 
 @dataclass
 class Utterance:
-    """A complete candidate utterance: int16 ``audio`` at 16 kHz (including pre-roll) and the
-    stream times in seconds of speech start (``start_s``) and last voiced frame (``end_s``)."""
+    """The candidate's speech so far: int16 ``audio`` at 16 kHz (from pre-roll to the current frame)
+    and stream times in seconds of speech start (``start_s``), last voiced frame (``end_s``) and
+    the decision point (``endpoint_s``). ``final``: the silence reached ``max_pause_s``."""
 
     audio: np.ndarray
     start_s: float
     end_s: float
     endpoint_s: float
-    frames: int = 0
-    voiced: list = field(default_factory=list)
+    final: bool = False
 
 
 class Endpointer:
     """Turns a stream of int16 frames into utterances using VAD probabilities.
 
-    Feed :meth:`push` one ``FRAME``-sample int16 frame at a time; it returns an :class:`Utterance`
-    when an endpoint is decided (``endpoint_silence_s`` of silence after at least
-    ``min_speech_s`` of speech), else None. Times count from the first frame pushed.
+    Feed :meth:`push` one ``FRAME``-sample int16 frame at a time. It returns an :class:`Utterance`
+    when a pause of ``pause_s`` follows at least ``min_speech_s`` of speech (``final`` False: the
+    caller decides whether the sentence is complete, and if not keeps pushing), and again with
+    ``final`` True when the pause reaches ``max_pause_s``; otherwise None. Call :meth:`finish` to
+    close the utterance at a caller-decided endpoint. Times count from the first frame pushed.
     """
 
     def __init__(self, vad: SileroVAD, config: EndpointConfig | None = None):
@@ -111,6 +116,7 @@ class Endpointer:
         self.silence_frames = 0
         self.start_frame = 0
         self.last_voiced = 0
+        self.paused_reported = False
         self.buf: list[np.ndarray] = []
         self.pre = deque(maxlen=max(1, int(round(self.cfg.pre_roll_s * SAMPLE_RATE / FRAME))))
 
@@ -119,8 +125,20 @@ class Endpointer:
         """Stream time in seconds of the frames pushed so far."""
         return self.n * FRAME / SAMPLE_RATE
 
+    def _utterance(self, final: bool) -> Utterance:
+        fs = FRAME / SAMPLE_RATE
+        keep = len(self.buf) - self.silence_frames + int(0.2 / fs)  # 200 ms tail after the last voice
+        return Utterance(np.concatenate(self.buf[:keep]), round(self.start_frame * fs, 3), round(self.last_voiced * fs, 3),
+                         round(self.n * fs, 3), final)
+
+    def finish(self) -> None:
+        """End the current utterance (the caller decided the endpoint); the next speech starts a new one."""
+        self.in_speech = False
+        self.buf = []
+        self.pre.clear()
+
     def push(self, frame: np.ndarray) -> Utterance | None:
-        """Process one int16 frame; return an :class:`Utterance` at an endpoint, else None."""
+        """Process one int16 frame; return an :class:`Utterance` at a pause or final endpoint, else None."""
         p = self.vad.prob(frame.astype(np.float32) / 32768.0)
         self.n += 1
         fs = FRAME / SAMPLE_RATE
@@ -129,9 +147,9 @@ class Endpointer:
                 self.in_speech = True
                 self.start_frame = self.n - 1
                 self.buf = list(self.pre) + [frame]
-                self.pre_frames = len(self.pre)
                 self.speech_frames, self.silence_frames = 1, 0
                 self.last_voiced = self.n
+                self.paused_reported = False
             else:
                 self.pre.append(frame)
             return None
@@ -140,17 +158,33 @@ class Endpointer:
             self.speech_frames += 1
             self.silence_frames = 0
             self.last_voiced = self.n
-        else:
-            self.silence_frames += 1
-        if self.silence_frames * fs >= self.cfg.endpoint_silence_s:
-            self.in_speech = False
-            self.pre.clear()
-            if self.speech_frames * fs < self.cfg.min_speech_s:
-                self.buf = []
-                return None
-            keep = len(self.buf) - self.silence_frames + int(0.2 / fs)  # 200 ms tail after last voice
-            audio = np.concatenate(self.buf[:keep])
-            self.buf = []
-            return Utterance(audio, round(self.start_frame * fs, 3), round(self.last_voiced * fs, 3),
-                             round(self.n * fs, 3), self.n - self.start_frame)
+            self.paused_reported = False
+            return None
+        self.silence_frames += 1
+        silence = self.silence_frames * fs
+        if self.speech_frames * fs < self.cfg.min_speech_s:
+            if silence >= self.cfg.pause_s:  # a click or a breath: forget it
+                self.finish()
+            return None
+        if silence >= self.cfg.max_pause_s:
+            utt = self._utterance(final=True)
+            self.finish()
+            return utt
+        if silence >= self.cfg.pause_s and not self.paused_reported:
+            self.paused_reported = True
+            return self._utterance(final=False)
         return None
+
+
+_OPEN_END = ("and", "but", "so", "because", "or", "um", "uh", "then", "the", "a", "to", "of", "that", "with", "which",
+             "like", "if", "when", "while", "for", "my", "our", "we", "i")
+
+
+def sentence_complete(text: str) -> bool:
+    """Whether a transcript so far reads as a finished thought: it ends with ``.``, ``?`` or ``!`` and
+    its last word is not a conjunction, article or filler ("…and.", "because." are not endings)."""
+    t = text.strip()
+    if not t or t[-1] not in ".?!":
+        return False
+    words = t.rstrip(".?!").split()
+    return bool(words) and words[-1].lower().strip(",") not in _OPEN_END

@@ -85,10 +85,22 @@ def _history(transcript: Transcript) -> _History:
     return h
 
 
+_DANGLING = {"and", "but", "so", "because", "or", "the", "a", "an", "to", "of", "that", "with", "which", "in", "on",
+             "at", "for", "we", "i", "our", "my", "over", "by", "from", "is", "was", "were", "it", "then"}
+
+
 def short_quote(text: str, start: int = 0, max_words: int = QUOTE_WORDS) -> str:
-    """Up to ``max_words`` words of ``text`` from character ``start``, without trailing punctuation."""
-    ws = text[start:].split()
-    return " ".join(ws[:max_words]).strip(" ,.;:!?\"'")
+    """Up to ``max_words`` words of ``text`` from character ``start``, ending at a clause boundary
+    (a comma or sentence end) when there is one, and never on a dangling "and"/"the"/"so"."""
+    ws = text[start:].split()[:max_words]
+    for i, w in enumerate(ws):
+        if i >= 2 and w[-1:] in ",.;:!?":
+            ws = ws[: i + 1]
+            break
+    ws = [w.strip(" ,.;:!?\"'") for w in ws]
+    while len(ws) > 2 and ws[-1].lower() in _DANGLING:
+        ws.pop()
+    return " ".join(ws)
 
 
 def _fill(rnd: Round, intent: str, h: _History, quote: str | None) -> str:
@@ -285,6 +297,22 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round) -> Action:
 
     # Claims at their last chance come first (probed within PROBE_WINDOW interviewer turns), then
     # probes on the answer's wording, then fresh claims.
+    # No answer to the last question (silence, or only noise): ask it once more.
+    last = transcript.turns[-1]
+    if last.speaker == "interviewer" and last.intent not in ("repeat_question", "wrap_up") and "repeat_question" in rnd.probes:
+        template = rnd.probes["repeat_question"].templates[0]
+        previous = last.meta.get("template_text", last.text)
+        previous = re.sub(r"^(I didn't hear an answer\. Take a moment\. |Okay\. )", "", previous)
+        return Action("repeat_question", template.replace("{previous}", previous), last.meta.get("quote"), None, last.meta.get("slot"),
+                      rnd.probes[last.intent].topics if last.intent in rnd.probes else (), "no answer")
+    # "I don't remember" to a number probe: ask for an estimate and how it was tracked (seed FAQ).
+    cands = transcript.candidate_turns()
+    prev_iv = transcript.turns[-2] if len(transcript.turns) >= 2 else None
+    if cands and last.speaker == "candidate" and prev_iv is not None and prev_iv.speaker == "interviewer" \
+            and prev_iv.intent in ("probe_baseline", "probe_slice", "ask_outcome") and A.DONT_KNOW.search(last.text) \
+            and not re.search(r"\b(estimate|roughly|about|around)\b", last.text.lower()) \
+            and "probe_estimate" in rnd.probes and not any(i == "probe_estimate" for i, _ in h.asked):
+        return _action(rnd, "probe_estimate", h, reason="didn't remember a number")
     probe = _inconsistency_probe(rnd, transcript, h) or _claim_probe(rnd, transcript, h, urgent_only=True) \
         or _answer_probe(rnd, transcript, h) \
         or _claim_probe(rnd, transcript, h)

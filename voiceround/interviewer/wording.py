@@ -90,9 +90,12 @@ def leading_reason(text: str, candidate_said: str, presuppositions: list[str]) -
     used first. ``candidate_said``: everything the candidate said before this turn.
     """
     from voiceround.analysis import strip_fillers
-    said = strip_fillers(candidate_said).lower()
+
+    def plain(t: str) -> str:  # compare words, not punctuation
+        return " ".join(re.findall(r"[a-z0-9%$']+(?:\.\d+)?", strip_fillers(t).lower()))
+    said = plain(candidate_said)
     for q in quoted_spans(text):
-        if q.lower() not in said:
+        if plain(q) not in said:
             return f"quotes words the candidate didn't say: {q!r}"
     for n in re.findall(r"\d+(?:\.\d+)?", text):
         if n not in said:

@@ -47,9 +47,13 @@ def scorecard_text(card: dict, header: str = "") -> str:
     if a:
         out.append("")
         fillers = ", ".join(f"{k} ×{v}" for k, v in a["fillers"].items()) or "none transcribed"
-        out.append(f"Delivery: {a['wpm']:.0f} words/min, talk share {a['talk_share']:.0%}, fillers: {fillers}"
-                   " (Whisper under-reports um/uh)")
+        if a.get("timing"):
+            out.append(f"Delivery: fillers: {fillers} (timing not measured: {a['timing']})")
+        else:
+            out.append(f"Delivery: {a['wpm']:.0f} words/min, talk share {a['talk_share']:.0%}, fillers: {fillers}"
+                       " (Whisper under-reports um/uh)")
         ph = a.get("phase_seconds", {})
-        out.append("Time by phase: " + ", ".join(f"{k} {clock(v)}" for k, v in ph.items()))
+        if ph:
+            out.append("Time by phase: " + ", ".join(f"{k} {clock(v)}" for k, v in ph.items()))
         out.append(f"Numbers: {a['numbers']} stated, {a['numbers_with_baseline']} with a baseline")
     return "\n".join(out)

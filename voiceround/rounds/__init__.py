@@ -28,6 +28,8 @@ class RoundFileError(ValueError):
 
 ROUNDS_DIR = Path(__file__).parent
 DEFAULT_ROUND = "disagree_and_commit"
+# The interviewer needs an opening and a closing whatever the round.
+REQUIRED_PROBES = ("ask_scenario", "wrap_up")
 
 _CRITERION = re.compile(r"^\s*([a-z_]+)\s*(>=|<=|>|<|==)\s*(-?\d+(?:\.\d+)?)\s*$")
 
@@ -142,10 +144,9 @@ def _need(data: dict, key: str, kind, where: str, path: Path):
         raise RoundFileError(f"{path.name}: {where} is missing the field '{key}'", path=path, field=f"{where}.{key}")
     value = data[key]
     if not isinstance(value, kind):
-        raise RoundFileError(
-            f"{path.name}: {where}.{key} should be {getattr(kind, '__name__', kind)}, got {type(value).__name__}",
-            path=path, field=f"{where}.{key}",
-        )
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise RoundFileError(f"{path.name}: {where}.{key} should be {names}, got {type(value).__name__}",
+                             path=path, field=f"{where}.{key}")
     return value
 
 
@@ -160,6 +161,9 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     path = Path(name_or_path)
     if not path.suffix:
         path = ROUNDS_DIR / f"{name_or_path}.toml"
+        if not path.exists():
+            known = ", ".join(sorted(p.stem for p in ROUNDS_DIR.glob("*.toml")))
+            raise RoundFileError(f"unknown round {str(name_or_path)!r}; known rounds: {known}", path=path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -177,6 +181,8 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
         _need(card, key, (str, int), "card", path)
     timing = _need(data, "timing", dict, "round", path)
     _need(timing, "duration_s", (int, float), "timing", path)
+    if timing["duration_s"] <= 0:
+        raise RoundFileError(f"{path.name}: timing.duration_s must be a positive number of seconds", path=path, field="timing.duration_s")
     interviewer = _need(data, "interviewer", dict, "round", path)
     _need(interviewer, "closing", str, "interviewer", path)
     _need(interviewer, "forbidden", list, "interviewer", path)
@@ -199,7 +205,10 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
         where = f"probes[{i}]"
         templates = tuple(_need(p, "templates", list, where, path))
         for t in templates:
-            if t.count("?") != 1 or not t.rstrip().endswith("?"):
+            praise = [w for w in interviewer["forbidden"] if re.search(rf"(?<![a-z']){re.escape(w.lower())}(?![a-z'])", t.lower())]
+            if praise:
+                raise RoundFileError(f"{path.name}: {where} template contains praise ({praise[0]!r}): {t!r}", path=path, field=f"{where}.templates")
+            if "{previous}" not in t and (t.count("?") != 1 or not t.rstrip().endswith("?")):
                 raise RoundFileError(f"{path.name}: {where} template must end in exactly one question: {t!r}", path=path, field=f"{where}.templates")
         slot = p.get("slot")
         if slot is not None and slot not in slot_ids:
@@ -216,6 +225,9 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
                                          path=path, field=f"{where}.keep")
         probes[intent] = Probe(intent, templates, tuple(p.get("topics", [])), slot, keep)
 
+    for required in REQUIRED_PROBES:
+        if required not in probes:
+            raise RoundFileError(f"{path.name}: probes must include the intent {required!r}", path=path, field="probes.intent")
     rubrics = {}
     for i, r in enumerate(_need(data, "rubrics", list, "round", path)):
         where = f"rubrics[{i}]"

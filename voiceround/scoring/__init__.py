@@ -226,7 +226,11 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
     dims = {}
     total = 0.0
     for d in rubric.dimensions:
-        met = [str(c) for c in d.criteria if c.met(F[c.feature].value if c.feature in F else 0.0)]
+        met = [str(c) for c in d.criteria if c.op in (">=", ">", "==") and c.met(F[c.feature].value if c.feature in F else 0.0)]
+        # An absence ("opinion_cues_unbacked <= 0") only counts once something is present: saying
+        # nothing must not earn a tier.
+        if met:
+            met += [str(c) for c in d.criteria if c.op in ("<=", "<") and c.met(F[c.feature].value if c.feature in F else 0.0)]
         tier = 1 + int(3 * len(met) / len(d.criteria) + 0.5) if d.criteria else 1  # met share → tiers 1-4
         capped_by = None
         if d.id in caps and caps[d.id][0] < tier:
@@ -290,6 +294,28 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "rubrics": rubrics, "traps": traps, "analytics": analytics,
         "features": {k: round(v.value, 4) for k, v in sorted(F.items())},
     }
+
+
+FEATURES = (
+    "stakeholder_named", "stakes_quantified", "argument_metrics", "argument_baselined", "opposing_metrics", "outcome_metrics",
+    "outcome_baselined", "attribution_method", "own_attribution", "opinion_cues", "opinion_cues_unbacked", "i_actions",
+    "we_actions", "i_action_share", "commitment_actions", "commitment_i_actions", "commitment_explicit", "customer_mentions",
+    "customer_friction", "customer_friction_measured", "tradeoff_cues", "recalibration_cues", "escalation_cues", "yield_cues",
+    "passive_aggressive_cues", "abstraction_cues", "reflection_specific", "won_cues", "lost_cues",
+)
+
+
+def check_round(rnd: Round) -> None:
+    """Check that every rubric criterion names a feature this scorer computes (``FEATURES`` or
+    ``slot_<id>`` for the round's slots). Raises :class:`voiceround.rounds.RoundFileError`."""
+    from voiceround.rounds import RoundFileError
+    known = set(FEATURES) | {f"slot_{s.id}" for s in rnd.slots}
+    for rb in rnd.rubrics.values():
+        for d in rb.dimensions:
+            for c in d.criteria:
+                if c.feature not in known:
+                    raise RoundFileError(f"{rnd.path.name}: dimension {d.id} has a criterion on unknown feature {c.feature!r}",
+                                         path=rnd.path, field=f"rubrics.{rb.id}.{d.id}.criteria")
 
 
 def to_json(scorecard: dict) -> str:

@@ -60,13 +60,28 @@ def load_case(path: str | Path) -> Case:
         raise CaseFileError(f"{path.name}: a case needs at least one [[turns]] entry", hint="see shared/cases/README.md")
     turns = []
     for n, t in enumerate(raw, start=1):
+        if not isinstance(t, dict):
+            raise CaseFileError(f"{path.name}: turn {n} should be a [[turns]] table with topic and text, got {type(t).__name__}",
+                                hint="see shared/cases/README.md")
         topic, text = t.get("topic"), t.get("text")
         if topic not in TOPICS:
             raise CaseFileError(f"{path.name}: turn {n} has unknown topic {topic!r}", hint=f"use one of {', '.join(TOPICS)}")
         if not isinstance(text, str) or not text.strip():
             raise CaseFileError(f"{path.name}: turn {n} has no text")
         turns.append(CaseTurn(n, topic, text.strip(), path.parent / "audio" / f"{cid}.{n:02d}.wav"))
-    return Case(cid, path, turns, data.get("labels", {}), data.get("summary", ""), data.get("pair_of"), data.get("change"))
+    return Case(cid, path.resolve(), turns, data.get("labels", {}), data.get("summary", ""), data.get("pair_of"), data.get("change"))
+
+
+def check_audio(case: Case) -> None:
+    """Check every turn's WAV exists and is readable audio before a round starts. Raises
+    :class:`voiceround.core.errors.AudioError` naming the first bad file."""
+    from voiceround.audio import read_audio
+    for ct in case.turns:
+        if not ct.audio.exists():
+            from voiceround.core.errors import AudioError
+            raise AudioError(f"case {case.id}: turn {ct.number} has no audio file {ct.audio}",
+                             hint="speak the case with shared/tools/make_case_audio.py, or score its text with `voiceround score --text`")
+        read_audio(ct.audio)
 
 
 def text_transcript(case: Case, include_unknown: bool = False) -> Transcript:

@@ -19,8 +19,9 @@ from voiceround import interviewer as planner
 from voiceround.audio import SAMPLE_RATE, ArraySource, FileSource, WavRecorder
 from voiceround.core.errors import AudioError
 from voiceround.core.types import SessionEvent, Transcript, Turn
-from voiceround.engines.vad import EndpointConfig, Endpointer, SileroVAD
-from voiceround.interviewer.wording import check_rewording, check_turn
+from voiceround.engines.stt import STTResult
+from voiceround.engines.vad import EndpointConfig, Endpointer, SileroVAD, Utterance, sentence_complete
+from voiceround.interviewer.wording import check_rewording, check_turn, leading_reason
 from voiceround.rounds import Round
 from voiceround.scoring import score
 from voiceround.session.cases import Case, SimulatedCandidate
@@ -49,6 +50,7 @@ class SimulatedFeed:
         self.realtime, self.tail = realtime, tail_silence_s
         self.last_topic: str | None = None
         self.last_reference: str | None = None
+        self._source: FileSource | None = None
 
     def frames_for(self, action: planner.Action) -> Iterator[np.ndarray] | None:
         ct = self.sim.answer(action.topics or ("unknown",))
@@ -58,7 +60,12 @@ class SimulatedFeed:
         if not ct.audio.exists():
             raise AudioError(f"case {self.sim.case.id}: turn {ct.number} has no audio file {ct.audio}",
                              hint="speak the case with shared/tools/make_case_audio.py, or score it with `voiceround score --text`")
-        return FileSource(ct.audio, self.tail, self.realtime).frames()
+        self._source = FileSource(ct.audio, self.tail, self.realtime)
+        return self._source.frames()
+
+    def has_more_speech(self) -> bool:
+        """Whether the answer being played still has sound after the current position."""
+        return self._source is not None and self._source.has_more_sound()
 
     @property
     def exhausted(self) -> bool:
@@ -171,6 +178,9 @@ class SessionRunner:
             self.stats["llm_s"] += secs
             why = check_rewording(action.text, reworded, action.quote, self.rnd.interviewer["forbidden"],
                                   self.rnd.probes[action.intent].keep)
+            if why is None:  # a rewording must not presuppose what the candidate hasn't said
+                said = " ".join(t.text for t in self.transcript.turns if t.speaker == "candidate")
+                why = leading_reason(reworded, said, self.rnd.interviewer.get("presuppositions", []))
             info["llm"] = "accepted" if why is None else f"rejected: {why}"
             if why is None:
                 self.stats["llm_accepted"] += 1
@@ -200,37 +210,60 @@ class SessionRunner:
         self._add_turn(Turn("interviewer", text, start, self.rec.t_s, intent=action.intent, meta=meta))
 
     def _listen(self, frames: Iterator[np.ndarray]) -> Turn | None:
-        """Stream frames through VAD endpointing into STT; the candidate turn, or None if no speech."""
+        """Stream frames through VAD endpointing into STT; the candidate turn, or None if no speech.
+
+        At each pause the utterance so far is transcribed: a complete sentence ends the turn (the
+        endpoint); otherwise listening goes on until the pause reaches ``max_pause_s``. If the
+        candidate is still talking after an endpoint (a file source with speech left), the rest is
+        kept in the same turn: nothing they said is dropped.
+        """
         self.endpointer.reset()
         t0 = self.rec.t_s
-        utt = None
         vad_t = time.perf_counter()
+        pieces: list[tuple[Utterance, STTResult]] = []
+        cur: tuple[Utterance, STTResult] | None = None
         for frame in frames:
             self.rec.write(frame)
             was = self.endpointer.in_speech
             utt = self.endpointer.push(frame)
             if self.endpointer.in_speech and not was:
                 self._emit("speech_start", t0 + self.endpointer.start_frame * 512 / SAMPLE_RATE)
-            if utt is not None or self._stop:
+            if utt is not None:
+                if cur is not None and len(cur[0].audio) == len(utt.audio):
+                    result = cur[1]  # nothing new since the last check: reuse its transcript
+                else:
+                    result = self._transcribe(utt)
+                cur = (utt, result)
+                if utt.final or sentence_complete(result.text):
+                    self.endpointer.finish()
+                    self._emit("speech_end", t0 + utt.end_s)
+                    self._emit("endpoint", t0 + utt.endpoint_s, pause_s=round(utt.endpoint_s - utt.end_s, 3),
+                               complete=not utt.final)
+                    pieces.append(cur)
+                    cur = None
+                    if not getattr(self.feed, "has_more_speech", lambda: False)():
+                        break
+            if self._stop:
                 break
         self.stats["vad_s"] += time.perf_counter() - vad_t
-        if utt is None:
-            self._emit("no_speech", self.rec.t_s)
+        if cur is not None:  # the source ended mid-utterance
+            pieces.append(cur)
+        pieces = [(u, r) for u, r in pieces if r.text]
+        if not pieces:
+            self._emit("no_speech", self.rec.t_s, reason="no speech, or gated by STT confidence")
             return None
         self._pending_endpoint = time.perf_counter()
-        self._emit("speech_end", t0 + utt.end_s)
-        self._emit("endpoint", t0 + utt.endpoint_s, silence_s=self.endpointer.cfg.endpoint_silence_s)
+        text = " ".join(r.text for _, r in pieces)
+        self._emit("stt_final", self.rec.t_s, text=text, pieces=len(pieces))
+        conf = min((s.avg_logprob for _, r in pieces for s in r.segments), default=0.0)
+        return Turn("candidate", text, t0 + pieces[0][0].start_s, t0 + pieces[-1][0].end_s,
+                    topic=getattr(self.feed, "last_topic", None), meta={"stt_min_avg_logprob": round(conf, 3)})
+
+    def _transcribe(self, utt: Utterance) -> STTResult:
         result = self.engines.stt.transcribe(utt.audio)
         self.stats["stt_s"] += result.decode_s
         self.stats["stt_audio_s"] += result.audio_s
-        self._emit("stt_final", self.rec.t_s, decode_s=round(result.decode_s, 3), audio_s=round(result.audio_s, 3),
-                   dropped=result.dropped, text=result.text)
-        if not result.text:
-            self._emit("no_speech", self.rec.t_s, reason="gated by STT confidence")
-            return None
-        conf = min((s.avg_logprob for s in result.segments), default=0.0)
-        return Turn("candidate", result.text, t0 + utt.start_s, t0 + utt.end_s, topic=getattr(self.feed, "last_topic", None),
-                    meta={"stt_min_avg_logprob": round(conf, 3)})
+        return result
 
     # -- the round ------------------------------------------------------------------------------
     def run(self) -> SessionResult:

@@ -63,14 +63,23 @@ class Store:
                 os.close(fd)
             conn = sqlite3.connect(str(self.path), timeout=5.0, check_same_thread=False)
             self.db = sqlite_utils.Database(conn)
+            tables = set(self.db.table_names())
+            if tables and "_sqlite_migrations" not in tables:
+                conn.close()
+                raise StorageError(f"{self.path} is a database that VoiceRound did not create (tables: {', '.join(sorted(tables))})",
+                                   hint="point VOICEROUND_DATA_DIR at another folder; this file was not changed")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
-            raise StorageError(f"cannot open the session database {self.path}: {exc}",
-                               hint="if another VoiceRound is running, close it; if the file is damaged, move it aside "
-                                    "(it is never overwritten)") from exc
+            if not os.access(self.path.parent, os.W_OK) or not os.access(self.path, os.W_OK):
+                hint = f"the folder {self.path.parent} or the database is read-only; make it writable or choose another VOICEROUND_DATA_DIR"
+            elif "locked" in str(exc):
+                hint = "another VoiceRound seems to be using it: close it and try again"
+            else:
+                hint = "the file may be damaged: move it aside to start a new database (it is never overwritten)"
+            raise StorageError(f"cannot open the session database {self.path}: {exc}", hint=hint) from exc
         except OSError as exc:
             raise StorageError(f"cannot create the session database {self.path}: {exc.strerror or exc}") from exc
 
