@@ -1,25 +1,55 @@
-"""The minimal window: shows the round card and runs a rehearsal off the GUI thread."""
+"""The desktop app (pytest-qt, offscreen): every screen, a whole round from a case's audio, the
+GUI thread never stalls, and the no-microphone path with typed answers."""
 import time
 
+import pytest
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import CASES
 from voiceround.rounds import load_round
-from voiceround.ui.app import MainWindow, card_html
+from voiceround.ui import app as ui
+from voiceround.ui.app import PAGES, MainWindow, card_html
+
+
+@pytest.fixture
+def win(qtbot, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.Ok)
+    w = MainWindow(load_round())
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.engines is not None, timeout=60_000)
+    return w
 
 
 def test_card_reads_like_the_seed():
-    rnd = load_round()
-    html = card_html(rnd)
-    for text in ("Amazon", "20 min", "Medium", "Pre-interview checklist", "Passive-aggressive compliance",
-                 "How do I handle probes about metrics I don't remember?"):
-        assert text.replace("'", "&#x27;") in html or text in html
+    html = card_html(load_round())
+    for text in ("Amazon", "20 min", "Medium", "What strong answers look like", "Passive-aggressive compliance",
+                 "How do I handle probes about metrics", "Data-driven Advocacy"):
+        assert text in html.replace("&#x27;", "'")
 
 
-def test_rehearse_in_the_window_without_stalling_the_gui(qtbot):
-    win = MainWindow(load_round())
-    qtbot.addWidget(win)
-    win.show()
+def test_every_screen_and_shortcut(win, qtbot):
+    for name in PAGES:
+        win.show_page(name)
+        assert win.stack.currentIndex() == PAGES.index(name)
+    win.new_round()
+    assert win.stack.currentIndex() == PAGES.index("Briefing") and win.brief_clock.text() == "2:00"
+    qtbot.waitUntil(lambda: win.brief_clock.text() != "2:00", timeout=3000)  # the countdown runs
+    win._skip_briefing()
+    assert "skipped" in win.brief_clock.text() and win.start_btn.isEnabled()
+    win.findChild(type(win.act_end), None)
+    actions = {a.text().replace("&", ""): a for m in win.menuBar().actions() for a in m.menu().actions()}
+    assert actions["History"].shortcut().toString() == "Ctrl+H" and actions["Round card"].shortcut().toString() == "F1"
+    assert actions["New round"].shortcut().toString() == "Ctrl+N" and actions["End round"].shortcut().toString() == "Ctrl+E"
+    actions["History"].trigger()
+    assert win.stack.currentIndex() == PAGES.index("History")
+    actions["Round card"].trigger()
+    assert win.stack.currentIndex() == PAGES.index("Round card")
+
+
+def test_whole_round_from_case_audio_without_stalling(win, qtbot):
     stalls, last = [], [time.perf_counter()]
 
     def tick():
@@ -29,9 +59,45 @@ def test_rehearse_in_the_window_without_stalling_the_gui(qtbot):
     timer = QTimer()
     timer.timeout.connect(tick)
     timer.start(20)
-    win.rehearse(str(CASES / "weak-passive-aggressive.toml"))
-    qtbot.waitUntil(lambda: "Total:" in win.output.toPlainText(), timeout=240_000)
+    assert win.start_round("case", str(CASES / "weak-passive-aggressive.toml"))
+    qtbot.waitUntil(lambda: "Interviewer" in win.transcript.toPlainText(), timeout=30_000)
+    qtbot.waitUntil(lambda: win.countdown.text() != "20:00", timeout=30_000)  # the timer runs
+    qtbot.waitUntil(lambda: win.last_card is not None, timeout=240_000)
     timer.stop()
-    text = win.output.toPlainText()
-    assert "Interviewer:" in text and "Candidate:" in text and win.status.text().startswith("Scored")
-    assert max(stalls) < 0.5, f"GUI stalled {max(stalls):.3f} s"
+    text = win.transcript.toPlainText()
+    assert "You" in text and "Interviewer" in text
+    assert win.stack.currentIndex() == PAGES.index("Scorecard")
+    total = win.scorecard.findChild(type(win.brief_clock), "total")
+    assert total is not None and total.text().startswith("Total")
+    assert max(stalls) < 0.15, f"GUI stalled {max(stalls):.3f} s"
+    win.show_page("History")
+    qtbot.waitUntil(lambda: win.table.rowCount() == 1, timeout=10_000)
+    win._open_history_row(0, 0)
+    assert win.stack.currentIndex() == PAGES.index("Scorecard")
+
+
+def test_no_microphone_offers_typed_answers(win, qtbot, monkeypatch):
+    import voiceround.audio.devices as devices
+    monkeypatch.setattr(devices, "input_devices", lambda: ([], "no input device was found"))
+    win.new_round()
+    assert "No working microphone" in win.mic_label.text() and "type your answers" in win.mic_label.text()
+    win.start_live()  # falls back to typed answers
+    assert win.typed_frame.isVisible()
+    qtbot.waitUntil(lambda: "Interviewer" in win.transcript.toPlainText(), timeout=30_000)
+    win.typed_box.setPlainText("I was the lead engineer. My director Priya wanted to launch to everyone and I disagreed, "
+                               "because the beta showed payment errors of 1.8% against 0.6% on the old flow.")
+    qtbot.keyClick(win.typed_box, ui.Qt.Key_Return, ui.Qt.ControlModifier)
+    qtbot.waitUntil(lambda: "1.8%" in win.transcript.toPlainText(), timeout=30_000)
+    qtbot.waitUntil(lambda: win.transcript.toPlainText().count("Interviewer") >= 2, timeout=30_000)
+    win.end_round()
+    qtbot.waitUntil(lambda: win.last_card is not None, timeout=60_000)
+    assert win.last_card["analytics"]["words"] > 10
+
+
+def test_settings_validate_model_files(win, tmp_path):
+    bad = tmp_path / "model.gguf"
+    bad.write_text("not a model")
+    win.show_page("Settings")
+    assert not win._set_model("llm", str(bad))
+    assert "not a GGUF" in win.settings_msg.text()
+    assert win._set_model("llm", "")

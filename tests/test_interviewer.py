@@ -204,10 +204,35 @@ def test_bad_llm_rewordings_fall_back_to_the_template(rnd, reply, tmp_path):
     from voiceround.session.runner import SessionRunner
     from voiceround.interviewer import Action
     runner = SessionRunner.__new__(SessionRunner)
-    runner.rnd, runner.use_llm = rnd, True
+    runner.rnd, runner.use_llm, runner.transcript = rnd, True, Transcript()
     runner.engines = type("E", (), {"llm": FakeLLM(reply)})()
     runner.stats = {"llm_tried": 0, "llm_accepted": 0, "llm_s": 0.0}
     template = "You said '22% that quarter'. From what baseline, and how did you measure it?"
     action = Action("probe_baseline", template, quote="22% that quarter")
     text, info = runner._word(action)
     assert text == template and info["llm"].startswith("rejected") and runner.stats["llm_accepted"] == 0
+
+
+class FakeComposer(FakeLLM):
+    composes = True
+
+    def compose(self, intent, reason, answer, template):
+        return self.reply, 0.01
+
+
+@pytest.mark.parametrize("reply,accepted", [
+    ("You said '22% that quarter'. What was the baseline, and how was it measured?", True),
+    ("That's a great result! You said '22% that quarter'. What was the baseline?", False),
+    ("You said '22% that quarter'. What was the baseline? Who measured it?", False),
+    ("You said '22% that quarter' after the decision went against you. What was the baseline?", False),
+])
+def test_a_bigger_llm_writes_probes_under_the_same_checks(rnd, reply, accepted):
+    from voiceround.interviewer import Action
+    from voiceround.session.runner import SessionRunner
+    runner = SessionRunner.__new__(SessionRunner)
+    runner.rnd, runner.use_llm, runner.transcript = rnd, True, Transcript([Turn("candidate", "Revenue went up 22% that quarter.", 0, 3)])
+    runner.engines = type("E", (), {"llm": FakeComposer(reply)})()
+    runner.stats = {"llm_tried": 0, "llm_accepted": 0, "llm_s": 0.0}
+    template = "You said '22% that quarter'. From what baseline, and how did you measure it?"
+    text, info = runner._word(Action("probe_baseline", template, quote="22% that quarter", reason="number without baseline"))
+    assert (text == reply) == accepted and (text == template) != accepted, info

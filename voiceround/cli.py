@@ -27,6 +27,8 @@ def cmd_rehearse(args) -> int:
 
     from voiceround.scoring import check_round
     from voiceround.session.cases import check_audio
+    if args.llm:
+        os.environ["VOICEROUND_LLM_MODEL"] = args.llm
     rnd = load_round(args.round)
     check_round(rnd)
     case = load_case(args.case)
@@ -269,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print the machine-readable result")
     r.add_argument("--realtime", action="store_true", help="pace the audio at real speed (latency work)")
     r.add_argument("--no-llm", action="store_true", help="don't load the LLM; use template wording only")
+    r.add_argument("--llm", metavar="PATH", help="a bigger GGUF (e.g. Qwen2.5 1.5B Instruct) that writes the probes")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     r.set_defaults(func=cmd_rehearse)
     s = sub.add_parser("score", help="re-score a stored session, or a case's text with --text")

@@ -53,6 +53,28 @@ class LlamaRewriter(Engine):
             msgs += [{"role": "user", "content": f"Paraphrase: {original}"}, {"role": "assistant", "content": paraphrase}]
         return msgs + [{"role": "user", "content": f"Paraphrase: {probe}"}]
 
+    @property
+    def composes(self) -> bool:
+        """A user-configured (bigger) GGUF writes probes from the planner's intent and context; the
+        bundled 135M model only rewords templates (DESIGN.md: its free-form questions are unusable)."""
+        return not self.spec.is_default
+
+    def compose(self, intent: str, reason: str, answer: str, template: str) -> tuple[str, float]:
+        """Write a probe for ``intent`` (and the planner's ``reason``) about the candidate's last
+        ``answer``; ``template`` shows the expected form. Returns ``(text, seconds)``."""
+        return self.call(self._compose, intent, reason, answer, template)
+
+    def _compose(self, intent: str, reason: str, answer: str, template: str) -> tuple[str, float]:
+        t0 = time.perf_counter()
+        system = ("You are an Amazon Bar Raiser interviewing a candidate about one time they disagreed and committed. "
+                  "Never praise. Ask exactly one short question that ends with a question mark. Quote the candidate's own "
+                  "words in single quotes when you probe a claim. Do not assume facts they have not said.")
+        user = (f"Probe goal: {intent.replace('_', ' ')} ({reason}).\nCandidate's last answer: {answer[-600:]}\n"
+                f"Example wording: {template}\nWrite the interviewer's next turn only.")
+        out = self._llm.create_chat_completion(messages=[{"role": "system", "content": system}, {"role": "user", "content": user}],
+                                               temperature=0.0, top_k=1, max_tokens=MAX_TOKENS, seed=0)
+        return (out["choices"][0]["message"]["content"] or "").strip().strip('"').strip(), time.perf_counter() - t0
+
     def reword(self, probe: str) -> tuple[str, float]:
         """Return ``(reworded_text, seconds)`` for ``probe``; runs on the LLM thread."""
         return self.call(self._reword, probe)

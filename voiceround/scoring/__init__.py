@@ -244,6 +244,7 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
         evidence.sort(key=lambda q: (q["turn"], q["start_s"]))
         dims[d.id] = {
             "name": d.name, "tier": tier, "weight": d.weight, "anchor": d.anchors[tier],
+            "next_anchor": d.anchors.get(tier + 1),
             "criteria_met": met, "capped_by": capped_by, "evidence": evidence[:MAX_EVIDENCE],
         }
         total += d.weight * (tier - 1) / 3.0

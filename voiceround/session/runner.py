@@ -133,8 +133,9 @@ class SessionRunner:
 
     def __init__(self, rnd: Round, engines: Engines, feed: CandidateFeed, store: Store, *, source: str,
                  realtime: bool = False, use_llm: bool = True, endpoint: EndpointConfig | None = None,
-                 on_event: Callable[[SessionEvent], None] | None = None, meta: dict | None = None):
+                 on_event: Callable[[SessionEvent], None] | None = None, meta: dict | None = None, sink=None):
         self.rnd, self.engines, self.feed, self.store = rnd, engines, feed, store
+        self.sink = sink  # plays interviewer speech (speaker); None: only recorded
         self.source, self.realtime = source, realtime
         self.use_llm = use_llm and engines.llm is not None
         self.endpointer = Endpointer(engines.vad, endpoint)
@@ -146,6 +147,7 @@ class SessionRunner:
                       "planner_s": 0.0, "vad_s": 0.0, "llm_tried": 0, "llm_accepted": 0}
         self.latencies: list[float] = []
         self._pending_endpoint: float | None = None
+        self._last_level = 0.0
         self.references: list[tuple[str, str]] = []
 
     def stop(self) -> None:
@@ -159,6 +161,14 @@ class SessionRunner:
         if self.on_event:
             self.on_event(ev)
 
+    def _notify(self, kind: str, t_s: float, **data) -> None:
+        """A transient event for the UI only (mic level, partial text): not stored."""
+        if self.on_event:
+            self.on_event(SessionEvent(kind, round(t_s, 3), data))
+
+    def _time_up(self) -> bool:
+        return self.rec.t_s >= self.rnd.duration_s
+
     def _add_turn(self, turn: Turn) -> None:
         idx = self.transcript.add(turn)
         self.store.add_turn(self.sid, idx, turn)
@@ -171,7 +181,11 @@ class SessionRunner:
         if self.use_llm and not action.is_wrap_up and action.intent != "ask_scenario":
             self.stats["llm_tried"] += 1
             try:
-                reworded, secs = self.engines.llm.reword(action.text)
+                if getattr(self.engines.llm, "composes", False):
+                    last = next((t.text for t in reversed(self.transcript.turns) if t.speaker == "candidate"), "")
+                    reworded, secs = self.engines.llm.compose(action.intent, action.reason, last, action.text)
+                else:
+                    reworded, secs = self.engines.llm.reword(action.text)
             except Exception as exc:  # a failing LLM never stops the round
                 reworded, secs = "", 0.0
                 info["llm_error"] = str(exc)
@@ -204,7 +218,9 @@ class SessionRunner:
         self._emit("tts_ready", start, synth_s=round(speech.synth_s, 3), audio_s=round(speech.duration_s, 3))
         for sentence in speech.sentences:
             self.rec.write(sentence)
-            if self.realtime:
+            if self.sink is not None:
+                self.sink.play(sentence)  # blocks while it plays
+            elif self.realtime:
                 time.sleep(len(sentence) / SAMPLE_RATE)
         meta = {**action.meta(), **info}
         self._add_turn(Turn("interviewer", text, start, self.rec.t_s, intent=action.intent, meta=meta))
@@ -222,19 +238,31 @@ class SessionRunner:
         vad_t = time.perf_counter()
         pieces: list[tuple[Utterance, STTResult]] = []
         cur: tuple[Utterance, STTResult] | None = None
+        n = 0
         for frame in frames:
             self.rec.write(frame)
+            n += 1
+            now = time.perf_counter()
+            if now - self._last_level >= 0.1:  # at most ten level readings a second for the meter
+                self._last_level = now
+                rms = float(np.sqrt(np.mean((frame.astype(np.float32) / 32768.0) ** 2)))
+                self._notify("level", self.rec.t_s, dbfs=round(20 * np.log10(max(rms, 1e-6)), 1))
             was = self.endpointer.in_speech
             utt = self.endpointer.push(frame)
             if self.endpointer.in_speech and not was:
                 self._emit("speech_start", t0 + self.endpointer.start_frame * 512 / SAMPLE_RATE)
+            if utt is None and self._time_up() and not self.endpointer.in_speech:
+                break
             if utt is not None:
                 if cur is not None and len(cur[0].audio) == len(utt.audio):
                     result = cur[1]  # nothing new since the last check: reuse its transcript
                 else:
                     result = self._transcribe(utt)
                 cur = (utt, result)
-                if utt.final or sentence_complete(result.text):
+                done = " ".join([r.text for _, r in pieces] + [result.text]).strip()
+                if done:
+                    self._notify("partial", self.rec.t_s, text=done)
+                if utt.final or sentence_complete(result.text) or self._time_up():
                     self.endpointer.finish()
                     self._emit("speech_end", t0 + utt.end_s)
                     self._emit("endpoint", t0 + utt.endpoint_s, pause_s=round(utt.endpoint_s - utt.end_s, 3),
@@ -259,6 +287,18 @@ class SessionRunner:
         return Turn("candidate", text, t0 + pieces[0][0].start_s, t0 + pieces[-1][0].end_s,
                     topic=getattr(self.feed, "last_topic", None), meta={"stt_min_avg_logprob": round(conf, 3)})
 
+    def _typed(self, action: planner.Action) -> Turn | None:
+        """A typed answer: waits for the feed's text; the wait is silence on the timeline."""
+        t0, w0 = self.rec.t_s, time.perf_counter()
+        text = self.feed.text_for(action, lambda: self._stop)
+        waited = time.perf_counter() - w0
+        if not text or not text.strip():
+            return None
+        dur = max(1.0, len(text.split()) / 2.5)
+        self.rec.silence(waited if self.realtime else dur)
+        self._pending_endpoint = time.perf_counter()
+        return Turn("candidate", text.strip(), t0, self.rec.t_s, meta={"typed": True})
+
     def _transcribe(self, utt: Utterance) -> STTResult:
         result = self.engines.stt.transcribe(utt.audio)
         self.stats["stt_s"] += result.decode_s
@@ -281,8 +321,12 @@ class SessionRunner:
                 self._speak(action, t_decided)
                 if action.is_wrap_up:
                     break
-                frames = self.feed.frames_for(action)
-                turn = self._listen(frames) if frames is not None else None
+                if hasattr(self.feed, "text_for"):  # typed answers (no microphone)
+                    turn = self._typed(action)
+                    frames = turn
+                else:
+                    frames = self.feed.frames_for(action)
+                    turn = self._listen(frames) if frames is not None else None
                 if turn is not None:
                     self._add_turn(turn)
                     ref = getattr(self.feed, "last_reference", None)
@@ -290,7 +334,7 @@ class SessionRunner:
                         self.references.append((ref, turn.text))
                 t_decided = time.perf_counter()
                 p0 = time.perf_counter()
-                if frames is None or self.feed.exhausted or self._stop:
+                if frames is None or self.feed.exhausted or self._stop or self._time_up():
                     action = planner.next_action(self.transcript, self.rnd.duration_s, self.rnd)  # wrap-up
                     if self._stop:
                         status = "ended_early"

@@ -1,0 +1,51 @@
+"""User settings (audio devices, model files, PDF page size), stored as JSON in the config dir."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, fields
+
+from voiceround.core import paths
+
+
+@dataclass
+class Settings:
+    """``input_device``/``output_device``: PortAudio device names (None = system default).
+    ``llm_model``/``stt_model``/``tts_model``: user model paths (None = the bundled model).
+    ``page_size``: "A4" or "Letter" for PDF export."""
+
+    input_device: str | None = None
+    output_device: str | None = None
+    llm_model: str | None = None
+    stt_model: str | None = None
+    tts_model: str | None = None
+    page_size: str = "A4"
+
+    @classmethod
+    def load(cls) -> "Settings":
+        """Read settings; a missing or unreadable file gives the defaults."""
+        try:
+            data = json.loads((paths.config_dir() / "settings.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def save(self) -> None:
+        """Write settings atomically, owner-only."""
+        path = paths.config_dir() / "settings.json"
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(asdict(self), fh, indent=2)
+        os.replace(tmp, path)
+
+    def apply_models(self) -> None:
+        """Export the model choices as ``VOICEROUND_<ROLE>_MODEL`` so the engines pick them up."""
+        for role in ("llm", "stt", "tts"):
+            value = getattr(self, f"{role}_model")
+            key = f"VOICEROUND_{role.upper()}_MODEL"
+            if value:
+                os.environ[key] = value
+            else:
+                os.environ.pop(key, None)
