@@ -327,9 +327,15 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round) -> Action:
     # Time management: the argument has eaten the clock (seed trap "missing the commitment phase").
     if elapsed_s > float(rnd.timing.get("commitment_nudge_after_s", 480)) and "commitment" not in covered \
             and "commitment" not in h.slots_asked and "move_to_commitment" in rnd.probes:
+        # Share of the elapsed time spent on the argument (candidate speech, by sentence position).
         phases = A.tag_phases(sents, rnd.slots)
-        arg = sum(1 for p in phases if p == "argument")
-        if phases and arg / len(phases) > float(rnd.timing.get("argument_share_limit", 0.6)):
+        arg_s = 0.0
+        for i, (sent, ph) in enumerate(zip(sents, phases)):
+            turn = transcript.turns[sent.turn - 1]
+            nxt = sents[i + 1].start_s if i + 1 < len(sents) and sents[i + 1].turn == sent.turn else turn.end_s
+            if ph == "argument":
+                arg_s += max(0.0, nxt - sent.start_s)
+        if elapsed_s > 0 and arg_s / elapsed_s > float(rnd.timing.get("argument_share_limit", 0.6)):
             return _action(rnd, "move_to_commitment", h, reason="argument took most of the time")
 
     slot_intent = {p.slot: p.intent for p in rnd.probes.values() if p.slot and p.intent != "move_to_commitment"}

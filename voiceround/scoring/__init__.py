@@ -124,6 +124,26 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             if name == "escalation_cues" and A.COUNTERFACTUAL.search(s.text):
                 continue  # "I should have pushed harder" is the opposite of escalating
             f(name).add(s)
+    # Pushback: how the candidate answered the interviewer's challenge (issue "Bar Raiser
+    # interviewer": held with data / recalibrated / folded feeds Pushback Recalibration Response).
+    # Without an interviewer pushback (text-only scoring), the candidate's own words are read.
+    answers = []
+    for i, t in enumerate(transcript.turns):
+        if t.speaker == "interviewer" and t.intent == "pushback":
+            nxt = next((n for n in transcript.turns[i + 1:] if n.speaker == "candidate"), None)
+            if nxt is not None:
+                answers.append(A.pushback_response(nxt.text))
+    by_turn = {}
+    for s in sents:
+        by_turn.setdefault(s.turn, []).append(s)
+    if answers:
+        held = any(a in ("held_with_data", "recalibrated") for a in answers)
+        folded = all(a == "folded" for a in answers)
+    else:
+        held = bool(A.cue_spans(A.HOLD, sents))
+        folded = bool(A.cue_spans(A.FOLD, sents)) and not held
+    F["pushback_held"] = Feature(1.0 if held else 0.0, [s for s, _, _ in A.cue_spans(A.HOLD, sents)][:2])
+    F["pushback_folded"] = Feature(1.0 if folded else 0.0, [s for s, _, _ in A.cue_spans(A.FOLD, sents)][:2])
     for s, _, _ in A.cue_spans(A.WON, sents):
         if not A.COUNTERFACTUAL.search(s.text):
             f("won_cues").add(s)
@@ -302,7 +322,8 @@ FEATURES = (
     "outcome_baselined", "attribution_method", "own_attribution", "opinion_cues", "opinion_cues_unbacked", "i_actions",
     "we_actions", "i_action_share", "commitment_actions", "commitment_i_actions", "commitment_explicit", "customer_mentions",
     "customer_friction", "customer_friction_measured", "tradeoff_cues", "recalibration_cues", "escalation_cues", "yield_cues",
-    "passive_aggressive_cues", "abstraction_cues", "reflection_specific", "won_cues", "lost_cues",
+    "passive_aggressive_cues", "abstraction_cues", "reflection_specific", "won_cues", "lost_cues", "pushback_held",
+    "pushback_folded",
 )
 
 
