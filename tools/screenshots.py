@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Screenshot every screen of the app at 1280x800 (run under Xvfb): docs/screenshots/*.png.
+"""Screenshot every screen of the app at 1280x800 (run under Xvfb): docs/screenshots/*.png, plus
+the exported scorecard PDF (turn its first page into scorecard-pdf.png with pdftoppm).
 
 Usage: xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tools/screenshots.py CASE.toml
 """
@@ -55,6 +56,9 @@ steps += [
     (lambda: True, lambda: shot("5-history"), 100),
     (lambda: True, lambda: win.show_page("Settings"), 500),
     (lambda: True, lambda: shot("6-settings"), 100),
+    (lambda: True, lambda: win.open_replay(win.current_session, 40.0), 1000),
+    (lambda: True, lambda: shot("7-replay"), 100),
+    (lambda: True, lambda: win.write_pdf(win.current_session, str(OUT / "scorecard.pdf")), 500),
 ]
 QTimer.singleShot(500, run)
 app.exec()

@@ -89,12 +89,13 @@ def cmd_score(args) -> int:
         head = f"Case {case.id} (text only)   {rnd.title}"
     else:
         from voiceround.storage import Store
+        from voiceround.storage import rescore
         store = Store()
         row = store.session(args.target)
         transcript = store.transcript(args.target)
         card = score(transcript, rnd)
-        if not args.no_save:
-            store.save_score(args.target, card)
+        if args.rescore:  # keep the old scorecard in the history, store the new one
+            rescore(store, args.target, card)
         sid = args.target
         head = f"Session {sid}   {rnd.title}" + ("   (unfinished)" if row["unfinished"] else "")
         store.close()
@@ -246,6 +247,49 @@ def cmd_eval(args) -> int:
     return 2
 
 
+def cmd_export(args) -> int:
+    """``export SESSION_ID --pdf OUT.pdf`` and/or ``--bundle OUT.zip``."""
+    import tempfile
+    from pathlib import Path
+
+    from voiceround.core.settings import Settings
+    from voiceround.report.html import scorecard_document
+    from voiceround.storage import Store, export_bundle
+    if not args.pdf and not args.bundle:
+        _err("error: say what to export: --pdf OUT.pdf and/or --bundle OUT.zip")
+        return 2
+    store = Store()
+    row = store.session(args.session)
+    card = store.scorecard(args.session)
+    if card is None:
+        from voiceround.scoring import score
+        card = score(store.transcript(args.session), load_round(row["round_id"]))
+    rnd = load_round(row["round_id"])
+    doc = scorecard_document(card, row, rnd, store.transcript(args.session))
+    from voiceround.ui.pdf import write_pdf
+    page = args.page_size or Settings.load().page_size
+    pdf = Path(args.pdf) if args.pdf else Path(tempfile.mkdtemp()) / "scorecard.pdf"
+    write_pdf(doc, pdf, page)
+    if args.pdf:
+        print(f"wrote {pdf}")
+    if args.bundle:
+        print(f"wrote {export_bundle(store, args.session, Path(args.bundle), pdf)}")
+    store.close()
+    return 0
+
+
+def cmd_import(args) -> int:
+    """``import BUNDLE.zip``: bring a session back (never overwrites one that exists)."""
+    from pathlib import Path
+
+    from voiceround.storage import Store, import_bundle
+    store = Store()
+    sid = import_bundle(store, Path(args.bundle))
+    store.close()
+    print(f"imported session {sid}")
+    return 0
+
+
 def cmd_gui(args) -> int:
     """Start the desktop app. Without a display (Linux, no DISPLAY/WAYLAND_DISPLAY and no
     QT_QPA_PLATFORM) it says so instead of letting Qt abort."""
@@ -278,13 +322,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("target", help="SESSION_ID, or a case TOML with --text")
     s.add_argument("--text", action="store_true", help="score the case file's turn texts (no audio)")
     s.add_argument("--json", action="store_true")
-    s.add_argument("--no-save", action="store_true", help="don't store the new scorecard")
+    s.add_argument("--rescore", action="store_true", help="store the new scorecard (the old one is kept in the history)")
     s.set_defaults(func=cmd_score)
     ls = sub.add_parser("sessions", help="list stored sessions")
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=cmd_sessions)
     d = sub.add_parser("doctor", help="check models and audio devices")
     d.set_defaults(func=cmd_doctor)
+    ex = sub.add_parser("export", help="export a session's scorecard as PDF and/or the whole session as a zip")
+    ex.add_argument("session", help="SESSION_ID (see `voiceround sessions`)")
+    ex.add_argument("--pdf", metavar="OUT.pdf")
+    ex.add_argument("--bundle", metavar="OUT.zip", help="audio, transcript, scorecard and PDF in one zip")
+    ex.add_argument("--page-size", choices=["A4", "Letter"], help="default: the Settings page size (A4)")
+    ex.set_defaults(func=cmd_export)
+    im = sub.add_parser("import", help="import a session zip made by `export --bundle`")
+    im.add_argument("bundle", metavar="BUNDLE.zip")
+    im.set_defaults(func=cmd_import)
     ev = sub.add_parser("eval", help="measure the interviewer or the scorer on labelled case files (text mode)")
     ev.add_argument("what", choices=["interviewer", "scorer"], help="what to evaluate")
     ev.add_argument("cases", nargs="+", help="case files or folders of them")

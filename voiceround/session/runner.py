@@ -310,7 +310,14 @@ class SessionRunner:
         """Run the whole round; returns a :class:`SessionResult`. Storage errors propagate after the
         turns committed so far are kept."""
         wall0 = time.perf_counter()
-        self.sid = self.store.new_session(self.rnd.id, self.rnd.version, self.source, self.meta)
+        models = {}
+        for role in ("vad", "stt", "tts", "llm"):
+            eng = getattr(self.engines, role, None)
+            spec = getattr(eng, "spec", None)
+            if spec is not None:
+                models[role] = {"name": spec.name, "package": spec.package, "sha256": spec.sha256, "path": str(spec.path)}
+        meta = {**self.meta, "round_version": self.rnd.version, "models": models}
+        self.sid = self.store.new_session(self.rnd.id, self.rnd.version, self.source, meta)
         self.rec = WavRecorder(self.store.session(self.sid)["audio_path"])
         status = "finished"
         try:

@@ -174,3 +174,130 @@ class Store:
 
     def close(self) -> None:
         self.db.conn.close()
+
+
+@migrations()
+def m002_scorecard_history(db: sqlite_utils.Database) -> None:
+    """Earlier scorecards of a session, kept when it is re-scored with a newer rubric."""
+    db["score_history"].create({
+        "id": int, "session_id": str, "scored_at": str, "round_version": str, "total": float, "scorecard": str,
+    }, pk="id", foreign_keys=[("session_id", "sessions", "id")])
+
+
+BUNDLE_FORMAT = "voiceround-session-bundle"
+BUNDLE_VERSION = 1
+
+
+def _archive_old(store: "Store", session_id: str) -> None:
+    rows = list(store.db["scores"].rows_where("session_id = ?", [session_id]))
+    if rows:
+        old = json.loads(rows[0]["scorecard"])
+        store.db["score_history"].insert({"session_id": session_id, "scored_at": rows[0]["scored_at"],
+                                          "round_version": old.get("round_version"), "total": rows[0]["total"],
+                                          "scorecard": rows[0]["scorecard"]})
+
+
+def rescore(store: "Store", session_id: str, scorecard: dict) -> None:
+    """Store a new scorecard for a session and keep the previous one in ``score_history``."""
+    store._write(lambda: _archive_old(store, session_id))
+    store.save_score(session_id, scorecard)
+
+
+def export_bundle(store: "Store", session_id: str, out: Path, pdf: Path | None = None) -> Path:
+    """Write a session as a zip: ``manifest.json`` (format, version, sha256 of every member),
+    ``session.json`` (row + events), ``transcript.json``, ``scorecard.json``, ``audio.wav`` and,
+    if given, ``scorecard.pdf``. Raises :class:`StorageError` when it can't be written."""
+    import hashlib
+    import zipfile
+    row = store.session(session_id)
+    members: dict[str, bytes] = {
+        "session.json": json.dumps({"session": row, "events": store.events(session_id)}, sort_keys=True, indent=2).encode(),
+        "transcript.json": json.dumps([t.to_dict() for t in store.transcript(session_id).turns], indent=2).encode(),
+        "scorecard.json": json.dumps(store.scorecard(session_id), sort_keys=True, indent=2).encode(),
+    }
+    audio = Path(row["audio_path"]) if row.get("audio_path") else None
+    if audio and audio.exists():
+        members["audio.wav"] = audio.read_bytes()
+    if pdf is not None and Path(pdf).exists():
+        members["scorecard.pdf"] = Path(pdf).read_bytes()
+    manifest = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "session_id": session_id,
+                "sha256": {k: hashlib.sha256(v).hexdigest() for k, v in members.items()}}
+    out = Path(out)
+    tmp = out.with_suffix(out.suffix + ".part")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("manifest.json", json.dumps(manifest, indent=2))
+            for name, data in members.items():
+                z.writestr(name, data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {out}: {exc.strerror or exc}", hint="free some disk space or choose another place") from exc
+    return out
+
+
+def import_bundle(store: "Store", path: Path) -> str:
+    """Import a session zip made by :func:`export_bundle`; returns the session id. Refuses (with
+    :class:`StorageError`, changing nothing) a damaged, foreign or tampered zip, and a session id
+    that already exists here."""
+    import hashlib
+    import zipfile
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "manifest.json" not in names:
+                raise StorageError(f"{path.name} is not a VoiceRound session bundle (no manifest.json)")
+            manifest = json.loads(z.read("manifest.json"))
+            if manifest.get("format") != BUNDLE_FORMAT or manifest.get("version") != BUNDLE_VERSION:
+                raise StorageError(f"{path.name} is not a VoiceRound session bundle of a version this app reads")
+            data = {}
+            for name, digest in manifest.get("sha256", {}).items():
+                if name not in names:
+                    raise StorageError(f"{path.name} is damaged: {name} is missing")
+                blob = z.read(name)
+                if hashlib.sha256(blob).hexdigest() != digest:
+                    raise StorageError(f"{path.name} is damaged: {name} does not match its checksum")
+                data[name] = blob
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        raise StorageError(f"{path.name} can't be read as a session bundle ({exc})") from exc
+    for required in ("session.json", "transcript.json", "scorecard.json"):
+        if required not in data:
+            raise StorageError(f"{path.name} is damaged: {required} is missing")
+    sess = json.loads(data["session.json"])
+    row, events = sess["session"], sess["events"]
+    sid = row["id"]
+    if list(store.db["sessions"].rows_where("id = ?", [sid])):
+        raise StorageError(f"session {sid} already exists here; nothing was imported", hint="delete it first to re-import")
+    audio_path = None
+    if "audio.wav" in data:
+        audio_path = paths.audio_dir() / f"{sid}.wav"
+        fd = os.open(audio_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data["audio.wav"])
+    turns = json.loads(data["transcript.json"])
+    card = json.loads(data["scorecard.json"])
+
+    def write():
+        self_row = {k: row.get(k) for k in ("id", "round_id", "round_version", "started_at", "ended_at", "status", "source",
+                                            "duration_s", "total")}
+        self_row["audio_path"] = str(audio_path) if audio_path else None
+        self_row["meta"] = json.dumps(dict(row.get("meta") or {}, imported_from=path.name), sort_keys=True)
+        store.db["sessions"].insert(self_row)
+        for i, t in enumerate(turns, start=1):
+            store.db["turns"].insert({"session_id": sid, "idx": i, "speaker": t["speaker"], "text": t["text"], "start_s": t["start_s"],
+                                      "end_s": t["end_s"], "intent": t.get("intent"), "topic": t.get("topic"),
+                                      "meta": json.dumps(t.get("meta") or {}, sort_keys=True)})
+        for ev in events:
+            store.db["events"].insert({"session_id": sid, "t_s": ev["t_s"], "kind": ev["kind"],
+                                       "data": json.dumps(ev["data"], sort_keys=True), "wall": ev.get("wall")})
+        if card is not None:
+            store.db["scores"].insert({"session_id": sid, "scored_at": _now(), "total": card["total"],
+                                       "scorecard": json.dumps(card, sort_keys=True)})
+    try:
+        store._write(write)
+    except Exception:
+        if audio_path:
+            audio_path.unlink(missing_ok=True)
+        raise
+    return sid

@@ -22,7 +22,7 @@ from voiceround.core.settings import Settings
 from voiceround.report import clock
 from voiceround.rounds import Round, load_round
 
-PAGES = ("Round card", "Briefing", "Live round", "Scorecard", "History", "Settings")
+PAGES = ("Round card", "Briefing", "Live round", "Scorecard", "Replay", "Compare", "History", "Settings")
 BRIEFING_S = 120  # seed: "Pre-interview checklist (2 minutes before you start)"
 STATE_TEXT = {"idle": "Not started", "listening": "● Listening", "speaking": "● You are speaking", "thinking": "… Thinking",
               "interviewer": "▶ Interviewer speaking", "scoring": "Scoring…", "done": "Round over"}
@@ -68,17 +68,32 @@ def _title(text: str) -> QLabel:
 
 class ScorecardView(QWidget):
     """Total, the framework dimensions as tier bars with weights and evidence, traps, what to
-    work on next, the second rubric and delivery analytics."""
+    work on next, the second rubric and delivery analytics. Every evidence quote is a link:
+    clicking it emits :attr:`seek_requested` ``(session_id, seconds)``."""
+
+    seek_requested = Signal(str, float)
 
     def __init__(self):
         super().__init__()
+        self.session_id = ""
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.scroll)
         self.show_card(None)
 
-    def show_card(self, card: dict | None, header: str = "") -> None:
+    def _link(self, href: str) -> None:
+        if href.startswith("t:") and self.session_id:
+            self.seek_requested.emit(self.session_id, float(href[2:]))
+
+    def show_card(self, card: dict | None, header: str = "", rnd: Round | None = None, session_id: str = "") -> None:
+        """Show ``card`` (dimensions in the round's rubric order when ``rnd`` is given)."""
+        self.session_id = session_id
+        from voiceround.report.html import in_rubric_order
+        if card is not None and rnd is not None:
+            card = dict(card, dimensions={d_id: card["dimensions"][d_id] for d_id in
+                                          [x.id for x in next(iter(rnd.rubrics.values())).dimensions] if d_id in card["dimensions"]})
+        _ = in_rubric_order
         body = QWidget()
         v = QVBoxLayout(body)
         if card is None:
@@ -100,12 +115,14 @@ class ScorecardView(QWidget):
             bar.setValue(d["tier"])
             bar.setFormat(f"tier {d['tier']}/4")
             bar.setMinimumWidth(220)
-            quotes = "<br>".join(f"“{e(q['quote'])}” <span style='color:#555'>(turn {q['turn']}, {clock(q['start_s'])})</span>"
+            quotes = "<br>".join(f"“{e(q['quote'])}” <a href='t:{q['start_s']}'>(turn {q['turn']}, {clock(q['start_s'])})</a>"
                                  for q in d["evidence"]) or "<i>no evidence</i>"
             capped = f"<br><span style='color:#a40'>capped by trap: {e(d['capped_by'])}</span>" if d.get("capped_by") else ""
             ev = QLabel(f"{e(d['anchor'])}{capped}<br>{quotes}")
+            ev.setObjectName(f"evidence-{did}")
             ev.setWordWrap(True)
-            ev.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            ev.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.LinksAccessibleByMouse)
+            ev.linkActivated.connect(self._link)
             grid.addWidget(name, row, 0, Qt.AlignTop)
             grid.addWidget(bar, row, 1, Qt.AlignTop)
             grid.addWidget(ev, row, 2)
@@ -172,7 +189,13 @@ class MainWindow(QMainWindow):
         self._build_briefing()
         self._build_live()
         self.scorecard = ScorecardView()
+        self.scorecard.seek_requested.connect(self.open_replay)
         self.stack.addWidget(self.scorecard)
+        from voiceround.ui.replay import ComparePage, ReplayPage
+        self.replay = ReplayPage()
+        self.stack.addWidget(self.replay)
+        self.compare = ComparePage(self.rnd)
+        self.stack.addWidget(self.compare)
         self._build_history()
         self._build_settings()
         self._build_menus()
@@ -357,6 +380,7 @@ class MainWindow(QMainWindow):
         m.addAction(QAction("&New round", self, shortcut=QKeySequence("Ctrl+N"), triggered=self.new_round))
         m.addAction(QAction("Rehearse from &audio…", self, triggered=self.choose_recording))
         m.addAction(QAction("Rehearse from &case file…", self, shortcut=QKeySequence("Ctrl+O"), triggered=self.choose_case))
+        m.addAction(QAction("&Export scorecard PDF…", self, shortcut=QKeySequence("Ctrl+P"), triggered=self.export_pdf))
         m.addSeparator()
         m.addAction(QAction("&Quit", self, shortcut=QKeySequence.Quit, triggered=self.close))
         r = self.menuBar().addMenu("&Round")
@@ -366,12 +390,16 @@ class MainWindow(QMainWindow):
         view.addAction(QAction("&History", self, shortcut=QKeySequence("Ctrl+H"), triggered=lambda: self.show_page("History")))
         view.addAction(QAction("Round &card", self, shortcut=QKeySequence("F1"), triggered=lambda: self.show_page("Round card")))
         view.addAction(QAction("&Settings", self, triggered=lambda: self.show_page("Settings")))
+        view.addAction(QAction("&Replay", self, triggered=lambda: self.open_replay(getattr(self, "current_session", ""), 0.0)))
+        view.addAction(QAction("C&ompare attempts", self, triggered=lambda: self.show_page("Compare")))
 
     # -- helpers ---------------------------------------------------------------------------------
     def show_page(self, name: str) -> None:
         """Switch to a page by its title (see ``PAGES``)."""
         if name == "History":
             self.refresh_history()
+        if name == "Compare":
+            self.compare.reload()
         self.nav.setCurrentRow(PAGES.index(name))
 
     def _fill_devices(self) -> None:
@@ -594,7 +622,9 @@ class MainWindow(QMainWindow):
             self.end_btn.setEnabled(False)
             self._set_state("done")
             self.last_card = payload.scorecard
-            self.scorecard.show_card(payload.scorecard, f"Session {payload.session_id} · {clock(payload.timings['session_s'])}")
+            self.current_session = payload.session_id
+            self.scorecard.show_card(payload.scorecard, f"Session {payload.session_id} · {clock(payload.timings['session_s'])}",
+                                     self.rnd, payload.session_id)
             self.show_page("Scorecard")
         elif kind == "history":
             self._fill_history(payload)
@@ -687,8 +717,44 @@ class MainWindow(QMainWindow):
         st = Store()
         card = st.scorecard(sid)
         st.close()
-        self.scorecard.show_card(card, f"Session {sid}")
+        self.current_session = sid
+        self.scorecard.show_card(card, f"Session {sid}", self.rnd, sid)
         self.show_page("Scorecard")
+
+    # -- replay and export ---------------------------------------------------------------------
+    def open_replay(self, session_id: str, seconds: float = 0.0) -> None:
+        """Open Replay on ``session_id`` at ``seconds`` (an evidence link, or View → Replay)."""
+        if not session_id:
+            QMessageBox.information(self, "VoiceRound", "Open a session first (History, double-click).")
+            return
+        self.replay.load(session_id)
+        self.replay.seek(seconds)
+        self.show_page("Replay")
+
+    def export_pdf(self) -> None:
+        """File → Export scorecard PDF… for the session on screen (rendered on the GUI thread:
+        QTextDocument is a GUI object; a scorecard renders in well under a second)."""
+        sid = getattr(self, "current_session", "")
+        if not sid:
+            QMessageBox.information(self, "VoiceRound", "Open a scorecard first (finish a round, or double-click a session in History).")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export scorecard PDF", f"voiceround-{sid}.pdf", "PDF (*.pdf)")
+        if path:
+            self.write_pdf(sid, path)
+
+    def write_pdf(self, sid: str, path: str) -> None:
+        from voiceround.core.errors import VoiceRoundError
+        from voiceround.report.html import scorecard_document
+        from voiceround.storage import Store
+        from voiceround.ui.pdf import write_pdf
+        try:
+            st = Store()
+            row, card, tr = st.session(sid), st.scorecard(sid), st.transcript(sid)
+            st.close()
+            write_pdf(scorecard_document(card, row, self.rnd, tr), path, self.settings.page_size)
+            self.statusBar().showMessage(f"Exported {path}", 5000)
+        except VoiceRoundError as exc:
+            QMessageBox.warning(self, "VoiceRound", str(exc))
 
     # -- settings --------------------------------------------------------------------------------
     def _choose_model(self, role: str, kind: str) -> None:

