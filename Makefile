@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench doctor clean-venv
+.PHONY: run test bench doctor dist dist-smoke clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,15 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) tools/bench.py | tee docs/BENCHMARKS.md
+
+# The frozen one-folder app (PyInstaller): dist/voiceround/voiceround
+dist: $(STAMP)
+	$(PY) -m pip install "pyinstaller>=6.10"
+	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+
+# Smoke test of the frozen build, outside the venv (clean environment).
+dist-smoke: dist
+	tools/dist_smoke.sh
 
 doctor: $(STAMP)
 	$(PY) -m voiceround doctor

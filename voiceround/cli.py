@@ -290,6 +290,53 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_recover(args) -> int:
+    """``recover``: list sessions a crash left unfinished; ``recover ID`` scores and keeps one;
+    ``recover ID --discard`` deletes it."""
+    from voiceround.scoring import score
+    from voiceround.storage import Store
+    store = Store()
+    if not args.session:
+        rows = store.unfinished()
+        if not rows:
+            print("no unfinished sessions")
+        for r in rows:
+            print(f"{r['id']}  {r['started_at']}  {r['turns']} turns  (recover with `voiceround recover {r['id']}`)")
+        return 0
+    row = store.session(args.session)
+    if not row["unfinished"]:
+        _err(f"error: session {args.session} is not unfinished ({row['status']})")
+        return 2
+    if args.discard:
+        store.delete_session(args.session)
+        print(f"discarded session {args.session}")
+        return 0
+    tr = store.transcript(args.session)
+    card = score(tr, load_round(row["round_id"]))
+    store.save_score(args.session, card)
+    store.finish(args.session, tr.end_s, status="recovered")
+    print(f"recovered session {args.session}: {len(tr.turns)} turns, total {card['total']:.1f}")
+    return 0
+
+
+def cmd_delete(args) -> int:
+    """``delete SESSION_ID`` or ``delete --all --yes``: remove sessions and their audio."""
+    from voiceround.storage import Store
+    store = Store()
+    if args.all:
+        if not args.yes:
+            _err("error: `delete --all` removes every session and recording; add --yes to confirm")
+            return 2
+        print(f"deleted {store.delete_all()} sessions and their audio")
+        return 0
+    if not args.session:
+        _err("error: give a SESSION_ID, or --all --yes")
+        return 2
+    store.delete_session(args.session)
+    print(f"deleted session {args.session}")
+    return 0
+
+
 def cmd_gui(args) -> int:
     """Start the desktop app. Without a display (Linux, no DISPLAY/WAYLAND_DISPLAY and no
     QT_QPA_PLATFORM) it says so instead of letting Qt abort."""
@@ -338,6 +385,15 @@ def build_parser() -> argparse.ArgumentParser:
     im = sub.add_parser("import", help="import a session zip made by `export --bundle`")
     im.add_argument("bundle", metavar="BUNDLE.zip")
     im.set_defaults(func=cmd_import)
+    rc = sub.add_parser("recover", help="list sessions a crash left unfinished; score (or --discard) one")
+    rc.add_argument("session", nargs="?")
+    rc.add_argument("--discard", action="store_true")
+    rc.set_defaults(func=cmd_recover)
+    dl = sub.add_parser("delete", help="delete a session (rows and audio), or --all --yes")
+    dl.add_argument("session", nargs="?")
+    dl.add_argument("--all", action="store_true")
+    dl.add_argument("--yes", action="store_true")
+    dl.set_defaults(func=cmd_delete)
     ev = sub.add_parser("eval", help="measure the interviewer or the scorer on labelled case files (text mode)")
     ev.add_argument("what", choices=["interviewer", "scorer"], help="what to evaluate")
     ev.add_argument("cases", nargs="+", help="case files or folders of them")

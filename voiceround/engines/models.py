@@ -89,6 +89,13 @@ def resolve(role: str, override: str | Path | None = None) -> ModelSpec:
             raise ModelError(f"STT model must be a folder (CTranslate2 format), not a file: {p}",
                              hint="point it at the folder that holds model.bin")
         return ModelSpec(role, p.name, "user file", p, check, None, None)
+    if getattr(sys, "frozen", False):  # PyInstaller build: the model packages' data sit under _MEIPASS
+        p = Path(sys._MEIPASS) / entry["module"] / entry["relpath"]
+        check = p / entry["check"] if "check" in entry else p
+        if not check.exists():
+            raise ModelError(f"{role.upper()} model '{entry['name']}' is missing from this build: {check}",
+                             hint="rebuild with `make dist`")
+        return ModelSpec(role, entry["name"], entry["package"], p, check, entry.get("size"), entry.get("sha256"))
     spec = importlib.util.find_spec(entry["module"])
     if spec is None or not spec.submodule_search_locations:
         raise ModelError(f"{role.upper()} model '{entry['name']}' is missing: the package '{entry['package']}' is not installed",

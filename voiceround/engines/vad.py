@@ -131,6 +131,21 @@ class Endpointer:
         return Utterance(np.concatenate(self.buf[:keep]), round(self.start_frame * fs, 3), round(self.last_voiced * fs, 3),
                          round(self.n * fs, 3), final)
 
+    @property
+    def utterance_s(self) -> float:
+        """Length in seconds of the utterance in progress (0 when not in speech)."""
+        return (self.n - self.start_frame) * FRAME / SAMPLE_RATE if self.in_speech else 0.0
+
+    def force(self) -> Utterance | None:
+        """Close the utterance in progress now (an interruption); None when not in speech."""
+        if not self.in_speech or not self.buf:
+            return None
+        fs = FRAME / SAMPLE_RATE
+        utt = Utterance(np.concatenate(self.buf), round(self.start_frame * fs, 3), round(self.last_voiced * fs, 3),
+                        round(self.n * fs, 3), True)
+        self.finish()
+        return utt
+
     def finish(self) -> None:
         """End the current utterance (the caller decided the endpoint); the next speech starts a new one."""
         self.in_speech = False

@@ -13,7 +13,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from voiceround.audio import ArraySource, FileSource
+from voiceround.audio import FileSource
 
 
 class StreamFeed:
@@ -24,10 +24,15 @@ class StreamFeed:
 
     last_topic = None
 
-    def __init__(self, frames: Iterator[np.ndarray], source: ArraySource | None = None):
+    def __init__(self, frames: Iterator[np.ndarray], source=None):
         self._frames = frames
-        self._source = source
+        self.source = source
         self._ended = False
+
+    @property
+    def lost(self) -> bool:
+        """The device stopped mid-round (unplugged): the source reports an error."""
+        return self._ended and getattr(self.source, "error", None) is not None
 
     def frames_for(self, action) -> Iterator[np.ndarray] | None:
         if self._ended:

@@ -9,6 +9,7 @@ candidate's endpoint and the interviewer's first sample is recorded as silence t
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Protocol
@@ -136,6 +137,8 @@ class SessionRunner:
                  on_event: Callable[[SessionEvent], None] | None = None, meta: dict | None = None, sink=None):
         self.rnd, self.engines, self.feed, self.store = rnd, engines, feed, store
         self.sink = sink  # plays interviewer speech (speaker); None: only recorded
+        self.max_turn_s = float(rnd.timing.get("monologue_budget_s", 90))
+        self._feed_ready = threading.Event()
         self.source, self.realtime = source, realtime
         self.use_llm = use_llm and engines.llm is not None
         self.endpointer = Endpointer(engines.vad, endpoint)
@@ -149,6 +152,20 @@ class SessionRunner:
         self._pending_endpoint: float | None = None
         self._last_level = 0.0
         self.references: list[tuple[str, str]] = []
+
+    def replace_feed(self, feed) -> None:
+        """Continue the round with another feed (after the microphone was lost: typed answers)."""
+        self.feed = feed
+        self._feed_ready.set()
+
+    def _wait_for_feed(self) -> bool:
+        """The microphone stopped mid-round: pause until the UI gives a new feed (or the round stops)."""
+        self._emit("device_lost", self.rec.t_s, reason=getattr(getattr(self.feed, "source", None), "error", None) or "input stopped")
+        self._feed_ready.clear()
+        while not self._stop:
+            if self._feed_ready.wait(0.1):
+                return True
+        return False
 
     def stop(self) -> None:
         """Ask the round to end after the current step."""
@@ -238,6 +255,7 @@ class SessionRunner:
         vad_t = time.perf_counter()
         pieces: list[tuple[Utterance, STTResult]] = []
         cur: tuple[Utterance, STTResult] | None = None
+        interrupted = False
         n = 0
         for frame in frames:
             self.rec.write(frame)
@@ -252,6 +270,13 @@ class SessionRunner:
             if self.endpointer.in_speech and not was:
                 self._emit("speech_start", t0 + self.endpointer.start_frame * 512 / SAMPLE_RATE)
             if utt is None and self._time_up() and not self.endpointer.in_speech:
+                break
+            if utt is None and self.endpointer.utterance_s >= self.max_turn_s:
+                # A monologue past the round's budget: the interviewer cuts in (the cut-off turn is kept).
+                utt = self.endpointer.force()
+                self._emit("interruption", self.rec.t_s, reason="monologue", after_s=round(utt.endpoint_s - utt.start_s, 1))
+                pieces.append((utt, self._transcribe(utt)))
+                interrupted = True
                 break
             if utt is not None:
                 if cur is not None and len(cur[0].audio) == len(utt.audio):
@@ -284,8 +309,11 @@ class SessionRunner:
         text = " ".join(r.text for _, r in pieces)
         self._emit("stt_final", self.rec.t_s, text=text, pieces=len(pieces))
         conf = min((s.avg_logprob for _, r in pieces for s in r.segments), default=0.0)
+        meta = {"stt_min_avg_logprob": round(conf, 3)}
+        if interrupted:
+            meta["interrupted"] = True
         return Turn("candidate", text, t0 + pieces[0][0].start_s, t0 + pieces[-1][0].end_s,
-                    topic=getattr(self.feed, "last_topic", None), meta={"stt_min_avg_logprob": round(conf, 3)})
+                    topic=getattr(self.feed, "last_topic", None), meta=meta)
 
     def _typed(self, action: planner.Action) -> Turn | None:
         """A typed answer: waits for the feed's text; the wait is silence on the timeline."""
@@ -341,6 +369,12 @@ class SessionRunner:
                         self.references.append((ref, turn.text))
                 t_decided = time.perf_counter()
                 p0 = time.perf_counter()
+                if getattr(self.feed, "lost", False) and not self._stop and not self._time_up():
+                    if self._wait_for_feed():  # the same question again, now typed
+                        p0 = time.perf_counter()
+                        action = planner.next_action(self.transcript, self.rec.t_s, self.rnd)
+                        self.stats["planner_s"] += time.perf_counter() - p0
+                        continue
                 if frames is None or self.feed.exhausted or self._stop or self._time_up():
                     action = planner.next_action(self.transcript, self.rnd.duration_s, self.rnd)  # wrap-up
                     if self._stop:

@@ -43,6 +43,16 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     }, pk="session_id", foreign_keys=[("session_id", "sessions", "id")])
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -71,6 +81,9 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=2000")
+            conn.execute("BEGIN IMMEDIATE")  # refuse now, not mid-round, if another process holds the write lock
+            conn.execute("ROLLBACK")
             migrations.apply(self.db)
         except sqlite3.DatabaseError as exc:
             if not os.access(self.path.parent, os.W_OK) or not os.access(self.path, os.W_OK):
@@ -92,6 +105,39 @@ class Store:
                                hint="free some disk space, or close other programs using the database") from exc
 
     # -- sessions -------------------------------------------------------------------------------
+    def delete_session(self, session_id: str) -> None:
+        """Delete a session: its rows (turns, events, scores, history) and its audio file."""
+        row = self.session(session_id)
+
+        def rm():
+            for table in ("turns", "events", "scores", "score_history"):
+                self.db.execute(f"delete from {table} where session_id = ?", [session_id])
+            self.db.execute("delete from sessions where id = ?", [session_id])
+        self._write(rm)
+        if row.get("audio_path"):
+            Path(row["audio_path"]).unlink(missing_ok=True)
+
+    def delete_all(self) -> int:
+        """Delete every session and every session audio file; returns how many sessions were deleted."""
+        ids = [r["id"] for r in self.db.query("select id from sessions")]
+        for sid in ids:
+            self.delete_session(sid)
+        for wav in paths.audio_dir().glob("*.wav"):
+            wav.unlink(missing_ok=True)
+        return len(ids)
+
+    def unfinished(self) -> list[dict]:
+        """Sessions left unfinished by a crash or a kill (their process is gone), newest first."""
+        out = []
+        for r in self.sessions():
+            if r["status"] != "running":
+                continue
+            pid = r["meta"].get("pid")
+            if pid and pid != os.getpid() and _alive(pid):
+                continue  # still running in another process
+            out.append(r)
+        return out
+
     def new_session(self, round_id: str, round_version: str, source: str, meta: dict | None = None) -> str:
         """Create a session row (status ``running``); return its id. Its audio goes to
         ``audio/<id>.wav`` in the data dir."""
@@ -100,7 +146,7 @@ class Store:
         self._write(lambda: self.db["sessions"].insert({
             "id": sid, "round_id": round_id, "round_version": round_version, "started_at": _now(), "ended_at": None,
             "status": "running", "source": source, "audio_path": audio, "duration_s": 0.0, "total": None,
-            "meta": json.dumps(meta or {}, sort_keys=True),
+            "meta": json.dumps(dict(meta or {}, pid=os.getpid()), sort_keys=True),
         }))
         return sid
 
@@ -137,7 +183,7 @@ class Store:
             raise SessionNotFound(f"no session with id {session_id!r}", hint="`voiceround sessions` lists them")
         row = rows[0]
         row["meta"] = json.loads(row["meta"] or "{}")
-        row["unfinished"] = row["status"] not in ("finished", "ended_early")
+        row["unfinished"] = row["status"] not in ("finished", "ended_early", "recovered")
         return row
 
     def sessions(self) -> list[dict]:
@@ -148,7 +194,7 @@ class Store:
             "from sessions s order by s.started_at desc, s.id desc"
         ):
             row["meta"] = json.loads(row["meta"] or "{}")
-            row["unfinished"] = row["status"] not in ("finished", "ended_early")
+            row["unfinished"] = row["status"] not in ("finished", "ended_early", "recovered")
             out.append(row)
         return out
 

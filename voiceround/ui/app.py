@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
         self._check_microphone()
         if autoload:
             self.load_models()
+            QTimer.singleShot(0, self.check_unfinished)
 
     # -- pages ----------------------------------------------------------------------------------
     def _build_rounds(self) -> None:
@@ -331,6 +332,12 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellDoubleClicked.connect(self._open_history_row)
         v.addWidget(self.table, 1)
+        hrow = QHBoxLayout()
+        dele = QPushButton("Delete session…")
+        dele.clicked.connect(self.delete_selected_session)
+        hrow.addWidget(dele)
+        hrow.addStretch()
+        v.addLayout(hrow)
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.Antialiasing)
         self.chart_view.setMinimumHeight(240)
@@ -371,6 +378,9 @@ class MainWindow(QMainWindow):
         save = QPushButton("Save settings")
         save.clicked.connect(self.save_settings)
         v.addWidget(save, 0, Qt.AlignLeft)
+        wipe = QPushButton("Delete all data…")
+        wipe.clicked.connect(self.delete_all_data)
+        v.addWidget(wipe, 0, Qt.AlignLeft)
         v.addStretch()
         self.stack.addWidget(page)
         self._fill_devices()
@@ -527,7 +537,7 @@ class MainWindow(QMainWindow):
                 self.settings.output_device = self.out_dev.currentData()
                 self.settings.save()
                 self.mic = MicSource(self.settings.input_device)
-                self.feed = StreamFeed(self.mic.frames())
+                self.feed = StreamFeed(self.mic.frames(), self.mic)
                 try:
                     sink = SpeakerSink(self.settings.output_device)
                 except VoiceRoundError:
@@ -628,6 +638,8 @@ class MainWindow(QMainWindow):
             self.show_page("Scorecard")
         elif kind == "history":
             self._fill_history(payload)
+        elif kind == "unfinished":
+            self.recover(payload)
         elif kind == "round_error":
             self.scoring_bar.hide()
             self.end_btn.setEnabled(False)
@@ -656,6 +668,15 @@ class MainWindow(QMainWindow):
                 self.partial.clear()
             else:
                 self._set_state("listening")
+        elif ev.kind == "device_lost":
+            from voiceround.session.feeds import TypedFeed
+            self.feed = TypedFeed()
+            self.runner.replace_feed(self.feed)
+            self.typed_frame.show()
+            self.typed_box.setFocus()
+            self._set_state("listening")
+            QMessageBox.warning(self, "VoiceRound", f"The microphone stopped ({ev.data.get('reason')}). The round is paused: "
+                                "type your answer below (Ctrl+Enter sends) to go on. Nothing said so far is lost.")
         elif ev.kind == "round_end":
             self._set_state("scoring")
             self.scoring_bar.show()
@@ -720,6 +741,77 @@ class MainWindow(QMainWindow):
         self.current_session = sid
         self.scorecard.show_card(card, f"Session {sid}", self.rnd, sid)
         self.show_page("Scorecard")
+
+    # -- recovery --------------------------------------------------------------------------------
+    def check_unfinished(self) -> None:
+        """On start: sessions a crash or kill left unfinished (read on a thread)."""
+        emit = self.bridge.event.emit
+
+        def work():
+            from voiceround.storage import Store
+            try:
+                st = Store()
+                rows = st.unfinished()
+                st.close()
+                if rows:
+                    emit("unfinished", rows)
+            except Exception as exc:
+                emit("round_error", f"can't read the sessions: {exc}")
+        threading.Thread(target=work, daemon=True).start()
+
+    def recover(self, rows: list[dict]) -> None:
+        """Offer each unfinished session: finish scoring it (kept as "recovered") or discard it."""
+        from voiceround.scoring import score
+        from voiceround.storage import Store
+        for r in rows:
+            box = QMessageBox(self)
+            box.setWindowTitle("Recover an interrupted round")
+            box.setText(f"The round started {r['started_at'][:16].replace('T', ' ')} was interrupted after {r['turns']} turns "
+                        f"({clock(r['duration_s'] or 0)}). Everything up to then was saved.")
+            keep = box.addButton("Finish scoring it", QMessageBox.AcceptRole)
+            drop = box.addButton("Discard it", QMessageBox.DestructiveRole)
+            box.addButton("Later", QMessageBox.RejectRole)
+            box.exec()
+            st = Store()
+            if box.clickedButton() is keep:
+                tr = st.transcript(r["id"])
+                card = score(tr, self.rnd)
+                st.save_score(r["id"], card)
+                st.finish(r["id"], tr.end_s, status="recovered")
+                self.current_session = r["id"]
+                self.scorecard.show_card(card, f"Session {r['id']} (recovered)", self.rnd, r["id"])
+                self.show_page("Scorecard")
+            elif box.clickedButton() is drop:
+                st.delete_session(r["id"])
+            st.close()
+
+    def delete_selected_session(self) -> None:
+        """History → Delete session: its rows and its audio, after confirmation."""
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        sid = self.history_rows[row]["id"]
+        if QMessageBox.question(self, "Delete session", f"Delete session {sid} and its recording? This can't be undone.") != QMessageBox.Yes:
+            return
+        from voiceround.storage import Store
+        st = Store()
+        st.delete_session(sid)
+        st.close()
+        self.refresh_history()
+
+    def delete_all_data(self) -> None:
+        """Settings → Delete all data: every session and recording, after confirmation."""
+        if self._busy():
+            QMessageBox.information(self, "VoiceRound", "End the round first.")
+            return
+        if QMessageBox.question(self, "Delete all data", "Delete every session and recording? This can't be undone.") != QMessageBox.Yes:
+            return
+        from voiceround.storage import Store
+        st = Store()
+        n = st.delete_all()
+        st.close()
+        self.settings_msg.setText(f"Deleted {n} sessions and their recordings.")
+        self.refresh_history()
 
     # -- replay and export ---------------------------------------------------------------------
     def open_replay(self, session_id: str, seconds: float = 0.0) -> None:
