@@ -582,3 +582,14 @@ def pushback_response(text: str) -> str:
     if recal:
         return "recalibrated"
     return "unclear"
+
+
+def abstraction_drift(text: str) -> bool:
+    """Whether an answer in progress has drifted into abstraction for more than one sentence: its
+    last two sentences both carry abstraction cues ("in general", "I always", "typically", "if
+    you…"), and neither states a number. Used to interrupt while the candidate is still talking."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", strip_fillers(text)) if p.strip()]
+    if len(parts) < 2:
+        return False
+    last = parts[-2:]
+    return all(ABSTRACTION.search(p) and not _CLAIM.search(p) for p in last)

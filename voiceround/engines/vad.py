@@ -136,6 +136,14 @@ class Endpointer:
         """Length in seconds of the utterance in progress (0 when not in speech)."""
         return (self.n - self.start_frame) * FRAME / SAMPLE_RATE if self.in_speech else 0.0
 
+    def peek(self) -> Utterance | None:
+        """The utterance in progress so far, without closing it (for live partial text)."""
+        if not self.in_speech or not self.buf:
+            return None
+        fs = FRAME / SAMPLE_RATE
+        return Utterance(np.concatenate(self.buf), round(self.start_frame * fs, 3), round(self.last_voiced * fs, 3),
+                         round(self.n * fs, 3), False)
+
     def force(self) -> Utterance | None:
         """Close the utterance in progress now (an interruption); None when not in speech."""
         if not self.in_speech or not self.buf:

@@ -19,10 +19,12 @@ from voiceround.audio import FileSource
 class StreamFeed:
     """One continuous audio stream (microphone or a recording) across all turns.
 
-    ``frames``: an iterator of 512-sample int16 frames. ``exhausted`` once it has ended.
+    ``frames``: an iterator of 512-sample int16 frames. ``exhausted`` once it has ended. ``live``:
+    the stream is heard while the interviewer talks too (barge-in).
     """
 
     last_topic = None
+    live = True
 
     def __init__(self, frames: Iterator[np.ndarray], source=None):
         self._frames = frames
@@ -37,7 +39,9 @@ class StreamFeed:
     def frames_for(self, action) -> Iterator[np.ndarray] | None:
         if self._ended:
             return None
-        return self._iter()
+        if not hasattr(self, "_it"):
+            self._it = self._iter()
+        return self._it
 
     def _iter(self) -> Iterator[np.ndarray]:
         for f in self._frames:

@@ -9,6 +9,7 @@ candidate's endpoint and the interviewer's first sample is recorded as silence t
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Callable, Iterator, Protocol
 
 import numpy as np
 
+from voiceround import analysis as A
 from voiceround import interviewer as planner
 from voiceround.audio import SAMPLE_RATE, ArraySource, FileSource, WavRecorder
 from voiceround.core.errors import AudioError
@@ -150,7 +152,17 @@ class SessionRunner:
                       "planner_s": 0.0, "vad_s": 0.0, "llm_tried": 0, "llm_accepted": 0}
         self.latencies: list[float] = []
         self._pending_endpoint: float | None = None
+        self._last_endpoint: dict | None = None
+        self._last_decode_s = 0.0
         self._last_level = 0.0
+        self._turn_planner_s = self._turn_llm_s = 0.0
+        self._preroll: list | None = None
+        self.stage_rows: list[dict] = []
+        self.barge_stops: list[float] = []
+        self.llm_budget_s = 0.4
+        self._llm_busy = None
+        from concurrent.futures import ThreadPoolExecutor
+        self._llm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vr-llm-wait")
         self.references: list[tuple[str, str]] = []
 
     def replace_feed(self, feed) -> None:
@@ -197,15 +209,27 @@ class SessionRunner:
         text, info = action.text, {"template_text": action.text}
         if self.use_llm and not action.is_wrap_up and action.intent != "ask_scenario":
             self.stats["llm_tried"] += 1
+            t_llm = time.perf_counter()
             try:
-                if getattr(self.engines.llm, "composes", False):
+                llm = self.engines.llm
+                if getattr(llm, "composes", False):
                     last = next((t.text for t in reversed(self.transcript.turns) if t.speaker == "candidate"), "")
-                    reworded, secs = self.engines.llm.compose(action.intent, action.reason, last, action.text)
+                    call = (llm.compose, action.intent, action.reason, last, action.text)
                 else:
-                    reworded, secs = self.engines.llm.reword(action.text)
-            except Exception as exc:  # a failing LLM never stops the round
-                reworded, secs = "", 0.0
-                info["llm_error"] = str(exc)
+                    call = (llm.reword, action.text)
+                if self.realtime and hasattr(llm, "submit") and self.llm_budget_s:
+                    # Live rounds: the interviewer doesn't wait for the LLM past its budget; the
+                    # template is spoken instead (the LLM thread finishes its call in the background).
+                    if self._llm_busy is not None and not self._llm_busy.done():
+                        raise TimeoutError("LLM still busy with the previous turn")
+                    self._llm_busy = fut = self._llm_pool.submit(*call)
+                    reworded, secs = fut.result(timeout=self.llm_budget_s)
+                else:
+                    reworded, secs = call[0](*call[1:])
+            except Exception as exc:  # a failing or slow LLM never stops or stalls the round
+                reworded, secs = "", time.perf_counter() - t_llm
+                info["llm_error"] = type(exc).__name__ if isinstance(exc, TimeoutError) else str(exc)
+            self._turn_llm_s = time.perf_counter() - t_llm
             self.stats["llm_s"] += secs
             why = check_rewording(action.text, reworded, action.quote, self.rnd.interviewer["forbidden"],
                                   self.rnd.probes[action.intent].keep)
@@ -222,44 +246,180 @@ class SessionRunner:
         return text, info
 
     def _speak(self, action: planner.Action, t_decided: float) -> None:
+        """Say ``action``: wording (LLM within its budget), then TTS sentence by sentence, the next
+        sentence synthesized while the previous plays. With a continuous feed (microphone,
+        recording) the candidate is heard while the interviewer talks: speech that lasts past a
+        backchannel (0.6 s) is a barge-in, playback stops, the stored turn is what was played, and
+        the rest of the synthesis is cancelled; a short "mm-hm" only pauses playback."""
+        self._turn_llm_s = 0.0
         text, info = self._word(action)
-        speech = self.engines.tts.speak(text)
-        self.stats["tts_s"] += speech.synth_s
-        self.stats["tts_audio_s"] += speech.duration_s
+        sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x] or [text]
+        futures = [self.engines.tts.submit(self.engines.tts._speak, x) for x in sentences]
+        first = futures[0].result()
+        t_first_audio = time.perf_counter()
         if self.realtime:  # the time spent deciding and synthesizing is silence on the timeline
-            self.rec.silence(time.perf_counter() - t_decided)
-        if self._pending_endpoint is not None:  # compute time from endpoint to first interviewer sample
+            self.rec.silence(t_first_audio - t_decided)
+        start = self.rec.t_s
+        self._emit("tts_ready", start, synth_s=round(first.synth_s, 3))
+        live = getattr(self.feed, "live", False) and not action.is_wrap_up
+        if live:
+            self.engines.vad.reset()
+        played: list[str] = []
+        barge = None
+        for k, (sentence, fut) in enumerate(zip(sentences, futures)):
+            speech = first if k == 0 else fut.result()
+            self.stats["tts_s"] += speech.synth_s
+            self.stats["tts_audio_s"] += speech.duration_s
+            audio = speech.audio
+            if k == 0:
+                self._record_latency(t_first_audio)
+            if not live:
+                self.rec.write(audio)
+                if self.sink is not None:
+                    self.sink.play(audio)
+                elif self.realtime:
+                    time.sleep(len(audio) / SAMPLE_RATE)
+                played.append(sentence)
+                continue
+            done = self._play_listening(audio)
+            if done is None:
+                played.append(sentence)
+                continue
+            words = sentence.split()
+            cut = " ".join(words[: int(round(len(words) * done["played"] / max(len(audio), 1)))])
+            barge = done
+            if cut:
+                played.append(cut + "…")
+            for f in futures[k + 1:]:
+                f.cancel()  # synthesis not started yet is dropped
+            break
+        meta = {**action.meta(), **info}
+        said = " ".join(played) if barge else text
+        if barge:
+            meta.update(barged_in=True, full_text=text)
+            self._emit("barge_in", barge["onset_s"], stop_ms=round(barge["stop_ms"], 1), played_text=said)
+            self.barge_stops.append(barge["stop_ms"])
+            self._preroll = barge["frames"]
+        self._add_turn(Turn("interviewer", said, start, self.rec.t_s, intent=action.intent, meta=meta))
+
+    BARGE_ONSET_FRAMES = 3      # 96 ms of speech pauses playback
+    BACKCHANNEL_S = 0.6         # shorter speech ("mm-hm", "okay") resumes playback
+
+    def _play_listening(self, audio: np.ndarray) -> dict | None:
+        """Play ``audio`` in 32 ms chunks while listening to the feed's stream. Returns None when it
+        played to the end, or a barge-in ``{"played", "onset_s", "stop_ms", "frames"}``."""
+        frames = self.feed.frames_for(None)
+        pos, run, paused, heard, silence = 0, 0, False, [], 0
+        onset_s = stop_s = None
+        while pos < len(audio) or paused:
+            frame = next(frames, None) if frames is not None else None
+            cand = frame if frame is not None else np.zeros(512, np.int16)
+            if paused:
+                self.rec.write(cand)
+            else:
+                chunk = audio[pos:pos + 512]
+                pos += len(chunk)
+                mix = cand[: len(chunk)].astype(np.int32) + chunk
+                mix = np.concatenate([mix, cand[len(chunk):].astype(np.int32)])
+                self.rec.write(np.clip(mix, -32768, 32767).astype(np.int16))
+                if self.sink is not None:
+                    self.sink.play(chunk)
+                elif self.realtime:
+                    time.sleep(len(chunk) / SAMPLE_RATE)
+            p = self.engines.vad.prob(cand.astype(np.float32) / 32768.0)
+            if p >= 0.5:
+                run += 1
+                silence = 0
+                heard.append(cand)
+                if run == 1:
+                    onset_s = self.rec.t_s - 512 / SAMPLE_RATE
+                if run >= self.BARGE_ONSET_FRAMES and not paused:
+                    paused, stop_s = True, self.rec.t_s
+                if run * 512 / SAMPLE_RATE >= self.BACKCHANNEL_S:
+                    return {"played": pos, "onset_s": onset_s, "stop_ms": 1000 * (stop_s - onset_s), "frames": heard}
+            else:
+                if run:
+                    silence += 1
+                    heard.append(cand)
+                if paused and silence * 512 / SAMPLE_RATE >= 0.3:  # a backchannel: carry on talking
+                    paused, run, heard, silence = False, 0, [], 0
+                elif not paused and silence > 3:
+                    run, heard, silence = 0, [], 0
+            if frame is None and frames is not None and pos >= len(audio):
+                break
+        return None
+
+    def _record_latency(self, t_first_audio: float) -> None:
+        """Per-turn stage times from the candidate's true speech end to the first interviewer sample."""
+        ep = self._last_endpoint
+        self._last_endpoint = None
+        if self._pending_endpoint is not None:
             self.latencies.append(time.perf_counter() - self._pending_endpoint)
             self._pending_endpoint = None
-        start = self.rec.t_s
-        self._emit("tts_ready", start, synth_s=round(speech.synth_s, 3), audio_s=round(speech.duration_s, 3))
-        for sentence in speech.sentences:
-            self.rec.write(sentence)
-            if self.sink is not None:
-                self.sink.play(sentence)  # blocks while it plays
-            elif self.realtime:
-                time.sleep(len(sentence) / SAMPLE_RATE)
-        meta = {**action.meta(), **info}
-        self._add_turn(Turn("interviewer", text, start, self.rec.t_s, intent=action.intent, meta=meta))
+        if not ep:
+            return
+        compute = time.perf_counter() - ep["wall"]
+        row = {"endpoint_wait_s": ep["wait_s"], "stt_tail_s": ep["stt_tail_s"], "planner_s": self._turn_planner_s,
+               "llm_s": self._turn_llm_s, "tts_first_s": max(0.0, t_first_audio - ep["wall"] - self._turn_planner_s - self._turn_llm_s),
+               "voice_to_voice_s": ep["wait_s"] + compute}
+        self.stage_rows.append(row)
+        self._emit("first_sample", self.rec.t_s, **{k: round(v, 3) for k, v in row.items()})
 
-    def _listen(self, frames: Iterator[np.ndarray]) -> Turn | None:
+    def _listen(self, frames: Iterator[np.ndarray], preroll: list[np.ndarray] | None = None) -> Turn | None:
         """Stream frames through VAD endpointing into STT; the candidate turn, or None if no speech.
 
-        At each pause the utterance so far is transcribed: a complete sentence ends the turn (the
-        endpoint); otherwise listening goes on until the pause reaches ``max_pause_s``. If the
-        candidate is still talking after an endpoint (a file source with speech left), the rest is
-        kept in the same turn: nothing they said is dropped.
+        Streaming: at each pause only the audio since the last pause (the tail) is decoded, and the
+        text so far is published as a partial. A complete sentence ends the turn (the endpoint);
+        otherwise listening goes on until the pause reaches ``max_pause_s``. The interviewer cuts
+        in (an interruption; the cut-off turn is kept) when the answer drifts into abstraction for
+        more than one sentence, or when it runs past the round's monologue budget. If the candidate
+        is still talking after an endpoint (a file source with speech left), the rest is kept in the
+        same turn. ``preroll``: frames already heard (a barge-in) that start this turn.
         """
         self.endpointer.reset()
-        t0 = self.rec.t_s
+        t0 = self.rec.t_s - len(preroll or []) * 512 / SAMPLE_RATE
         vad_t = time.perf_counter()
-        pieces: list[tuple[Utterance, STTResult]] = []
-        cur: tuple[Utterance, STTResult] | None = None
-        interrupted = False
-        n = 0
-        for frame in frames:
-            self.rec.write(frame)
-            n += 1
+        texts: list[str] = []          # finished utterances of this turn
+        segs: list = []
+        first_start = last_end = None
+        done_samples, done_text = 0, ""  # decoded part of the utterance in progress
+        interrupted = None
+        last_partial = 0.0
+
+        def decode_tail(utt: Utterance) -> str:
+            nonlocal done_samples, done_text
+            tail = utt.audio[done_samples:]
+            res = self._transcribe_audio(tail) if len(tail) > 1600 else None
+            if res is not None:
+                segs.extend(res.segments)
+            text = (done_text + " " + res.text).strip() if res is not None and res.text else done_text
+            done_samples, done_text = len(utt.audio), text
+            return text
+
+        def close(utt: Utterance, text: str, reason: str | None) -> None:
+            nonlocal first_start, last_end, done_samples, done_text
+            self.endpointer.finish()
+            self._emit("speech_end", t0 + utt.end_s)
+            self._emit("endpoint", t0 + utt.endpoint_s, pause_s=round(utt.endpoint_s - utt.end_s, 3), reason=reason or "")
+            self._last_endpoint = {"speech_end_s": t0 + utt.end_s, "wait_s": utt.endpoint_s - utt.end_s,
+                                   "wall": time.perf_counter(), "stt_tail_s": self._last_decode_s}
+            if text:
+                texts.append(text)
+                first_start = t0 + utt.start_s if first_start is None else first_start
+                last_end = t0 + utt.end_s
+            done_samples, done_text = 0, ""
+
+        stream = list(preroll or []) + [None]
+        it = iter(frames)
+        while True:
+            frame = stream.pop(0) if stream and stream[0] is not None else None
+            if frame is None:
+                if stream:
+                    stream.pop(0)
+                frame = next(it, None)
+                if frame is None:
+                    break
+                self.rec.write(frame)
             now = time.perf_counter()
             if now - self._last_level >= 0.1:  # at most ten level readings a second for the meter
                 self._last_level = now
@@ -272,48 +432,56 @@ class SessionRunner:
             if utt is None and self._time_up() and not self.endpointer.in_speech:
                 break
             if utt is None and self.endpointer.utterance_s >= self.max_turn_s:
-                # A monologue past the round's budget: the interviewer cuts in (the cut-off turn is kept).
                 utt = self.endpointer.force()
+                text = decode_tail(utt)
                 self._emit("interruption", self.rec.t_s, reason="monologue", after_s=round(utt.endpoint_s - utt.start_s, 1))
-                pieces.append((utt, self._transcribe(utt)))
-                interrupted = True
+                close(utt, text, "monologue")
+                interrupted = "monologue"
                 break
+            if utt is None and self.realtime and self.endpointer.in_speech and now - last_partial > 1.5:
+                last_partial = now  # live partial while the candidate is still talking (display only)
+                live = self.endpointer.peek()
+                if live is not None and len(live.audio) > done_samples + 8000:
+                    tail = self._transcribe_audio(live.audio[done_samples:])
+                    self._notify("partial", self.rec.t_s, text=" ".join(texts + [done_text, tail.text]).strip())
             if utt is not None:
-                if cur is not None and len(cur[0].audio) == len(utt.audio):
-                    result = cur[1]  # nothing new since the last check: reuse its transcript
-                else:
-                    result = self._transcribe(utt)
-                cur = (utt, result)
-                done = " ".join([r.text for _, r in pieces] + [result.text]).strip()
-                if done:
-                    self._notify("partial", self.rec.t_s, text=done)
-                if utt.final or sentence_complete(result.text) or self._time_up():
-                    self.endpointer.finish()
-                    self._emit("speech_end", t0 + utt.end_s)
-                    self._emit("endpoint", t0 + utt.endpoint_s, pause_s=round(utt.endpoint_s - utt.end_s, 3),
-                               complete=not utt.final)
-                    pieces.append(cur)
-                    cur = None
+                text = decode_tail(utt) if len(utt.audio) > done_samples else done_text
+                if text:
+                    self._notify("partial", self.rec.t_s, text=" ".join(texts + [text]).strip())
+                if not utt.final and A.abstraction_drift(text):
+                    self._emit("interruption", self.rec.t_s, reason="abstraction")
+                    close(utt, text, "abstraction")
+                    interrupted = "abstraction"
+                    break
+                if utt.final or sentence_complete(text) or self._time_up():
+                    close(utt, text, None)
                     if not getattr(self.feed, "has_more_speech", lambda: False)():
                         break
             if self._stop:
                 break
         self.stats["vad_s"] += time.perf_counter() - vad_t
-        if cur is not None:  # the source ended mid-utterance
-            pieces.append(cur)
-        pieces = [(u, r) for u, r in pieces if r.text]
-        if not pieces:
+        if self.endpointer.in_speech and done_text:  # the source ended mid-utterance
+            texts.append(done_text)
+        if not texts:
             self._emit("no_speech", self.rec.t_s, reason="no speech, or gated by STT confidence")
             return None
         self._pending_endpoint = time.perf_counter()
-        text = " ".join(r.text for _, r in pieces)
-        self._emit("stt_final", self.rec.t_s, text=text, pieces=len(pieces))
-        conf = min((s.avg_logprob for _, r in pieces for s in r.segments), default=0.0)
+        text = " ".join(texts)
+        self._emit("stt_final", self.rec.t_s, text=text)
+        conf = min((sg.avg_logprob for sg in segs), default=0.0)
         meta = {"stt_min_avg_logprob": round(conf, 3)}
         if interrupted:
-            meta["interrupted"] = True
-        return Turn("candidate", text, t0 + pieces[0][0].start_s, t0 + pieces[-1][0].end_s,
+            meta["interrupted"] = interrupted
+        start = first_start if first_start is not None else t0
+        return Turn("candidate", text, start, last_end if last_end is not None else self.rec.t_s,
                     topic=getattr(self.feed, "last_topic", None), meta=meta)
+
+    def _transcribe_audio(self, audio: np.ndarray) -> STTResult:
+        result = self.engines.stt.transcribe(audio)
+        self.stats["stt_s"] += result.decode_s
+        self.stats["stt_audio_s"] += result.audio_s
+        self._last_decode_s = result.decode_s
+        return result
 
     def _typed(self, action: planner.Action) -> Turn | None:
         """A typed answer: waits for the feed's text; the wait is silence on the timeline."""
@@ -326,12 +494,6 @@ class SessionRunner:
         self.rec.silence(waited if self.realtime else dur)
         self._pending_endpoint = time.perf_counter()
         return Turn("candidate", text.strip(), t0, self.rec.t_s, meta={"typed": True})
-
-    def _transcribe(self, utt: Utterance) -> STTResult:
-        result = self.engines.stt.transcribe(utt.audio)
-        self.stats["stt_s"] += result.decode_s
-        self.stats["stt_audio_s"] += result.audio_s
-        return result
 
     # -- the round ------------------------------------------------------------------------------
     def run(self) -> SessionResult:
@@ -361,7 +523,8 @@ class SessionRunner:
                     frames = turn
                 else:
                     frames = self.feed.frames_for(action)
-                    turn = self._listen(frames) if frames is not None else None
+                    preroll, self._preroll = self._preroll, None
+                    turn = self._listen(frames, preroll) if frames is not None else None
                 if turn is not None:
                     self._add_turn(turn)
                     ref = getattr(self.feed, "last_reference", None)
@@ -381,7 +544,8 @@ class SessionRunner:
                         status = "ended_early"
                 else:
                     action = planner.next_action(self.transcript, self.rec.t_s, self.rnd)
-                self.stats["planner_s"] += time.perf_counter() - p0
+                self._turn_planner_s = time.perf_counter() - p0
+                self.stats["planner_s"] += self._turn_planner_s
                 self._emit("planner", self.rec.t_s, intent=action.intent, reason=action.reason)
         finally:
             self.rec.close()
@@ -403,6 +567,10 @@ class SessionRunner:
             "llm_rewordings_tried": st["llm_tried"], "llm_rewordings_accepted": st["llm_accepted"],
             "response_compute_s": {"p50": _pct(self.latencies, 50), "p95": _pct(self.latencies, 95),
                                    "max": round(max(self.latencies), 3) if self.latencies else 0.0},
+            "stages": {k: {"p50": _pct([r[k] for r in self.stage_rows], 50), "p95": _pct([r[k] for r in self.stage_rows], 95),
+                           "max": round(max((r[k] for r in self.stage_rows), default=0.0), 3)}
+                       for k in ("voice_to_voice_s", "endpoint_wait_s", "stt_tail_s", "planner_s", "llm_s", "tts_first_s")},
+            "barge_in_stop_ms": list(self.barge_stops),
         }
         return SessionResult(self.sid, self.transcript, card, timings, status, self.references)
 
