@@ -56,6 +56,51 @@ def scorer_text_vs_audio(results: dict, cases_dir: str) -> None:
         print(f"| {name} | {m['exact']:.0%} | {m['within1']:.0%} | {m['spearman']} | {m['trap_f1']:.2f} |")
 
 
+STAGES = ("voice_to_voice_s", "endpoint_wait_s", "stt_tail_s", "planner_s", "llm_s", "tts_first_s")
+
+
+def latency_table(results: dict, realtime: bool) -> None:
+    """p50/p95/max of voice-to-voice latency and of each stage over every interviewer response."""
+    import numpy as np
+    rows = [r for res in results.values() for r in res["timings"].get("turn_latencies", [])]
+    if not rows:
+        return
+    print(f"\n## Voice-to-voice latency ({len(rows)} responses, {'real-time pacing' if realtime else 'as fast as the CPU allows'})\n")
+    print("Voice-to-voice = first interviewer sample − true end of the candidate's speech = endpoint wait "
+          "(silence needed to decide the turn is over) + STT of the tail + planner + LLM wording + TTS of the first sentence.\n")
+    print("| stage | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|")
+    for k in STAGES:
+        v = np.array([r[k] for r in rows]) * 1000
+        print(f"| {k.replace('_s', '').replace('_', ' ')} | {np.percentile(v, 50):.0f} | {np.percentile(v, 95):.0f} | {v.max():.0f} |")
+
+
+def barge_in_bench(runs: int = 5) -> None:
+    """Scripted barge-ins: the candidate starts talking 1-3 s into the interviewer's first question."""
+    import numpy as np
+
+    from voiceround.audio import read_audio
+    from voiceround.rounds import load_round
+    from voiceround.session.feeds import StreamFeed
+    from voiceround.session.runner import Engines, SessionRunner
+    from voiceround.storage import Store
+    rnd = load_round()
+    engines = Engines.load(use_llm=False)
+    jfk = read_audio(ROOT.parent / "shared" / "realspeech" / "fwh_jfk.flac")
+    stops = []
+    for i in range(runs):
+        def gen(delay=1.0 + 0.5 * i):
+            x = np.concatenate([np.zeros(int(delay * 16000), np.int16), jfk, np.zeros(16000 * 4, np.int16)])
+            for k in range(0, len(x) - 511, 512):
+                yield x[k:k + 512]
+        res = SessionRunner(rnd, engines, StreamFeed(gen()), Store(), source="bench", use_llm=False).run()
+        stops += res.timings["barge_in_stop_ms"][:1]
+    engines.close()
+    if stops:
+        print(f"\n## Barge-in\n\nScripted barge-ins ({len(stops)}): playback stopped p50 {np.percentile(stops, 50):.0f} ms, "
+              f"max {max(stops):.0f} ms after the candidate started speaking (target p50 ≤ 250 ms).")
+
+
 def scoring_speed() -> None:
     """Seconds to score a 20-minute transcript (target <= 2 s on 2 cores)."""
     from voiceround.core.types import Transcript, Turn
@@ -110,6 +155,8 @@ def main() -> int:
         t = r["timings"]
         print(f"| {case.id} | {r['scores']['total']:.1f} | {tiers} | {traps} / {','.join(case.labels.get('traps', [])) or '-'} | "
               f"{wer_of(r, case):.3f} | {t['stt_rtf']} | {t['tts_rtf']} | {t['llm_rewordings_accepted']}/{t['llm_rewordings_tried']} | {t['wall_s']:.1f} |")
+    latency_table(results, args.realtime)
+    barge_in_bench()
     scorer_text_vs_audio(results, args.cases)
     scoring_speed()
     return 0

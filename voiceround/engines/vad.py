@@ -65,8 +65,9 @@ class EndpointConfig:
     """Endpointing parameters, in seconds and probabilities.
 
     ``start_prob``/``end_prob``: hysteresis thresholds (Silero's recommended 0.5 and 0.35).
-    ``min_speech_s``: shorter bursts are noise. ``pause_s``: silence after which the utterance so far
-    is checked (the runner asks the STT whether it ends a sentence; if so, that is the endpoint).
+    ``min_speech_s``: shorter bursts are noise. ``soft_pause_s``: a short gap (between sentences)
+    where the audio so far is decoded ahead, so that at the endpoint only the last bit needs
+    decoding. ``pause_s``: silence after which the utterance so far is checked (the runner asks the STT whether it ends a sentence; if so, that is the endpoint).
     ``max_pause_s``: silence that ends the turn whatever was said (a thinking pause mid-sentence is
     kept up to this). ``pre_roll_s``: audio kept before speech start so no first syllable is clipped
     (≥ 0.3 s). The case audio has sentence pauses up to 0.61 s (measured on ../shared/cases).
@@ -75,6 +76,7 @@ class EndpointConfig:
     start_prob: float = 0.5
     end_prob: float = 0.35
     min_speech_s: float = 0.25
+    soft_pause_s: float = 0.2
     pause_s: float = 0.5
     max_pause_s: float = 2.0
     pre_roll_s: float = 0.4
@@ -91,12 +93,14 @@ class Utterance:
     end_s: float
     endpoint_s: float
     final: bool = False
+    soft: bool = False
 
 
 class Endpointer:
     """Turns a stream of int16 frames into utterances using VAD probabilities.
 
     Feed :meth:`push` one ``FRAME``-sample int16 frame at a time. It returns an :class:`Utterance`
+    with ``soft`` True at a short gap (``soft_pause_s``: decode ahead, decide nothing), and
     when a pause of ``pause_s`` follows at least ``min_speech_s`` of speech (``final`` False: the
     caller decides whether the sentence is complete, and if not keeps pushing), and again with
     ``final`` True when the pause reaches ``max_pause_s``; otherwise None. Call :meth:`finish` to
@@ -196,10 +200,14 @@ class Endpointer:
         if silence >= self.cfg.pause_s and not self.paused_reported:
             self.paused_reported = True
             return self._utterance(final=False)
+        if self.silence_frames == int(round(self.cfg.soft_pause_s / fs)) and silence < self.cfg.pause_s:
+            utt = self._utterance(final=False)
+            utt.soft = True
+            return utt
         return None
 
 
-_OPEN_END = ("and", "but", "so", "because", "or", "um", "uh", "then", "the", "a", "to", "of", "that", "with", "which",
+_OPEN_END = ("and", "but", "so", "because", "or", "um", "uh", "then", "the", "a", "to", "of", "with", "which",
              "like", "if", "when", "while", "for", "my", "our", "we", "i")
 
 

@@ -401,8 +401,11 @@ class SessionRunner:
             self.endpointer.finish()
             self._emit("speech_end", t0 + utt.end_s)
             self._emit("endpoint", t0 + utt.endpoint_s, pause_s=round(utt.endpoint_s - utt.end_s, 3), reason=reason or "")
+            now_w = time.perf_counter()
+            pause_w = getattr(self, "_pause_wall", None) or now_w
             self._last_endpoint = {"speech_end_s": t0 + utt.end_s, "wait_s": utt.endpoint_s - utt.end_s,
-                                   "wall": time.perf_counter(), "stt_tail_s": self._last_decode_s}
+                                   "wall": pause_w, "stt_tail_s": now_w - pause_w}
+            self._pause_wall = None
             if text:
                 texts.append(text)
                 first_start = t0 + utt.start_s if first_start is None else first_start
@@ -444,8 +447,13 @@ class SessionRunner:
                 if live is not None and len(live.audio) > done_samples + 8000:
                     tail = self._transcribe_audio(live.audio[done_samples:])
                     self._notify("partial", self.rec.t_s, text=" ".join(texts + [done_text, tail.text]).strip())
+            if utt is not None and utt.soft:  # a gap between sentences: decode ahead, decide nothing
+                if len(utt.audio) > done_samples + 3200:
+                    decode_tail(utt)
+                continue
             if utt is not None:
-                text = decode_tail(utt) if len(utt.audio) > done_samples else done_text
+                self._pause_wall = time.perf_counter()
+                text = decode_tail(utt) if len(utt.audio) > done_samples + 3200 else done_text
                 if text:
                     self._notify("partial", self.rec.t_s, text=" ".join(texts + [text]).strip())
                 if not utt.final and A.abstraction_drift(text):
@@ -571,6 +579,7 @@ class SessionRunner:
                            "max": round(max((r[k] for r in self.stage_rows), default=0.0), 3)}
                        for k in ("voice_to_voice_s", "endpoint_wait_s", "stt_tail_s", "planner_s", "llm_s", "tts_first_s")},
             "barge_in_stop_ms": list(self.barge_stops),
+            "turn_latencies": [{k: round(v, 4) for k, v in r.items()} for r in self.stage_rows],
         }
         return SessionResult(self.sid, self.transcript, card, timings, status, self.references)
 

@@ -563,8 +563,10 @@ class MainWindow(QMainWindow):
         self.scoring_bar.hide()
         self._set_state("listening")
         emit = self.bridge.event.emit
+        # Live rounds use the LLM only when the user configured a bigger model (latency; see README).
+        use_llm = not realtime or bool(self.settings.llm_model)
         self.runner = SessionRunner(self.rnd, self.engines, self.feed, store, source=mode if not path else f"{mode}:{path}",
-                                    realtime=realtime, on_event=lambda ev: emit("session", ev), sink=sink)
+                                    realtime=realtime, on_event=lambda ev: emit("session", ev), sink=sink, use_llm=use_llm)
 
         def work():
             try:
