@@ -19,7 +19,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 bench: $(STAMP)
-	$(PY) tools/bench.py | tee docs/BENCHMARKS.md
+	$(PY) tools/bench.py --realtime | tee docs/BENCHMARKS.md
 
 # The frozen one-folder app (PyInstaller): dist/voiceround/voiceround
 dist: $(STAMP)

@@ -37,6 +37,15 @@ def _sd():
     return sd
 
 
+def _close_stream(stream) -> None:
+    """Stop and close a PortAudio stream; a device that already vanished is not an error here."""
+    try:
+        stream.stop()
+        stream.close()
+    except Exception:
+        pass
+
+
 class MicSource:
     """AudioSource over a microphone (sounddevice/PortAudio), as 16 kHz mono int16 frames of 512
     samples. The PortAudio callback only copies and enqueues. If the device can't open at 16 kHz it
@@ -97,11 +106,7 @@ class MicSource:
                 buf = buf[self.FRAME:]
 
     def close(self) -> None:
-        try:
-            self._stream.stop()
-            self._stream.close()
-        except Exception:
-            pass
+        _close_stream(self._stream)
         self._q.put(None)
 
 
@@ -121,11 +126,7 @@ class SpeakerSink:
         self._stream.write(audio.astype(np.int16).reshape(-1, 1))
 
     def close(self) -> None:
-        try:
-            self._stream.stop()
-            self._stream.close()
-        except Exception:
-            pass
+        _close_stream(self._stream)
 
 
 def input_devices() -> tuple[list[dict], str | None]:

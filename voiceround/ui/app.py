@@ -686,17 +686,22 @@ class MainWindow(QMainWindow):
     # -- history ---------------------------------------------------------------------------------
     def refresh_history(self) -> None:
         """Reload the sessions table and the chart of totals over time (storage read on a thread)."""
+        self._read_sessions("history", lambda st: st.sessions())
+
+    def _read_sessions(self, kind: str, read) -> None:
+        """Run ``read(store)`` on a thread and send its result (if any) through the bridge as ``kind``."""
         emit = self.bridge.event.emit
 
         def work():
             from voiceround.storage import Store
             try:
                 st = Store()
-                rows = st.sessions()
+                rows = read(st)
                 st.close()
-                emit("history", rows)
+                if rows or kind == "history":
+                    emit(kind, rows)
             except Exception as exc:
-                emit("round_error", f"can't read the session history: {exc}")
+                emit("round_error", f"can't read the sessions: {exc}")
         threading.Thread(target=work, daemon=True).start()
 
     def _fill_history(self, rows: list[dict]) -> None:
@@ -747,19 +752,7 @@ class MainWindow(QMainWindow):
     # -- recovery --------------------------------------------------------------------------------
     def check_unfinished(self) -> None:
         """On start: sessions a crash or kill left unfinished (read on a thread)."""
-        emit = self.bridge.event.emit
-
-        def work():
-            from voiceround.storage import Store
-            try:
-                st = Store()
-                rows = st.unfinished()
-                st.close()
-                if rows:
-                    emit("unfinished", rows)
-            except Exception as exc:
-                emit("round_error", f"can't read the sessions: {exc}")
-        threading.Thread(target=work, daemon=True).start()
+        self._read_sessions("unfinished", lambda st: st.unfinished())
 
     def recover(self, rows: list[dict]) -> None:
         """Offer each unfinished session: finish scoring it (kept as "recovered") or discard it."""
