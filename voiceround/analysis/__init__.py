@@ -114,6 +114,7 @@ _DURATION_CHANGE = re.compile(rf"\b(?:went|dropped|fell|rose|came|got|cut|brough
 _BASELINE_LEAD = re.compile(r"\s*(down|up|compared|against|versus|from|that was|before that)\b", re.IGNORECASE)
 _PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b", re.IGNORECASE)
 _HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have done|see|show|tell|measure|read)\b)", re.IGNORECASE)
+_ARGUING = re.compile(r"\b(my (argument|case|point|concern) (was|is)|i argued|i pointed out|i showed (him|her|them))\b", re.IGNORECASE)
 _SLICE = re.compile(
     r"\b(for|among|on|in|from) (the |our |that |this |one )?([a-z]+ ){0,2}(segment|cohort|region|market|card network|"
     r"network|holdout|flow|platform|mobile|desktop|new users|tier|card type|country|group)\b|\bby (card type|segment|region|cohort)\b",
@@ -469,7 +470,7 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
         ph = phase_of[max(tags, key=order.__getitem__)] if tags else None
         # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
         # holdout would cost revenue") is still the argument.
-        if ph == "outcome" and (_PROPOSAL.search(sent.text) or _HYPOTHETICAL.search(sent.text)):
+        if ph == "outcome" and (_PROPOSAL.search(sent.text) or _HYPOTHETICAL.search(sent.text) or _ARGUING.search(sent.text)):
             ph = "argument"
         # After the decision, something the candidate did (and that reports no number) is the
         # commitment phase, whatever other cue words it contains ("I set up a holdout").
