@@ -83,9 +83,11 @@ class WhisperSTT(Engine):
             raise ModelError(f"STT model '{self.spec.name}' failed to load from {self.spec.path} (not a CTranslate2 Whisper model, or damaged)",
                              hint=self.spec.fix) from exc
 
-    def transcribe(self, audio: np.ndarray) -> STTResult:
-        """Transcribe int16 (or float32 in [-1, 1]) mono 16 kHz ``audio``. Runs on the STT thread."""
-        return self.call(self._transcribe, audio)
+    def transcribe(self, audio: np.ndarray, context: str = "") -> STTResult:
+        """Transcribe int16 (or float32 in [-1, 1]) mono 16 kHz ``audio``. ``context``: what the
+        speaker said just before (decoding continues it, as Whisper does across 30 s windows).
+        Runs on the STT thread."""
+        return self.call(self._transcribe, audio, context)
 
     def _decode(self, x: np.ndarray, prompt: str | None) -> list:
         segs, _info = self._model.transcribe(
@@ -94,15 +96,17 @@ class WhisperSTT(Engine):
         )
         return list(segs)
 
-    def _transcribe(self, audio: np.ndarray) -> STTResult:
+    def _transcribe(self, audio: np.ndarray, context: str = "") -> STTResult:
         import time
         x = audio.astype(np.float32) / 32768.0 if audio.dtype == np.int16 else audio.astype(np.float32)
         t0 = time.perf_counter()
-        segs = self._decode(x, FILLER_PROMPT if self.keep_fillers else None)
-        if self.keep_fillers and any(s.compression_ratio > COMPRESSION_RATIO_MAX for s in segs):
+        ctx = " ".join(context.split()[-40:])
+        prompt = " ".join(p for p in ((FILLER_PROMPT if self.keep_fillers else ""), ctx) if p) or None
+        segs = self._decode(x, prompt)
+        if prompt and any(s.compression_ratio > COMPRESSION_RATIO_MAX for s in segs):
             # The filler prompt can send greedy decoding into a loop ("i'm uh i'm uh ..."); measured on
             # the espeak case mixed-argument-heavy.02. Decode once more without it (still deterministic).
-            segs = self._decode(x, None)
+            segs = self._decode(x, ctx or None)
         out, dropped = [], 0
         for s in segs:
             if s.compression_ratio > COMPRESSION_RATIO_MAX or _looping(s.text):
