@@ -907,6 +907,12 @@ def main(argv: list[str] | None = None) -> int:
     """Start the app; returns the Qt exit code. The window shows before the models load."""
     app = QApplication.instance() or QApplication(sys.argv[:1] + list(argv or []))
     app.setApplicationName("VoiceRound")
-    win = MainWindow(load_round())
+    from voiceround.core.errors import VoiceRoundError
+    from voiceround.storage import Store
+    try:  # a locked or damaged database: say so and stop, never touch the file
+        Store().close()
+    except VoiceRoundError as exc:
+        QMessageBox.critical(None, "VoiceRound can't start", str(exc))
+        return 3
     win.show()
     return app.exec()
