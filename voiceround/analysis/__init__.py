@@ -466,7 +466,12 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
     decided = False
     claim_sents = {c.sentence.index for c in find_claims(sentences)}
     acted = {a.sentence.index for a in find_actions(sentences)}
-    for sent, tags in zip(sentences, tag_slots(sentences, slots)):
+    all_tags = tag_slots(sentences, slots)
+    # A story told out of order (the interviewer asked for the commitment before the decision):
+    # once a decision is told anywhere, a turn with no argument cue can hold commitment actions.
+    decision_told = any("decision" in t for t in all_tags)
+    argued_turns = {s_.turn for s_, t in zip(sentences, all_tags) if any(phase_of[x] == "argument" for x in t)}
+    for sent, tags in zip(sentences, all_tags):
         ph = phase_of[max(tags, key=order.__getitem__)] if tags else None
         # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
         # holdout would cost revenue") is still the argument.
@@ -474,7 +479,8 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
             ph = "argument"
         # After the decision, something the candidate did (and that reports no number) is the
         # commitment phase, whatever other cue words it contains ("I set up a holdout").
-        if decided and "commitment" in phases_known and sent.index in acted and sent.index not in claim_sents \
+        if (decided or (decision_told and sent.turn not in argued_turns)) and "commitment" in phases_known \
+                and sent.index in acted and sent.index not in claim_sents \
                 and ph not in ("reflection",) and not _HYPOTHETICAL.search(sent.text):
             ph = "commitment"
         if ph == "decision" or (tags and "decision" in tags):
