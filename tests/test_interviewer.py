@@ -204,7 +204,7 @@ def test_bad_llm_rewordings_fall_back_to_the_template(rnd, reply, tmp_path):
     from voiceround.session.runner import SessionRunner
     from voiceround.interviewer import Action
     runner = SessionRunner.__new__(SessionRunner)
-    runner.rnd, runner.use_llm, runner.transcript = rnd, True, Transcript()
+    runner.rnd, runner.use_llm, runner.transcript, runner.realtime = rnd, True, Transcript(), False
     runner.engines = type("E", (), {"llm": FakeLLM(reply)})()
     runner.stats = {"llm_tried": 0, "llm_accepted": 0, "llm_s": 0.0}
     template = "You said '22% that quarter'. From what baseline, and how did you measure it?"
@@ -230,7 +230,8 @@ def test_a_bigger_llm_writes_probes_under_the_same_checks(rnd, reply, accepted):
     from voiceround.interviewer import Action
     from voiceround.session.runner import SessionRunner
     runner = SessionRunner.__new__(SessionRunner)
-    runner.rnd, runner.use_llm, runner.transcript = rnd, True, Transcript([Turn("candidate", "Revenue went up 22% that quarter.", 0, 3)])
+    runner.rnd, runner.use_llm, runner.realtime = rnd, True, False
+    runner.transcript = Transcript([Turn("candidate", "Revenue went up 22% that quarter.", 0, 3)])
     runner.engines = type("E", (), {"llm": FakeComposer(reply)})()
     runner.stats = {"llm_tried": 0, "llm_accepted": 0, "llm_s": 0.0}
     template = "You said '22% that quarter'. From what baseline, and how did you measure it?"
