@@ -365,7 +365,8 @@ class SessionRunner:
             return
         compute = time.perf_counter() - ep["wall"]
         row = {"endpoint_wait_s": ep["wait_s"], "stt_tail_s": ep["stt_tail_s"], "planner_s": self._turn_planner_s,
-               "llm_s": self._turn_llm_s, "tts_first_s": max(0.0, t_first_audio - ep["wall"] - self._turn_planner_s - self._turn_llm_s),
+               "llm_s": self._turn_llm_s,
+               "tts_first_s": max(0.0, t_first_audio - ep["wall"] - ep["stt_tail_s"] - self._turn_planner_s - self._turn_llm_s),
                "voice_to_voice_s": ep["wait_s"] + compute}
         self.stage_rows.append(row)
         self._emit("first_sample", self.rec.t_s, **{k: round(v, 3) for k, v in row.items()})
