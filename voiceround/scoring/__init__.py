@@ -133,9 +133,6 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             nxt = next((n for n in transcript.turns[i + 1:] if n.speaker == "candidate"), None)
             if nxt is not None:
                 answers.append(A.pushback_response(nxt.text))
-    by_turn = {}
-    for s in sents:
-        by_turn.setdefault(s.turn, []).append(s)
     if answers:
         held = any(a in ("held_with_data", "recalibrated") for a in answers)
         folded = all(a == "folded" for a in answers)

@@ -90,10 +90,9 @@ class ScorecardView(QWidget):
         """Show ``card`` (dimensions in the round's rubric order when ``rnd`` is given)."""
         self.session_id = session_id
         from voiceround.report.html import in_rubric_order
-        if card is not None and rnd is not None:
-            card = dict(card, dimensions={d_id: card["dimensions"][d_id] for d_id in
-                                          [x.id for x in next(iter(rnd.rubrics.values())).dimensions] if d_id in card["dimensions"]})
-        _ = in_rubric_order
+        if card is not None and rnd is not None:  # stored scorecards are key-sorted: show the rubric's order
+            dims = in_rubric_order(card["dimensions"], next(iter(rnd.rubrics.values())))
+            card = dict(card, dimensions={k: v for d in dims for k, v in card["dimensions"].items() if v is d})
         body = QWidget()
         v = QVBoxLayout(body)
         if card is None:
