@@ -10,10 +10,9 @@ import jiwer
 import pytest
 
 from tests.conftest import CASES, ROOT
-from voiceround.analysis.normalize import normalize_for_wer
 from voiceround.cli import main
 from voiceround.interviewer.wording import check_turn
-from voiceround.session.cases import load_case
+from voiceround.session.cases import load_case, wer_pairs
 from voiceround.storage import Store
 
 E2E_CASES = ["strong-staged-rollout", "weak-royal-we", "mixed-headline-metric"]
@@ -28,15 +27,7 @@ def run_cli(capsys, *args):
 
 def candidate_wer(result: dict, case) -> float:
     """WER of each candidate turn against the case text of the topic it played."""
-    refs, hyps, used = [], [], set()
-    for t in result["turns"]:
-        if t["speaker"] != "candidate":
-            continue
-        ct = next(c for c in case.turns if c.topic == t["topic"] and (c.number not in used or c.topic == "unknown"))
-        used.add(ct.number)
-        refs.append(normalize_for_wer(ct.text))
-        hyps.append(normalize_for_wer(t["text"]))
-    return jiwer.wer(refs, hyps)
+    return jiwer.wer(*wer_pairs(result, case))
 
 
 @pytest.fixture(scope="module")

@@ -7,26 +7,8 @@ from tests.conftest import CASES
 from voiceround.core.types import Transcript, Turn
 from voiceround.interviewer import next_action, opening
 from voiceround.interviewer.wording import check_rewording, check_turn, praise_found
-from voiceround.session.cases import SimulatedCandidate, load_case
-
-
-def converse(rnd, case, wps=2.5):
-    """Play a case's text against the planner the way `rehearse` does (text instead of audio)."""
-    sim, tr, t = SimulatedCandidate(case), Transcript(), 0.0
-    while True:
-        a = next_action(tr, t, rnd)
-        tr.add(Turn("interviewer", a.text, t, t + 5, intent=a.intent, meta=a.meta()))
-        t += 5
-        if a.is_wrap_up:
-            return tr
-        ct = sim.answer(a.topics)
-        d = len(ct.text.split()) / wps
-        tr.add(Turn("candidate", ct.text, t, t + d, topic=ct.topic))
-        t += d
-        if sim.story_used_up:
-            a = next_action(tr, rnd.duration_s, rnd)
-            tr.add(Turn("interviewer", a.text, t, t + 5, intent=a.intent, meta=a.meta()))
-            return tr
+from voiceround.session.cases import load_case
+from voiceround.session.textsim import simulate_text
 
 
 def one_turn(rnd, text, asked=None):
@@ -103,7 +85,7 @@ def test_dont_remember_gets_an_estimate_probe(rnd):
 
 @pytest.mark.parametrize("path", sorted(glob.glob(str(CASES / "*.toml"))), ids=lambda p: p.split("/")[-1])
 def test_whole_conversation_rules(rnd, path):
-    tr = converse(rnd, load_case(path))
+    tr = simulate_text(load_case(path), rnd)
     asked = tr.interviewer_turns()
     forbidden = rnd.interviewer["forbidden"]
     texts = [t.text for _, t in asked]

@@ -22,21 +22,14 @@ import jiwer
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from voiceround.analysis.normalize import normalize_for_wer  # noqa: E402
-from voiceround.session.cases import load_case  # noqa: E402
+from voiceround.session.cases import load_case, wer_pairs  # noqa: E402
 
 SHORT = {"conflict_articulation": "CA", "data_driven_advocacy": "DA", "execution_commitment": "EC",
          "impact_quantification": "IQ", "ownership_distinctions": "OD", "customer_focus": "CF"}
 
 
 def wer_of(result: dict, case) -> float:
-    refs, hyps, used = [], [], set()
-    for t in result["turns"]:
-        if t["speaker"] == "candidate":
-            ct = next(c for c in case.turns if c.topic == t["topic"] and (c.number not in used or c.topic == "unknown"))
-            used.add(ct.number)
-            refs.append(normalize_for_wer(ct.text))
-            hyps.append(normalize_for_wer(t["text"]))
+    refs, hyps = wer_pairs(result, case)
     return jiwer.wer(refs, hyps) if refs else float("nan")
 
 

@@ -39,17 +39,17 @@ def cmd_rehearse(args) -> int:
         if not quiet:
             _err(line)
 
+    # In real time the bundled 135M model isn't worth its ~0.3 s a turn (about one paraphrase in six
+    # passes the checks): live rounds use it only when a bigger model is configured (--llm).
+    use_llm = not args.no_llm and (not args.realtime or bool(args.llm))
     store = Store()
-    engines = Engines.load(use_llm=not args.no_llm and (not args.realtime or bool(args.llm)), progress=progress)
+    engines = Engines.load(use_llm=use_llm, progress=progress)
 
     def on_event(ev) -> None:
         if ev.kind == "turn" and not quiet:
             who = "Interviewer" if ev.data["speaker"] == "interviewer" else "Candidate  "
             _err(f"[{clock(ev.data['start_s'])}] {who}: {ev.data['text']}")
 
-    # In real time the bundled 135M model isn't worth its ~0.3 s a turn (about one paraphrase in six
-    # passes the checks): live rounds use it only when a bigger model is configured (--llm).
-    use_llm = not args.no_llm and (not args.realtime or bool(args.llm))
     runner = SessionRunner(rnd, engines, SimulatedFeed(case, realtime=args.realtime), store,
                            source=f"case:{case.id}", realtime=args.realtime, use_llm=use_llm,
                            on_event=on_event, meta={"case": str(case.path)})

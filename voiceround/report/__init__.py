@@ -8,6 +8,11 @@ def clock(seconds: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
+def work_on_next(dimensions: list[dict], n: int = 2) -> list[dict]:
+    """The ``n`` weakest dimensions (lowest tier, heavier weight first): "what to work on next"."""
+    return sorted(dimensions, key=lambda d: (d["tier"], -d["weight"]))[:n]
+
+
 def scorecard_text(card: dict, header: str = "") -> str:
     """The scorecard as terminal text: weighted total, each framework dimension with tier, weight
     and evidence quotes (turn number and start time) or "no evidence", then flagged traps and the

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from voiceround.report import clock
+from voiceround.report import clock, work_on_next
 
 PHASE_COLORS = {"argument": "#c0504d", "decision": "#8064a2", "commitment": "#4f81bd", "outcome": "#9bbb59",
                 "reflection": "#f79646"}
@@ -78,7 +78,7 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
         out.append(f"<h2>Analytics</h2><p>Time by story phase (your speech):</p>{chart}<p>{legend}</p>"
                    f"<p>{a['wpm']:.0f} words per minute · talk share {a['talk_share']:.0%} · fillers: {fillers} "
                    f"(Whisper under-reports “um” and “uh”) · numbers stated: {a['numbers']}, with a baseline: {a['numbers_with_baseline']}</p>")
-    weakest = sorted(dims, key=lambda d: (d["tier"], -d["weight"]))[:2]
+    weakest = work_on_next(dims)
     out.append("<h2>What to work on next</h2><ul>" + "".join(
         f"<li><b>{e(d['name'])}</b> (tier {d['tier']}): aim for “{e(d.get('next_anchor') or d['anchor'])}”</li>" for d in weakest) + "</ul>")
     out.append("<h2 style='page-break-before:always'>Appendix: transcript</h2>")

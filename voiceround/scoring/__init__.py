@@ -209,19 +209,10 @@ def detect_traps(F: dict[str, Feature], ctx: dict, rnd: Round) -> list[dict]:
     if val("we_actions") >= 2 and val("i_action_share") < 0.5:
         flagged["royal_we"] = ev("we_actions")
 
-    by_final: dict[str, set[tuple[str, int]]] = {}
-    for c in claims:
-        m = re.search(rf"\bfrom (?P<a>{A._NUM})\s*(%|percent)?\s+(\w+\s){{0,3}}?to (?P<b>{A._NUM})", c.sentence.text, re.IGNORECASE)
-        if m:
-            by_final.setdefault(m.group("b").lower().strip(), set()).add((m.group("a").lower().strip(), c.turn))
-    for final, starts in by_final.items():
-        if len({a for a, _ in starts}) > 1 and len({t for _, t in starts}) > 1:
-            flagged["invented_baseline"] = [c.sentence for c in claims if final in c.sentence.text.lower()]
-            break
     conflicts = A.baseline_conflicts(claims)
     corrections = [s for s in sents if A.BASELINE_CORRECTION.search(s.text)]
     if conflicts or corrections:
-        flagged["invented_baseline"] = flagged.get("invented_baseline", []) + [c.sentence for pair in conflicts for c in pair] + corrections
+        flagged["invented_baseline"] = [c.sentence for pair in conflicts for c in pair] + corrections
 
     n_abs = len(ev("abstraction_cues"))
     if n_abs >= 3 and sents and n_abs / len(sents) >= 0.15:

@@ -124,3 +124,19 @@ class SimulatedCandidate:
     def story_used_up(self) -> bool:
         """True once every non-``unknown`` turn has been told."""
         return all(ct.number in self.used for ct in self.case.turns if ct.topic != "unknown")
+
+
+def wer_pairs(result: dict, case: Case) -> tuple[list[str], list[str]]:
+    """``(references, hypotheses)`` for word error rate: each candidate turn of a ``rehearse --json``
+    ``result`` next to the text of the case turn it played (matched by topic, in order), both
+    normalised with :func:`voiceround.analysis.normalize.normalize_for_wer`."""
+    from voiceround.analysis.normalize import normalize_for_wer
+    refs, hyps, used = [], [], set()
+    for t in result["turns"]:
+        if t["speaker"] != "candidate":
+            continue
+        ct = next(c for c in case.turns if c.topic == t["topic"] and (c.number not in used or c.topic == "unknown"))
+        used.add(ct.number)
+        refs.append(normalize_for_wer(ct.text))
+        hyps.append(normalize_for_wer(t["text"]))
+    return refs, hyps

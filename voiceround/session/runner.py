@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterator, Protocol
 
 import numpy as np
@@ -52,14 +52,13 @@ class SimulatedFeed:
         self.sim = SimulatedCandidate(case)
         self.realtime, self.tail = realtime, tail_silence_s
         self.last_topic: str | None = None
-        self.last_reference: str | None = None
         self._source: FileSource | None = None
 
     def frames_for(self, action: planner.Action) -> Iterator[np.ndarray] | None:
         ct = self.sim.answer(action.topics or ("unknown",))
         if ct is None:
             return None
-        self.last_topic, self.last_reference = ct.topic, ct.text
+        self.last_topic = ct.topic
         if not ct.audio.exists():
             raise AudioError(f"case {self.sim.case.id}: turn {ct.number} has no audio file {ct.audio}",
                              hint="speak the case with shared/tools/make_case_audio.py, or score it with `voiceround score --text`")
@@ -120,7 +119,6 @@ class SessionResult:
     scorecard: dict
     timings: dict
     status: str
-    references: list = field(default_factory=list)
 
 
 # Decode ahead only once this much new speech has built up (samples; 6 s): shorter chunks lose
@@ -168,7 +166,6 @@ class SessionRunner:
         self._llm_busy = None
         from concurrent.futures import ThreadPoolExecutor
         self._llm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vr-llm-wait")
-        self.references: list[tuple[str, str]] = []
 
     def replace_feed(self, feed) -> None:
         """Continue the round with another feed (after the microphone was lost: typed answers)."""
@@ -418,16 +415,11 @@ class SessionRunner:
                 last_end = t0 + utt.end_s
             done_samples, done_text = 0, ""
 
-        stream = list(preroll or []) + [None]
-        it = iter(frames)
-        while True:
-            frame = stream.pop(0) if stream and stream[0] is not None else None
-            if frame is None:
-                if stream:
-                    stream.pop(0)
-                frame = next(it, None)
-                if frame is None:
-                    break
+        def heard():  # the barge-in frames (already recorded) first, then the live stream
+            yield from ((f, False) for f in preroll or [])
+            yield from ((f, True) for f in frames)
+        for frame, fresh in heard():
+            if fresh:
                 self.rec.write(frame)
             now = time.perf_counter()
             if now - self._last_level >= 0.1:  # at most ten level readings a second for the meter
@@ -541,9 +533,6 @@ class SessionRunner:
                     turn = self._listen(frames, preroll) if frames is not None else None
                 if turn is not None:
                     self._add_turn(turn)
-                    ref = getattr(self.feed, "last_reference", None)
-                    if ref is not None:
-                        self.references.append((ref, turn.text))
                 t_decided = time.perf_counter()
                 p0 = time.perf_counter()
                 if getattr(self.feed, "lost", False) and not self._stop and not self._time_up():
@@ -587,7 +576,7 @@ class SessionRunner:
             "barge_in_stop_ms": list(self.barge_stops),
             "turn_latencies": [{k: round(v, 4) for k, v in r.items()} for r in self.stage_rows],
         }
-        return SessionResult(self.sid, self.transcript, card, timings, status, self.references)
+        return SessionResult(self.sid, self.transcript, card, timings, status)
 
 
 def result_json(session_id: str, rnd: Round, transcript: Transcript, scorecard: dict, timings: dict | None = None) -> dict:

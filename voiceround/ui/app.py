@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFormLayout
                                QScrollArea, QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
 from voiceround.core.settings import Settings
-from voiceround.report import clock
+from voiceround.report import clock, work_on_next
 from voiceround.rounds import Round, load_round
 
 PAGES = ("Round card", "Briefing", "Live round", "Scorecard", "Replay", "Compare", "History", "Settings")
@@ -131,7 +131,7 @@ class ScorecardView(QWidget):
         t = "<h3>Traps flagged</h3>" + ("".join(
             f"<p><b>{e(x['name'])}</b><br>" + "<br>".join(f"“{e(q['quote'])}” ({clock(q['start_s'])})" for q in x["evidence"]) + "</p>"
             for x in traps) if traps else "<p>None.</p>")
-        weakest = sorted(card["dimensions"].values(), key=lambda d: (d["tier"], -d["weight"]))[:2]
+        weakest = work_on_next(list(card["dimensions"].values()))
         t += "<h3>What to work on next</h3><ul>" + "".join(
             f"<li><b>{e(d['name'])}</b> (tier {d['tier']}): aim for “{e(d.get('next_anchor') or d['anchor'])}”</li>" for d in weakest) + "</ul>"
         rubrics = card.get("rubrics", {})
@@ -607,6 +607,11 @@ class MainWindow(QMainWindow):
         if hasattr(self.feed, "close"):
             self.feed.close()
 
+    def _round_over(self) -> None:
+        self.scoring_bar.hide()
+        self.end_btn.setEnabled(False)
+        self._set_state("done")
+
     def _set_state(self, state: str) -> None:
         self.state = state
         self.state_label.setText(STATE_TEXT[state])
@@ -629,9 +634,7 @@ class MainWindow(QMainWindow):
         elif kind == "session":
             self._on_session_event(payload)
         elif kind == "result":
-            self.scoring_bar.hide()
-            self.end_btn.setEnabled(False)
-            self._set_state("done")
+            self._round_over()
             self.last_card = payload.scorecard
             self.current_session = payload.session_id
             self.scorecard.show_card(payload.scorecard, f"Session {payload.session_id} · {clock(payload.timings['session_s'])}",
@@ -642,9 +645,7 @@ class MainWindow(QMainWindow):
         elif kind == "unfinished":
             self.recover(payload)
         elif kind == "round_error":
-            self.scoring_bar.hide()
-            self.end_btn.setEnabled(False)
-            self._set_state("done")
+            self._round_over()
             QMessageBox.critical(self, "VoiceRound", payload + "\n\nEverything said so far is kept in the session.")
 
     def _on_session_event(self, ev) -> None:
