@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench doctor dist dist-smoke clean-venv
+.PHONY: run test lint bench doctor dist dist-smoke clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m voiceround
 
-test: $(STAMP)
+test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# Static checks: pyflakes (F) and bugbear (B) rules, zero findings (see pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check voiceround tests tools
 
 bench: $(STAMP)
 	$(PY) tools/bench.py --realtime | tee docs/BENCHMARKS.md

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,24 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("VOICEROUND_DATA_DIR", str(d))
     monkeypatch.setenv("VOICEROUND_CONFIG_DIR", str(tmp_path / "config"))
     return d
+
+
+def _vr_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("vr-") and t.is_alive()}
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_behind(request):
+    """Fail a test when a ``vr-*`` thread it started is still running 5 s after it ends (the
+    app's session, loader, reader, engine and LLM-wait threads are all named ``vr-…``). Threads of
+    session-scoped fixtures (the shared engines) already exist before the test and are not counted."""
+    before = _vr_threads()
+    yield
+    deadline = time.monotonic() + 5.0
+    while (left := _vr_threads() - before) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if left:
+        pytest.fail(f"{request.node.name} left threads running: {sorted(t.name for t in left)}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -87,7 +87,7 @@ def test_stored_sessions_rescore_identically(results, capsys, monkeypatch):
     data, res = results
     monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
     listing = run_cli(capsys, "sessions")
-    for cid, r in res.items():
+    for r in res.values():
         assert r["session_id"] in listing
         again = json.loads(run_cli(capsys, "score", r["session_id"], "--json"))
         assert json.dumps(again["scores"], sort_keys=True) == json.dumps(r["scores"], sort_keys=True)

@@ -120,3 +120,4 @@ def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeyp
     assert win.replay.turn_times[win.replay.current_turn()][0] <= q["start_s"]
     win.show_page("Compare")
     assert win.compare.a.count() >= 1
+    win.shutdown()

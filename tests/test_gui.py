@@ -20,7 +20,8 @@ def win(qtbot, monkeypatch):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitUntil(lambda: w.engines is not None, timeout=60_000)
-    return w
+    yield w
+    w.shutdown()  # as main() does after the event loop: streams closed, threads joined, models freed
 
 
 def test_card_reads_like_the_seed():

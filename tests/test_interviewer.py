@@ -1,4 +1,5 @@
 """Interviewer v1 on text: what it asks, in what words, and what it never does."""
+from itertools import pairwise
 import glob
 
 import pytest
@@ -96,7 +97,7 @@ def test_whole_conversation_rules(rnd, path):
     assert "pushback" in intents
     # Reflection comes after the pushback, unless the candidate's story ran out right at the pushback.
     assert "ask_reflection" in intents[intents.index("pushback"):] or intents[-2] == "pushback"
-    for (_, a), (_, b) in zip(asked, asked[1:]):
+    for (_, a), (_, b) in pairwise(asked):
         assert not (a.intent == b.intent and a.meta.get("claim") and a.meta.get("claim") == b.meta.get("claim"))
 
 

@@ -1,6 +1,5 @@
 """Real-time turn-taking: barge-in, backchannels, interruptions, and endpointing on natural pauses."""
 import numpy as np
-import pytest
 
 from tests.conftest import CASES, REALSPEECH
 from voiceround.audio import read_audio

@@ -62,3 +62,4 @@ steps += [
 ]
 QTimer.singleShot(500, run)
 app.exec()
+win.shutdown()

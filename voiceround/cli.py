@@ -348,8 +348,9 @@ def cmd_gui(args) -> int:
         _err("error: no display found, so the desktop app can't open a window.\n"
              "  fix: run it in a desktop session, or use the command line: `voiceround rehearse CASE.toml` (see README)")
         return 2
+    rnd = load_round(args.round)  # a bad --round fails here, with a message, before any window opens
     from voiceround.ui.app import main as gui_main
-    return gui_main([])
+    return gui_main(rnd)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -410,7 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args = build_parser().parse_args(argv)
-    if getattr(args, "round", None) and not hasattr(args, "func"):
+    if not hasattr(args, "func"):  # no subcommand: the desktop app (with --round if given)
         args.func = cmd_gui
     try:
         return args.func(args)

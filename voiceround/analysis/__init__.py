@@ -8,6 +8,7 @@ file and are passed in.
 """
 from __future__ import annotations
 
+from itertools import pairwise
 import re
 from dataclasses import dataclass, field
 
@@ -61,7 +62,7 @@ def split_sentences(transcript: Transcript, speaker: str = "candidate") -> list[
         text = turn.text
         bounds = [0] + [m.end() for m in _SENT_END.finditer(text)] + [len(text)]
         n = max(len(text), 1)
-        for a, b in zip(bounds, bounds[1:]):
+        for a, b in pairwise(bounds):
             piece = text[a:b]
             lead = len(piece) - len(piece.lstrip())
             s, e = a + lead, a + len(piece.rstrip())
@@ -443,7 +444,7 @@ def slot_coverage(sentences: list[Sentence], slots) -> dict[str, tuple[float, li
     passing among others counts less than one that is about it. A slot is covered at weight >= 1.
     """
     out: dict[str, tuple[float, list[Sentence]]] = {slot.id: (0.0, []) for slot in slots}
-    for s, tags in zip(sentences, tag_slots(sentences, slots)):
+    for s, tags in zip(sentences, tag_slots(sentences, slots), strict=True):
         for t in tags:
             w, ss = out[t]
             out[t] = (round(w + 1.0 / len(tags), 4), ss + [s])
@@ -470,8 +471,8 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
     # A story told out of order (the interviewer asked for the commitment before the decision):
     # once a decision is told anywhere, a turn with no argument cue can hold commitment actions.
     decision_told = any("decision" in t for t in all_tags)
-    argued_turns = {s_.turn for s_, t in zip(sentences, all_tags) if any(phase_of[x] == "argument" for x in t)}
-    for sent, tags in zip(sentences, all_tags):
+    argued_turns = {s_.turn for s_, t in zip(sentences, all_tags, strict=True) if any(phase_of[x] == "argument" for x in t)}
+    for sent, tags in zip(sentences, all_tags, strict=True):
         ph = phase_of[max(tags, key=order.__getitem__)] if tags else None
         # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
         # holdout would cost revenue") is still the argument.

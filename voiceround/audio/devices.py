@@ -14,7 +14,7 @@ def list_devices() -> tuple[list[dict], str | None]:
     counts), ``rate`` (default Hz). ``problem`` says why devices can't be listed (no PortAudio)."""
     try:
         import sounddevice as sd
-    except OSError as exc:  # sounddevice raises OSError when libportaudio is missing
+    except OSError:  # sounddevice raises OSError when libportaudio is missing
         return [], f"the PortAudio library was not found; {PORTAUDIO_HINT}"
     try:
         raw = sd.query_devices()

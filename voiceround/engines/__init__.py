@@ -39,6 +39,22 @@ class Engine:
         """Run ``fn`` on the worker thread and wait for its result (exceptions propagate)."""
         return self._pool.submit(fn, *args, **kwargs).result()
 
-    def close(self) -> None:
-        """Stop the worker thread."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def _release(self) -> None:
+        """Drop the model object (runs on the worker thread). Overridden by engines that hold one."""
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Release the model on its worker thread, then stop and join that thread.
+
+        Called before the interpreter and Qt tear down, so that no C extension (onnxruntime,
+        CTranslate2, llama.cpp) frees its objects during interpreter finalization. Pending calls
+        are cancelled; a call still running gets ``timeout_s`` seconds to finish. Safe to call twice.
+        """
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
+        try:
+            self._pool.submit(self._release).result(timeout=timeout_s)
+        except Exception:  # a failed or timed-out release must not block the shutdown
+            pass
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self.loaded = False

@@ -45,6 +45,12 @@ class LlamaRewriter(Engine):
             raise ModelError(f"LLM '{self.spec.name}' failed to load from {self.spec.path} (truncated, damaged or not a llama.cpp GGUF)",
                              hint=self.spec.fix) from exc
 
+    def _release(self) -> None:
+        """Free the llama.cpp model and context on the worker thread (see :meth:`Engine.close`)."""
+        llm, self._llm = self._llm, None
+        if llm is not None and hasattr(llm, "close"):
+            llm.close()  # llama-cpp-python frees the model and context now, not at interpreter exit
+
     @staticmethod
     def messages(probe: str) -> list[dict]:
         """The chat messages sent for ``probe``: system line, the few-shot pairs, then the probe."""

@@ -83,6 +83,10 @@ class WhisperSTT(Engine):
             raise ModelError(f"STT model '{self.spec.name}' failed to load from {self.spec.path} (not a CTranslate2 Whisper model, or damaged)",
                              hint=self.spec.fix) from exc
 
+    def _release(self) -> None:
+        """Drop the model on the worker thread (see :meth:`Engine.close`)."""
+        self._model = None
+
     def transcribe(self, audio: np.ndarray, context: str = "") -> STTResult:
         """Transcribe int16 (or float32 in [-1, 1]) mono 16 kHz ``audio``. ``context``: what the
         speaker said just before (decoding continues it, as Whisper does across 30 s windows).

@@ -58,6 +58,10 @@ class PiperTTS(Engine):
             raise ModelError(f"TTS voice '{self.spec.name}' failed to load: {exc}",
                              hint=self.spec.fix) from exc
 
+    def _release(self) -> None:
+        """Drop the model on the worker thread (see :meth:`Engine.close`)."""
+        self._voice = None
+
     def speak(self, text: str) -> Speech:
         """Synthesize ``text`` on the TTS thread; one 16 kHz int16 array per sentence."""
         return self.call(self._speak, text)

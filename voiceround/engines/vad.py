@@ -6,7 +6,7 @@ recurrent state, and gives a speech probability per frame (Silero VAD, snakers4/
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,6 +43,10 @@ class SileroVAD(Engine):
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelError(f"VAD model '{self.spec.name}' failed to load: {exc}",
                              hint=f"reinstall {self.spec.package}") from exc
+
+    def _release(self) -> None:
+        """Drop the model on the worker thread (see :meth:`Engine.close`)."""
+        self._session = None
 
     def reset(self) -> None:
         """Forget the recurrent state and context (start of a new stream)."""

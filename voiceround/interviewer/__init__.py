@@ -159,7 +159,7 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
     """
     tr = transcript if upto_turn is None else Transcript(transcript.turns[:upto_turn])
     sents = A.split_sentences(tr)
-    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots)))
+    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots), strict=True))
     out: list[ClaimNeed] = []
     dont_know = {n for n, t in tr.candidate_turns() if A.DONT_KNOW.search(t.text)}
     for c in A.find_claims(sents):
@@ -200,7 +200,7 @@ def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: b
     if not needs:
         return None
     sents = A.split_sentences(transcript)
-    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots)))
+    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots), strict=True))
     needs.sort(key=lambda n: (-spent.get(n.turn, 0), n.need != "baseline", phases.get(n.claim.sentence.index) != "outcome",
                               n.turn, n.claim.sentence.index, n.claim.start))
     first = needs[0]
@@ -330,7 +330,7 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round) -> Action:
         # Share of the elapsed time spent on the argument (candidate speech, by sentence position).
         phases = A.tag_phases(sents, rnd.slots)
         arg_s = 0.0
-        for i, (sent, ph) in enumerate(zip(sents, phases)):
+        for i, (sent, ph) in enumerate(zip(sents, phases, strict=True)):
             turn = transcript.turns[sent.turn - 1]
             nxt = sents[i + 1].start_s if i + 1 < len(sents) and sents[i + 1].turn == sent.turn else turn.end_s
             if ph == "argument":

@@ -9,6 +9,7 @@ leading questions.
 """
 from __future__ import annotations
 
+from itertools import pairwise
 from voiceround import analysis as A
 from voiceround.core.types import Transcript
 from voiceround.interviewer import PROBE_WINDOW, claim_needs
@@ -27,7 +28,7 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
     needed = covered = 0
     missed: list[str] = []
     seen_keys: set[str] = set()
-    for n, t in tr.candidate_turns():
+    for n, _t in tr.candidate_turns():
         later = [x for i, x in iv if i > n][:PROBE_WINDOW]
         probes = [x for x in later if x.intent != "wrap_up"]
         for need in claim_needs(tr, rnd, upto_turn=n):
@@ -50,7 +51,7 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
         any(i in ("ask_commitment", "move_to_commitment") for i in intents)
     texts = [t.text for _, t in iv]
     repeats = len(texts) - len(set(texts))
-    for (_, a), (_, b) in zip(iv, iv[1:]):
+    for (_, a), (_, b) in pairwise(iv):
         if a.intent == b.intent and a.meta.get("claim") and a.meta.get("claim") == b.meta.get("claim"):
             repeats += 1
     leading, said = 0, ""

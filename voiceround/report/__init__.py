@@ -22,7 +22,7 @@ def scorecard_text(card: dict, header: str = "") -> str:
         out += [header, ""]
     out.append(f"Total: {card['total']:.1f} / 100   (weighted, seed interview framework)")
     out.append("")
-    for did, d in card["dimensions"].items():
+    for d in card["dimensions"].values():
         bar = "█" * d["tier"] + "·" * (4 - d["tier"])
         capped = f"  [capped by trap: {d['capped_by']}]" if d.get("capped_by") else ""
         out.append(f"  {d['name']:<26} {d['weight']:>4.0f}%   tier {d['tier']}/4 {bar}{capped}")
@@ -43,7 +43,7 @@ def scorecard_text(card: dict, header: str = "") -> str:
         out.append("Traps flagged: none")
     rubrics = card.get("rubrics", {})
     if len(rubrics) > 1:
-        for rid, rb in list(rubrics.items())[1:]:
+        for rb in list(rubrics.values())[1:]:
             out.append("")
             out.append(f"{rb['title']}: {rb['total']:.1f} / 100")
             for d in rb["dimensions"].values():

@@ -62,7 +62,7 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
                 f"<li>“{e(q['quote'])}” <span style='color:#666'>(turn {q['turn']}, {clock(q['start_s'])})</span></li>" for q in t["evidence"]) + "</ul>")
     else:
         out.append("<p>None flagged.</p>")
-    for rdef, rb in list(zip(rubric_defs, rubrics.values()))[1:]:
+    for rdef, rb in list(zip(rubric_defs, rubrics.values(), strict=False))[1:]:
         out.append(f"<h2>{e(rb['title'])}: {rb['total']:.1f} / 100</h2><table cellpadding='4' cellspacing='0' width='100%'>")
         for d in in_rubric_order(rb["dimensions"], rdef):
             out.append(f"<tr><td>{e(d['name'])}</td><td>{d['weight']:.0f}%</td><td>{d['tier']} / 4</td><td>{_bar(d['tier'])}</td></tr>")

@@ -55,8 +55,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     sents = A.split_sentences(transcript)
     slot_tags = A.tag_slots(sents, rnd.slots)
     phases = A.tag_phases(sents, rnd.slots)
-    phase_of = {s.index: p for s, p in zip(sents, phases)}
-    tags_of = {s.index: t for s, t in zip(sents, slot_tags)}
+    phase_of = {s.index: p for s, p in zip(sents, phases, strict=True)}
+    tags_of = {s.index: t for s, t in zip(sents, slot_tags, strict=True)}
     claims = A.find_claims(sents)
     actions = A.find_actions(sents)
     F: dict[str, Feature] = {}

@@ -34,7 +34,7 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     rx, ry = _ranks(xs), _ranks(ys)
     n = len(xs)
     mx, my = sum(rx) / n, sum(ry) / n
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry))
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
     vx = sum((a - mx) ** 2 for a in rx) ** 0.5
     vy = sum((b - my) ** 2 for b in ry) ** 0.5
     return cov / (vx * vy) if vx and vy else 0.0
@@ -89,7 +89,7 @@ def evaluate(items: list[tuple], rnd) -> dict:
                 good = False
                 why.append(f"{d} should go {'up' if want_dir > 0 else 'down'}")
         lw, bw = set(case.labels.get("traps", [])), set(base_case.labels.get("traps", []))
-        gw, gb = {t["id"] for t in card["traps"]}, {t["id"] for t in base["traps"]}
+        gw = {t["id"] for t in card["traps"]}
         for t in (lw - bw):
             if t not in gw:
                 good, _ = False, why.append(f"trap {t} should appear")

@@ -19,7 +19,7 @@ import numpy as np
 
 from voiceround import analysis as A
 from voiceround import interviewer as planner
-from voiceround.audio import SAMPLE_RATE, ArraySource, FileSource, WavRecorder
+from voiceround.audio import SAMPLE_RATE, FileSource, WavRecorder
 from voiceround.core.errors import AudioError
 from voiceround.core.types import SessionEvent, Transcript, Turn
 from voiceround.engines.stt import STTResult
@@ -268,7 +268,7 @@ class SessionRunner:
             self.engines.vad.reset()
         played: list[str] = []
         barge = None
-        for k, (sentence, fut) in enumerate(zip(sentences, futures)):
+        for k, (sentence, fut) in enumerate(zip(sentences, futures, strict=True)):
             speech = first if k == 0 else fut.result()
             self.stats["tts_s"] += speech.synth_s
             self.stats["tts_audio_s"] += speech.duration_s
@@ -552,6 +552,7 @@ class SessionRunner:
                 self._emit("planner", self.rec.t_s, intent=action.intent, reason=action.reason)
         finally:
             self.rec.close()
+            self._llm_pool.shutdown(wait=True, cancel_futures=True)  # no vr-llm-wait thread outlives the round
         self.store.finish(self.sid, self.rec.t_s, status)
         self._emit("round_end", self.rec.t_s, status=status)
         s0 = time.perf_counter()

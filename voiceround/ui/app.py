@@ -7,13 +7,16 @@ every result crosses back through the single queued signal :attr:`Bridge.event`.
 from __future__ import annotations
 
 import html
+import logging
+import os
+import signal
 import sys
 import threading
 import time
 
 from PySide6.QtCharts import QChart, QChartView, QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QDateTime, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel,
                                QLineEdit, QListWidget, QMainWindow, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
                                QScrollArea, QStackedWidget, QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
@@ -24,6 +27,7 @@ from voiceround.rounds import Round, load_round
 
 PAGES = ("Round card", "Briefing", "Live round", "Scorecard", "Replay", "Compare", "History", "Settings")
 BRIEFING_S = 120  # seed: "Pre-interview checklist (2 minutes before you start)"
+log = logging.getLogger("voiceround.app")
 STATE_TEXT = {"idle": "Not started", "listening": "● Listening", "speaking": "● You are speaking", "thinking": "… Thinking",
               "interviewer": "▶ Interviewer speaking", "scoring": "Scoring…", "done": "Round over"}
 
@@ -170,6 +174,10 @@ class MainWindow(QMainWindow):
         self.feed = None
         self._thread: threading.Thread | None = None
         self._loader: threading.Thread | None = None
+        self._loaded = None  # the loader's Engines, kept here too so shutdown can release them
+        self._readers: list[threading.Thread] = []
+        self._closing = False  # a close request that must not ask (SIGTERM, shutdown)
+        self._shut = False
         self.state = "idle"
         self.last_card: dict | None = None
         self.mic_problem: str | None = None
@@ -312,7 +320,7 @@ class MainWindow(QMainWindow):
         self.scoring_bar.hide()
         self.end_btn = QPushButton("End round  (Ctrl+E)")
         self.end_btn.setEnabled(False)
-        self.end_btn.clicked.connect(self.end_round)
+        self.end_btn.clicked.connect(lambda: self.end_round())  # clicked(bool) must not fill `confirm`
         bottom.addWidget(self.scoring_bar, 1)
         bottom.addStretch()
         bottom.addWidget(self.end_btn)
@@ -393,7 +401,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(QAction("&Quit", self, shortcut=QKeySequence.Quit, triggered=self.close))
         r = self.menuBar().addMenu("&Round")
-        self.act_end = QAction("&End round", self, shortcut=QKeySequence("Ctrl+E"), triggered=self.end_round)
+        self.act_end = QAction("&End round", self, shortcut=QKeySequence("Ctrl+E"), triggered=lambda: self.end_round())
         r.addAction(self.act_end)
         view = self.menuBar().addMenu("&View")
         view.addAction(QAction("&History", self, shortcut=QKeySequence("Ctrl+H"), triggered=lambda: self.show_page("History")))
@@ -451,10 +459,13 @@ class MainWindow(QMainWindow):
         self.model_status.setText("Loading models…")
         self.model_progress.setValue(0)
         emit = self.bridge.event.emit
+        old, self.engines = self.engines, None
 
         def work():
             from voiceround.core.errors import VoiceRoundError
             from voiceround.session.runner import Engines
+            if old is not None:  # models changed in Settings: free the old ones first
+                old.close()
             count = [0]
 
             def progress(line: str):
@@ -462,7 +473,8 @@ class MainWindow(QMainWindow):
                     count[0] += 1
                 emit("model_progress", (count[0], line))
             try:
-                emit("models_loaded", Engines.load(use_llm=True, progress=progress))
+                self._loaded = Engines.load(use_llm=True, progress=progress)
+                emit("models_loaded", self._loaded)
             except VoiceRoundError as exc:
                 emit("model_error", str(exc))
             except Exception as exc:
@@ -583,6 +595,7 @@ class MainWindow(QMainWindow):
                     self.mic.close()
         self._thread = threading.Thread(target=work, name="vr-session", daemon=True)
         self._thread.start()
+        log.info("round started (%s)", mode)
         self.show_page("Live round")
         if mode == "typed":
             self.typed_box.setFocus()
@@ -624,17 +637,20 @@ class MainWindow(QMainWindow):
             self.model_status.setText(f"Models: {line}")
         elif kind == "models_loaded":
             self.engines = payload
+            log.info("models loaded (%s)", ", ".join(f"{k} {v:.2f} s" for k, v in payload.load_times().items()))
             self.model_progress.setValue(4)
             self.model_status.setText("Models loaded.")
             self.start_btn.setEnabled(True)
             self.type_btn.setEnabled(True)
         elif kind == "model_error":
+            log.error("model error: %s", payload)
             self.model_status.setText("Model error: " + payload.splitlines()[0])
             QMessageBox.critical(self, "VoiceRound: model problem", payload)
         elif kind == "session":
             self._on_session_event(payload)
         elif kind == "result":
             self._round_over()
+            log.info("round scored: session %s, %s, total %.1f", payload.session_id, payload.status, payload.scorecard["total"])
             self.last_card = payload.scorecard
             self.current_session = payload.session_id
             self.scorecard.show_card(payload.scorecard, f"Session {payload.session_id} · {clock(payload.timings['session_s'])}",
@@ -645,6 +661,7 @@ class MainWindow(QMainWindow):
         elif kind == "unfinished":
             self.recover(payload)
         elif kind == "round_error":
+            log.error("round error: %s", payload)
             self._round_over()
             QMessageBox.critical(self, "VoiceRound", payload + "\n\nEverything said so far is kept in the session.")
 
@@ -662,6 +679,7 @@ class MainWindow(QMainWindow):
         elif ev.kind == "tts_ready":
             self._set_state("interviewer")
         elif ev.kind == "turn":
+            log.info("turn %s [%s]: %d words", ev.data["speaker"], clock(ev.data["start_s"]), len(ev.data["text"].split()))
             who = "Interviewer" if ev.data["speaker"] == "interviewer" else "You"
             color = "#1a4d8f" if who == "Interviewer" else "#222"
             self.transcript.append(f"<p><b style='color:{color}'>{who}</b> <span style='color:#777'>[{clock(ev.data['start_s'])}]</span> "
@@ -680,6 +698,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "VoiceRound", f"The microphone stopped ({ev.data.get('reason')}). The round is paused: "
                                 "type your answer below (Ctrl+Enter sends) to go on. Nothing said so far is lost.")
         elif ev.kind == "round_end":
+            log.info("round over (%s), scoring", ev.data.get("status"))
             self._set_state("scoring")
             self.scoring_bar.show()
 
@@ -702,7 +721,10 @@ class MainWindow(QMainWindow):
                     emit(kind, rows)
             except Exception as exc:
                 emit("round_error", f"can't read the sessions: {exc}")
-        threading.Thread(target=work, daemon=True).start()
+        self._readers = [t for t in self._readers if t.is_alive()]
+        t = threading.Thread(target=work, name="vr-db-read", daemon=True)
+        self._readers.append(t)
+        t.start()
 
     def _fill_history(self, rows: list[dict]) -> None:
         self.history_rows = rows
@@ -884,35 +906,131 @@ class MainWindow(QMainWindow):
         self.settings_msg.setText("Settings saved.")
         if changed and not self._busy():
             self.settings.apply_models()
-            self.engines = None
             self.start_btn.setEnabled(False)
             self.type_btn.setEnabled(False)
             self.load_models()
 
     # -- closing ---------------------------------------------------------------------------------
+    def request_close(self) -> None:
+        """A close request from outside the window (SIGTERM, SIGINT, logout): close without asking.
+        A running round is stopped; what was said so far is kept (stored turn by turn)."""
+        self._closing = True
+        self.close()
+
     def closeEvent(self, event) -> None:
         """Closing mid-round asks first; the partial session is kept (stored turn by turn)."""
-        if self._busy():
+        if self._busy() and not self._closing:
             if QMessageBox.question(self, "Quit", "A round is running. Quit anyway? What you said so far is kept.") != QMessageBox.Yes:
                 event.ignore()
                 return
-            self.runner.stop()
-            if hasattr(self.feed, "close"):
-                self.feed.close()
-            self._thread.join(timeout=5)
+        log.info("closing")
         event.accept()
 
+    def shutdown(self, timeout_s: float = 20.0) -> None:
+        """Stop everything this window started, in order, before Qt and Python tear down:
 
-def main(argv: list[str] | None = None) -> int:
-    """Start the app; returns the Qt exit code. The window shows before the models load."""
-    app = QApplication.instance() or QApplication(sys.argv[:1] + list(argv or []))
+        1. the round: the runner is asked to stop, the candidate feed and the PortAudio streams
+           (microphone, speaker) are closed, and the session thread is joined;
+        2. the model loader and storage reader threads are joined;
+        3. the replay player is stopped;
+        4. the models are released on their own worker threads, and those threads are joined.
+
+        Each join waits at most ``timeout_s`` seconds. Safe to call twice. Called by :func:`main`
+        after the event loop returns.
+        """
+        if self._shut:
+            return
+        self._shut = True
+        self._brief_timer.stop()
+        if self.runner is not None:
+            self.runner.stop()
+        feed_close = getattr(self.feed, "close", None)
+        if feed_close is not None:
+            feed_close()
+        mic = getattr(self, "mic", None)
+        if mic is not None:
+            mic.close()
+        for t in [self._thread, self._loader, *self._readers]:
+            if t is not None and t.is_alive():
+                t.join(timeout_s)
+                if t.is_alive():
+                    log.warning("thread %s did not stop within %.0f s", t.name, timeout_s)
+        self.replay.player.stop()
+        for engines in {id(e): e for e in (self.engines, self._loaded) if e is not None}.values():
+            engines.close()
+        self.engines = self._loaded = None
+
+
+def _log_to_stderr() -> None:
+    """App status lines (window shown, models loaded, round start/end, shutdown) on stderr."""
+    if not log.handlers:
+        h = logging.StreamHandler(sys.stderr)
+        h.setFormatter(logging.Formatter("voiceround: %(message)s"))
+        log.addHandler(h)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+
+def _close_on_signals(win: MainWindow) -> QTimer:
+    """SIGTERM and SIGINT (Ctrl+C in the terminal) become a close request for ``win``.
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop runs in C++; a 200 ms
+    timer gives the interpreter a turn so a signal is handled within about 0.2 s."""
+    def handler(signum, _frame):
+        log.info("signal %s: closing", signal.Signals(signum).name)
+        QTimer.singleShot(0, win.request_close)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, handler)
+    tick = QTimer(win)
+    tick.timeout.connect(lambda: None)
+    tick.start(200)
+    return tick
+
+
+def main(rnd: Round | None = None) -> int:
+    """Start the app on ``rnd`` (default: the default round) and run it until the window closes.
+
+    The window shows before the models load (they load on a thread). Returns the exit code: 0
+    after a normal close, 3 when the database can't be opened (a dialog says why). After the event
+    loop ends, :meth:`MainWindow.shutdown` stops the audio streams, joins the worker threads and
+    releases the models, and the window and the QApplication are deleted, all before Python's own
+    teardown (so no C extension frees its objects during interpreter finalization).
+    """
+    t0 = time.perf_counter()
+    _log_to_stderr()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("VoiceRound")
     from voiceround.core.errors import VoiceRoundError
     from voiceround.storage import Store
     try:  # a locked or damaged database: say so and stop, never touch the file
         Store().close()
     except VoiceRoundError as exc:
+        log.error("%s", exc)
         QMessageBox.critical(None, "VoiceRound can't start", str(exc))
         return 3
+    win = MainWindow(rnd or load_round())
     win.show()
-    return app.exec()
+    log.info("window shown (%s) in %.2f s", win.rnd.id, time.perf_counter() - t0)
+    ticker = _close_on_signals(win)
+    script = os.environ.get("VOICEROUND_UI_SCRIPT")
+    if script:
+        from voiceround.ui.driver import UIScript
+        try:
+            win._script = UIScript(win, script)
+        except (OSError, ValueError) as exc:
+            log.error("can't read the UI script VOICEROUND_UI_SCRIPT=%s: %s", script, exc)
+            win.request_close()
+            win.shutdown()
+            return 2
+        win._script.start()
+    code = app.exec()
+    ticker.stop()
+    win.shutdown()
+    win.deleteLater()
+    del win
+    app.processEvents()
+    left = [t.name for t in threading.enumerate() if t.name.startswith("vr-") and t.is_alive()]
+    if left:
+        log.warning("threads still running at exit: %s", ", ".join(left))
+    log.info("shut down cleanly (exit %d)", code)
+    return code

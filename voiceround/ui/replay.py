@@ -74,7 +74,7 @@ class ReplayPage(QWidget):
         self.session_id = session_id
         self.turns.clear()
         self.turn_times = []
-        for n, t in enumerate(tr.turns, start=1):
+        for t in tr.turns:
             who = "Interviewer" if t.speaker == "interviewer" else "You"
             item = QListWidgetItem(f"[{clock(t.start_s)}] {who}: {t.text}")
             item.setData(Qt.UserRole, float(t.start_s))

@@ -1,0 +1,235 @@
+"""Every README command run as a subprocess, the way a user types it: ``make run``, ``voiceround``,
+``voiceround gui``, ``python -m voiceround`` (with and without ``--round``) open the window, load
+the models, stay up, and exit 0 on a close request, also after a typed round, a round from a
+recording and a live microphone round through PulseAudio; the command-line help, ``sessions`` and
+``doctor``. The app is driven with ``VOICEROUND_UI_SCRIPT`` (see ``voiceround/ui/driver.py``),
+which clicks its real buttons and menu actions."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import pulse_rig
+from tests.conftest import CASES, ROOT
+
+VENV_BIN = Path(sys.executable).parent
+VOICEROUND = str(VENV_BIN / "voiceround")
+CASE = CASES / "strong-staged-rollout.toml"
+
+
+class App:
+    """The app as a child process (offscreen), its stderr read line by line as it comes."""
+
+    def __init__(self, cmd: list[str], tmp_path: Path, steps: list[dict] | None = None, env: dict | None = None):
+        env = dict(env or os.environ)
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        if steps is not None:
+            script = tmp_path / f"ui-script-{time.monotonic_ns()}.json"
+            script.write_text(json.dumps(steps))
+            env["VOICEROUND_UI_SCRIPT"] = str(script)
+        self.t0 = time.monotonic()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     start_new_session=True)
+        self.lines: list[tuple[float, str]] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.proc.stderr:
+            self.lines.append((time.monotonic() - self.t0, line.rstrip("\n")))
+
+    @property
+    def err(self) -> str:
+        return "\n".join(line for _, line in self.lines)
+
+    def wait_for(self, pattern: str, timeout_s: float = 120.0) -> float:
+        """Seconds from the start until a stderr line matches ``pattern``; fails on exit or timeout."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            for t, line in list(self.lines):
+                if re.search(pattern, line):
+                    return t
+            if self.proc.poll() is not None:
+                self._reader.join(5)
+                pytest.fail(f"the app exited ({self.proc.returncode}) before {pattern!r}:\n{self.err}")
+            time.sleep(0.05)
+        self.kill()
+        pytest.fail(f"no {pattern!r} within {timeout_s} s:\n{self.err}")
+
+    def count(self, pattern: str) -> int:
+        return sum(1 for _, line in list(self.lines) if re.search(pattern, line))
+
+    def signal(self, sig: int) -> None:
+        os.killpg(self.proc.pid, sig)
+
+    def finish(self, timeout_s: float = 300.0) -> int:
+        try:
+            code = self.proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            pytest.fail(f"the app did not exit within {timeout_s} s:\n{self.err}")
+        self._reader.join(5)
+        self.proc.stdout.close()
+        return code
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+
+
+def assert_clean_exit(app: App, code: int) -> None:
+    """Exit 0 with the orderly shutdown logged, and no traceback, abort or thread left behind."""
+    err = app.err
+    assert code == 0, f"exit code {code}:\n{err}"
+    for bad in ("Traceback", "Fatal Python error", "threads still running", "script: step", "Segmentation"):
+        if bad == "script: step":
+            assert "failed" not in err and "timed out" not in err, err
+            continue
+        assert bad not in err, err
+    assert "window shown" in err and "shut down cleanly (exit 0)" in err, err
+
+
+OPEN_AND_CLOSE = [{"wait": "models"}, {"sleep": 2}, {"close": True}]
+
+
+def test_make_run_opens_the_window_and_closes_cleanly(tmp_path):
+    """README: `make run` starts the app on the bundled models; a close request exits 0."""
+    app = App(["make", "--no-print-directory", "run"], tmp_path, OPEN_AND_CLOSE)
+    shown = app.wait_for(r"window shown \(disagree_and_commit\)")
+    loaded = app.wait_for(r"models loaded")
+    code = app.finish()
+    assert_clean_exit(app, code)
+    print(f"make run: window at {shown:.2f} s, models loaded at {loaded:.2f} s")
+
+
+@pytest.mark.parametrize("cmd", [[VOICEROUND], [VOICEROUND, "gui"], [sys.executable, "-m", "voiceround"]],
+                         ids=["voiceround", "voiceround-gui", "python-m-voiceround"])
+def test_launchers_stay_up_and_exit_0_on_sigterm(cmd, tmp_path):
+    """Each launcher opens the window and loads the models; the app is still up 3 s later; SIGTERM
+    (a desktop session's close request) closes it with exit 0."""
+    app = App(cmd, tmp_path)
+    app.wait_for(r"window shown")
+    t = app.wait_for(r"models loaded")
+    while time.monotonic() - app.t0 < t + 3:
+        assert app.proc.poll() is None, app.err
+        time.sleep(0.1)
+    app.signal(signal.SIGTERM)
+    assert_clean_exit(app, app.finish(60))
+
+
+@pytest.fixture
+def other_round(tmp_path) -> Path:
+    """A copy of the default round file under another id and title."""
+    src = ROOT / "voiceround" / "rounds" / "disagree_and_commit.toml"
+    text = src.read_text().replace('id = "disagree_and_commit"', 'id = "practice_copy"', 1)
+    text = text.replace('title = "Disagree and Commit Decision"', 'title = "Practice copy"', 1)
+    p = tmp_path / "practice_copy.toml"
+    p.write_text(text)
+    return p
+
+
+@pytest.mark.parametrize("prefix", [[VOICEROUND], [VOICEROUND, "gui"], [sys.executable, "-m", "voiceround"]],
+                         ids=["voiceround", "voiceround-gui", "python-m-voiceround"])
+def test_round_option_opens_that_round(prefix, other_round, tmp_path):
+    """`--round FILE`, with or without the `gui` subcommand, opens the window on that round."""
+    app = App([*prefix, "--round", str(other_round)], tmp_path, [{"close": True}])
+    app.wait_for(r"window shown \(practice_copy\)")
+    assert_clean_exit(app, app.finish(60))
+
+
+def test_bad_round_option_says_why_and_opens_nothing(tmp_path):
+    r = subprocess.run([VOICEROUND, "--round", str(tmp_path / "missing.toml")], capture_output=True, text=True, timeout=60,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert r.returncode == 2 and "missing.toml" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert "window shown" not in r.stderr
+
+
+def test_typed_round_then_close(tmp_path):
+    """A typed round (no microphone): Start typing → two answers → End round (confirmed) → the
+    scorecard → close; exit 0 and the session is stored, scored."""
+    steps = [{"wait": "models"}, {"click": "type_btn"}, {"wait": "turns", "count": 1},
+             {"type": "In 2023 I disagreed with my manager Priya about shipping the new checkout without a staged rollout."},
+             {"wait": "turns", "count": 2},
+             {"type": "I showed her that our last two big-bang launches had a 4% error rate, but she decided to ship, and I committed."},
+             {"wait": "turns", "count": 3}, {"action": "End round"}, {"dialog": "Yes"}, {"wait": "result"}, {"close": True}]
+    app = App([VOICEROUND], tmp_path, steps)
+    code = app.finish()
+    assert_clean_exit(app, code)
+    assert app.count(r"turn candidate .*: \d+ words") == 2
+    assert re.search(r"round scored: session \S+, ended_early, total \d", app.err), app.err
+    out = subprocess.run([VOICEROUND, "sessions", "--json"], capture_output=True, text=True, timeout=60, check=True).stdout
+    rows = json.loads(out)
+    assert len(rows) == 1 and rows[0]["total"] is not None and not rows[0]["unfinished"]
+
+
+def test_round_from_a_recording_then_close(tmp_path):
+    """File → Rehearse from audio: a recorded answer played as the microphone, in real time; the
+    round ends when the recording does, is scored, and the app exits 0."""
+    wav = CASES / "audio" / f"{CASE.stem}.01.wav"
+    steps = [{"wait": "models"}, {"recording": str(wav)}, {"wait": "result", "timeout_s": 240}, {"close": True}]
+    app = App([VOICEROUND], tmp_path, steps)
+    code = app.finish()
+    assert_clean_exit(app, code)
+    assert app.count(r"turn candidate") >= 1 and "round scored" in app.err
+
+
+@pytest.fixture
+def pulse(tmp_path):
+    missing = pulse_rig.available()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"the live-audio rig is required in CI: {missing}")
+        pytest.skip(missing)
+    rig = pulse_rig.PulseRig(tmp_path).start()
+    yield rig
+    rig.stop()
+
+
+def test_live_microphone_round_through_pulseaudio_then_close(pulse, tmp_path):
+    """The live round as a user runs it: Start round on the microphone (PulseAudio virtual mic and
+    speaker), a virtual candidate answers each question, End round (confirmed), the scorecard, then
+    Quit. Exit 0, with no abort at interpreter exit (the old bool_dealloc crash) and no thread left."""
+    answers = [CASES / "audio" / f"{CASE.stem}.{n:02d}.wav" for n in (1, 2, 3)]
+    steps = [{"wait": "models"}, {"click": "start_btn"}, {"wait": "turns", "speaker": "candidate", "count": len(answers),
+                                                         "timeout_s": 300},
+             {"wait": "turns", "count": len(answers) + 1, "timeout_s": 60},
+             {"action": "End round"}, {"dialog": "Yes"}, {"wait": "result", "timeout_s": 120}, {"action": "Quit"}]
+    app = App([VOICEROUND], tmp_path, steps, env=pulse.env)
+    for i, wav in enumerate(answers, start=1):  # answer each question once the interviewer has asked it
+        deadline = time.monotonic() + 120
+        while app.count(r"turn interviewer") < i and time.monotonic() < deadline and app.proc.poll() is None:
+            time.sleep(0.1)
+        time.sleep(0.5)
+        pulse.play(wav)
+    code = app.finish(400)
+    assert_clean_exit(app, code)
+    assert app.count(r"turn candidate") >= len(answers), app.err
+    assert "round scored" in app.err
+
+
+def test_cli_help_sessions_and_doctor(tmp_path):
+    """`voiceround --help`, every subcommand's `--help`, `sessions` and `doctor`, as typed."""
+    top = subprocess.run([VOICEROUND, "--help"], capture_output=True, text=True, timeout=60)
+    assert top.returncode == 0 and "usage: voiceround" in top.stdout
+    subs = re.search(r"\{([a-z,]+)\}", top.stdout).group(1).split(",")
+    assert {"rehearse", "score", "sessions", "doctor", "export", "import", "recover", "delete", "eval", "gui"} <= set(subs)
+    for sub in subs:
+        r = subprocess.run([VOICEROUND, sub, "--help"], capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0 and f"usage: voiceround {sub}" in r.stdout and "Traceback" not in r.stderr, (sub, r.stderr)
+    s = subprocess.run([VOICEROUND, "sessions"], capture_output=True, text=True, timeout=60)
+    assert s.returncode == 0 and "no sessions yet" in s.stdout
+    d = subprocess.run([VOICEROUND, "doctor"], capture_output=True, text=True, timeout=120)
+    assert d.returncode == 0, d.stdout + d.stderr
+    for role in ("VAD", "STT", "TTS", "LLM"):
+        assert re.search(rf"{role}\s+\S.*\n\s+source: \S+\n\s+path:\s+\S+\n\s+size:\s+[\d.]+ MB\s+load: [\d.]+ s\s+sha256 ok", d.stdout), d.stdout
+    assert "Audio devices" in d.stdout and "Data folder:" in d.stdout
