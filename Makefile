@@ -6,9 +6,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint bench doctor dist dist-smoke clean-venv
 
-$(STAMP): pyproject.toml
+# llama.cpp (llama-cpp-python compiles it on install) is built for what every x86-64 CPU of the last
+# decade has (AVX2, FMA, F16C), not -march=native: a native build runs AMX tile instructions that
+# some virtual machines don't allow (SIGILL at the first generated token, seen here), and a frozen
+# app (make dist) must run on other machines than the one that built it. Not cached by pip, so
+# these flags are always the ones used.
+LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON,)
+
+$(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install --no-cache-dir --force-reinstall --no-deps "llama-cpp-python>=0.3"
 	$(PY) -m pip install -e '.[dev]'
 	touch $(STAMP)
 

@@ -233,3 +233,22 @@ def test_cli_help_sessions_and_doctor(tmp_path):
     for role in ("VAD", "STT", "TTS", "LLM"):
         assert re.search(rf"{role}\s+\S.*\n\s+source: \S+\n\s+path:\s+\S+\n\s+size:\s+[\d.]+ MB\s+load: [\d.]+ s\s+sha256 ok", d.stdout), d.stdout
     assert "Audio devices" in d.stdout and "Data folder:" in d.stdout
+
+
+def test_qt_signal_emit_keeps_refcounts():
+    """The app's one cross-thread signal must not drain a reference per emit. PySide6 6.12.0's
+    ``SignalInstance.emit()`` returned ``True`` without a reference: after a few thousand events
+    (a live round's mic level alone is ~31 a second) ``True``'s refcount reached zero and the
+    process aborted at exit with "Fatal Python error: bool_dealloc" (exit 134)."""
+    from PySide6.QtCore import QCoreApplication
+
+    from voiceround.ui.app import Bridge
+    _app = QCoreApplication.instance() or QCoreApplication([])
+    bridge, got = Bridge(), []
+    bridge.event.connect(lambda kind, payload: got.append(kind))
+    before = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
+    for _ in range(2000):
+        bridge.event.emit("level", {"dbfs": -30.0})
+    after = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
+    assert len(got) == 2000
+    assert all(abs(a - b) <= 5 for a, b in zip(after, before, strict=True)), f"refcounts {before} -> {after}"
