@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench doctor dist dist-smoke clean-venv
+.PHONY: run test test-fast lint bench doctor dist dist-smoke clean-venv
 
 # llama.cpp (llama-cpp-python compiles it on install) is built for what every x86-64 CPU of the last
 # decade has (AVX2, FMA, F16C), not -march=native: a native build runs AMX tile instructions that
@@ -13,10 +13,15 @@ STAMP := $(VENV)/.installed
 # these flags are always the ones used.
 LLAMA_CMAKE_ARGS ?= $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON,)
 
-$(STAMP): pyproject.toml Makefile
+LLAMA_STAMP := $(VENV)/.llama-built
+
+$(LLAMA_STAMP):
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip install --no-cache-dir --force-reinstall --no-deps "llama-cpp-python>=0.3"
+	touch $(LLAMA_STAMP)
+
+$(STAMP): pyproject.toml $(LLAMA_STAMP)
 	$(PY) -m pip install -e '.[dev]'
 	touch $(STAMP)
 
@@ -26,9 +31,15 @@ run: $(STAMP)
 test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-# Static checks: pyflakes (F) and bugbear (B) rules, zero findings (see pyproject.toml).
+# The pure parts only (no models, no audio, no subprocesses): under a minute.
+test-fast: lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m fast
+
+# Static checks: pyflakes (F) and bugbear (B) rules with zero findings, and the import layers
+# (import-linter contracts); both configured in pyproject.toml.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check voiceround tests tools
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP)
 	$(PY) tools/bench.py --realtime | tee docs/BENCHMARKS.md

@@ -2,6 +2,9 @@
 from voiceround import analysis as A
 from voiceround.analysis.normalize import normalize_for_wer
 from voiceround.core.types import Transcript, Turn
+import pytest
+
+pytestmark = pytest.mark.fast  # no models, no audio, no subprocess (make test-fast)
 
 
 def sents(*texts):

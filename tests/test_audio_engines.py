@@ -87,9 +87,11 @@ def test_bundled_models_verify(engines):
 
 def utterances(engines, audio, tail=3.0, final_only=True):
     """Utterances the endpointer closes (pauses up to max_pause_s stay inside one utterance)."""
-    from voiceround.engines.vad import Endpointer
-    ep = Endpointer(engines.vad)
-    return [u for u in (ep.push(f) for f in ArraySource(audio, tail).frames()) if u and (u.final or not final_only)]
+    from voiceround.turntaking.endpointing import Endpointer
+    ep = Endpointer()
+    engines.vad.reset()
+    return [u for u in (ep.push(f, engines.vad.prob_int16(f)) for f in ArraySource(audio, tail).frames())
+            if u and (u.final or not final_only)]
 
 
 @pytest.mark.parametrize("name", ["wts_empty.wav", "wts_empty.mp3", "pra_doing_the_dishes.wav", "dfn_noise_freesound_573577.wav"])
@@ -120,7 +122,7 @@ def test_fillers_are_kept(engines):
 
 
 def test_sentence_completion_rule():
-    from voiceround.engines.vad import sentence_complete
+    from voiceround.turntaking.endpointing import sentence_complete
     assert sentence_complete("I disagreed with my director.")
     assert not sentence_complete("I disagreed with my director and.")
     assert not sentence_complete("The reason was because")

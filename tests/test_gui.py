@@ -31,7 +31,7 @@ def test_card_reads_like_the_seed():
         assert text in html.replace("&#x27;", "'")
 
 
-def test_every_screen_and_shortcut(win, qtbot):
+def test_every_screen_and_shortcut(win, qtbot, monkeypatch):
     for name in PAGES:
         win.show_page(name)
         assert win.stack.currentIndex() == PAGES.index(name)
@@ -40,7 +40,10 @@ def test_every_screen_and_shortcut(win, qtbot):
     qtbot.waitUntil(lambda: win.brief_clock.text() != "2:00", timeout=3000)  # the countdown runs
     win._skip_briefing()
     assert "skipped" in win.brief_clock.text() and win.start_btn.isEnabled()
-    win.findChild(type(win.act_end), None)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.Yes)
+    win.act_end.trigger()  # End round with no round running: no question, nothing changes
+    assert not asked and win.stack.currentIndex() == PAGES.index("Briefing") and not win._busy()
     actions = {a.text().replace("&", ""): a for m in win.menuBar().actions() for a in m.menu().actions()}
     assert actions["History"].shortcut().toString() == "Ctrl+H" and actions["Round card"].shortcut().toString() == "F1"
     assert actions["New round"].shortcut().toString() == "Ctrl+N" and actions["End round"].shortcut().toString() == "Ctrl+E"

@@ -11,6 +11,8 @@ from voiceround.interviewer.wording import check_rewording, check_turn, praise_f
 from voiceround.session.cases import load_case
 from voiceround.session.textsim import simulate_text
 
+pytestmark = pytest.mark.fast  # no models, no audio, no subprocess (make test-fast)
+
 
 def one_turn(rnd, text, asked=None):
     tr = Transcript([Turn("interviewer", opening(rnd).text, 0, 5, intent="ask_scenario", meta={"slot": "scenario"})])
@@ -35,7 +37,8 @@ def test_headline_metric_with_baseline_gets_a_slice_probe(rnd):
 
 def test_royal_we_gets_an_ownership_probe(rnd):
     a = one_turn(rnd, "So we all got on board and we built it in React and we delivered it.")
-    assert a.intent == "probe_ownership" and "personally" in a.text.lower() or "yours" in a.text
+    assert a.intent == "probe_ownership"
+    assert "personally" in a.text.lower() or "yours" in a.text.lower()
 
 
 def test_opinion_gets_an_evidence_probe(rnd):

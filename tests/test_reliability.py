@@ -93,7 +93,7 @@ def test_locked_database_refused_and_untouched(data_dir):
 
 @pytest.mark.parametrize("kind", ["silence", "white", "pink", "clicks"])
 def test_sixty_seconds_without_speech_gives_no_turn(engines, kind):
-    from voiceround.engines.vad import Endpointer
+    from voiceround.turntaking.endpointing import Endpointer
     rng = np.random.default_rng(7)
     n = 60 * 16000
     if kind == "silence":
@@ -110,8 +110,10 @@ def test_sixty_seconds_without_speech_gives_no_turn(engines, kind):
         for t in rng.integers(0, n - 200, 360):
             x[t:t + 80] += rng.normal(0, 0.5, 80) * np.exp(-np.arange(80) / 15)
     audio = np.clip(x * 32767, -32768, 32767).astype(np.int16)
-    ep = Endpointer(engines.vad)
-    texts = [engines.stt.transcribe(u.audio).text for u in (ep.push(f) for f in ArraySource(audio, 1.0).frames()) if u]
+    ep = Endpointer()
+    engines.vad.reset()
+    texts = [engines.stt.transcribe(u.audio).text for u in (ep.push(f, engines.vad.prob_int16(f)) for f in ArraySource(audio, 1.0).frames())
+             if u]
     assert all(t == "" for t in texts), texts
 
 

@@ -3,6 +3,8 @@ import pytest
 
 from voiceround.rounds import RoundFileError, load_round
 
+pytestmark = pytest.mark.fast  # no models, no audio, no subprocess (make test-fast)
+
 SEED_FRAMEWORK = {  # ../shared/seeds: "Interview framework"
     "conflict_articulation": 15, "data_driven_advocacy": 20, "execution_commitment": 20,
     "impact_quantification": 15, "ownership_distinctions": 15, "customer_focus": 15,

@@ -9,6 +9,8 @@ from voiceround.core.types import Transcript, Turn
 from voiceround.scoring import score, to_json
 from voiceround.session.cases import load_case, text_transcript
 
+pytestmark = pytest.mark.fast  # no models, no audio, no subprocess (make test-fast)
+
 ALL = sorted(glob.glob(str(CASES / "*.toml")))
 
 
@@ -123,7 +125,8 @@ def test_scorer_agreement_floors(rnd):
     """The labelled dev set (tests/data/cases) plus the shared cases: the issue's targets, held so
     they can't regress."""
     from tests.conftest import ROOT
-    from voiceround.scoring.evaluate import evaluate, text_items
+    from voiceround.scoring.evaluate import evaluate
+    from voiceround.session.cases import text_items
     paths = ALL + sorted(glob.glob(str(ROOT / "tests" / "data" / "cases" / "*.toml")))
     assert len(paths) >= 38
     m = evaluate(text_items([load_case(p) for p in paths]), rnd)

@@ -8,6 +8,8 @@ from voiceround.core.errors import SessionNotFound, StorageError
 from voiceround.core.types import SessionEvent, Turn
 from voiceround.storage import Store
 
+pytestmark = pytest.mark.fast  # no models, no audio, no subprocess (make test-fast)
+
 
 def test_round_trip(data_dir):
     st = Store()

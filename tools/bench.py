@@ -37,7 +37,8 @@ def scorer_text_vs_audio(results: dict, cases_dir: str) -> None:
     """Scorer agreement with the labels on the shared cases: from their text, and from what
     `rehearse` transcribed (STT errors included)."""
     from voiceround.rounds import load_round
-    from voiceround.scoring.evaluate import audio_items, evaluate, text_items
+    from voiceround.scoring.evaluate import audio_items, evaluate
+    from voiceround.session.cases import text_items
     rnd = load_round()
     cases = [load_case(p) for p in sorted(glob.glob(os.path.join(cases_dir, "*.toml")))]
     t = evaluate(text_items(cases), rnd)

@@ -226,7 +226,7 @@ def cmd_eval(args) -> int:
         return 0
     if args.what == "scorer":
         from voiceround.scoring.evaluate import evaluate as eval_scorer
-        from voiceround.scoring.evaluate import text_items
+        from voiceround.session.cases import text_items
         cases = [load_case(p) for p in paths]
         m = eval_scorer(text_items(cases), rnd)
         if args.json:

@@ -16,8 +16,8 @@ import numpy as np
 
 from voiceround.core.errors import AudioError, StorageError
 
-SAMPLE_RATE = 16000
-FRAME = 512  # samples per frame (32 ms), the VAD's frame size
+from voiceround.core.audio_format import FRAME_SAMPLES as FRAME  # samples per frame (32 ms)
+from voiceround.core.audio_format import SAMPLE_RATE
 
 
 def to_internal(x: np.ndarray, rate: int) -> np.ndarray:

@@ -6,6 +6,8 @@ import queue
 
 import numpy as np
 
+from voiceround.core.audio_format import FRAME_SAMPLES, SAMPLE_RATE
+
 PORTAUDIO_HINT = "install the PortAudio library (Debian/Ubuntu: sudo apt install libportaudio2)"
 
 
@@ -52,8 +54,8 @@ class MicSource:
     opens at its default rate and the frames are resampled with soxr. Raises AudioError when there
     is no input device or it fails (also mid-round: an unplugged device ends :meth:`frames`)."""
 
-    FRAME = 512
-    RATE = 16000
+    FRAME = FRAME_SAMPLES
+    RATE = SAMPLE_RATE
 
     def __init__(self, device: int | str | None = None):
         import soxr
@@ -117,7 +119,7 @@ class SpeakerSink:
         from voiceround.core.errors import AudioError
         sd = _sd()
         try:
-            self._stream = sd.OutputStream(device=device, samplerate=16000, channels=1, dtype="int16")
+            self._stream = sd.OutputStream(device=device, samplerate=SAMPLE_RATE, channels=1, dtype="int16")
             self._stream.start()
         except Exception as exc:
             raise AudioError(f"the speaker could not be opened ({exc})", hint="pick another output device in Settings") from exc

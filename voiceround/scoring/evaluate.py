@@ -122,12 +122,6 @@ def evaluate(items: list[tuple], rnd) -> dict:
     }
 
 
-def text_items(cases) -> list[tuple]:
-    """``[(case, text transcript)]`` for cases scored from their text."""
-    from voiceround.session.cases import text_transcript
-    return [(c, text_transcript(c)) for c in cases]
-
-
 def audio_items(cases, results: dict[str, dict]) -> list[tuple]:
     """``[(case, transcript)]`` from ``rehearse --json`` results keyed by case id (STT errors included)."""
     return [(c, Transcript.from_dicts([dict(t, meta={}) for t in results[c.id]["turns"]])) for c in cases if c.id in results]

@@ -98,6 +98,12 @@ def text_transcript(case: Case, include_unknown: bool = False) -> Transcript:
     return tr
 
 
+def text_items(cases: list[Case]) -> list[tuple[Case, Transcript]]:
+    """``[(case, text transcript)]`` for scoring cases from their text (see :func:`text_transcript`);
+    the input of :func:`voiceround.scoring.evaluate.evaluate`."""
+    return [(c, text_transcript(c)) for c in cases]
+
+
 class SimulatedCandidate:
     """Answers interviewer probes from a case, as a person telling that story would.
 

@@ -23,7 +23,10 @@ from voiceround.audio import SAMPLE_RATE, FileSource, WavRecorder
 from voiceround.core.errors import AudioError
 from voiceround.core.types import SessionEvent, Transcript, Turn
 from voiceround.engines.stt import STTResult
-from voiceround.engines.vad import EndpointConfig, Endpointer, SileroVAD, Utterance, sentence_complete
+from voiceround.core.audio_format import FRAME_S, FRAME_SAMPLES
+from voiceround.engines.vad import SileroVAD
+from voiceround.turntaking.bargein import BargeInDetector, Decision
+from voiceround.turntaking.endpointing import EndpointConfig, Endpointer, Utterance, sentence_complete
 from voiceround.interviewer.wording import check_rewording, check_turn, leading_reason
 from voiceround.rounds import Round
 from voiceround.scoring import score
@@ -146,7 +149,7 @@ class SessionRunner:
         self._feed_ready = threading.Event()
         self.source, self.realtime = source, realtime
         self.use_llm = use_llm and engines.llm is not None
-        self.endpointer = Endpointer(engines.vad, endpoint)
+        self.endpointer = Endpointer(endpoint)
         self.on_event = on_event
         self.meta = meta or {}
         self.transcript = Transcript()
@@ -304,22 +307,19 @@ class SessionRunner:
             self._preroll = barge["frames"]
         self._add_turn(Turn("interviewer", said, start, self.rec.t_s, intent=action.intent, meta=meta))
 
-    BARGE_ONSET_FRAMES = 3      # 96 ms of speech pauses playback
-    BACKCHANNEL_S = 0.6         # shorter speech ("mm-hm", "okay") resumes playback
-
     def _play_listening(self, audio: np.ndarray) -> dict | None:
         """Play ``audio`` in 32 ms chunks while listening to the feed's stream. Returns None when it
         played to the end, or a barge-in ``{"played", "onset_s", "stop_ms", "frames"}``."""
         frames = self.feed.frames_for(None)
-        pos, run, paused, heard, silence = 0, 0, False, [], 0
-        onset_s = stop_s = None
-        while pos < len(audio) or paused:
+        pos, heard = 0, []
+        det = BargeInDetector()
+        while pos < len(audio) or det.paused:
             frame = next(frames, None) if frames is not None else None
-            cand = frame if frame is not None else np.zeros(512, np.int16)
-            if paused:
+            cand = frame if frame is not None else np.zeros(FRAME_SAMPLES, np.int16)
+            if det.paused:
                 self.rec.write(cand)
             else:
-                chunk = audio[pos:pos + 512]
+                chunk = audio[pos:pos + FRAME_SAMPLES]
                 pos += len(chunk)
                 mix = cand[: len(chunk)].astype(np.int32) + chunk
                 mix = np.concatenate([mix, cand[len(chunk):].astype(np.int32)])
@@ -328,25 +328,13 @@ class SessionRunner:
                     self.sink.play(chunk)
                 elif self.realtime:
                     time.sleep(len(chunk) / SAMPLE_RATE)
-            p = self.engines.vad.prob(cand.astype(np.float32) / 32768.0)
-            if p >= 0.5:
-                run += 1
-                silence = 0
+            decision = det.push(self.engines.vad.prob_int16(cand), self.rec.t_s)
+            if det.collecting:
                 heard.append(cand)
-                if run == 1:
-                    onset_s = self.rec.t_s - 512 / SAMPLE_RATE
-                if run >= self.BARGE_ONSET_FRAMES and not paused:
-                    paused, stop_s = True, self.rec.t_s
-                if run * 512 / SAMPLE_RATE >= self.BACKCHANNEL_S:
-                    return {"played": pos, "onset_s": onset_s, "stop_ms": 1000 * (stop_s - onset_s), "frames": heard}
-            else:
-                if run:
-                    silence += 1
-                    heard.append(cand)
-                if paused and silence * 512 / SAMPLE_RATE >= 0.3:  # a backchannel: carry on talking
-                    paused, run, heard, silence = False, 0, [], 0
-                elif not paused and silence > 3:
-                    run, heard, silence = 0, [], 0
+            elif det.run == 0:  # nothing heard, or a backchannel/blip that was forgotten
+                heard = []
+            if decision is Decision.BARGE_IN:
+                return {"played": pos, "onset_s": det.onset_s, "stop_ms": det.stop_ms, "frames": heard}
             if frame is None and frames is not None and pos >= len(audio):
                 break
         return None
@@ -380,7 +368,8 @@ class SessionRunner:
         same turn. ``preroll``: frames already heard (a barge-in) that start this turn.
         """
         self.endpointer.reset()
-        t0 = self.rec.t_s - len(preroll or []) * 512 / SAMPLE_RATE
+        self.engines.vad.reset()
+        t0 = self.rec.t_s - len(preroll or []) * FRAME_S
         vad_t = time.perf_counter()
         texts: list[str] = []          # finished utterances of this turn
         segs: list = []
@@ -427,9 +416,9 @@ class SessionRunner:
                 rms = float(np.sqrt(np.mean((frame.astype(np.float32) / 32768.0) ** 2)))
                 self._notify("level", self.rec.t_s, dbfs=round(20 * np.log10(max(rms, 1e-6)), 1))
             was = self.endpointer.in_speech
-            utt = self.endpointer.push(frame)
+            utt = self.endpointer.push(frame, self.engines.vad.prob_int16(frame))
             if self.endpointer.in_speech and not was:
-                self._emit("speech_start", t0 + self.endpointer.start_frame * 512 / SAMPLE_RATE)
+                self._emit("speech_start", t0 + self.endpointer.start_frame * FRAME_S)
             if utt is None and self._time_up() and not self.endpointer.in_speech:
                 break
             if utt is None and self.endpointer.utterance_s >= self.max_turn_s:

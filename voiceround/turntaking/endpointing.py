@@ -1,0 +1,178 @@
+"""Endpointing: when the candidate's turn ends, from per-frame speech probabilities (pure).
+
+Silence rules with hysteresis (Silero VAD's recommended 0.5 start / 0.35 end thresholds), a soft
+gap (0.2 s) where the speech so far is decoded ahead, a pause (0.5 s) where the caller checks
+whether the words end a sentence, and a final endpoint (2 s) whatever was said. Parameters and
+their sources: :class:`EndpointConfig`.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from voiceround.core.audio_format import FRAME_SAMPLES as FRAME
+from voiceround.core.audio_format import SAMPLE_RATE
+
+
+@dataclass
+class EndpointConfig:
+    """Endpointing parameters, in seconds and probabilities.
+
+    ``start_prob``/``end_prob``: hysteresis thresholds (Silero's recommended 0.5 and 0.35).
+    ``min_speech_s``: shorter bursts are noise. ``soft_pause_s``: a short gap (between sentences)
+    where the audio so far is decoded ahead, so that at the endpoint only the last bit needs
+    decoding. ``pause_s``: silence after which the utterance so far is checked (the runner asks the STT whether it ends a sentence; if so, that is the endpoint).
+    ``max_pause_s``: silence that ends the turn whatever was said (a thinking pause mid-sentence is
+    kept up to this). ``pre_roll_s``: audio kept before speech start so no first syllable is clipped
+    (≥ 0.3 s). The case audio has sentence pauses up to 0.61 s (measured on ../shared/cases).
+    """
+
+    start_prob: float = 0.5
+    end_prob: float = 0.35
+    min_speech_s: float = 0.25
+    soft_pause_s: float = 0.2
+    pause_s: float = 0.5
+    max_pause_s: float = 2.0
+    pre_roll_s: float = 0.4
+
+
+@dataclass
+class Utterance:
+    """The candidate's speech so far: int16 ``audio`` at 16 kHz (from pre-roll to the current frame)
+    and stream times in seconds of speech start (``start_s``), last voiced frame (``end_s``) and
+    the decision point (``endpoint_s``). ``final``: the silence reached ``max_pause_s``."""
+
+    audio: np.ndarray
+    start_s: float
+    end_s: float
+    endpoint_s: float
+    final: bool = False
+    soft: bool = False
+
+
+class Endpointer:
+    """Turns a stream of int16 frames and their VAD speech probabilities into utterances (pure: no
+    model is called here; the caller computes each frame's probability, e.g. with
+    :class:`voiceround.engines.vad.SileroVAD`).
+
+    Feed :meth:`push` one ``FRAME``-sample int16 frame at a time with its probability. It returns an :class:`Utterance`
+    with ``soft`` True at a short gap (``soft_pause_s``: decode ahead, decide nothing), and
+    when a pause of ``pause_s`` follows at least ``min_speech_s`` of speech (``final`` False: the
+    caller decides whether the sentence is complete, and if not keeps pushing), and again with
+    ``final`` True when the pause reaches ``max_pause_s``; otherwise None. Call :meth:`finish` to
+    close the utterance at a caller-decided endpoint. Times count from the first frame pushed.
+    """
+
+    def __init__(self, config: EndpointConfig | None = None):
+        self.cfg = config or EndpointConfig()
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new stream (time 0 at the next frame). The caller resets its VAD state too."""
+        self.n = 0
+        self.in_speech = False
+        self.speech_frames = 0
+        self.silence_frames = 0
+        self.start_frame = 0
+        self.last_voiced = 0
+        self.paused_reported = False
+        self.buf: list[np.ndarray] = []
+        self.pre = deque(maxlen=max(1, int(round(self.cfg.pre_roll_s * SAMPLE_RATE / FRAME))))
+
+    @property
+    def t_s(self) -> float:
+        """Stream time in seconds of the frames pushed so far."""
+        return self.n * FRAME / SAMPLE_RATE
+
+    def _utterance(self, final: bool) -> Utterance:
+        fs = FRAME / SAMPLE_RATE
+        keep = len(self.buf) - self.silence_frames + int(0.2 / fs)  # 200 ms tail after the last voice
+        return Utterance(np.concatenate(self.buf[:keep]), round(self.start_frame * fs, 3), round(self.last_voiced * fs, 3),
+                         round(self.n * fs, 3), final)
+
+    @property
+    def utterance_s(self) -> float:
+        """Length in seconds of the utterance in progress (0 when not in speech)."""
+        return (self.n - self.start_frame) * FRAME / SAMPLE_RATE if self.in_speech else 0.0
+
+    def peek(self) -> Utterance | None:
+        """The utterance in progress so far, without closing it (for live partial text)."""
+        if not self.in_speech or not self.buf:
+            return None
+        fs = FRAME / SAMPLE_RATE
+        return Utterance(np.concatenate(self.buf), round(self.start_frame * fs, 3), round(self.last_voiced * fs, 3),
+                         round(self.n * fs, 3), False)
+
+    def force(self) -> Utterance | None:
+        """Close the utterance in progress now (an interruption); None when not in speech."""
+        if not self.in_speech or not self.buf:
+            return None
+        fs = FRAME / SAMPLE_RATE
+        utt = Utterance(np.concatenate(self.buf), round(self.start_frame * fs, 3), round(self.last_voiced * fs, 3),
+                        round(self.n * fs, 3), True)
+        self.finish()
+        return utt
+
+    def finish(self) -> None:
+        """End the current utterance (the caller decided the endpoint); the next speech starts a new one."""
+        self.in_speech = False
+        self.buf = []
+        self.pre.clear()
+
+    def push(self, frame: np.ndarray, p: float) -> Utterance | None:
+        """Process one int16 frame of ``FRAME`` samples and its speech probability ``p`` (0–1);
+        return an :class:`Utterance` at a soft gap, a pause or the final endpoint, else None."""
+        self.n += 1
+        fs = FRAME / SAMPLE_RATE
+        if not self.in_speech:
+            if p >= self.cfg.start_prob:
+                self.in_speech = True
+                self.start_frame = self.n - 1
+                self.buf = list(self.pre) + [frame]
+                self.speech_frames, self.silence_frames = 1, 0
+                self.last_voiced = self.n
+                self.paused_reported = False
+            else:
+                self.pre.append(frame)
+            return None
+        self.buf.append(frame)
+        if p >= self.cfg.end_prob:
+            self.speech_frames += 1
+            self.silence_frames = 0
+            self.last_voiced = self.n
+            self.paused_reported = False
+            return None
+        self.silence_frames += 1
+        silence = self.silence_frames * fs
+        if self.speech_frames * fs < self.cfg.min_speech_s:
+            if silence >= self.cfg.pause_s:  # a click or a breath: forget it
+                self.finish()
+            return None
+        if silence >= self.cfg.max_pause_s:
+            utt = self._utterance(final=True)
+            self.finish()
+            return utt
+        if silence >= self.cfg.pause_s and not self.paused_reported:
+            self.paused_reported = True
+            return self._utterance(final=False)
+        if self.silence_frames == int(round(self.cfg.soft_pause_s / fs)) and silence < self.cfg.pause_s:
+            utt = self._utterance(final=False)
+            utt.soft = True
+            return utt
+        return None
+
+
+_OPEN_END = ("and", "but", "so", "because", "or", "um", "uh", "then", "the", "a", "to", "of", "with", "which",
+             "like", "if", "when", "while", "for", "my", "our", "we", "i")
+
+
+def sentence_complete(text: str) -> bool:
+    """Whether a transcript so far reads as a finished thought: it ends with ``.``, ``?`` or ``!`` and
+    its last word is not a conjunction, article or filler ("…and.", "because." are not endings)."""
+    t = text.strip()
+    if not t or t[-1] not in ".?!":
+        return False
+    words = t.rstrip(".?!").split()
+    return bool(words) and words[-1].lower().strip(",") not in _OPEN_END
