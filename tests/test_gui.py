@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QMessageBox
 from tests.conftest import CASES
 from voiceround.rounds import load_round
 from voiceround.ui import app as ui
-from voiceround.ui.app import PAGES, MainWindow, card_html
+from voiceround.ui.app import PAGES, MainWindow
+from voiceround.ui.scorecard import card_html
 
 
 @pytest.fixture

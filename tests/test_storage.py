@@ -5,7 +5,8 @@ import stat
 import pytest
 
 from voiceround.core.errors import SessionNotFound, StorageError
-from voiceround.core.types import SessionEvent, Turn
+from voiceround.core.events import EndpointReached, from_row
+from voiceround.core.types import Turn
 from voiceround.storage import Store
 
 pytestmark = pytest.mark.fast  # no models, no audio, no subprocess (make test-fast)
@@ -18,13 +19,14 @@ def test_round_trip(data_dir):
              Turn("candidate", "I disagreed with my director.", 3.0, 6.123456, topic="scenario")]
     for i, t in enumerate(turns, 1):
         st.add_turn(sid, i, t)
-    st.add_event(sid, SessionEvent("endpoint", 6.9, {"silence_s": 0.8}))
+    st.add_event(sid, EndpointReached(6.9, pause_s=0.8, reason=""))
     assert [s["id"] for s in st.sessions()] == [sid] and st.sessions()[0]["unfinished"]
     st.finish(sid, 7.0)
     st.save_score(sid, {"total": 42.0, "x": [1]})
     back = st.transcript(sid)
     assert [t.to_dict() for t in back.turns] == [t.to_dict() for t in turns]
-    assert st.events(sid)[0]["data"] == {"silence_s": 0.8}
+    assert st.events(sid)[0]["data"] == {"pause_s": 0.8, "reason": ""}
+    assert from_row(st.events(sid)[0]) == EndpointReached(6.9, pause_s=0.8, reason="")  # typed again
     assert st.scorecard(sid) == {"total": 42.0, "x": [1]}
     row = st.session(sid)
     assert not row["unfinished"] and row["total"] == 42.0

@@ -45,10 +45,11 @@ def cmd_rehearse(args) -> int:
     store = Store()
     engines = Engines.load(use_llm=use_llm, progress=progress)
 
-    def on_event(ev) -> None:
-        if ev.kind == "turn" and not quiet:
-            who = "Interviewer" if ev.data["speaker"] == "interviewer" else "Candidate  "
-            _err(f"[{clock(ev.data['start_s'])}] {who}: {ev.data['text']}")
+    def on_event(event) -> None:
+        from voiceround.core.events import TurnAdded
+        if isinstance(event, TurnAdded) and not quiet:
+            who = "Interviewer" if event.speaker == "interviewer" else "Candidate  "
+            _err(f"[{clock(event.start_s)}] {who}: {event.text}")
 
     runner = SessionRunner(rnd, engines, SimulatedFeed(case, realtime=args.realtime), store,
                            source=f"case:{case.id}", realtime=args.realtime, use_llm=use_llm,
@@ -349,7 +350,7 @@ def cmd_gui(args) -> int:
              "  fix: run it in a desktop session, or use the command line: `voiceround rehearse CASE.toml` (see README)")
         return 2
     rnd = load_round(args.round)  # a bad --round fails here, with a message, before any window opens
-    from voiceround.ui.app import main as gui_main
+    from voiceround.ui.launch import main as gui_main
     return gui_main(rnd)
 
 

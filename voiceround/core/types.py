@@ -1,4 +1,4 @@
-"""Transcript, Turn and SessionEvent: the data every layer passes around.
+"""Transcript and Turn: the data every layer passes around (events: :mod:`voiceround.core.events`).
 
 Times are seconds on the session timeline (0 = round start), rounded to milliseconds so that a
 transcript read back from storage is identical to the one held in memory.
@@ -81,17 +81,3 @@ class Transcript:
         """Build from ``Turn.to_dict()`` rows (extra keys are ignored)."""
         keys = ("speaker", "text", "start_s", "end_s", "intent", "topic", "meta")
         return cls([Turn(**{k: r.get(k) if k != "meta" else (r.get("meta") or {}) for k in keys}) for r in rows])
-
-
-@dataclass
-class SessionEvent:
-    """Something that happened during a session, for the recorder and the UI bridge.
-
-    ``kind`` examples: ``speech_start``, ``speech_end``, ``endpoint``, ``stt_final``, ``planner``,
-    ``tts_ready``, ``turn``, ``llm_reword``, ``round_end``. ``t_s``: session-timeline seconds.
-    ``data``: JSON-able payload.
-    """
-
-    kind: str
-    t_s: float
-    data: dict = field(default_factory=dict)

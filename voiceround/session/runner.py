@@ -1,5 +1,5 @@
 """The round runner: one session thread that wires an audio feed, the engines, the interviewer
-and storage, keeps the session clock and emits :class:`SessionEvent` s.
+and storage, keeps the session clock and emits typed events (:mod:`voiceround.core.events`).
 
 The same runner serves ``voiceround rehearse`` (a case's WAVs through a file AudioSource) and the
 desktop app (the microphone). The session timeline is the recorded audio itself: candidate audio
@@ -21,7 +21,8 @@ from voiceround import analysis as A
 from voiceround import interviewer as planner
 from voiceround.audio import SAMPLE_RATE, FileSource, WavRecorder
 from voiceround.core.errors import AudioError
-from voiceround.core.types import SessionEvent, Transcript, Turn
+from voiceround.core import events as ev
+from voiceround.core.types import Transcript, Turn
 from voiceround.engines.stt import STTResult
 from voiceround.core.audio_format import FRAME_S, FRAME_SAMPLES
 from voiceround.engines.vad import SileroVAD
@@ -137,12 +138,13 @@ class SessionRunner:
     """Runs one round. Call :meth:`run` on the session thread; :meth:`stop` from any thread ends the
     round early (the interviewer still says the closing line and the session is scored).
 
-    ``on_event`` receives every :class:`SessionEvent` (the GUI's bridge, or CLI progress).
+    ``on_event`` receives every event (:class:`voiceround.core.events.Event`): the GUI's bridge,
+    or CLI progress. ``events``: the round's event stream so far (the source of its timings).
     """
 
     def __init__(self, rnd: Round, engines: Engines, feed: CandidateFeed, store: Store, *, source: str,
                  realtime: bool = False, use_llm: bool = True, endpoint: EndpointConfig | None = None,
-                 on_event: Callable[[SessionEvent], None] | None = None, meta: dict | None = None, sink=None):
+                 on_event: Callable[[ev.Event], None] | None = None, meta: dict | None = None, sink=None):
         self.rnd, self.engines, self.feed, self.store = rnd, engines, feed, store
         self.sink = sink  # plays interviewer speech (speaker); None: only recorded
         self.max_turn_s = float(rnd.timing.get("monologue_budget_s", 90))
@@ -156,15 +158,13 @@ class SessionRunner:
         self._stop = False
         self.stats = {"stt_s": 0.0, "stt_audio_s": 0.0, "tts_s": 0.0, "tts_audio_s": 0.0, "llm_s": 0.0,
                       "planner_s": 0.0, "vad_s": 0.0, "llm_tried": 0, "llm_accepted": 0}
-        self.latencies: list[float] = []
         self._pending_endpoint: float | None = None
         self._last_endpoint: dict | None = None
         self._last_decode_s = 0.0
         self._last_level = 0.0
         self._turn_planner_s = self._turn_llm_s = 0.0
         self._preroll: list | None = None
-        self.stage_rows: list[dict] = []
-        self.barge_stops: list[float] = []
+        self.events: list[ev.Event] = []
         self.llm_budget_s = 0.4
         self._llm_busy = None
         from concurrent.futures import ThreadPoolExecutor
@@ -177,7 +177,7 @@ class SessionRunner:
 
     def _wait_for_feed(self) -> bool:
         """The microphone stopped mid-round: pause until the UI gives a new feed (or the round stops)."""
-        self._emit("device_lost", self.rec.t_s, reason=getattr(getattr(self.feed, "source", None), "error", None) or "input stopped")
+        self._emit(ev.DeviceLost(self.rec.t_s, reason=getattr(getattr(self.feed, "source", None), "error", None) or "input stopped"))
         self._feed_ready.clear()
         while not self._stop:
             if self._feed_ready.wait(0.1):
@@ -189,16 +189,13 @@ class SessionRunner:
         self._stop = True
 
     # -- helpers --------------------------------------------------------------------------------
-    def _emit(self, kind: str, t_s: float, **data) -> None:
-        ev = SessionEvent(kind, round(t_s, 3), data)
-        self.store.add_event(self.sid, ev)
+    def _emit(self, event: ev.Event) -> None:
+        """Add ``event`` to the round's stream: stored (unless display-only) and sent to ``on_event``."""
+        if event.stored:
+            self.events.append(event)
+            self.store.add_event(self.sid, event)
         if self.on_event:
-            self.on_event(ev)
-
-    def _notify(self, kind: str, t_s: float, **data) -> None:
-        """A transient event for the UI only (mic level, partial text): not stored."""
-        if self.on_event:
-            self.on_event(SessionEvent(kind, round(t_s, 3), data))
+            self.on_event(event)
 
     def _time_up(self) -> bool:
         return self.rec.t_s >= self.rnd.duration_s
@@ -206,8 +203,8 @@ class SessionRunner:
     def _add_turn(self, turn: Turn) -> None:
         idx = self.transcript.add(turn)
         self.store.add_turn(self.sid, idx, turn)
-        self._emit("turn", turn.end_s, idx=idx, speaker=turn.speaker, text=turn.text, start_s=turn.start_s,
-                   end_s=turn.end_s, intent=turn.intent)
+        self._emit(ev.TurnAdded(turn.end_s, idx=idx, speaker=turn.speaker, text=turn.text, start_s=turn.start_s,
+                                 end_s=turn.end_s, intent=turn.intent))
 
     def _word(self, action: planner.Action) -> tuple[str, dict]:
         """Final wording of an action: the LLM's rewording when it passes every check, else the template."""
@@ -265,7 +262,7 @@ class SessionRunner:
         if self.realtime:  # the time spent deciding and synthesizing is silence on the timeline
             self.rec.silence(t_first_audio - t_decided)
         start = self.rec.t_s
-        self._emit("tts_ready", start, synth_s=round(first.synth_s, 3))
+        self._emit(ev.TtsReady(start, synth_s=round(first.synth_s, 3)))
         live = getattr(self.feed, "live", False) and not action.is_wrap_up
         if live:
             self.engines.vad.reset()
@@ -302,8 +299,7 @@ class SessionRunner:
         said = " ".join(played) if barge else text
         if barge:
             meta.update(barged_in=True, full_text=text)
-            self._emit("barge_in", barge["onset_s"], stop_ms=round(barge["stop_ms"], 1), played_text=said)
-            self.barge_stops.append(barge["stop_ms"])
+            self._emit(ev.BargedIn(barge["onset_s"], stop_ms=round(barge["stop_ms"], 1), played_text=said))
             self._preroll = barge["frames"]
         self._add_turn(Turn("interviewer", said, start, self.rec.t_s, intent=action.intent, meta=meta))
 
@@ -340,21 +336,23 @@ class SessionRunner:
         return None
 
     def _record_latency(self, t_first_audio: float) -> None:
-        """Per-turn stage times from the candidate's true speech end to the first interviewer sample."""
+        """Emit :class:`~voiceround.core.events.FirstSample`: the compute from the end of the candidate's
+        turn to this first interviewer sample, and (after speech) the per-stage times."""
         ep = self._last_endpoint
         self._last_endpoint = None
-        if self._pending_endpoint is not None:
-            self.latencies.append(time.perf_counter() - self._pending_endpoint)
-            self._pending_endpoint = None
-        if not ep:
+        now = time.perf_counter()
+        compute = now - self._pending_endpoint if self._pending_endpoint is not None else None
+        self._pending_endpoint = None
+        if ep is None and compute is None:
             return
-        compute = time.perf_counter() - ep["wall"]
-        row = {"endpoint_wait_s": ep["wait_s"], "stt_tail_s": ep["stt_tail_s"], "planner_s": self._turn_planner_s,
-               "llm_s": self._turn_llm_s,
-               "tts_first_s": max(0.0, t_first_audio - ep["wall"] - ep["stt_tail_s"] - self._turn_planner_s - self._turn_llm_s),
-               "voice_to_voice_s": ep["wait_s"] + compute}
-        self.stage_rows.append(row)
-        self._emit("first_sample", self.rec.t_s, **{k: round(v, 3) for k, v in row.items()})
+        stages = {}
+        if ep:
+            stages = {"endpoint_wait_s": ep["wait_s"], "stt_tail_s": ep["stt_tail_s"], "planner_s": self._turn_planner_s,
+                      "llm_s": self._turn_llm_s,
+                      "tts_first_s": max(0.0, t_first_audio - ep["wall"] - ep["stt_tail_s"] - self._turn_planner_s - self._turn_llm_s),
+                      "voice_to_voice_s": ep["wait_s"] + (now - ep["wall"])}
+        self._emit(ev.FirstSample(self.rec.t_s, compute_s=None if compute is None else round(compute, 3), from_speech=bool(ep),
+                                  **{k: round(v, 3) for k, v in stages.items()}))
 
     def _listen(self, frames: Iterator[np.ndarray], preroll: list[np.ndarray] | None = None) -> Turn | None:
         """Stream frames through VAD endpointing into STT; the candidate turn, or None if no speech.
@@ -391,8 +389,8 @@ class SessionRunner:
         def close(utt: Utterance, text: str, reason: str | None) -> None:
             nonlocal first_start, last_end, done_samples, done_text
             self.endpointer.finish()
-            self._emit("speech_end", t0 + utt.end_s)
-            self._emit("endpoint", t0 + utt.endpoint_s, pause_s=round(utt.endpoint_s - utt.end_s, 3), reason=reason or "")
+            self._emit(ev.SpeechEnded(t0 + utt.end_s))
+            self._emit(ev.EndpointReached(t0 + utt.endpoint_s, pause_s=round(utt.endpoint_s - utt.end_s, 3), reason=reason or ""))
             now_w = time.perf_counter()
             pause_w = getattr(self, "_pause_wall", None) or now_w
             self._last_endpoint = {"speech_end_s": t0 + utt.end_s, "wait_s": utt.endpoint_s - utt.end_s,
@@ -414,17 +412,17 @@ class SessionRunner:
             if now - self._last_level >= 0.1:  # at most ten level readings a second for the meter
                 self._last_level = now
                 rms = float(np.sqrt(np.mean((frame.astype(np.float32) / 32768.0) ** 2)))
-                self._notify("level", self.rec.t_s, dbfs=round(20 * np.log10(max(rms, 1e-6)), 1))
+                self._emit(ev.MicLevel(self.rec.t_s, dbfs=round(20 * float(np.log10(max(rms, 1e-6))), 1)))
             was = self.endpointer.in_speech
             utt = self.endpointer.push(frame, self.engines.vad.prob_int16(frame))
             if self.endpointer.in_speech and not was:
-                self._emit("speech_start", t0 + self.endpointer.start_frame * FRAME_S)
+                self._emit(ev.SpeechStarted(t0 + self.endpointer.start_frame * FRAME_S))
             if utt is None and self._time_up() and not self.endpointer.in_speech:
                 break
             if utt is None and self.endpointer.utterance_s >= self.max_turn_s:
                 utt = self.endpointer.force()
                 text = decode_tail(utt)
-                self._emit("interruption", self.rec.t_s, reason="monologue", after_s=round(utt.endpoint_s - utt.start_s, 1))
+                self._emit(ev.Interrupted(self.rec.t_s, reason="monologue", after_s=round(utt.endpoint_s - utt.start_s, 1)))
                 close(utt, text, "monologue")
                 interrupted = "monologue"
                 break
@@ -433,7 +431,7 @@ class SessionRunner:
                 live = self.endpointer.peek()
                 if live is not None and len(live.audio) > done_samples + 8000:
                     tail = self._transcribe_audio(live.audio[done_samples:])
-                    self._notify("partial", self.rec.t_s, text=" ".join(texts + [done_text, tail.text]).strip())
+                    self._emit(ev.PartialText(self.rec.t_s, text=" ".join(texts + [done_text, tail.text]).strip()))
             if utt is not None and utt.soft:  # a gap between sentences: decode ahead, decide nothing
                 if len(utt.audio) > done_samples + DECODE_AHEAD_MIN:
                     decode_tail(utt)
@@ -442,9 +440,9 @@ class SessionRunner:
                 self._pause_wall = time.perf_counter()
                 text = decode_tail(utt) if len(utt.audio) > done_samples + 3200 else done_text
                 if text:
-                    self._notify("partial", self.rec.t_s, text=" ".join(texts + [text]).strip())
+                    self._emit(ev.PartialText(self.rec.t_s, text=" ".join(texts + [text]).strip()))
                 if not utt.final and A.abstraction_drift(text):
-                    self._emit("interruption", self.rec.t_s, reason="abstraction")
+                    self._emit(ev.Interrupted(self.rec.t_s, reason="abstraction"))
                     close(utt, text, "abstraction")
                     interrupted = "abstraction"
                     break
@@ -458,11 +456,11 @@ class SessionRunner:
         if self.endpointer.in_speech and done_text:  # the source ended mid-utterance
             texts.append(done_text)
         if not texts:
-            self._emit("no_speech", self.rec.t_s, reason="no speech, or gated by STT confidence")
+            self._emit(ev.NoSpeech(self.rec.t_s, reason="no speech, or gated by STT confidence"))
             return None
         self._pending_endpoint = time.perf_counter()
         text = " ".join(texts)
-        self._emit("stt_final", self.rec.t_s, text=text)
+        self._emit(ev.SttFinal(self.rec.t_s, text=text))
         conf = min((sg.avg_logprob for sg in segs), default=0.0)
         meta = {"stt_min_avg_logprob": round(conf, 3)}
         if interrupted:
@@ -506,7 +504,7 @@ class SessionRunner:
         self.rec = WavRecorder(self.store.session(self.sid)["audio_path"])
         status = "finished"
         try:
-            self._emit("round_start", 0.0, round=self.rnd.id, source=self.source)
+            self._emit(ev.RoundStarted(0.0, round_id=self.rnd.id, source=self.source))
             action = planner.opening(self.rnd)
             t_decided = time.perf_counter()
             while True:
@@ -538,17 +536,19 @@ class SessionRunner:
                     action = planner.next_action(self.transcript, self.rec.t_s, self.rnd)
                 self._turn_planner_s = time.perf_counter() - p0
                 self.stats["planner_s"] += self._turn_planner_s
-                self._emit("planner", self.rec.t_s, intent=action.intent, reason=action.reason)
+                self._emit(ev.PlannerDecided(self.rec.t_s, intent=action.intent, reason=action.reason))
         finally:
             self.rec.close()
             self._llm_pool.shutdown(wait=True, cancel_futures=True)  # no vr-llm-wait thread outlives the round
         self.store.finish(self.sid, self.rec.t_s, status)
-        self._emit("round_end", self.rec.t_s, status=status)
+        self._emit(ev.RoundEnded(self.rec.t_s, status=status))
         s0 = time.perf_counter()
         card = score(self.transcript, self.rnd)
         scoring_s = time.perf_counter() - s0
         self.store.save_score(self.sid, card)
         st = self.stats
+        rows = ev.stage_rows(self.events)
+        compute = ev.response_compute_s(self.events)
         timings = {
             "wall_s": round(time.perf_counter() - wall0, 3), "session_s": round(self.rec.t_s, 3),
             "load_s": self.engines.load_times(), "scoring_s": round(scoring_s, 4),
@@ -558,13 +558,12 @@ class SessionRunner:
             "tts_rtf": round(st["tts_s"] / st["tts_audio_s"], 4) if st["tts_audio_s"] else None,
             "vad_s": round(st["vad_s"], 3), "planner_s": round(st["planner_s"], 4), "llm_s": round(st["llm_s"], 3),
             "llm_rewordings_tried": st["llm_tried"], "llm_rewordings_accepted": st["llm_accepted"],
-            "response_compute_s": {"p50": _pct(self.latencies, 50), "p95": _pct(self.latencies, 95),
-                                   "max": round(max(self.latencies), 3) if self.latencies else 0.0},
-            "stages": {k: {"p50": _pct([r[k] for r in self.stage_rows], 50), "p95": _pct([r[k] for r in self.stage_rows], 95),
-                           "max": round(max((r[k] for r in self.stage_rows), default=0.0), 3)}
-                       for k in ("voice_to_voice_s", "endpoint_wait_s", "stt_tail_s", "planner_s", "llm_s", "tts_first_s")},
-            "barge_in_stop_ms": list(self.barge_stops),
-            "turn_latencies": [{k: round(v, 4) for k, v in r.items()} for r in self.stage_rows],
+            "response_compute_s": {"p50": _pct(compute, 50), "p95": _pct(compute, 95),
+                                   "max": round(max(compute), 3) if compute else 0.0},
+            "stages": {k: {"p50": _pct([r[k] for r in rows], 50), "p95": _pct([r[k] for r in rows], 95),
+                           "max": round(max((r[k] for r in rows), default=0.0), 3)} for k in ev.STAGES},
+            "barge_in_stop_ms": ev.barge_in_stop_ms(self.events),
+            "turn_latencies": rows,
         }
         return SessionResult(self.sid, self.transcript, card, timings, status)
 

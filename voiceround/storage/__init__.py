@@ -16,7 +16,8 @@ from sqlite_utils.migrations import Migrations
 
 from voiceround.core import paths
 from voiceround.core.errors import SessionNotFound, StorageError
-from voiceround.core.types import SessionEvent, Transcript, Turn
+from voiceround.core.events import Event
+from voiceround.core.types import Transcript, Turn
 
 migrations = Migrations("voiceround")
 
@@ -158,8 +159,8 @@ class Store:
         }))
         self._write(lambda: self.db["sessions"].update(session_id, {"duration_s": turn.end_s}))
 
-    def add_event(self, session_id: str, event: SessionEvent) -> None:
-        """Store a :class:`SessionEvent`."""
+    def add_event(self, session_id: str, event: Event) -> None:
+        """Store an event (:mod:`voiceround.core.events`) as its ``kind`` and JSON ``data``."""
         self._write(lambda: self.db["events"].insert({
             "session_id": session_id, "t_s": round(event.t_s, 3), "kind": event.kind,
             "data": json.dumps(event.data, sort_keys=True), "wall": _now(),

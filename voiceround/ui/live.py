@@ -1,0 +1,205 @@
+"""The live round: briefing countdown, starting a round (microphone, typed answers, a recording, a
+case file) on the session thread, typed answers, End round, and the live page's reaction to each
+round event. Mixed into :class:`voiceround.ui.app.MainWindow`."""
+from __future__ import annotations
+
+import html
+import logging
+import threading
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from voiceround.report import clock
+from voiceround.ui.pages import BRIEFING_S, STATE_TEXT
+
+log = logging.getLogger("voiceround.app")
+
+
+class LiveRoundMixin:
+    """Round control and live-page updates of :class:`~voiceround.ui.app.MainWindow`."""
+
+    # -- rounds ----------------------------------------------------------------------------------
+    def new_round(self) -> None:
+        """Ctrl+N: the briefing page with its 2-minute countdown."""
+        if self._busy():
+            self.show_page("Live round")
+            return
+        self._brief_left = BRIEFING_S
+        self.brief_clock.setText(clock(BRIEFING_S))
+        self._brief_timer.start(1000)
+        self._check_microphone()
+        self.show_page("Briefing")
+
+    def _tick_briefing(self) -> None:
+        self._brief_left -= 1
+        self.brief_clock.setText(clock(max(self._brief_left, 0)))
+        if self._brief_left <= 0:
+            self._brief_timer.stop()
+            self.brief_clock.setText("Time's up: start when you're ready.")
+
+    def _skip_briefing(self) -> None:
+        self._brief_timer.stop()
+        self.brief_clock.setText("Countdown skipped.")
+
+    def start_live(self) -> None:
+        """Start with the microphone, or offer the fallbacks when there is none."""
+        if self.mic_problem:
+            QMessageBox.information(self, "VoiceRound", f"No working microphone: {self.mic_problem}.\n\n"
+                                    "Type your answers instead (Ctrl+Enter sends), or use File → Rehearse from audio.")
+            self.start_round("typed")
+            return
+        self.start_round("mic")
+
+    def choose_recording(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Rehearse from a recording", "", "Audio (*.wav *.flac *.ogg *.opus *.mp3)")
+        if path:
+            self.start_round("recording", path)
+
+    def choose_case(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Rehearse from a case file", "", "Case files (*.toml)")
+        if path:
+            self.start_round("case", path)
+
+    def start_round(self, mode: str, path: str | None = None) -> bool:
+        """Start a round on the session thread. ``mode``: "mic", "typed", "recording" (``path`` an
+        audio file played as the microphone, in real time) or "case" (``path`` a case TOML, as fast
+        as the CPU allows). Returns False if models aren't loaded or a round is running."""
+        if self._busy():
+            return False
+        if self.engines is None:
+            QMessageBox.information(self, "VoiceRound", "The models are still loading; the round can start once they are ready.")
+            return False
+        from voiceround.core.errors import VoiceRoundError
+        from voiceround.session.feeds import TypedFeed, recording_feed
+        from voiceround.session.runner import SessionRunner, SimulatedFeed
+        from voiceround.storage import Store
+        self._brief_timer.stop()
+        sink = None
+        realtime = mode in ("mic", "typed", "recording")
+        try:
+            if mode == "mic":
+                from voiceround.audio.devices import MicSource, SpeakerSink
+                from voiceround.session.feeds import StreamFeed
+                self.settings.input_device = self.in_dev.currentData()
+                self.settings.output_device = self.out_dev.currentData()
+                self.settings.save()
+                self.mic = MicSource(self.settings.input_device)
+                self.feed = StreamFeed(self.mic.frames(), self.mic)
+                try:
+                    sink = SpeakerSink(self.settings.output_device)
+                except VoiceRoundError:
+                    sink = None
+            elif mode == "typed":
+                self.feed = TypedFeed()
+            elif mode == "recording":
+                self.feed = recording_feed(path, realtime=True)
+            else:
+                from voiceround.session.cases import check_audio, load_case
+                case = load_case(path)
+                check_audio(case)
+                self.feed = SimulatedFeed(case)
+            store = Store()
+        except VoiceRoundError as exc:
+            QMessageBox.warning(self, "VoiceRound", str(exc))
+            return False
+        self.typed_frame.setVisible(mode == "typed")
+        self.transcript.clear()
+        self.partial.clear()
+        self.countdown.setText(clock(self.rnd.duration_s))
+        self.end_btn.setEnabled(True)
+        self.scoring_bar.hide()
+        self._set_state("listening")
+        emit = self.bridge.event.emit
+        # Live rounds use the LLM only when the user configured a bigger model (latency; see README).
+        use_llm = not realtime or bool(self.settings.llm_model)
+        self.runner = SessionRunner(self.rnd, self.engines, self.feed, store, source=mode if not path else f"{mode}:{path}",
+                                    realtime=realtime, on_event=lambda ev: emit("session", ev), sink=sink, use_llm=use_llm)
+
+        def work():
+            try:
+                res = self.runner.run()
+                emit("result", res)
+            except VoiceRoundError as exc:
+                emit("round_error", str(exc))
+            except Exception as exc:
+                emit("round_error", f"unexpected error: {exc!r}")
+            finally:
+                store.close()
+                if sink is not None:
+                    sink.close()
+                if mode == "mic":
+                    self.mic.close()
+        self._thread = threading.Thread(target=work, name="vr-session", daemon=True)
+        self._thread.start()
+        log.info("round started (%s)", mode)
+        self.show_page("Live round")
+        if mode == "typed":
+            self.typed_box.setFocus()
+        return True
+
+    def send_typed(self) -> None:
+        """Ctrl+Enter: send the typed answer."""
+        from voiceround.session.feeds import TypedFeed
+        text = self.typed_box.toPlainText().strip()
+        if text and isinstance(self.feed, TypedFeed) and self._busy():
+            self.feed.submit(text)
+            self.typed_box.clear()
+
+    def end_round(self, confirm: bool = True) -> None:
+        """Ctrl+E: end the round early (asks first). The interviewer closes and the round is scored."""
+        if not self._busy():
+            return
+        if confirm and QMessageBox.question(self, "End round", "End the round now? It will be scored on what you said so far.") \
+                != QMessageBox.Yes:
+            return
+        self.runner.stop()
+        if hasattr(self.feed, "close"):
+            self.feed.close()
+
+    def _round_over(self) -> None:
+        self.scoring_bar.hide()
+        self.end_btn.setEnabled(False)
+        self._set_state("done")
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.state_label.setText(STATE_TEXT[state])
+
+    def _on_session_event(self, event) -> None:
+        """Reflect one round event (:mod:`voiceround.core.events`) on the live page."""
+        from voiceround.core import events as ev
+        left = max(0.0, self.rnd.duration_s - event.t_s)
+        self.countdown.setText(clock(left))
+        if isinstance(event, ev.MicLevel):
+            self.level.setValue(int(max(-60, min(0, event.dbfs))))
+        elif isinstance(event, ev.PartialText):
+            self.partial.setText(f"You (speaking): {event.text}")
+        elif isinstance(event, ev.SpeechStarted):
+            self._set_state("speaking")
+        elif isinstance(event, ev.EndpointReached):
+            self._set_state("thinking")
+        elif isinstance(event, ev.TtsReady):
+            self._set_state("interviewer")
+        elif isinstance(event, ev.TurnAdded):
+            log.info("turn %s [%s]: %d words", event.speaker, clock(event.start_s), len(event.text.split()))
+            who = "Interviewer" if event.speaker == "interviewer" else "You"
+            color = "#1a4d8f" if who == "Interviewer" else "#222"
+            self.transcript.append(f"<p><b style='color:{color}'>{who}</b> <span style='color:#777'>[{clock(event.start_s)}]</span> "
+                                   f"{html.escape(event.text)}</p>")
+            if who == "You":
+                self.partial.clear()
+            else:
+                self._set_state("listening")
+        elif isinstance(event, ev.DeviceLost):
+            from voiceround.session.feeds import TypedFeed
+            self.feed = TypedFeed()
+            self.runner.replace_feed(self.feed)
+            self.typed_frame.show()
+            self.typed_box.setFocus()
+            self._set_state("listening")
+            QMessageBox.warning(self, "VoiceRound", f"The microphone stopped ({event.reason}). The round is paused: "
+                                "type your answer below (Ctrl+Enter sends) to go on. Nothing said so far is lost.")
+        elif isinstance(event, ev.RoundEnded):
+            log.info("round over (%s), scoring", event.status)
+            self._set_state("scoring")
+            self.scoring_bar.show()
