@@ -105,6 +105,7 @@ def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeyp
     win.show_page("History")
     qtbot.waitUntil(lambda: win.table.rowCount() >= 1, timeout=10_000)
     win._open_history_row(0, 0)
+    qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Scorecard"), timeout=10_000)  # read on a thread
     sid = r["session_id"]
     win.open_replay(sid, 0.0)
     assert win.stack.currentIndex() == PAGES.index("Replay") and win.replay.turns.count() == len(r["turns"])
@@ -112,7 +113,9 @@ def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeyp
     win.replay.turns.itemClicked.emit(item)
     assert win.replay.current_turn() == 3 and win.replay.position_s == pytest.approx(r["turns"][3]["start_s"], abs=0.01)
     # an evidence link on the scorecard opens Replay at its second
+    win.show_page("History")
     win._open_history_row(0, 0)
+    qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Scorecard"), timeout=10_000)
     q = next(q for d in r["scores"]["dimensions"].values() for q in d["evidence"])
     win.scorecard._link(f"t:{q['start_s']}")
     assert win.stack.currentIndex() == PAGES.index("Replay")

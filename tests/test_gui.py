@@ -78,8 +78,9 @@ def test_whole_round_from_case_audio_without_stalling(win, qtbot):
     assert max(stalls) < 0.15, f"GUI stalled {max(stalls):.3f} s"
     win.show_page("History")
     qtbot.waitUntil(lambda: win.table.rowCount() == 1, timeout=10_000)
-    win._open_history_row(0, 0)
-    assert win.stack.currentIndex() == PAGES.index("Scorecard")
+    win.show_page("Round card")
+    win._open_history_row(0, 0)  # the scorecard is read on a thread, then shown
+    qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Scorecard"), timeout=10_000)
 
 
 def test_no_microphone_offers_typed_answers(win, qtbot, monkeypatch):

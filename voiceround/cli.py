@@ -22,8 +22,8 @@ def cmd_rehearse(args) -> int:
     """Run a whole round from a case file's audio, headless."""
     from voiceround.report import clock, scorecard_text
     from voiceround.session.cases import load_case
-    from voiceround.session.runner import Engines, SessionRunner, SimulatedFeed, result_json
-    from voiceround.storage import Store
+    from voiceround.session.controller import SessionController
+    from voiceround.session.runner import Engines, SimulatedFeed, result_json
 
     from voiceround.scoring import check_round
     from voiceround.session.cases import check_audio
@@ -42,7 +42,6 @@ def cmd_rehearse(args) -> int:
     # In real time the bundled 135M model isn't worth its ~0.3 s a turn (about one paraphrase in six
     # passes the checks): live rounds use it only when a bigger model is configured (--llm).
     use_llm = not args.no_llm and (not args.realtime or bool(args.llm))
-    store = Store()
     engines = Engines.load(use_llm=use_llm, progress=progress)
 
     def on_event(event) -> None:
@@ -51,13 +50,13 @@ def cmd_rehearse(args) -> int:
             who = "Interviewer" if event.speaker == "interviewer" else "Candidate  "
             _err(f"[{clock(event.start_s)}] {who}: {event.text}")
 
-    runner = SessionRunner(rnd, engines, SimulatedFeed(case, realtime=args.realtime), store,
-                           source=f"case:{case.id}", realtime=args.realtime, use_llm=use_llm,
-                           on_event=on_event, meta={"case": str(case.path)})
+    control = SessionController(rnd)
     try:
-        result = runner.run()
+        result = control.run(engines, SimulatedFeed(case, realtime=args.realtime), source=f"case:{case.id}",
+                             realtime=args.realtime, use_llm=use_llm, on_event=on_event, meta={"case": str(case.path)})
     except KeyboardInterrupt:
-        _err(f"\nstopped; the turns so far are kept in session {runner.sid} (shown as unfinished)")
+        sid = getattr(control.runner, "sid", None)
+        _err(f"\nstopped; the turns so far are kept in session {sid} (shown as unfinished)" if sid else "\nstopped")
         return 130
     finally:
         engines.close()
@@ -71,7 +70,6 @@ def cmd_rehearse(args) -> int:
         t = result.timings
         print(f"\nTimings: wall {t['wall_s']:.1f} s; STT real-time factor {t['stt_rtf']}; TTS real-time factor {t['tts_rtf']}; "
               f"LLM rewordings accepted {t['llm_rewordings_accepted']}/{t['llm_rewordings_tried']}")
-    store.close()
     return 0
 
 
@@ -297,46 +295,45 @@ def cmd_import(args) -> int:
 def cmd_recover(args) -> int:
     """``recover``: list sessions a crash left unfinished; ``recover ID`` scores and keeps one;
     ``recover ID --discard`` deletes it."""
-    from voiceround.scoring import score
+    from voiceround.session.controller import SessionController
     from voiceround.storage import Store
-    store = Store()
+    control = SessionController(load_round(args.round))
     if not args.session:
-        rows = store.unfinished()
+        rows = control.unfinished()
         if not rows:
             print("no unfinished sessions")
         for r in rows:
             print(f"{r['id']}  {r['started_at']}  {r['turns']} turns  (recover with `voiceround recover {r['id']}`)")
         return 0
+    store = Store()
     row = store.session(args.session)
+    store.close()
     if not row["unfinished"]:
         _err(f"error: session {args.session} is not unfinished ({row['status']})")
         return 2
     if args.discard:
-        store.delete_session(args.session)
+        control.delete(args.session)
         print(f"discarded session {args.session}")
         return 0
-    tr = store.transcript(args.session)
-    card = score(tr, load_round(row["round_id"]))
-    store.save_score(args.session, card)
-    store.finish(args.session, tr.end_s, status="recovered")
-    print(f"recovered session {args.session}: {len(tr.turns)} turns, total {card['total']:.1f}")
+    card = control.recover(args.session, load_round(row["round_id"]))
+    print(f"recovered session {args.session}: total {card['total']:.1f}")
     return 0
 
 
 def cmd_delete(args) -> int:
     """``delete SESSION_ID`` or ``delete --all --yes``: remove sessions and their audio."""
-    from voiceround.storage import Store
-    store = Store()
+    from voiceround.session.controller import SessionController
+    control = SessionController(load_round(args.round))
     if args.all:
         if not args.yes:
             _err("error: `delete --all` removes every session and recording; add --yes to confirm")
             return 2
-        print(f"deleted {store.delete_all()} sessions and their audio")
+        print(f"deleted {control.delete_all()} sessions and their audio")
         return 0
     if not args.session:
         _err("error: give a SESSION_ID, or --all --yes")
         return 2
-    store.delete_session(args.session)
+    control.delete(args.session)
     print(f"deleted session {args.session}")
     return 0
 

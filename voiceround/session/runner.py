@@ -30,7 +30,6 @@ from voiceround.turntaking.bargein import BargeInDetector, Decision
 from voiceround.turntaking.endpointing import EndpointConfig, Endpointer, Utterance, sentence_complete
 from voiceround.interviewer.wording import check_rewording, check_turn, leading_reason
 from voiceround.rounds import Round
-from voiceround.scoring import score
 from voiceround.session.cases import Case, SimulatedCandidate
 from voiceround.storage import Store
 
@@ -116,11 +115,13 @@ class Engines:
 
 @dataclass
 class SessionResult:
-    """What a finished (or stopped) round produced."""
+    """What a finished (or stopped) round produced. ``scorecard`` is None until the caller scores
+    the session (:func:`voiceround.session.controller.score_session`); ``timings`` come from the
+    round's events (``wall_s``, ``session_s``, real-time factors, per-stage latency percentiles)."""
 
     session_id: str
     transcript: Transcript
-    scorecard: dict
+    scorecard: dict | None
     timings: dict
     status: str
 
@@ -136,7 +137,7 @@ def _pct(values: list[float], q: float) -> float:
 
 class SessionRunner:
     """Runs one round. Call :meth:`run` on the session thread; :meth:`stop` from any thread ends the
-    round early (the interviewer still says the closing line and the session is scored).
+    round early (the interviewer still says the closing line; the caller scores the session).
 
     ``on_event`` receives every event (:class:`voiceround.core.events.Event`): the GUI's bridge,
     or CLI progress. ``events``: the round's event stream so far (the source of its timings).
@@ -155,7 +156,7 @@ class SessionRunner:
         self.on_event = on_event
         self.meta = meta or {}
         self.transcript = Transcript()
-        self._stop = False
+        self._stop = threading.Event()
         self.stats = {"stt_s": 0.0, "stt_audio_s": 0.0, "tts_s": 0.0, "tts_audio_s": 0.0, "llm_s": 0.0,
                       "planner_s": 0.0, "vad_s": 0.0, "llm_tried": 0, "llm_accepted": 0}
         self._pending_endpoint: float | None = None
@@ -179,14 +180,14 @@ class SessionRunner:
         """The microphone stopped mid-round: pause until the UI gives a new feed (or the round stops)."""
         self._emit(ev.DeviceLost(self.rec.t_s, reason=getattr(getattr(self.feed, "source", None), "error", None) or "input stopped"))
         self._feed_ready.clear()
-        while not self._stop:
+        while not self._stop.is_set():
             if self._feed_ready.wait(0.1):
                 return True
         return False
 
     def stop(self) -> None:
         """Ask the round to end after the current step."""
-        self._stop = True
+        self._stop.set()
 
     # -- helpers --------------------------------------------------------------------------------
     def _emit(self, event: ev.Event) -> None:
@@ -450,7 +451,7 @@ class SessionRunner:
                     close(utt, text, None)
                     if not getattr(self.feed, "has_more_speech", lambda: False)():
                         break
-            if self._stop:
+            if self._stop.is_set():
                 break
         self.stats["vad_s"] += time.perf_counter() - vad_t
         if self.endpointer.in_speech and done_text:  # the source ended mid-utterance
@@ -479,7 +480,7 @@ class SessionRunner:
     def _typed(self, action: planner.Action) -> Turn | None:
         """A typed answer: waits for the feed's text; the wait is silence on the timeline."""
         t0, w0 = self.rec.t_s, time.perf_counter()
-        text = self.feed.text_for(action, lambda: self._stop)
+        text = self.feed.text_for(action, self._stop.is_set)
         waited = time.perf_counter() - w0
         if not text or not text.strip():
             return None
@@ -522,15 +523,15 @@ class SessionRunner:
                     self._add_turn(turn)
                 t_decided = time.perf_counter()
                 p0 = time.perf_counter()
-                if getattr(self.feed, "lost", False) and not self._stop and not self._time_up():
+                if getattr(self.feed, "lost", False) and not self._stop.is_set() and not self._time_up():
                     if self._wait_for_feed():  # the same question again, now typed
                         p0 = time.perf_counter()
                         action = planner.next_action(self.transcript, self.rec.t_s, self.rnd)
                         self.stats["planner_s"] += time.perf_counter() - p0
                         continue
-                if frames is None or self.feed.exhausted or self._stop or self._time_up():
+                if frames is None or self.feed.exhausted or self._stop.is_set() or self._time_up():
                     action = planner.next_action(self.transcript, self.rnd.duration_s, self.rnd)  # wrap-up
-                    if self._stop:
+                    if self._stop.is_set():
                         status = "ended_early"
                 else:
                     action = planner.next_action(self.transcript, self.rec.t_s, self.rnd)
@@ -542,16 +543,12 @@ class SessionRunner:
             self._llm_pool.shutdown(wait=True, cancel_futures=True)  # no vr-llm-wait thread outlives the round
         self.store.finish(self.sid, self.rec.t_s, status)
         self._emit(ev.RoundEnded(self.rec.t_s, status=status))
-        s0 = time.perf_counter()
-        card = score(self.transcript, self.rnd)
-        scoring_s = time.perf_counter() - s0
-        self.store.save_score(self.sid, card)
         st = self.stats
         rows = ev.stage_rows(self.events)
         compute = ev.response_compute_s(self.events)
         timings = {
             "wall_s": round(time.perf_counter() - wall0, 3), "session_s": round(self.rec.t_s, 3),
-            "load_s": self.engines.load_times(), "scoring_s": round(scoring_s, 4),
+            "load_s": self.engines.load_times(),
             "stt_s": round(st["stt_s"], 3), "stt_audio_s": round(st["stt_audio_s"], 3),
             "stt_rtf": round(st["stt_s"] / st["stt_audio_s"], 4) if st["stt_audio_s"] else None,
             "tts_s": round(st["tts_s"], 3), "tts_audio_s": round(st["tts_audio_s"], 3),
@@ -565,7 +562,7 @@ class SessionRunner:
             "barge_in_stop_ms": ev.barge_in_stop_ms(self.events),
             "turn_latencies": rows,
         }
-        return SessionResult(self.sid, self.transcript, card, timings, status)
+        return SessionResult(self.sid, self.transcript, None, timings, status)
 
 
 def result_json(session_id: str, rnd: Round, transcript: Transcript, scorecard: dict, timings: dict | None = None) -> dict:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QMe
 from voiceround.core.settings import Settings
 from voiceround.report import clock
 from voiceround.rounds import Round
+from voiceround.session.controller import SessionController
 from voiceround.ui.history import HistoryMixin
 from voiceround.ui.live import LiveRoundMixin
 from voiceround.ui.pages import PagesMixin
@@ -47,7 +48,7 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
         self.engines = None
         self.runner = None
         self.feed = None
-        self._thread: threading.Thread | None = None
+        self.control = SessionController(rnd)
         self._loader: threading.Thread | None = None
         self._loaded = None  # the loader's Engines, kept here too so shutdown can release them
         self._readers: list[threading.Thread] = []
@@ -103,7 +104,27 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
         self.nav.setCurrentRow(PAGES.index(name))
 
     def _busy(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self.control.busy
+
+    def run_task(self, name: str, fn, on_result, on_error=None) -> None:
+        """Run ``fn()`` on a ``vr-task-<name>`` thread (storage reads, scoring, deletes): never on the
+        GUI thread. ``on_result(value)``, or ``on_error(message)`` (default: a warning dialog), then
+        runs on the GUI thread."""
+        emit = self.bridge.event.emit
+
+        def work():
+            try:
+                emit("task", (on_result, fn()))
+            except Exception as exc:  # shown to the user; the data on disk is unchanged
+                emit("task", (on_error or self._task_failed, f"{name}: {exc}"))
+        self._readers = [t for t in self._readers if t.is_alive()]
+        t = threading.Thread(target=work, name=f"vr-task-{name}", daemon=True)
+        self._readers.append(t)
+        t.start()
+
+    def _task_failed(self, message: str) -> None:
+        log.error("%s", message)
+        QMessageBox.warning(self, "VoiceRound", message)
 
     # -- models ----------------------------------------------------------------------------------
     def load_models(self) -> None:
@@ -163,10 +184,9 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
             self.scorecard.show_card(payload.scorecard, f"Session {payload.session_id} · {clock(payload.timings['session_s'])}",
                                      self.rnd, payload.session_id)
             self.show_page("Scorecard")
-        elif kind == "history":
-            self._fill_history(payload)
-        elif kind == "unfinished":
-            self.recover(payload)
+        elif kind == "task":
+            callback, value = payload
+            callback(value)
         elif kind == "round_error":
             log.error("round error: %s", payload)
             self._round_over()
@@ -212,7 +232,8 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
         mic = getattr(self, "mic", None)
         if mic is not None:
             mic.close()
-        for t in [self._thread, self._loader, *self._readers]:
+        self.control.join(timeout_s)
+        for t in [self._loader, *self._readers]:
             if t is not None and t.is_alive():
                 t.join(timeout_s)
                 if t.is_alive():

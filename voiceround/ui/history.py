@@ -1,14 +1,17 @@
 """History, recovery, deletion, replay and PDF export handlers of the window. Mixed into
-:class:`voiceround.ui.app.MainWindow`; storage reads run on a ``vr-db-read`` thread."""
+:class:`voiceround.ui.app.MainWindow`; storage work runs through ``run_task`` (never on the GUI thread)."""
 from __future__ import annotations
 
-import threading
+import logging
+from contextlib import closing
 
 from PySide6.QtCharts import QChart, QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidgetItem
 
 from voiceround.report import clock
+
+log = logging.getLogger("voiceround.app")
 
 
 class HistoryMixin:
@@ -17,26 +20,7 @@ class HistoryMixin:
     # -- history ---------------------------------------------------------------------------------
     def refresh_history(self) -> None:
         """Reload the sessions table and the chart of totals over time (storage read on a thread)."""
-        self._read_sessions("history", lambda st: st.sessions())
-
-    def _read_sessions(self, kind: str, read) -> None:
-        """Run ``read(store)`` on a thread and send its result (if any) through the bridge as ``kind``."""
-        emit = self.bridge.event.emit
-
-        def work():
-            from voiceround.storage import Store
-            try:
-                st = Store()
-                rows = read(st)
-                st.close()
-                if rows or kind == "history":
-                    emit(kind, rows)
-            except Exception as exc:
-                emit("round_error", f"can't read the sessions: {exc}")
-        self._readers = [t for t in self._readers if t.is_alive()]
-        t = threading.Thread(target=work, name="vr-db-read", daemon=True)
-        self._readers.append(t)
-        t.start()
+        self.run_task("history", lambda: _read(lambda st: st.sessions()), self._fill_history)
 
     def _fill_history(self, rows: list[dict]) -> None:
         self.history_rows = rows
@@ -74,24 +58,22 @@ class HistoryMixin:
         self.chart_view.setChart(chart)
 
     def _open_history_row(self, row: int, _col: int) -> None:
+        """Double-click in History: that session's scorecard (read on a thread)."""
         sid = self.history_rows[row]["id"]
-        from voiceround.storage import Store
-        st = Store()
-        card = st.scorecard(sid)
-        st.close()
-        self.current_session = sid
-        self.scorecard.show_card(card, f"Session {sid}", self.rnd, sid)
-        self.show_page("Scorecard")
+
+        def show(card):
+            self.current_session = sid
+            self.scorecard.show_card(card, f"Session {sid}", self.rnd, sid)
+            self.show_page("Scorecard")
+        self.run_task("open", lambda: _read(lambda st: st.scorecard(sid)), show)
 
     # -- recovery --------------------------------------------------------------------------------
     def check_unfinished(self) -> None:
         """On start: sessions a crash or kill left unfinished (read on a thread)."""
-        self._read_sessions("unfinished", lambda st: st.unfinished())
+        self.run_task("unfinished", self.control.unfinished, lambda rows: rows and self.recover(rows))
 
     def recover(self, rows: list[dict]) -> None:
         """Offer each unfinished session: finish scoring it (kept as "recovered") or discard it."""
-        from voiceround.scoring import score
-        from voiceround.storage import Store
         for r in rows:
             box = QMessageBox(self)
             box.setWindowTitle("Recover an interrupted round")
@@ -101,18 +83,15 @@ class HistoryMixin:
             drop = box.addButton("Discard it", QMessageBox.DestructiveRole)
             box.addButton("Later", QMessageBox.RejectRole)
             box.exec()
-            st = Store()
+            sid = r["id"]
             if box.clickedButton() is keep:
-                tr = st.transcript(r["id"])
-                card = score(tr, self.rnd)
-                st.save_score(r["id"], card)
-                st.finish(r["id"], tr.end_s, status="recovered")
-                self.current_session = r["id"]
-                self.scorecard.show_card(card, f"Session {r['id']} (recovered)", self.rnd, r["id"])
-                self.show_page("Scorecard")
+                def show(card, sid=sid):
+                    self.current_session = sid
+                    self.scorecard.show_card(card, f"Session {sid} (recovered)", self.rnd, sid)
+                    self.show_page("Scorecard")
+                self.run_task("recover", lambda sid=sid: self.control.recover(sid), show)
             elif box.clickedButton() is drop:
-                st.delete_session(r["id"])
-            st.close()
+                self.run_task("discard", lambda sid=sid: self.control.delete(sid), lambda _: None)
 
     def delete_selected_session(self) -> None:
         """History → Delete session: its rows and its audio, after confirmation."""
@@ -122,11 +101,7 @@ class HistoryMixin:
         sid = self.history_rows[row]["id"]
         if QMessageBox.question(self, "Delete session", f"Delete session {sid} and its recording? This can't be undone.") != QMessageBox.Yes:
             return
-        from voiceround.storage import Store
-        st = Store()
-        st.delete_session(sid)
-        st.close()
-        self.refresh_history()
+        self.run_task("delete", lambda: self.control.delete(sid), lambda _: self.refresh_history())
 
     def delete_all_data(self) -> None:
         """Settings → Delete all data: every session and recording, after confirmation."""
@@ -135,12 +110,11 @@ class HistoryMixin:
             return
         if QMessageBox.question(self, "Delete all data", "Delete every session and recording? This can't be undone.") != QMessageBox.Yes:
             return
-        from voiceround.storage import Store
-        st = Store()
-        n = st.delete_all()
-        st.close()
-        self.settings_msg.setText(f"Deleted {n} sessions and their recordings.")
-        self.refresh_history()
+
+        def deleted(n):
+            self.settings_msg.setText(f"Deleted {n} sessions and their recordings.")
+            self.refresh_history()
+        self.run_task("delete-all", self.control.delete_all, deleted)
 
     # -- replay and export ---------------------------------------------------------------------
     def open_replay(self, session_id: str, seconds: float = 0.0) -> None:
@@ -164,15 +138,24 @@ class HistoryMixin:
             self.write_pdf(sid, path)
 
     def write_pdf(self, sid: str, path: str) -> None:
-        from voiceround.core.errors import VoiceRoundError
-        from voiceround.report.html import scorecard_document
-        from voiceround.storage import Store
-        from voiceround.ui.pdf import write_pdf
-        try:
-            st = Store()
-            row, card, tr = st.session(sid), st.scorecard(sid), st.transcript(sid)
-            st.close()
-            write_pdf(scorecard_document(card, row, self.rnd, tr), path, self.settings.page_size)
-            self.statusBar().showMessage(f"Exported {path}", 5000)
-        except VoiceRoundError as exc:
-            QMessageBox.warning(self, "VoiceRound", str(exc))
+        """Export ``sid``'s scorecard to ``path``: the session is read on a thread, the PDF is laid out
+        and written on the GUI thread (QTextDocument is a GUI object; well under a second)."""
+        def render(data):
+            from voiceround.core.errors import VoiceRoundError
+            from voiceround.report.html import scorecard_document
+            from voiceround.ui.pdf import write_pdf
+            row, card, tr = data
+            try:
+                write_pdf(scorecard_document(card, row, self.rnd, tr), path, self.settings.page_size)
+                self.statusBar().showMessage(f"Exported {path}", 5000)
+                log.info("exported %s", path)
+            except (VoiceRoundError, OSError) as exc:
+                self._task_failed(f"export: {exc}")
+        self.run_task("export", lambda: _read(lambda st: (st.session(sid), st.scorecard(sid), st.transcript(sid))), render)
+
+
+def _read(fn):
+    """``fn(store)`` on a freshly opened store, closed afterwards (for :meth:`MainWindow.run_task`)."""
+    from voiceround.storage import Store
+    with closing(Store()) as st:
+        return fn(st)

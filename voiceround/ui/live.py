@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import logging
-import threading
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -71,8 +70,7 @@ class LiveRoundMixin:
             return False
         from voiceround.core.errors import VoiceRoundError
         from voiceround.session.feeds import TypedFeed, recording_feed
-        from voiceround.session.runner import SessionRunner, SimulatedFeed
-        from voiceround.storage import Store
+        from voiceround.session.runner import SimulatedFeed
         self._brief_timer.stop()
         sink = None
         realtime = mode in ("mic", "typed", "recording")
@@ -98,7 +96,6 @@ class LiveRoundMixin:
                 case = load_case(path)
                 check_audio(case)
                 self.feed = SimulatedFeed(case)
-            store = Store()
         except VoiceRoundError as exc:
             QMessageBox.warning(self, "VoiceRound", str(exc))
             return False
@@ -112,25 +109,19 @@ class LiveRoundMixin:
         emit = self.bridge.event.emit
         # Live rounds use the LLM only when the user configured a bigger model (latency; see README).
         use_llm = not realtime or bool(self.settings.llm_model)
-        self.runner = SessionRunner(self.rnd, self.engines, self.feed, store, source=mode if not path else f"{mode}:{path}",
-                                    realtime=realtime, on_event=lambda ev: emit("session", ev), sink=sink, use_llm=use_llm)
+        mic = self.mic if mode == "mic" else None
 
-        def work():
-            try:
-                res = self.runner.run()
-                emit("result", res)
-            except VoiceRoundError as exc:
-                emit("round_error", str(exc))
-            except Exception as exc:
-                emit("round_error", f"unexpected error: {exc!r}")
-            finally:
-                store.close()
-                if sink is not None:
-                    sink.close()
-                if mode == "mic":
-                    self.mic.close()
-        self._thread = threading.Thread(target=work, name="vr-session", daemon=True)
-        self._thread.start()
+        def cleanup():  # on the session thread, after the round: close the audio devices
+            if sink is not None:
+                sink.close()
+            if mic is not None:
+                mic.close()
+
+        def done(result, error):
+            emit("result", result) if error is None else emit("round_error", error)
+        self.control.start(self.engines, self.feed, source=mode if not path else f"{mode}:{path}", realtime=realtime,
+                           use_llm=use_llm, sink=sink, on_event=lambda ev: emit("session", ev), on_done=done, cleanup=cleanup)
+        self.runner = self.control.runner
         log.info("round started (%s)", mode)
         self.show_page("Live round")
         if mode == "typed":
