@@ -144,3 +144,26 @@ def test_bad_case_file_is_a_clear_error(tmp_path, capsys):
     bad.write_text("turns = 3\n")
     assert main(["rehearse", str(bad)]) == 2
     assert "needs at least one [[turns]]" in capsys.readouterr().err
+
+
+SNAPSHOTS = ROOT / "tests" / "data" / "snapshots"
+
+
+def test_event_sequence_of_a_case_round_matches_its_snapshot(results, monkeypatch):
+    """The stored event kinds of a whole case round, in order, are the snapshot's. A change in the
+    turn-taking flow shows here as a diff; if it is intended, rewrite the snapshot with
+    VOICEROUND_UPDATE_SNAPSHOTS=1 and say why in the commit."""
+    data, res = results
+    sid = res["strong-staged-rollout"]["session_id"]
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    st = Store()
+    kinds = [e["kind"] for e in st.events(sid)]
+    st.close()
+    snap = SNAPSHOTS / "strong-staged-rollout.events.txt"
+    if os.environ.get("VOICEROUND_UPDATE_SNAPSHOTS"):
+        snap.parent.mkdir(parents=True, exist_ok=True)
+        snap.write_text("\n".join(kinds) + "\n")
+    assert snap.exists(), f"no snapshot {snap}: run once with VOICEROUND_UPDATE_SNAPSHOTS=1"
+    assert kinds == snap.read_text().split(), "event sequence changed (see the test's docstring)"
+    assert kinds[0] == "round_start" and kinds[-1] == "round_end"
+    assert {"speech_start", "speech_end", "endpoint", "stt_final", "planner", "tts_ready", "turn", "first_sample"} <= set(kinds)
