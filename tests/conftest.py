@@ -58,7 +58,7 @@ def rnd():
 @pytest.fixture(scope="session")
 def engines():
     """The real default engines, loaded once (LLM included)."""
-    from voiceround.session.runner import Engines
+    from voiceround.session.engines import Engines
     e = Engines.load(use_llm=True)
     yield e
     e.close()

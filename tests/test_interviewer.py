@@ -187,16 +187,14 @@ class FakeLLM:
     "",
 ])
 def test_bad_llm_rewordings_fall_back_to_the_template(rnd, reply, tmp_path):
-    from voiceround.session.runner import SessionRunner
     from voiceround.interviewer import Action
-    runner = SessionRunner.__new__(SessionRunner)
-    runner.rnd, runner.use_llm, runner.transcript, runner.realtime = rnd, True, Transcript(), False
-    runner.engines = type("E", (), {"llm": FakeLLM(reply)})()
-    runner.stats = {"llm_tried": 0, "llm_accepted": 0, "llm_s": 0.0}
+    from voiceround.session.wording import ProbeWriter
+    writer = ProbeWriter(rnd, FakeLLM(reply))
     template = "You said '22% that quarter'. From what baseline, and how did you measure it?"
     action = Action("probe_baseline", template, quote="22% that quarter")
-    text, info = runner._word(action)
-    assert text == template and info["llm"].startswith("rejected") and runner.stats["llm_accepted"] == 0
+    text, info = writer.word(action, Transcript())
+    writer.close()
+    assert text == template and info["llm"].startswith("rejected") and writer.accepted == 0 and writer.tried == 1
 
 
 class FakeComposer(FakeLLM):
@@ -214,12 +212,11 @@ class FakeComposer(FakeLLM):
 ])
 def test_a_bigger_llm_writes_probes_under_the_same_checks(rnd, reply, accepted):
     from voiceround.interviewer import Action
-    from voiceround.session.runner import SessionRunner
-    runner = SessionRunner.__new__(SessionRunner)
-    runner.rnd, runner.use_llm, runner.realtime = rnd, True, False
-    runner.transcript = Transcript([Turn("candidate", "Revenue went up 22% that quarter.", 0, 3)])
-    runner.engines = type("E", (), {"llm": FakeComposer(reply)})()
-    runner.stats = {"llm_tried": 0, "llm_accepted": 0, "llm_s": 0.0}
+    from voiceround.session.wording import ProbeWriter
+    writer = ProbeWriter(rnd, FakeComposer(reply))
+    transcript = Transcript([Turn("candidate", "Revenue went up 22% that quarter.", 0, 3)])
     template = "You said '22% that quarter'. From what baseline, and how did you measure it?"
-    text, info = runner._word(Action("probe_baseline", template, quote="22% that quarter", reason="number without baseline"))
+    text, info = writer.word(Action("probe_baseline", template, quote="22% that quarter", reason="number without baseline"), transcript)
+    writer.close()
     assert (text == reply) == accepted and (text == template) != accepted, info
+    assert writer.accepted == int(accepted)

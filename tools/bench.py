@@ -76,7 +76,8 @@ def barge_in_bench(runs: int = 5) -> None:
     from voiceround.audio import read_audio
     from voiceround.rounds import load_round
     from voiceround.session.feeds import StreamFeed
-    from voiceround.session.runner import Engines, SessionRunner
+    from voiceround.session.engines import Engines
+    from voiceround.session.runner import SessionRunner
     from voiceround.storage import Store
     rnd = load_round()
     engines = Engines.load(use_llm=False)

@@ -21,12 +21,12 @@ def _err(msg: str) -> None:
 def cmd_rehearse(args) -> int:
     """Run a whole round from a case file's audio, headless."""
     from voiceround.report import clock, scorecard_text
-    from voiceround.session.cases import load_case
-    from voiceround.session.controller import SessionController
-    from voiceround.session.runner import Engines, SimulatedFeed, result_json
-
     from voiceround.scoring import check_round
-    from voiceround.session.cases import check_audio
+    from voiceround.session.cases import check_audio, load_case
+    from voiceround.session.controller import SessionController
+    from voiceround.session.engines import Engines
+    from voiceround.session.feeds import SimulatedFeed
+    from voiceround.session.results import result_json
     if args.llm:
         os.environ["VOICEROUND_LLM_MODEL"] = args.llm
     rnd = load_round(args.round)
@@ -76,10 +76,8 @@ def cmd_rehearse(args) -> int:
 def cmd_score(args) -> int:
     """Score a stored session, or a case file's text (``--text``)."""
     from voiceround.report import scorecard_text
-    from voiceround.scoring import score
-    from voiceround.session.runner import result_json
-
-    from voiceround.scoring import check_round
+    from voiceround.scoring import check_round, score
+    from voiceround.session.results import result_json
     rnd = load_round(args.round)
     check_round(rnd)
     if args.text:
@@ -90,8 +88,7 @@ def cmd_score(args) -> int:
         sid = None
         head = f"Case {case.id} (text only)   {rnd.title}"
     else:
-        from voiceround.storage import Store
-        from voiceround.storage import rescore
+        from voiceround.storage import Store, rescore
         store = Store()
         row = store.session(args.target)
         transcript = store.transcript(args.target)

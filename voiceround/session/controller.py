@@ -17,7 +17,9 @@ from voiceround.core.errors import VoiceRoundError
 from voiceround.core.events import Event
 from voiceround.rounds import Round
 from voiceround.scoring import score
-from voiceround.session.runner import Engines, SessionResult, SessionRunner
+from voiceround.session.engines import Engines
+from voiceround.session.results import SessionResult
+from voiceround.session.runner import SessionRunner
 from voiceround.storage import Store
 
 

@@ -1,5 +1,5 @@
 """Candidate feeds for live rounds: the microphone, a recording played as the microphone, and
-typed answers. (The simulated case candidate is :class:`voiceround.session.runner.SimulatedFeed`.)
+typed answers, and a simulated candidate playing a case file (:class:`SimulatedFeed`).
 
 A feed gives the runner, after each interviewer turn, either a frame iterator (``frames_for``)
 or typed text (``text_for``). A continuous source (microphone, recording) hands out the same
@@ -9,11 +9,59 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 import numpy as np
 
 from voiceround.audio import FileSource
+from voiceround.core.errors import AudioError
+from voiceround.session.cases import Case, SimulatedCandidate
+
+if TYPE_CHECKING:
+    from voiceround.interviewer import Action
+
+
+class CandidateFeed(Protocol):
+    """Where the candidate's audio comes from. ``frames_for(action)`` returns the frame iterator to
+    listen to after the interviewer's ``action`` (None: nobody will answer, the round ends)."""
+
+    def frames_for(self, action: "Action") -> Iterator[np.ndarray] | None: ...
+
+    @property
+    def exhausted(self) -> bool: ...
+
+    last_topic: str | None
+
+
+class SimulatedFeed:
+    """A case played through the microphone path: for each probe the simulated candidate picks the
+    best-fitting unused turn and its WAV is streamed (then ``tail_silence_s`` of silence, as a person
+    who has stopped talking). Raises :class:`AudioError` if a turn's WAV is missing or unreadable."""
+
+    def __init__(self, case: Case, realtime: bool = False, tail_silence_s: float = 8.0):
+        self.sim = SimulatedCandidate(case)
+        self.realtime, self.tail = realtime, tail_silence_s
+        self.last_topic: str | None = None
+        self._source: FileSource | None = None
+
+    def frames_for(self, action: "Action") -> Iterator[np.ndarray] | None:
+        ct = self.sim.answer(action.topics or ("unknown",))
+        if ct is None:
+            return None
+        self.last_topic = ct.topic
+        if not ct.audio.exists():
+            raise AudioError(f"case {self.sim.case.id}: turn {ct.number} has no audio file {ct.audio}",
+                             hint="speak the case with shared/tools/make_case_audio.py, or score it with `voiceround score --text`")
+        self._source = FileSource(ct.audio, self.tail, self.realtime)
+        return self._source.frames()
+
+    def has_more_speech(self) -> bool:
+        """Whether the answer being played still has sound after the current position."""
+        return self._source is not None and self._source.has_more_sound()
+
+    @property
+    def exhausted(self) -> bool:
+        return self.sim.story_used_up
 
 
 class StreamFeed:

@@ -12,127 +12,29 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterator
 
 import numpy as np
 
 from voiceround import analysis as A
 from voiceround import interviewer as planner
-from voiceround.audio import SAMPLE_RATE, FileSource, WavRecorder
-from voiceround.core.errors import AudioError
+from voiceround.audio import SAMPLE_RATE, WavRecorder
 from voiceround.core import events as ev
+from voiceround.core.audio_format import FRAME_S, FRAME_SAMPLES
 from voiceround.core.types import Transcript, Turn
 from voiceround.engines.stt import STTResult
-from voiceround.core.audio_format import FRAME_S, FRAME_SAMPLES
-from voiceround.engines.vad import SileroVAD
+from voiceround.rounds import Round
+from voiceround.session.engines import Engines
+from voiceround.session.feeds import CandidateFeed
+from voiceround.session.results import SessionResult, round_timings
+from voiceround.session.wording import ProbeWriter
+from voiceround.storage import Store
 from voiceround.turntaking.bargein import BargeInDetector, Decision
 from voiceround.turntaking.endpointing import EndpointConfig, Endpointer, Utterance, sentence_complete
-from voiceround.interviewer.wording import check_rewording, check_turn, leading_reason
-from voiceround.rounds import Round
-from voiceround.session.cases import Case, SimulatedCandidate
-from voiceround.storage import Store
-
-
-class CandidateFeed(Protocol):
-    """Where the candidate's audio comes from. ``frames_for(action)`` returns the frame iterator to
-    listen to after the interviewer's ``action`` (None: nobody will answer, the round ends)."""
-
-    def frames_for(self, action: planner.Action) -> Iterator[np.ndarray] | None: ...
-
-    @property
-    def exhausted(self) -> bool: ...
-
-    last_topic: str | None
-
-
-class SimulatedFeed:
-    """A case played through the microphone path: for each probe the simulated candidate picks the
-    best-fitting unused turn and its WAV is streamed (then ``tail_silence_s`` of silence, as a person
-    who has stopped talking). Raises :class:`AudioError` if a turn's WAV is missing or unreadable."""
-
-    def __init__(self, case: Case, realtime: bool = False, tail_silence_s: float = 8.0):
-        self.sim = SimulatedCandidate(case)
-        self.realtime, self.tail = realtime, tail_silence_s
-        self.last_topic: str | None = None
-        self._source: FileSource | None = None
-
-    def frames_for(self, action: planner.Action) -> Iterator[np.ndarray] | None:
-        ct = self.sim.answer(action.topics or ("unknown",))
-        if ct is None:
-            return None
-        self.last_topic = ct.topic
-        if not ct.audio.exists():
-            raise AudioError(f"case {self.sim.case.id}: turn {ct.number} has no audio file {ct.audio}",
-                             hint="speak the case with shared/tools/make_case_audio.py, or score it with `voiceround score --text`")
-        self._source = FileSource(ct.audio, self.tail, self.realtime)
-        return self._source.frames()
-
-    def has_more_speech(self) -> bool:
-        """Whether the answer being played still has sound after the current position."""
-        return self._source is not None and self._source.has_more_sound()
-
-    @property
-    def exhausted(self) -> bool:
-        return self.sim.story_used_up
-
-
-@dataclass
-class Engines:
-    """The loaded engines a session needs. ``llm`` is optional (probe rewording)."""
-
-    vad: SileroVAD
-    stt: object
-    tts: object
-    llm: object | None = None
-
-    @classmethod
-    def load(cls, use_llm: bool = True, progress: Callable[[str], None] | None = None) -> "Engines":
-        """Load the default (or ``VOICEROUND_*_MODEL``) engines; ``progress`` gets one line per model.
-        Raises :class:`ModelError` naming the model that failed."""
-        from voiceround.engines.llm import LlamaRewriter
-        from voiceround.engines.stt import WhisperSTT
-        from voiceround.engines.tts import PiperTTS
-        say = progress or (lambda _m: None)
-        out = {}
-        for name, make in (("vad", SileroVAD), ("stt", WhisperSTT), ("tts", PiperTTS)) + ((("llm", LlamaRewriter),) if use_llm else ()):
-            say(f"loading {name.upper()} model…")
-            engine = make()
-            engine.load()
-            say(f"loaded {name.upper()} ({engine.spec.name}) in {engine.load_s:.2f} s")
-            out[name] = engine
-        return cls(**out)
-
-    def load_times(self) -> dict:
-        return {k: round(getattr(self, k).load_s, 3) for k in ("vad", "stt", "tts", "llm") if getattr(self, k) is not None}
-
-    def close(self) -> None:
-        for k in ("vad", "stt", "tts", "llm"):
-            e = getattr(self, k)
-            if e is not None:
-                e.close()
-
-
-@dataclass
-class SessionResult:
-    """What a finished (or stopped) round produced. ``scorecard`` is None until the caller scores
-    the session (:func:`voiceround.session.controller.score_session`); ``timings`` come from the
-    round's events (``wall_s``, ``session_s``, real-time factors, per-stage latency percentiles)."""
-
-    session_id: str
-    transcript: Transcript
-    scorecard: dict | None
-    timings: dict
-    status: str
-
 
 # Decode ahead only once this much new speech has built up (samples; 6 s): shorter chunks lose
 # Whisper's context (measured: WER of strong-onboarding-ml rose from 0.28 to 0.35 with 0.2 s chunks).
 DECODE_AHEAD_MIN = 6 * SAMPLE_RATE
-
-
-def _pct(values: list[float], q: float) -> float:
-    return round(float(np.percentile(values, q)), 3) if values else 0.0
 
 
 class SessionRunner:
@@ -151,25 +53,19 @@ class SessionRunner:
         self.max_turn_s = float(rnd.timing.get("monologue_budget_s", 90))
         self._feed_ready = threading.Event()
         self.source, self.realtime = source, realtime
-        self.use_llm = use_llm and engines.llm is not None
+        self.writer = ProbeWriter(rnd, engines.llm, use_llm=use_llm, realtime=realtime)
         self.endpointer = Endpointer(endpoint)
         self.on_event = on_event
         self.meta = meta or {}
         self.transcript = Transcript()
         self._stop = threading.Event()
-        self.stats = {"stt_s": 0.0, "stt_audio_s": 0.0, "tts_s": 0.0, "tts_audio_s": 0.0, "llm_s": 0.0,
-                      "planner_s": 0.0, "vad_s": 0.0, "llm_tried": 0, "llm_accepted": 0}
+        self.stats = {"stt_s": 0.0, "stt_audio_s": 0.0, "tts_s": 0.0, "tts_audio_s": 0.0, "planner_s": 0.0, "vad_s": 0.0}
         self._pending_endpoint: float | None = None
         self._last_endpoint: dict | None = None
-        self._last_decode_s = 0.0
         self._last_level = 0.0
         self._turn_planner_s = self._turn_llm_s = 0.0
         self._preroll: list | None = None
         self.events: list[ev.Event] = []
-        self.llm_budget_s = 0.4
-        self._llm_busy = None
-        from concurrent.futures import ThreadPoolExecutor
-        self._llm_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vr-llm-wait")
 
     def replace_feed(self, feed) -> None:
         """Continue the round with another feed (after the microphone was lost: typed answers)."""
@@ -189,7 +85,6 @@ class SessionRunner:
         """Ask the round to end after the current step."""
         self._stop.set()
 
-    # -- helpers --------------------------------------------------------------------------------
     def _emit(self, event: ev.Event) -> None:
         """Add ``event`` to the round's stream: stored (unless display-only) and sent to ``on_event``."""
         if event.stored:
@@ -207,55 +102,14 @@ class SessionRunner:
         self._emit(ev.TurnAdded(turn.end_s, idx=idx, speaker=turn.speaker, text=turn.text, start_s=turn.start_s,
                                  end_s=turn.end_s, intent=turn.intent))
 
-    def _word(self, action: planner.Action) -> tuple[str, dict]:
-        """Final wording of an action: the LLM's rewording when it passes every check, else the template."""
-        text, info = action.text, {"template_text": action.text}
-        if self.use_llm and not action.is_wrap_up and action.intent != "ask_scenario":
-            self.stats["llm_tried"] += 1
-            t_llm = time.perf_counter()
-            try:
-                llm = self.engines.llm
-                if getattr(llm, "composes", False):
-                    last = next((t.text for t in reversed(self.transcript.turns) if t.speaker == "candidate"), "")
-                    call = (llm.compose, action.intent, action.reason, last, action.text)
-                else:
-                    call = (llm.reword, action.text)
-                if self.realtime and hasattr(llm, "submit") and self.llm_budget_s:
-                    # Live rounds: the interviewer doesn't wait for the LLM past its budget; the
-                    # template is spoken instead (the LLM thread finishes its call in the background).
-                    if self._llm_busy is not None and not self._llm_busy.done():
-                        raise TimeoutError("LLM still busy with the previous turn")
-                    self._llm_busy = fut = self._llm_pool.submit(*call)
-                    reworded, secs = fut.result(timeout=self.llm_budget_s)
-                else:
-                    reworded, secs = call[0](*call[1:])
-            except Exception as exc:  # a failing or slow LLM never stops or stalls the round
-                reworded, secs = "", time.perf_counter() - t_llm
-                info["llm_error"] = type(exc).__name__ if isinstance(exc, TimeoutError) else str(exc)
-            self._turn_llm_s = time.perf_counter() - t_llm
-            self.stats["llm_s"] += secs
-            why = check_rewording(action.text, reworded, action.quote, self.rnd.interviewer["forbidden"],
-                                  self.rnd.probes[action.intent].keep)
-            if why is None:  # a rewording must not presuppose what the candidate hasn't said
-                said = " ".join(t.text for t in self.transcript.turns if t.speaker == "candidate")
-                why = leading_reason(reworded, said, self.rnd.interviewer.get("presuppositions", []))
-            info["llm"] = "accepted" if why is None else f"rejected: {why}"
-            if why is None:
-                self.stats["llm_accepted"] += 1
-                text = reworded
-        problem = check_turn(text, self.rnd.interviewer["forbidden"])
-        if problem:  # template text is validated when the round loads; this guards future edits
-            raise AssertionError(f"interviewer turn failed its check ({problem}): {text!r}")
-        return text, info
-
     def _speak(self, action: planner.Action, t_decided: float) -> None:
         """Say ``action``: wording (LLM within its budget), then TTS sentence by sentence, the next
         sentence synthesized while the previous plays. With a continuous feed (microphone,
         recording) the candidate is heard while the interviewer talks: speech that lasts past a
         backchannel (0.6 s) is a barge-in, playback stops, the stored turn is what was played, and
         the rest of the synthesis is cancelled; a short "mm-hm" only pauses playback."""
-        self._turn_llm_s = 0.0
-        text, info = self._word(action)
+        text, info = self.writer.word(action, self.transcript)
+        self._turn_llm_s = self.writer.last_llm_s
         sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x] or [text]
         futures = [self.engines.tts.submit(self.engines.tts._speak, x) for x in sentences]
         first = futures[0].result()
@@ -474,7 +328,6 @@ class SessionRunner:
         result = self.engines.stt.transcribe(audio, context) if context else self.engines.stt.transcribe(audio)
         self.stats["stt_s"] += result.decode_s
         self.stats["stt_audio_s"] += result.audio_s
-        self._last_decode_s = result.decode_s
         return result
 
     def _typed(self, action: planner.Action) -> Turn | None:
@@ -489,7 +342,6 @@ class SessionRunner:
         self._pending_endpoint = time.perf_counter()
         return Turn("candidate", text.strip(), t0, self.rec.t_s, meta={"typed": True})
 
-    # -- the round ------------------------------------------------------------------------------
     def run(self) -> SessionResult:
         """Run the whole round; returns a :class:`SessionResult`. Storage errors propagate after the
         turns committed so far are kept."""
@@ -540,41 +392,9 @@ class SessionRunner:
                 self._emit(ev.PlannerDecided(self.rec.t_s, intent=action.intent, reason=action.reason))
         finally:
             self.rec.close()
-            self._llm_pool.shutdown(wait=True, cancel_futures=True)  # no vr-llm-wait thread outlives the round
+            self.writer.close()  # no vr-llm-wait thread outlives the round
         self.store.finish(self.sid, self.rec.t_s, status)
         self._emit(ev.RoundEnded(self.rec.t_s, status=status))
-        st = self.stats
-        rows = ev.stage_rows(self.events)
-        compute = ev.response_compute_s(self.events)
-        timings = {
-            "wall_s": round(time.perf_counter() - wall0, 3), "session_s": round(self.rec.t_s, 3),
-            "load_s": self.engines.load_times(),
-            "stt_s": round(st["stt_s"], 3), "stt_audio_s": round(st["stt_audio_s"], 3),
-            "stt_rtf": round(st["stt_s"] / st["stt_audio_s"], 4) if st["stt_audio_s"] else None,
-            "tts_s": round(st["tts_s"], 3), "tts_audio_s": round(st["tts_audio_s"], 3),
-            "tts_rtf": round(st["tts_s"] / st["tts_audio_s"], 4) if st["tts_audio_s"] else None,
-            "vad_s": round(st["vad_s"], 3), "planner_s": round(st["planner_s"], 4), "llm_s": round(st["llm_s"], 3),
-            "llm_rewordings_tried": st["llm_tried"], "llm_rewordings_accepted": st["llm_accepted"],
-            "response_compute_s": {"p50": _pct(compute, 50), "p95": _pct(compute, 95),
-                                   "max": round(max(compute), 3) if compute else 0.0},
-            "stages": {k: {"p50": _pct([r[k] for r in rows], 50), "p95": _pct([r[k] for r in rows], 95),
-                           "max": round(max((r[k] for r in rows), default=0.0), 3)} for k in ev.STAGES},
-            "barge_in_stop_ms": ev.barge_in_stop_ms(self.events),
-            "turn_latencies": rows,
-        }
+        timings = round_timings(self.events, self.stats, self.writer, wall_s=time.perf_counter() - wall0,
+                                session_s=self.rec.t_s, load_s=self.engines.load_times())
         return SessionResult(self.sid, self.transcript, None, timings, status)
-
-
-def result_json(session_id: str, rnd: Round, transcript: Transcript, scorecard: dict, timings: dict | None = None) -> dict:
-    """The machine-readable result of a round (the ``--json`` shape)::
-
-        {"session_id", "round", "turns": [{"speaker", "text", "start_s", "end_s", "intent", "topic"}],
-         "scores": {"total", "dimensions", "rubrics", "analytics"}, "traps": [{"id", "name", "evidence"}],
-         "timings": {...}}
-    """
-    scores = {k: scorecard[k] for k in ("total", "dimensions", "rubrics", "analytics", "round_version")}
-    return {
-        "session_id": session_id, "round": rnd.id,
-        "turns": [{k: t.to_dict()[k] for k in ("speaker", "text", "start_s", "end_s", "intent", "topic")} for t in transcript.turns],
-        "scores": scores, "traps": scorecard["traps"], "timings": timings or {},
-    }

@@ -138,7 +138,7 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
 
         def work():
             from voiceround.core.errors import VoiceRoundError
-            from voiceround.session.runner import Engines
+            from voiceround.session.engines import Engines
             if old is not None:  # models changed in Settings: free the old ones first
                 old.close()
             count = [0]

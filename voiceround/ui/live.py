@@ -70,7 +70,7 @@ class LiveRoundMixin:
             return False
         from voiceround.core.errors import VoiceRoundError
         from voiceround.session.feeds import TypedFeed, recording_feed
-        from voiceround.session.runner import SimulatedFeed
+        from voiceround.session.feeds import SimulatedFeed
         self._brief_timer.stop()
         sink = None
         realtime = mode in ("mic", "typed", "recording")

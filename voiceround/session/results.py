@@ -1,0 +1,67 @@
+"""What a round produced (:class:`SessionResult`) and its machine-readable form (``--json``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from voiceround.core import events as ev
+from voiceround.core.types import Transcript
+from voiceround.rounds import Round
+
+
+@dataclass
+class SessionResult:
+    """What a finished (or stopped) round produced. ``scorecard`` is None until the caller scores
+    the session (:func:`voiceround.session.controller.score_session`); ``timings`` come from the
+    round's events (``wall_s``, ``session_s``, real-time factors, per-stage latency percentiles)."""
+
+    session_id: str
+    transcript: Transcript
+    scorecard: dict | None
+    timings: dict
+    status: str
+
+
+def result_json(session_id: str, rnd: Round, transcript: Transcript, scorecard: dict, timings: dict | None = None) -> dict:
+    """The machine-readable result of a round (the ``--json`` shape)::
+
+        {"session_id", "round", "turns": [{"speaker", "text", "start_s", "end_s", "intent", "topic"}],
+         "scores": {"total", "dimensions", "rubrics", "analytics"}, "traps": [{"id", "name", "evidence"}],
+         "timings": {...}}
+    """
+    scores = {k: scorecard[k] for k in ("total", "dimensions", "rubrics", "analytics", "round_version")}
+    return {
+        "session_id": session_id, "round": rnd.id,
+        "turns": [{k: t.to_dict()[k] for k in ("speaker", "text", "start_s", "end_s", "intent", "topic")} for t in transcript.turns],
+        "scores": scores, "traps": scorecard["traps"], "timings": timings or {},
+    }
+
+
+def _pct(values: list[float], q: float) -> float:
+    return round(float(np.percentile(values, q)), 3) if values else 0.0
+
+
+def round_timings(events: list[ev.Event], stats: dict, writer, *, wall_s: float, session_s: float, load_s: dict) -> dict:
+    """A round's timings: compute totals and real-time factors from ``stats`` (seconds: ``stt_s``,
+    ``stt_audio_s``, ``tts_s``, ``tts_audio_s``, ``planner_s``, ``vad_s``), the LLM counters of
+    ``writer`` (a :class:`~voiceround.session.wording.ProbeWriter`), and every latency figure from the
+    round's ``events`` alone: per-stage p50/p95/max in seconds, barge-in stop times in ms."""
+    st = stats
+    rows = ev.stage_rows(events)
+    compute = ev.response_compute_s(events)
+    return {
+        "wall_s": round(wall_s, 3), "session_s": round(session_s, 3), "load_s": load_s,
+        "stt_s": round(st["stt_s"], 3), "stt_audio_s": round(st["stt_audio_s"], 3),
+        "stt_rtf": round(st["stt_s"] / st["stt_audio_s"], 4) if st["stt_audio_s"] else None,
+        "tts_s": round(st["tts_s"], 3), "tts_audio_s": round(st["tts_audio_s"], 3),
+        "tts_rtf": round(st["tts_s"] / st["tts_audio_s"], 4) if st["tts_audio_s"] else None,
+        "vad_s": round(st["vad_s"], 3), "planner_s": round(st["planner_s"], 4), "llm_s": round(writer.llm_s, 3),
+        "llm_rewordings_tried": writer.tried, "llm_rewordings_accepted": writer.accepted,
+        "response_compute_s": {"p50": _pct(compute, 50), "p95": _pct(compute, 95),
+                               "max": round(max(compute), 3) if compute else 0.0},
+        "stages": {k: {"p50": _pct([r[k] for r in rows], 50), "p95": _pct([r[k] for r in rows], 95),
+                       "max": round(max((r[k] for r in rows), default=0.0), 3)} for k in ev.STAGES},
+        "barge_in_stop_ms": ev.barge_in_stop_ms(events),
+        "turn_latencies": rows,
+    }
