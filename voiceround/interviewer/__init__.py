@@ -170,7 +170,7 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
             continue
         if not c.has_baseline and (outcome or not c.has_window):
             out.append(ClaimNeed(c, "baseline"))
-        isolated_before = any(A._ATTRIBUTION.search(x.text) and phases[x.index] == "outcome"
+        isolated_before = any(A.ATTRIBUTION.search(x.text) and phases[x.index] == "outcome"
                               for x in sents if x.index <= c.sentence.index)
         if outcome and not (c.has_slice or isolated_before):
             out.append(ClaimNeed(c, "slice"))

@@ -86,11 +86,11 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             if c.has_baseline:
                 f("outcome_baselined").add(c.sentence)
     for s in sents:
-        if phase_of[s.index] in ("outcome", "commitment") and A._ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
+        if phase_of[s.index] in ("outcome", "commitment") and A.ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
                 and OWN_PART.search(s.text):
             f("own_attribution").add(s)
-        if phase_of[s.index] in ("outcome", "commitment") and A._ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
-                and not A._PROPOSAL.search(s.text) and not A._HYPOTHETICAL.search(s.text):
+        if phase_of[s.index] in ("outcome", "commitment") and A.ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
+                and not A.PROPOSAL.search(s.text) and not A.HYPOTHETICAL.search(s.text):
             f("attribution_method").add(s)
 
     for s, _, _ in A.cue_spans(A.OPINION, sents):

@@ -1,0 +1,65 @@
+"""Who did what: "I" and "we" action statements."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from voiceround.analysis.sentences import Sentence
+
+_ADVERBS = r"(?:all|just|also|personally|then|quickly|really|actually|even|still|immediately|finally|basically|mostly|later|first|myself|ourselves|both)"
+_NON_ACTION = {
+    "felt", "thought", "believed", "knew", "liked", "wanted", "agreed", "learned", "remembered", "disagreed",
+    "decided", "needed", "hoped", "figured", "guessed", "assumed", "expected", "realized", "realised",
+    "understood", "worried", "feared", "preferred", "loved", "hated", "wished", "tried", "seemed", "used",
+    "called", "supposed", "based", "concerned", "interested", "excited", "surprised", "disappointed", "named",
+    "red", "need", "bed", "shed", "wed", "had", "were", "was", "did", "ended", "started",
+}
+_ACTION_IRREGULAR = {
+    "built", "wrote", "made", "ran", "took", "set", "led", "drove", "found", "brought", "sent", "put", "got",
+    "gave", "told", "spoke", "met", "kept", "cut", "shipped", "rewrote", "dug", "fought", "sat", "held", "paid",
+    "won", "lost", "went", "began", "chose", "did", "stood", "ate", "rang", "caught", "taught", "sought", "saw",
+}
+_MODAL_ACTION = re.compile(rf"\b(?P<who>i|we)(?:'ll| will)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b")
+_SUBJ_VERB = re.compile(rf"\b(?P<who>i|we)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b(?!')")
+
+
+@dataclass(frozen=True)
+class Action:
+    """An action statement: ``who`` ("i" or "we") did ``verb``; ``start``/``end`` index the sentence."""
+
+    sentence: Sentence
+    who: str
+    verb: str
+    start: int
+    end: int
+
+
+def _is_action_verb(verb: str) -> bool:
+    if verb in _NON_ACTION:
+        return False
+    return verb in _ACTION_IRREGULAR or (verb.endswith("ed") and len(verb) > 4)
+
+
+def find_actions(sentences: list[Sentence]) -> list[Action]:
+    """Action statements ("I built", "we shipped", "I'll own") in ``sentences``.
+
+    Judged on who did what, not on raw pronoun counts: cognition and feeling verbs ("we felt",
+    "I thought") and group decisions ("we decided") are not actions. Returns :class:`Action` list.
+    """
+    out: list[Action] = []
+    for s in sentences:
+        low = s.lower
+        seen: set[int] = set()
+        for m in _MODAL_ACTION.finditer(low):
+            verb = m.group("verb")
+            # "I'll own it" is a commitment; "we will fail" is a prediction, not a team action.
+            if m.group("who") == "i" and verb not in {"be", "have", "need", "want", "try", "think", "feel", "see"}:
+                out.append(Action(s, m.group("who"), verb, m.start(), m.end()))
+                seen.add(m.start())
+        for m in _SUBJ_VERB.finditer(low):
+            if m.start() in seen:
+                continue
+            verb = m.group("verb")
+            if _is_action_verb(verb):
+                out.append(Action(s, m.group("who"), verb, m.start(), m.end()))
+    return out

@@ -1,0 +1,171 @@
+"""Quantitative claims and their baselines, slices, time windows and attribution."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from voiceround.analysis.sentences import Sentence
+
+_NUMWORD = (
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    r"thousand|million|billion|point|half|a)"
+)
+_NUM = rf"(?:\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?|\b{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMWORD})*)"
+FROM_TO = re.compile(rf"\bfrom (?P<a>{_NUM})\s*(?:%|percent)?\s+(?:\w+\s){{0,3}}?to (?P<b>{_NUM})", re.IGNORECASE)
+UP_FROM = re.compile(rf"(?P<b>{_NUM})\s*(?:%|percent)?[^.]{{0,30}}?\b(?:up|down) from (?P<a>{_NUM})", re.IGNORECASE)
+_METRIC_NOUN = (
+    r"(?:tickets?|users?|customers?|orders?|sessions?|requests?|errors?|failures?|calls?|complaints?|sign ?ups?|"
+    r"accounts?|transactions?|payment attempts?|attempts?|downloads?|visits?|clicks?|conversions?|incidents?|bugs?|"
+    r"pages?|records?|queries|messages?|installs?|subscribers?|members?|shoppers?|clients?|points?(?!\s+(?:zero|one|two|three|four|five|six|seven|eight|nine)\b)|"
+    r"milliseconds?|ms|seconds?|requests per second|qps|rps)"
+)
+CLAIM = re.compile(
+    rf"(?P<num>{_NUM})\s*(?P<unit>%|percent(?:age points?)?|pp\b|x\b|times\b|dollars?|bucks|(?:an?|per) (?:day|week|month|quarter|year|night|shift)\b|"
+    rf"(?:(?:[a-z]+\s){{0,2}}){_METRIC_NOUN}\b)"
+    rf"|(?P<money>\$\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?)",
+    re.IGNORECASE,
+)
+_BASELINE = re.compile(
+    r"\b(from\b.{0,60}\bto|against|versus|vs\.?|compared (to|with)|relative to|baseline|up from|down from|"
+    r"than (the |our )?(old|previous|before|last|control)|previous(ly)?|used to be|before (the|it|we|launch))\b",
+    re.IGNORECASE,
+)
+# Crediting the team instead of isolating: never an attribution method, whatever cue words it has.
+TEAM_CREDIT = re.compile(r"\b(team (result|effort|number|win)|whole team|we all (owned|contributed|did)|hard to (separate|say)|"
+                         r"can'?t (really )?(prove|separate|isolate)|it all helped)\b", re.IGNORECASE)
+_DURATION_CHANGE = re.compile(rf"\b(?:went|dropped|fell|rose|came|got|cut|brought) (?:it )?(?:down |up )?(?:to|from) (?:about |like |around |under |over )?"
+                              rf"(?P<num>{_NUM}) (?P<unit>days?|weeks?|hours?|minutes?|months?)\b", re.IGNORECASE)
+_BASELINE_LEAD = re.compile(r"\s*(down|up|compared|against|versus|from|that was|before that)\b", re.IGNORECASE)
+PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b", re.IGNORECASE)
+HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have done|see|show|tell|measure|read)\b)", re.IGNORECASE)
+ARGUING = re.compile(r"\b(my (argument|case|point|concern) (was|is)|i argued|i pointed out|i showed (him|her|them))\b", re.IGNORECASE)
+_SLICE = re.compile(
+    r"\b(for|among|on|in|from) (the |our |that |this |one )?([a-z]+ ){0,2}(segment|cohort|region|market|card network|"
+    r"network|holdout|flow|platform|mobile|desktop|new users|tier|card type|country|group)\b|\bby (card type|segment|region|cohort)\b",
+    re.IGNORECASE,
+)
+_WINDOW = re.compile(
+    r"\b(per|a|each|every|that|this|last|next) (day|week|month|quarter|year)\b|\bover (the )?(next |first |last )?"
+    r"\w+ (days|weeks|months|quarters|years)\b|\bin the first (day|week|month|quarter)\b|\bon (sale|launch) day\b|\bwithin\b",
+    re.IGNORECASE,
+)
+ATTRIBUTION = re.compile(
+    r"\b(hold ?out|a/?b test|a b test|control group|isolat\w*|attribut\w*|experiment|counterfactual|alone accounts)\b"
+    r"|\b(i'?d|i would|i can|i'?ll|i) claim\b|\bwon'?t claim\b|\bthe only change\b|\bgive (him|her|them) (the )?credit\b"
+    r"|\bcredit (her|him|them|it to)\b|\bthe other (unit|team|store|site|region|group|cohort)\b.{0,40}\b(saw|went|stayed|had)\b"
+    r"|\bthe part i'?d claim\b|\bwhat i can (isolate|claim|measure)\b|\b(a b|a/b|split) test(ed)?\b|\bwith a split\b"
+    r"|\bi can show it\b|\bon its own\b|\bcompared (it )?(to|with|against) (the )?(control|other)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A quantitative claim: a number with a unit, a percentage or money.
+
+    ``quote``: the claim phrase as said (number, unit and up to three following words).
+    ``has_*``: whether the claim's sentence states a baseline, a slice or segment, a time window, an
+    attribution method; a baseline may also open the next sentence of the same turn ("… was 0.7%.
+    Down from 1.8."). ``is_proposal``: the number describes a plan the candidate proposed ("five
+    percent, then twenty five"), not a measurement. ``value``: the normalised number phrase.
+    """
+
+    sentence: Sentence
+    start: int
+    end: int
+    quote: str
+    value: str
+    has_baseline: bool
+    has_slice: bool
+    has_window: bool
+    has_attribution: bool
+    is_proposal: bool = False
+
+    @property
+    def turn(self) -> int:
+        return self.sentence.turn
+
+
+_SMALL = {"a", "and", "point", "half", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "zero"}
+
+
+def _is_number_phrase(text: str, unit: str) -> bool:
+    """Whether a matched number phrase is a real quantity. A lone small spelled number ("one page",
+    "two engineers") is a count of things, not a metric, unless it is a percentage or money."""
+    t = text.strip().lower()
+    if re.search(r"\d", t):
+        return not (re.fullmatch(r"100", t) and unit.strip().lower().startswith(("%", "percent")))
+    tokens = [tok for tok in re.split(r"[\s-]+", t) if tok]
+    if not any(tok not in {"a", "and", "point", "half"} for tok in tokens):
+        return False
+    if "point" in tokens and len(tokens) >= 3:  # a spoken decimal: "zero point four"
+        return True
+    if re.match(r"(an?|per) (day|week|month|quarter|year|night|shift)$", unit.strip().lower()):
+        return True  # a rate: "two a month"
+    if re.match(r"(%|percent|pp|x|times|dollars?|bucks)", unit.strip().lower()):
+        # "a hundred percent" / "one hundred percent" is a figure of speech or a full rollout, not a metric.
+        return not re.fullmatch(r"(a|one) hundred", t)
+    return any(tok not in _SMALL for tok in tokens)
+
+
+class _FromToMatch:
+    """Adapter giving a from-to match the group names of a CLAIM match (num = the final value)."""
+
+    def __init__(self, m: re.Match):
+        self.m = m
+
+    def group(self, name: str):
+        return {"num": self.m.group("b"), "money": None, "unit": "%"}.get(name)
+
+    def start(self, *_a) -> int:
+        return self.m.start()
+
+    def end(self, *_a) -> int:
+        return self.m.end()
+
+
+_QUOTE_STOP = {"because", "and", "so", "but", "which", "who", "when", "while", "since", "if", "then", "would",
+               "could", "will", "was", "were", "is", "are", "it", "we", "i", "they", "he", "she"}
+
+
+def find_claims(sentences: list[Sentence]) -> list[Claim]:
+    """Find quantitative claims in ``sentences`` (see :class:`Claim`), in order.
+
+    A claim is a percentage, an amount of money, a latency, or a number followed within two words
+    by a countable metric noun (tickets, users, orders ...). Bare time spans ("two weeks") are
+    windows, not claims.
+    """
+    out: list[Claim] = []
+    for k, s in enumerate(sentences):
+        nxt = sentences[k + 1] if k + 1 < len(sentences) and sentences[k + 1].turn == s.turn else None
+        baseline = bool(_BASELINE.search(s.text)) or bool(nxt and _BASELINE_LEAD.match(nxt.text))
+        proposal = bool(PROPOSAL.search(s.text))
+        matches = list(CLAIM.finditer(s.text))
+        for dm in _DURATION_CHANGE.finditer(s.text):
+            if not any(m.start() <= dm.start("num") < m.end() for m in matches):
+                matches.append(dm)
+        # "went from about sixty a month to eighteen": a change stated as from-to is a claim even
+        # when its unit is only implied.
+        for ft in FROM_TO.finditer(s.text):
+            if not any(m.start() <= ft.start("b") < m.end() or m.start() <= ft.start("a") < m.end() for m in matches):
+                matches.append(_FromToMatch(ft))
+        matches.sort(key=lambda m: m.start())
+        for m in matches:
+            num = m.group("num") or m.group("money") or ""
+            if not _is_number_phrase(num, m.group("unit") or "%"):
+                continue
+            a, b = m.start(), m.end()
+            qe = b
+            for w in list(re.finditer(r"\s+(\$?[\w']+(?:[.,]\d+)?%?)", s.text[b:]))[:3]:
+                if w.start() != qe - b or w.group(1).lower() in _QUOTE_STOP:
+                    break
+                qe = b + w.end()
+            quote = s.text[a:qe].strip().rstrip(",.;")
+            value = re.sub(r"^(a|about|around|roughly|some)\s+", "", re.sub(r"\s+", " ", num.lower()).strip())
+            out.append(Claim(
+                s, a, b, quote, value,
+                baseline, bool(_SLICE.search(s.text)), bool(_WINDOW.search(s.text)),
+                bool(ATTRIBUTION.search(s.text)), proposal,
+            ))
+    return out

@@ -1,0 +1,65 @@
+"""Consistency and backbone: conflicting baselines, the answer to pushback, abstraction drift."""
+from __future__ import annotations
+
+import re
+
+from voiceround.analysis.claims import CLAIM, FROM_TO, UP_FROM, Claim, find_claims
+from voiceround.analysis.cues import ABSTRACTION, RECALIBRATE, cue_rx
+from voiceround.analysis.sentences import Sentence, strip_fillers
+
+# Hedged or corrected baselines: "It was, like, five days. Maybe six." / "more like two hundred a month before, not three hundred".
+BASELINE_CORRECTION = re.compile(
+    r"\bmore like\b[^.]{0,50}\bnot\b|\b(probably|actually) more like\b|\bthinking about it more\b|\bthan i said\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b", re.IGNORECASE)
+
+
+def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
+    """Pairs of claims in different turns that report the same final value from different
+    baselines ("from 14% to 9%" … later "from 12% to 9%"): the seed's "never invent a false
+    baseline". Returns ``[(earlier, later)]``."""
+    seen: dict[str, tuple[str, Claim]] = {}
+    out = []
+    for c in claims:
+        m = FROM_TO.search(c.sentence.text) or UP_FROM.search(c.sentence.text)
+        if not m:
+            continue
+        a, b = m.group("a").lower().strip(), m.group("b").lower().strip()
+        if b in seen and seen[b][0] != a and seen[b][1].turn != c.turn:
+            out.append((seen[b][1], c))
+        seen.setdefault(b, (a, c))
+    return out
+
+
+FOLD = cue_rx(
+    r"\byou'?re right\b", r"\b(she|he|they) (probably )?knew better\b", r"\bi shouldn'?t have (argued|pushed)\b",
+    r"\bi trust the decision\b", r"\bthey were right\b(?!.*\bbut\b)", r"\bi was wrong\b(?!.*\bbut\b)",
+)
+HOLD = cue_rx(r"\bi'?d still\b", r"\bi still (think|believe|would)\b", r"\bbut\b.{0,60}\b(data|number|because)\b")
+
+
+def pushback_response(text: str) -> str:
+    """How a candidate answered a pushback: ``"folded"`` (conceded without reasoning),
+    ``"held_with_data"`` (kept the position with numbers or reasons), ``"recalibrated"`` (conceded
+    part and kept part), or ``"unclear"``. Rule-based on the answer's words and numbers."""
+    sents_ = [Sentence(1, i, 0, len(t), t, 0.0) for i, t in enumerate(re.split(r"(?<=[.!?])\s+", text)) if t]
+    has_numbers = bool(find_claims(sents_))
+    folded, held, recal = bool(FOLD.search(text)), bool(HOLD.search(text)), bool(RECALIBRATE.search(text))
+    if held and (recal or folded):
+        return "recalibrated"
+    if held or (has_numbers and not folded):
+        return "held_with_data"
+    if folded:
+        return "folded"
+    if recal:
+        return "recalibrated"
+    return "unclear"
+
+
+def abstraction_drift(text: str) -> bool:
+    """Whether an answer in progress has drifted into abstraction for more than one sentence: its
+    last two sentences both carry abstraction cues ("in general", "I always", "typically", "if
+    you…"), and neither states a number. Used to interrupt while the candidate is still talking."""
+    parts = [p for p in re.split(r"(?<=[.!?])\s+", strip_fillers(text)) if p.strip()]
+    if len(parts) < 2:
+        return False
+    last = parts[-2:]
+    return all(ABSTRACTION.search(p) and not CLAIM.search(p) for p in last)

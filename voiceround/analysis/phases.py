@@ -1,0 +1,80 @@
+"""Story slots (from the round file) and story phases relative to the decision."""
+from __future__ import annotations
+
+from voiceround.analysis.actions import find_actions
+from voiceround.analysis.claims import ARGUING, HYPOTHETICAL, PROPOSAL, find_claims
+from voiceround.analysis.sentences import Sentence
+
+
+def tag_slots(sentences: list[Sentence], slots) -> list[tuple[str, ...]]:
+    """For each sentence, the ids of the round's story slots whose cues match it (round-file order).
+
+    ``slots``: the round's :class:`~voiceround.rounds.Slot` list (ids, phases, compiled cues).
+    """
+    return [tuple(slot.id for slot in slots if any(c.search(s.lower) for c in slot.cues)) for s in sentences]
+
+
+def slot_coverage(sentences: list[Sentence], slots) -> dict[str, tuple[float, list[Sentence]]]:
+    """How well each story slot is covered: ``{slot_id: (weight, sentences)}``.
+
+    A sentence tagged with n slots adds 1/n to each, so a sentence that only mentions a slot in
+    passing among others counts less than one that is about it. A slot is covered at weight >= 1.
+    """
+    out: dict[str, tuple[float, list[Sentence]]] = {slot.id: (0.0, []) for slot in slots}
+    for s, tags in zip(sentences, tag_slots(sentences, slots), strict=True):
+        for t in tags:
+            w, ss = out[t]
+            out[t] = (round(w + 1.0 / len(tags), 4), ss + [s])
+    return out
+
+
+def tag_phases(sentences: list[Sentence], slots) -> list[str]:
+    """One story phase per sentence (the round's slot phases: argument, decision, commitment, ...).
+
+    A tagged sentence takes the phase of its best slot: the matching slot latest in story order (a
+    sentence that recalls the argument and reports an action after the decision belongs to the
+    later phase), except that an outcome phrased as a proposal or a hypothetical stays in the
+    argument. An untagged sentence takes the phase of the nearest tagged sentence in the same turn
+    (earlier first), else the previous turn's last phase; the first default is ``"argument"``.
+    """
+    order = {s.id: i for i, s in enumerate(slots)}
+    phase_of = {s.id: s.phase for s in slots}
+    phases_known = set(phase_of.values())
+    own: list[str | None] = []
+    decided = False
+    claim_sents = {c.sentence.index for c in find_claims(sentences)}
+    acted = {a.sentence.index for a in find_actions(sentences)}
+    all_tags = tag_slots(sentences, slots)
+    # A story told out of order (the interviewer asked for the commitment before the decision):
+    # once a decision is told anywhere, a turn with no argument cue can hold commitment actions.
+    decision_told = any("decision" in t for t in all_tags)
+    argued_turns = {s_.turn for s_, t in zip(sentences, all_tags, strict=True) if any(phase_of[x] == "argument" for x in t)}
+    for sent, tags in zip(sentences, all_tags, strict=True):
+        ph = phase_of[max(tags, key=order.__getitem__)] if tags else None
+        # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
+        # holdout would cost revenue") is still the argument.
+        if ph == "outcome" and (PROPOSAL.search(sent.text) or HYPOTHETICAL.search(sent.text) or ARGUING.search(sent.text)):
+            ph = "argument"
+        # After the decision, something the candidate did (and that reports no number) is the
+        # commitment phase, whatever other cue words it contains ("I set up a holdout").
+        if (decided or (decision_told and sent.turn not in argued_turns)) and "commitment" in phases_known \
+                and sent.index in acted and sent.index not in claim_sents \
+                and ph not in ("reflection",) and not HYPOTHETICAL.search(sent.text):
+            ph = "commitment"
+        if ph == "decision" or (tags and "decision" in tags):
+            decided = True
+        own.append(ph)
+    phases: list[str] = []
+    carry = "argument"
+    for i, sent in enumerate(sentences):
+        if own[i] is None:
+            same = [j for j in range(len(sentences)) if sentences[j].turn == sent.turn and own[j] is not None]
+            before = [j for j in same if j < i]
+            after = [j for j in same if j > i]
+            ph = own[before[-1]] if before else own[after[0]] if after else carry
+        else:
+            ph = own[i]
+        phases.append(ph)
+        if i + 1 == len(sentences) or sentences[i + 1].turn != sent.turn:
+            carry = ph
+    return phases

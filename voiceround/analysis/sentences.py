@@ -1,0 +1,71 @@
+"""Sentences of the candidate's turns, fillers stripped, and words."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import pairwise
+
+from voiceround.core.types import Transcript
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A candidate sentence. ``turn``: 1-based turn number; ``start``/``end``: character offsets in
+    the turn text; ``start_s``: estimated start second on the session timeline (the turn's start
+    plus its share of the turn's duration by character position)."""
+
+    turn: int
+    index: int
+    start: int
+    end: int
+    text: str
+    start_s: float
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+_FILLER_WORD = r"(?:um+|uh+|erm+|er|hmm+|mm+)"
+_SENT_END = re.compile(rf"(?<=[.!?])\s+(?=(?:{_FILLER_WORD},?\s+)*[\"'A-Z0-9])", re.IGNORECASE)
+_FILLER_STRIP = re.compile(rf"(?:(?<=\s)|^){_FILLER_WORD}\b[,.]?\s*", re.IGNORECASE)
+
+
+def strip_fillers(text: str) -> str:
+    """``text`` without filled pauses ("um", "uh", "erm", "hmm"), so they never change content
+    analysis; filler counts are kept separately (:func:`delivery`)."""
+    out = _FILLER_STRIP.sub("", text)
+    return re.sub(r"\s+([,.;!?])", r"\1", re.sub(r"\s{2,}", " ", out)).strip()
+
+
+def split_sentences(transcript: Transcript, speaker: str = "candidate") -> list[Sentence]:
+    """Split the given speaker's turns into sentences, in timeline order.
+
+    Splits after ``.``, ``!`` or ``?`` followed by whitespace, optional fillers and a capital, digit
+    or quote (decimals like "1.8" stay whole). ``Sentence.text`` has fillers removed
+    (:func:`strip_fillers`); ``start``/``end`` index the raw turn text. Returns :class:`Sentence` objects.
+    """
+    out: list[Sentence] = []
+    for number, turn in enumerate(transcript.turns, start=1):
+        if turn.speaker != speaker or not turn.text.strip():
+            continue
+        text = turn.text
+        bounds = [0] + [m.end() for m in _SENT_END.finditer(text)] + [len(text)]
+        n = max(len(text), 1)
+        for a, b in pairwise(bounds):
+            piece = text[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            s, e = a + lead, a + len(piece.rstrip())
+            if e <= s:
+                continue
+            clean = strip_fillers(text[s:e])
+            if not clean:
+                continue
+            start_s = round(turn.start_s + (turn.end_s - turn.start_s) * s / n, 3)
+            out.append(Sentence(number, len(out), s, e, clean[0].upper() + clean[1:], start_s))
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (letters, digits, apostrophes, %, $, decimal points)."""
+    return re.findall(r"[a-z0-9$%][a-z0-9'%.,$]*", text.lower())
