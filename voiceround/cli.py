@@ -184,66 +184,9 @@ def _engine_for(role, spec):
 
 
 def cmd_eval(args) -> int:
-    """``eval interviewer CASES...``: text-mode rounds against each case; a metrics table."""
-    import glob as _glob
-
-    from voiceround.session.cases import load_case
-    rnd = load_round(args.round)
-    paths = [p for pat in args.cases for p in (sorted(_glob.glob(os.path.join(pat, "*.toml"))) if os.path.isdir(pat) else [pat])]
-    if not paths:
-        _err("error: no case files given")
-        return 2
-    if args.what == "interviewer":
-        from voiceround.interviewer.evaluate import evaluate
-        from voiceround.session.textsim import simulate_text
-        rows = []
-        for p in paths:
-            case = load_case(p)
-            rows.append((case.id, evaluate(simulate_text(case, rnd), rnd)))
-        if args.json:
-            print(json.dumps(dict(rows), indent=2, sort_keys=True))
-            return 0
-        print(f"{'case':<34} {'turns':>5} {'praise':>6} {'1 question':>10} {'claim probes':>12} {'pushback':>8} {'commit':>6} "
-              f"{'reflect':>7} {'repeats':>7} {'leading':>7}  pushback response")
-        tot = {"praise": 0, "single": 0, "turns": 0, "need": 0, "cov": 0, "push": 0, "com": 0, "ref": 0, "rep": 0, "lead": 0}
-        yes = lambda b: "yes" if b else "NO"  # noqa: E731
-        for cid, m in rows:
-            print(f"{cid:<34} {m['interviewer_turns']:>5} {m['praise']:>6} {m['single_question_share']:>10.0%} "
-                  f"{m['claims_probed']:>4}/{m['claims_needing_probe']:<2} ({m['claim_probe_coverage']:>4.0%}) {yes(m['pushback']):>8} "
-                  f"{yes(m['commitment']):>6} {yes(m['reflection']):>7} {m['repeats']:>7} {m['leading']:>7}  {m['pushback_response'] or '-'}")
-            tot["praise"] += m["praise"]; tot["turns"] += m["interviewer_turns"]  # noqa: E702
-            tot["single"] += round(m["single_question_share"] * m["interviewer_turns"]); tot["need"] += m["claims_needing_probe"]  # noqa: E702
-            tot["cov"] += m["claims_probed"]; tot["push"] += m["pushback"]; tot["com"] += m["commitment"]  # noqa: E702
-            tot["ref"] += m["reflection"]; tot["rep"] += m["repeats"]; tot["lead"] += m["leading"]  # noqa: E702
-        n = len(rows)
-        print(f"{'ALL (' + str(n) + ' rounds)':<34} {tot['turns']:>5} {tot['praise']:>6} {tot['single'] / max(tot['turns'], 1):>10.0%} "
-              f"{tot['cov']:>4}/{tot['need']:<2} ({tot['cov'] / max(tot['need'], 1):>4.0%}) {tot['push']:>5}/{n:<2} {tot['com']:>3}/{n:<2} "
-              f"{tot['ref']:>4}/{n:<2} {tot['rep']:>7} {tot['lead']:>7}")
-        return 0
-    if args.what == "scorer":
-        from voiceround.scoring.evaluate import evaluate as eval_scorer
-        from voiceround.session.cases import text_items
-        cases = [load_case(p) for p in paths]
-        m = eval_scorer(text_items(cases), rnd)
-        if args.json:
-            print(json.dumps(m, indent=2, sort_keys=True))
-            return 0
-        print(f"Scorer vs human labels on {m['cases']} cases (text)")
-        print(f"{'dimension':<26} {'exact':>6} {'±1':>6} {'n':>4}")
-        for d, v in m["per_dimension"].items():
-            print(f"{d:<26} {v['exact']:>6.0%} {v['within1']:>6.0%} {v['n']:>4}")
-        print(f"{'ALL':<26} {m['exact']:>6.0%} {m['within1']:>6.0%}")
-        print(f"Spearman(total, overall label): {m['spearman']}")
-        print(f"Traps: precision {m['trap_precision']:.2f}, recall {m['trap_recall']:.2f}, F1 {m['trap_f1']:.2f}")
-        if m["pairs"]:
-            print(f"Minimal pairs: {m['pairs']}, flip rate {m['flip_rate']:.0%}")
-        if m["wrong"]:
-            print("Disagreements:")
-            for w in m["wrong"]:
-                print(f"  - {w}")
-        return 0
-    _err(f"error: unknown evaluation {args.what!r}")
-    return 2
+    """``eval interviewer|scorer CASES…`` (see :mod:`voiceround.cli_eval`)."""
+    from voiceround.cli_eval import cmd_eval as run_eval
+    return run_eval(args)
 
 
 def cmd_export(args) -> int:

@@ -1,0 +1,351 @@
+"""The Bar Raiser interviewer: a pure planner (no clock, no I/O).
+
+Given the transcript so far, the elapsed session time and the round, :func:`next_action` returns
+what the interviewer says next: an intent (from the round file's probes) and its wording, filled
+from the round's templates with the candidate's own words. What was already asked is read back
+from the interviewer turns' ``meta`` (``intent``, ``claim``, ``slot``), so the planner keeps no
+hidden state and the same transcript always gives the same action.
+
+Order of decisions (seed, "How the AI behaves", and DESIGN.md "The interviewer"):
+wrap-up when time is up → claim probes on the latest answer (number without baseline, headline
+metric without slice, "we" where the candidate's own action is unclear, opinion without evidence,
+abstraction) → move to the commitment phase if the argument has eaten the clock → story slots
+not yet covered → one pushback → reflection → wrap-up.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from voiceround import analysis as A
+from voiceround.core.types import Transcript
+from voiceround.rounds import Round
+
+WRAP_UP_MARGIN_S = 45.0   # leave this much of the round for the closing exchange
+MAX_INTERVIEWER_TURNS = 40
+QUOTE_WORDS = 9
+
+# Story slots asked before the pushback, and the ones asked after it. Slot ids are the round
+# file's; slots the round doesn't define are skipped.
+PRE_PUSHBACK = ("scenario", "opposing_view", "own_data", "words_said", "escalation", "decision",
+                "commitment", "outcome", "attribution")
+POST_PUSHBACK = ("reflection",)
+
+
+@dataclass
+class Action:
+    """The interviewer's next turn.
+
+    ``intent``: a probe intent from the round file (``wrap_up`` ends the round). ``text``: the
+    template wording (exactly one question, no praise). ``quote``: the candidate phrase it quotes,
+    if any. ``claim``: a key for the claim probed (to avoid repeats). ``slot``: the story slot asked.
+    ``topics``: case topics that answer it (for a simulated candidate).
+    """
+
+    intent: str
+    text: str
+    quote: str | None = None
+    claim: str | None = None
+    slot: str | None = None
+    topics: tuple[str, ...] = ()
+    reason: str = ""
+    claims: list[str] = field(default_factory=list)
+
+    @property
+    def is_wrap_up(self) -> bool:
+        return self.intent == "wrap_up"
+
+    def meta(self) -> dict:
+        """What the planner needs to remember about this turn (stored in ``Turn.meta``)."""
+        return {k: v for k, v in {"quote": self.quote, "claim": self.claim, "claims": self.claims or None,
+                                  "slot": self.slot, "reason": self.reason}.items() if v}
+
+
+@dataclass
+class _History:
+    asked: list[tuple[str, str | None]] = field(default_factory=list)  # (intent, claim)
+    slots_asked: set[str] = field(default_factory=set)
+    texts: set[str] = field(default_factory=set)
+    claim_probes: int = 0
+    pushed_back: bool = False
+
+
+def _history(transcript: Transcript) -> _History:
+    h = _History()
+    for _, t in transcript.interviewer_turns():
+        intent = t.intent or ""
+        h.asked.append((intent, t.meta.get("claim")))
+        if t.meta.get("slot"):
+            h.slots_asked.add(t.meta["slot"])
+        h.texts.add(t.meta.get("template_text", t.text))
+        if intent in ("probe_baseline", "probe_slice"):
+            h.claim_probes += 1
+        if intent == "pushback":
+            h.pushed_back = True
+    return h
+
+
+_DANGLING = {"and", "but", "so", "because", "or", "the", "a", "an", "to", "of", "that", "with", "which", "in", "on",
+             "at", "for", "we", "i", "our", "my", "over", "by", "from", "is", "was", "were", "it", "then"}
+
+
+def short_quote(text: str, start: int = 0, max_words: int = QUOTE_WORDS) -> str:
+    """Up to ``max_words`` words of ``text`` from character ``start``, ending at a clause boundary
+    (a comma or sentence end) when there is one, and never on a dangling "and"/"the"/"so"."""
+    ws = text[start:].split()[:max_words]
+    for i, w in enumerate(ws):
+        if i >= 2 and w[-1:] in ",.;:!?":
+            ws = ws[: i + 1]
+            break
+    ws = [w.strip(" ,.;:!?\"'") for w in ws]
+    while len(ws) > 2 and ws[-1].lower() in _DANGLING:
+        ws.pop()
+    return " ".join(ws)
+
+
+def _fill(rnd: Round, intent: str, h: _History, quote: str | None) -> str:
+    probe = rnd.probes[intent]
+    usable = [t for t in probe.templates if ("{quote}" in t) == bool(quote)] or list(probe.templates)
+    n = sum(1 for i, _ in h.asked if i == intent)
+    ordered = usable[n % len(usable):] + usable[: n % len(usable)]
+    for template in ordered:
+        text = template.replace("{quote}", f"'{quote}'" if quote else "")
+        if text not in h.texts:
+            return text
+    return ordered[0].replace("{quote}", f"'{quote}'" if quote else "")
+
+
+def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, reason="") -> Action:
+    probe = rnd.probes[intent]
+    text = _fill(rnd, intent, h, quote)
+    acks = rnd.interviewer.get("acknowledgements") or []
+    # Seed: acknowledge neutrally, then probe. Every other question that doesn't open on the
+    # candidate's own words gets the round's neutral acknowledgement.
+    if acks and h.asked and intent not in ("wrap_up", "pushback") and not quote and len(h.asked) % 2 == 1:
+        text = f"{acks[0]} {text}"
+    return Action(intent, text, quote, claim, probe.slot, probe.topics, reason)
+
+
+def opening(rnd: Round) -> Action:
+    """The first interviewer turn: ask for one specific scenario."""
+    return _action(rnd, "ask_scenario", _History(), reason="opening")
+
+
+@dataclass(frozen=True)
+class ClaimNeed:
+    """A quantitative claim that needs a probe: ``need`` is ``"baseline"`` or ``"slice"``;
+    ``key`` identifies it across turns (``need:value``); ``turn`` is the candidate turn number."""
+
+    claim: A.Claim
+    need: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.need}:{self.claim.value}"
+
+    @property
+    def turn(self) -> int:
+        return self.claim.turn
+
+
+def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None) -> list[ClaimNeed]:
+    """Every claim in candidate turns (up to ``upto_turn``, 1-based, inclusive) that needs a probe.
+
+    Rules (issue "Bar Raiser interviewer", seed "Probes every claim"): a number without a baseline
+    needs a baseline probe, unless it is a proposal, carries an attribution method, or is a rate
+    with its own time window outside the outcome ("nine hundred tickets a week"); an outcome number
+    with no slice or isolation method (and no isolation described anywhere before it) also needs a
+    slice probe (the seed's "headline metric without slice").
+    """
+    tr = transcript if upto_turn is None else Transcript(transcript.turns[:upto_turn])
+    sents = A.split_sentences(tr)
+    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots), strict=True))
+    out: list[ClaimNeed] = []
+    dont_know = {n for n, t in tr.candidate_turns() if A.DONT_KNOW.search(t.text)}
+    for c in A.find_claims(sents):
+        if c.turn in dont_know:  # an estimate given while saying "I don't know" gets no further probe
+            continue
+        outcome = phases[c.sentence.index] == "outcome"
+        if c.is_proposal or c.has_attribution:
+            continue
+        if not c.has_baseline and (outcome or not c.has_window):
+            out.append(ClaimNeed(c, "baseline"))
+        isolated_before = any(A.ATTRIBUTION.search(x.text) and phases[x.index] == "outcome"
+                              for x in sents if x.index <= c.sentence.index)
+        if outcome and not (c.has_slice or isolated_before):
+            out.append(ClaimNeed(c, "slice"))
+    return out
+
+
+PROBE_WINDOW = 2  # a claim is probed within this many interviewer turns
+
+
+def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: bool = False) -> Action | None:
+    """The most urgent claim probe, or None. Claims are probed oldest-deadline first, outcome claims
+    before others, and all claims of one answer with the same gap share one probe."""
+    if h.claim_probes >= int(rnd.timing.get("max_claim_probes", 14)):
+        return None
+    probed = {k for _, t in transcript.interviewer_turns() for k in t.meta.get("claims", [t.meta.get("claim")]) if k}
+    # Interviewer turns already spent after each candidate turn (for the two-turn deadline).
+    spent: dict[int, int] = {}
+    count = 0
+    for i in range(len(transcript.turns), 0, -1):
+        t = transcript.turns[i - 1]
+        if t.speaker == "interviewer":
+            count += 1
+        else:
+            spent[i] = count
+    needs = [n for n in claim_needs(transcript, rnd) if n.key not in probed and spent.get(n.turn, 0) < PROBE_WINDOW
+             and (not urgent_only or spent.get(n.turn, 0) == PROBE_WINDOW - 1)]
+    if not needs:
+        return None
+    sents = A.split_sentences(transcript)
+    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots), strict=True))
+    needs.sort(key=lambda n: (-spent.get(n.turn, 0), n.need != "baseline", phases.get(n.claim.sentence.index) != "outcome",
+                              n.turn, n.claim.sentence.index, n.claim.start))
+    first = needs[0]
+    # One probe covers every claim of the same answer with the same gap ("You said 'X' and 'Y'.
+    # From what baseline…?"); it quotes at most two of them.
+    group = [first] + [n for n in needs[1:] if n.turn == first.turn and n.need == first.need]
+    others = [n for n in group[1:] if n.claim.quote.lower() not in first.claim.quote.lower()]
+    quote = first.claim.quote if not others else f"{first.claim.quote}' and '{others[0].claim.quote}"
+    intent = "probe_baseline" if first.need == "baseline" else "probe_slice"
+    action = _action(rnd, intent, h, quote=quote, claim=first.key,
+                     reason="number without baseline" if first.need == "baseline" else "headline metric without slice")
+    action.claims = [n.key for n in group]
+    action.quote = first.claim.quote
+    return action
+
+
+def _inconsistency_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | None:
+    """Fabricated precision: the latest answer reports a baseline that contradicts an earlier one."""
+    cands = transcript.candidate_turns()
+    if not cands:
+        return None
+    probed = {c for _, c in h.asked if c}
+    for earlier, later in A.baseline_conflicts(A.find_claims(A.split_sentences(transcript))):
+        key = f"inconsistent:{later.value}"
+        if later.turn == cands[-1][0] and key not in probed:
+            act = _action(rnd, "probe_inconsistency", h, quote=f"{earlier.quote}', and now '{later.quote}", claim=key,
+                          reason="baseline changed between turns")
+            act.quote = later.quote
+            return act
+    return None
+
+
+def _answer_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | None:
+    """Probes on the latest answer's wording: inconsistent baselines, "we", opinion, yielding, abstraction."""
+    cands = transcript.candidate_turns()
+    if not cands:
+        return None
+    last_no = cands[-1][0]
+    all_sents = A.split_sentences(transcript)
+    sents = [s for s in all_sents if s.turn == last_no]
+    if not sents:
+        return None
+    last_asked = h.asked[-1] if h.asked else (None, None)
+    probed = {c for _, c in h.asked if c}
+
+    def ok(intent: str, key: str) -> bool:
+        return key not in probed and (intent, key) != last_asked
+
+    acts = A.find_actions(sents)
+    we = [a for a in acts if a.who == "we"]
+    if we and len(we) > len([a for a in acts if a.who == "i"]):
+        a = we[0]
+        key = f"we:{a.verb}"
+        if ok("probe_ownership", key) and last_asked[0] != "probe_ownership":
+            return _action(rnd, "probe_ownership", h, quote=short_quote(a.sentence.text, a.start, 6), claim=key, reason="'we' hides the candidate's action")
+    if not A.find_claims(sents):
+        for s, st, _ in A.cue_spans(A.OPINION, sents):
+            key = f"opinion:{s.turn}"
+            if ok("probe_opinion", key):
+                return _action(rnd, "probe_opinion", h, quote=short_quote(s.text, st, 7), claim=key, reason="opinion without evidence")
+    yields = [(s, st) for s, st, _ in A.cue_spans(A.YIELD, sents) if not A.COUNTERFACTUAL.search(s.text)]
+    if yields and not any(i == "probe_backbone" for i, _ in h.asked):
+        s, st = sorted(yields, key=lambda y: not y[0].text[y[1]:].lower().startswith("i "))[0]
+        return _action(rnd, "probe_backbone", h, quote=short_quote(s.text, st, 8), claim=f"yield:{s.turn}", reason="dropped the argument")
+    abstract = A.cue_spans(A.ABSTRACTION, sents)
+    if len({s.index for s, _, _ in abstract}) >= 2:
+        s, st, _ = abstract[0]
+        key = f"abstract:{s.turn}"
+        if ok("probe_abstraction", key):
+            return _action(rnd, "probe_abstraction", h, quote=short_quote(s.text, st, 6), claim=key, reason="abstraction")
+    return None
+
+
+def _pushback_quote(transcript: Transcript) -> str | None:
+    for s in A.split_sentences(transcript):
+        m = re.search(r"\bi (wanted|argued|pushed|disagreed|proposed|recommended)\b", s.lower)
+        if m:
+            return short_quote(s.text, m.start(), 8)
+    return None
+
+
+def next_action(transcript: Transcript, elapsed_s: float, rnd: Round) -> Action:
+    """Decide the interviewer's next turn.
+
+    ``transcript``: the session so far (interviewer turns carry ``intent`` and ``meta``).
+    ``elapsed_s``: seconds since the round started. Returns an :class:`Action`; ``wrap_up`` when the
+    round's time is nearly spent or every slot, the pushback and the reflection are done.
+    """
+    h = _history(transcript)
+    if not transcript.interviewer_turns():
+        return opening(rnd)
+    if elapsed_s >= rnd.duration_s - WRAP_UP_MARGIN_S or len(h.asked) >= MAX_INTERVIEWER_TURNS:
+        return _action(rnd, "wrap_up", h, reason="time")
+
+    # Claims at their last chance come first (probed within PROBE_WINDOW interviewer turns), then
+    # probes on the answer's wording, then fresh claims.
+    # No answer to the last question (silence, or only noise): ask it once more.
+    last = transcript.turns[-1]
+    if last.speaker == "interviewer" and last.intent not in ("repeat_question", "wrap_up") and "repeat_question" in rnd.probes:
+        template = rnd.probes["repeat_question"].templates[0]
+        previous = last.meta.get("template_text", last.text)
+        previous = re.sub(r"^(I didn't hear an answer\. Take a moment\. |Okay\. )", "", previous)
+        return Action("repeat_question", template.replace("{previous}", previous), last.meta.get("quote"), None, last.meta.get("slot"),
+                      rnd.probes[last.intent].topics if last.intent in rnd.probes else (), "no answer")
+    # "I don't remember" to a number probe: ask for an estimate and how it was tracked (seed FAQ).
+    cands = transcript.candidate_turns()
+    prev_iv = transcript.turns[-2] if len(transcript.turns) >= 2 else None
+    if cands and last.speaker == "candidate" and prev_iv is not None and prev_iv.speaker == "interviewer" \
+            and prev_iv.intent in ("probe_baseline", "probe_slice", "ask_outcome") and A.DONT_KNOW.search(last.text) \
+            and not re.search(r"\b(estimate|roughly|about|around)\b", last.text.lower()) \
+            and "probe_estimate" in rnd.probes and not any(i == "probe_estimate" for i, _ in h.asked):
+        return _action(rnd, "probe_estimate", h, reason="didn't remember a number")
+    probe = _inconsistency_probe(rnd, transcript, h) or _claim_probe(rnd, transcript, h, urgent_only=True) \
+        or _answer_probe(rnd, transcript, h) \
+        or _claim_probe(rnd, transcript, h)
+    if probe:
+        return probe
+
+    sents = A.split_sentences(transcript)
+    coverage = A.slot_coverage(sents, rnd.slots)
+    covered = {s.id for s in rnd.slots if coverage[s.id][0] >= s.min_weight}
+    slot_ids = [s.id for s in rnd.slots]
+
+    # Time management: the argument has eaten the clock (seed trap "missing the commitment phase").
+    if elapsed_s > float(rnd.timing.get("commitment_nudge_after_s", 480)) and "commitment" not in covered \
+            and "commitment" not in h.slots_asked and "move_to_commitment" in rnd.probes:
+        # Share of the elapsed time spent on the argument (candidate speech, by sentence position).
+        phases = A.tag_phases(sents, rnd.slots)
+        arg_s = 0.0
+        for i, (sent, ph) in enumerate(zip(sents, phases, strict=True)):
+            turn = transcript.turns[sent.turn - 1]
+            nxt = sents[i + 1].start_s if i + 1 < len(sents) and sents[i + 1].turn == sent.turn else turn.end_s
+            if ph == "argument":
+                arg_s += max(0.0, nxt - sent.start_s)
+        if elapsed_s > 0 and arg_s / elapsed_s > float(rnd.timing.get("argument_share_limit", 0.6)):
+            return _action(rnd, "move_to_commitment", h, reason="argument took most of the time")
+
+    slot_intent = {p.slot: p.intent for p in rnd.probes.values() if p.slot and p.intent != "move_to_commitment"}
+    for slot in PRE_PUSHBACK:
+        if slot in slot_ids and slot not in covered and slot not in h.slots_asked and slot in slot_intent:
+            return _action(rnd, slot_intent[slot], h, reason=f"slot {slot} not covered")
+    if not h.pushed_back and "pushback" in rnd.probes:
+        return _action(rnd, "pushback", h, quote=_pushback_quote(transcript), reason="test backbone")
+    # Reflection is always asked before the wrap-up.
+    for slot in POST_PUSHBACK:
+        if slot in slot_ids and slot not in h.slots_asked and slot in slot_intent:
+            return _action(rnd, slot_intent[slot], h, reason=f"slot {slot}")
+    return _action(rnd, "wrap_up", h, reason="story covered")

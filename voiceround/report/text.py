@@ -1,0 +1,64 @@
+"""Scorecard rendering (pure): plain text for the terminal. HTML/PDF come in the report issue."""
+from __future__ import annotations
+
+
+def clock(seconds: float) -> str:
+    """``m:ss`` for a number of seconds."""
+    s = int(round(seconds))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def work_on_next(dimensions: list[dict], n: int = 2) -> list[dict]:
+    """The ``n`` weakest dimensions (lowest tier, heavier weight first): "what to work on next"."""
+    return sorted(dimensions, key=lambda d: (d["tier"], -d["weight"]))[:n]
+
+
+def scorecard_text(card: dict, header: str = "") -> str:
+    """The scorecard as terminal text: weighted total, each framework dimension with tier, weight
+    and evidence quotes (turn number and start time) or "no evidence", then flagged traps and the
+    second rubric's summary."""
+    out = []
+    if header:
+        out += [header, ""]
+    out.append(f"Total: {card['total']:.1f} / 100   (weighted, seed interview framework)")
+    out.append("")
+    for d in card["dimensions"].values():
+        bar = "█" * d["tier"] + "·" * (4 - d["tier"])
+        capped = f"  [capped by trap: {d['capped_by']}]" if d.get("capped_by") else ""
+        out.append(f"  {d['name']:<26} {d['weight']:>4.0f}%   tier {d['tier']}/4 {bar}{capped}")
+        out.append(f"      {d['anchor']}")
+        if d["evidence"]:
+            for e in d["evidence"]:
+                out.append(f"      “{e['quote']}” (turn {e['turn']}, {clock(e['start_s'])})")
+        else:
+            out.append("      no evidence")
+    out.append("")
+    if card["traps"]:
+        out.append("Traps flagged:")
+        for t in card["traps"]:
+            out.append(f"  - {t['name']}")
+            for e in t["evidence"]:
+                out.append(f"      “{e['quote']}” (turn {e['turn']}, {clock(e['start_s'])})")
+    else:
+        out.append("Traps flagged: none")
+    rubrics = card.get("rubrics", {})
+    if len(rubrics) > 1:
+        for rb in list(rubrics.values())[1:]:
+            out.append("")
+            out.append(f"{rb['title']}: {rb['total']:.1f} / 100")
+            for d in rb["dimensions"].values():
+                out.append(f"  {d['name']:<40} {d['weight']:>4.0f}%   tier {d['tier']}/4")
+    a = card.get("analytics", {})
+    if a:
+        out.append("")
+        fillers = ", ".join(f"{k} ×{v}" for k, v in a["fillers"].items()) or "none transcribed"
+        if a.get("timing"):
+            out.append(f"Delivery: fillers: {fillers} (timing not measured: {a['timing']})")
+        else:
+            out.append(f"Delivery: {a['wpm']:.0f} words/min, talk share {a['talk_share']:.0%}, fillers: {fillers}"
+                       " (Whisper under-reports um/uh)")
+        ph = a.get("phase_seconds", {})
+        if ph:
+            out.append("Time by phase: " + ", ".join(f"{k} {clock(v)}" for k, v in ph.items()))
+        out.append(f"Numbers: {a['numbers']} stated, {a['numbers_with_baseline']} with a baseline")
+    return "\n".join(out)

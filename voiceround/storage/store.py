@@ -1,0 +1,350 @@
+"""Storage: sqlite-utils database (WAL, migrations) for sessions, turns, events and scores, plus
+session audio files. Each turn is committed when it ends, so a killed round keeps every
+completed turn and shows up as unfinished.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import uuid
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from voiceround.core import paths
+from voiceround.core.errors import SessionNotFound, StorageError
+from voiceround.core.events import Event
+from voiceround.core.types import Transcript, Turn
+
+migrations = Migrations("voiceround")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Sessions, turns, events, scores."""
+    db["sessions"].create({
+        "id": str, "round_id": str, "round_version": str, "started_at": str, "ended_at": str,
+        "status": str, "source": str, "audio_path": str, "duration_s": float, "total": float,
+        "meta": str,
+    }, pk="id")
+    db["turns"].create({
+        "id": int, "session_id": str, "idx": int, "speaker": str, "text": str, "start_s": float,
+        "end_s": float, "intent": str, "topic": str, "meta": str,
+    }, pk="id", foreign_keys=[("session_id", "sessions", "id")])
+    db["turns"].create_index(["session_id", "idx"], unique=True)
+    db["events"].create({
+        "id": int, "session_id": str, "t_s": float, "kind": str, "data": str, "wall": str,
+    }, pk="id", foreign_keys=[("session_id", "sessions", "id")])
+    db["events"].create_index(["session_id"])
+    db["scores"].create({
+        "session_id": str, "scored_at": str, "total": float, "scorecard": str,
+    }, pk="session_id", foreign_keys=[("session_id", "sessions", "id")])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """The session database. ``path`` defaults to :func:`voiceround.core.paths.db_path`.
+
+    Raises :class:`StorageError` when the database is locked, corrupt or unwritable; it never
+    truncates or recreates an existing file.
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else paths.db_path()
+        new = not self.path.exists()
+        try:
+            if new:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
+                os.close(fd)
+            conn = sqlite3.connect(str(self.path), timeout=5.0, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            tables = set(self.db.table_names())
+            if tables and "_sqlite_migrations" not in tables:
+                conn.close()
+                raise StorageError(f"{self.path} is a database that VoiceRound did not create (tables: {', '.join(sorted(tables))})",
+                                   hint="point VOICEROUND_DATA_DIR at another folder; this file was not changed")
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=2000")
+            conn.execute("BEGIN IMMEDIATE")  # refuse now, not mid-round, if another process holds the write lock
+            conn.execute("ROLLBACK")
+            migrations.apply(self.db)
+        except sqlite3.DatabaseError as exc:
+            if not os.access(self.path.parent, os.W_OK) or not os.access(self.path, os.W_OK):
+                hint = f"the folder {self.path.parent} or the database is read-only; make it writable or choose another VOICEROUND_DATA_DIR"
+            elif "locked" in str(exc):
+                hint = "another VoiceRound seems to be using it: close it and try again"
+            else:
+                hint = "the file may be damaged: move it aside to start a new database (it is never overwritten)"
+            raise StorageError(f"cannot open the session database {self.path}: {exc}", hint=hint) from exc
+        except OSError as exc:
+            raise StorageError(f"cannot create the session database {self.path}: {exc.strerror or exc}") from exc
+
+    def _write(self, fn):
+        try:
+            with self.db.conn:
+                return fn()
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"cannot write to {self.path}: {exc}",
+                               hint="free some disk space, or close other programs using the database") from exc
+
+    # -- sessions -------------------------------------------------------------------------------
+    def delete_session(self, session_id: str) -> None:
+        """Delete a session: its rows (turns, events, scores, history) and its audio file."""
+        row = self.session(session_id)
+
+        def rm():
+            for table in ("turns", "events", "scores", "score_history"):
+                self.db.execute(f"delete from {table} where session_id = ?", [session_id])
+            self.db.execute("delete from sessions where id = ?", [session_id])
+        self._write(rm)
+        if row.get("audio_path"):
+            Path(row["audio_path"]).unlink(missing_ok=True)
+
+    def delete_all(self) -> int:
+        """Delete every session and every session audio file; returns how many sessions were deleted."""
+        ids = [r["id"] for r in self.db.query("select id from sessions")]
+        for sid in ids:
+            self.delete_session(sid)
+        for wav in paths.audio_dir().glob("*.wav"):
+            wav.unlink(missing_ok=True)
+        return len(ids)
+
+    def unfinished(self) -> list[dict]:
+        """Sessions left unfinished by a crash or a kill (their process is gone), newest first."""
+        out = []
+        for r in self.sessions():
+            if r["status"] != "running":
+                continue
+            pid = r["meta"].get("pid")
+            if pid and pid != os.getpid() and _alive(pid):
+                continue  # still running in another process
+            out.append(r)
+        return out
+
+    def new_session(self, round_id: str, round_version: str, source: str, meta: dict | None = None) -> str:
+        """Create a session row (status ``running``); return its id. Its audio goes to
+        ``audio/<id>.wav`` in the data dir."""
+        sid = dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        audio = str(paths.audio_dir() / f"{sid}.wav")
+        self._write(lambda: self.db["sessions"].insert({
+            "id": sid, "round_id": round_id, "round_version": round_version, "started_at": _now(), "ended_at": None,
+            "status": "running", "source": source, "audio_path": audio, "duration_s": 0.0, "total": None,
+            "meta": json.dumps(dict(meta or {}, pid=os.getpid()), sort_keys=True),
+        }))
+        return sid
+
+    def add_turn(self, session_id: str, idx: int, turn: Turn) -> None:
+        """Commit one turn (``idx`` 1-based) as soon as it ends."""
+        self._write(lambda: self.db["turns"].insert({
+            "session_id": session_id, "idx": idx, "speaker": turn.speaker, "text": turn.text, "start_s": turn.start_s,
+            "end_s": turn.end_s, "intent": turn.intent, "topic": turn.topic, "meta": json.dumps(turn.meta, sort_keys=True),
+        }))
+        self._write(lambda: self.db["sessions"].update(session_id, {"duration_s": turn.end_s}))
+
+    def add_event(self, session_id: str, event: Event) -> None:
+        """Store an event (:mod:`voiceround.core.events`) as its ``kind`` and JSON ``data``."""
+        self._write(lambda: self.db["events"].insert({
+            "session_id": session_id, "t_s": round(event.t_s, 3), "kind": event.kind,
+            "data": json.dumps(event.data, sort_keys=True), "wall": _now(),
+        }))
+
+    def finish(self, session_id: str, duration_s: float, status: str = "finished") -> None:
+        """Mark a session ended (``finished``, or ``ended_early`` when the user stopped it)."""
+        self._write(lambda: self.db["sessions"].update(session_id, {"ended_at": _now(), "status": status, "duration_s": round(duration_s, 3)}))
+
+    def save_score(self, session_id: str, scorecard: dict) -> None:
+        """Store (or replace) a session's scorecard."""
+        text = json.dumps(scorecard, sort_keys=True)
+        self._write(lambda: self.db["scores"].upsert({"session_id": session_id, "scored_at": _now(), "total": scorecard["total"], "scorecard": text}, pk="session_id"))
+        self._write(lambda: self.db["sessions"].update(session_id, {"total": scorecard["total"]}))
+
+    # -- reading --------------------------------------------------------------------------------
+    def session(self, session_id: str) -> dict:
+        """The session row as a dict; raises :class:`SessionNotFound`."""
+        rows = list(self.db["sessions"].rows_where("id = ?", [session_id]))
+        if not rows:
+            raise SessionNotFound(f"no session with id {session_id!r}", hint="`voiceround sessions` lists them")
+        row = rows[0]
+        row["meta"] = json.loads(row["meta"] or "{}")
+        row["unfinished"] = row["status"] not in ("finished", "ended_early", "recovered")
+        return row
+
+    def sessions(self) -> list[dict]:
+        """All sessions, newest first, with an ``unfinished`` flag and turn count."""
+        out = []
+        for row in self.db.query(
+            "select s.*, (select count(*) from turns t where t.session_id = s.id) as turns "
+            "from sessions s order by s.started_at desc, s.id desc"
+        ):
+            row["meta"] = json.loads(row["meta"] or "{}")
+            row["unfinished"] = row["status"] not in ("finished", "ended_early", "recovered")
+            out.append(row)
+        return out
+
+    def transcript(self, session_id: str) -> Transcript:
+        """The stored transcript of a session, in turn order."""
+        self.session(session_id)
+        rows = list(self.db["turns"].rows_where("session_id = ?", [session_id], order_by="idx"))
+        for r in rows:
+            r["meta"] = json.loads(r["meta"] or "{}")
+        return Transcript.from_dicts(rows)
+
+    def events(self, session_id: str) -> list[dict]:
+        """The session's events in order, ``data`` decoded."""
+        rows = list(self.db["events"].rows_where("session_id = ?", [session_id], order_by="id"))
+        for r in rows:
+            r["data"] = json.loads(r["data"] or "{}")
+        return rows
+
+    def scorecard(self, session_id: str) -> dict | None:
+        """The stored scorecard, or None if the session was never scored."""
+        rows = list(self.db["scores"].rows_where("session_id = ?", [session_id]))
+        return json.loads(rows[0]["scorecard"]) if rows else None
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+
+@migrations()
+def m002_scorecard_history(db: sqlite_utils.Database) -> None:
+    """Earlier scorecards of a session, kept when it is re-scored with a newer rubric."""
+    db["score_history"].create({
+        "id": int, "session_id": str, "scored_at": str, "round_version": str, "total": float, "scorecard": str,
+    }, pk="id", foreign_keys=[("session_id", "sessions", "id")])
+
+
+BUNDLE_FORMAT = "voiceround-session-bundle"
+BUNDLE_VERSION = 1
+
+
+def _archive_old(store: "Store", session_id: str) -> None:
+    rows = list(store.db["scores"].rows_where("session_id = ?", [session_id]))
+    if rows:
+        old = json.loads(rows[0]["scorecard"])
+        store.db["score_history"].insert({"session_id": session_id, "scored_at": rows[0]["scored_at"],
+                                          "round_version": old.get("round_version"), "total": rows[0]["total"],
+                                          "scorecard": rows[0]["scorecard"]})
+
+
+def rescore(store: "Store", session_id: str, scorecard: dict) -> None:
+    """Store a new scorecard for a session and keep the previous one in ``score_history``."""
+    store._write(lambda: _archive_old(store, session_id))
+    store.save_score(session_id, scorecard)
+
+
+def export_bundle(store: "Store", session_id: str, out: Path, pdf: Path | None = None) -> Path:
+    """Write a session as a zip: ``manifest.json`` (format, version, sha256 of every member),
+    ``session.json`` (row + events), ``transcript.json``, ``scorecard.json``, ``audio.wav`` and,
+    if given, ``scorecard.pdf``. Raises :class:`StorageError` when it can't be written."""
+    import hashlib
+    import zipfile
+    row = store.session(session_id)
+    members: dict[str, bytes] = {
+        "session.json": json.dumps({"session": row, "events": store.events(session_id)}, sort_keys=True, indent=2).encode(),
+        "transcript.json": json.dumps([t.to_dict() for t in store.transcript(session_id).turns], indent=2).encode(),
+        "scorecard.json": json.dumps(store.scorecard(session_id), sort_keys=True, indent=2).encode(),
+    }
+    audio = Path(row["audio_path"]) if row.get("audio_path") else None
+    if audio and audio.exists():
+        members["audio.wav"] = audio.read_bytes()
+    if pdf is not None and Path(pdf).exists():
+        members["scorecard.pdf"] = Path(pdf).read_bytes()
+    manifest = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "session_id": session_id,
+                "sha256": {k: hashlib.sha256(v).hexdigest() for k, v in members.items()}}
+    out = Path(out)
+    tmp = out.with_suffix(out.suffix + ".part")
+    try:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("manifest.json", json.dumps(manifest, indent=2))
+            for name, data in members.items():
+                z.writestr(name, data)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageError(f"cannot write {out}: {exc.strerror or exc}", hint="free some disk space or choose another place") from exc
+    return out
+
+
+def import_bundle(store: "Store", path: Path) -> str:
+    """Import a session zip made by :func:`export_bundle`; returns the session id. Refuses (with
+    :class:`StorageError`, changing nothing) a damaged, foreign or tampered zip, and a session id
+    that already exists here."""
+    import hashlib
+    import zipfile
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "manifest.json" not in names:
+                raise StorageError(f"{path.name} is not a VoiceRound session bundle (no manifest.json)")
+            manifest = json.loads(z.read("manifest.json"))
+            if manifest.get("format") != BUNDLE_FORMAT or manifest.get("version") != BUNDLE_VERSION:
+                raise StorageError(f"{path.name} is not a VoiceRound session bundle of a version this app reads")
+            data = {}
+            for name, digest in manifest.get("sha256", {}).items():
+                if name not in names:
+                    raise StorageError(f"{path.name} is damaged: {name} is missing")
+                blob = z.read(name)
+                if hashlib.sha256(blob).hexdigest() != digest:
+                    raise StorageError(f"{path.name} is damaged: {name} does not match its checksum")
+                data[name] = blob
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
+        raise StorageError(f"{path.name} can't be read as a session bundle ({exc})") from exc
+    for required in ("session.json", "transcript.json", "scorecard.json"):
+        if required not in data:
+            raise StorageError(f"{path.name} is damaged: {required} is missing")
+    sess = json.loads(data["session.json"])
+    row, events = sess["session"], sess["events"]
+    sid = row["id"]
+    if list(store.db["sessions"].rows_where("id = ?", [sid])):
+        raise StorageError(f"session {sid} already exists here; nothing was imported", hint="delete it first to re-import")
+    audio_path = None
+    if "audio.wav" in data:
+        audio_path = paths.audio_dir() / f"{sid}.wav"
+        fd = os.open(audio_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data["audio.wav"])
+    turns = json.loads(data["transcript.json"])
+    card = json.loads(data["scorecard.json"])
+
+    def write():
+        self_row = {k: row.get(k) for k in ("id", "round_id", "round_version", "started_at", "ended_at", "status", "source",
+                                            "duration_s", "total")}
+        self_row["audio_path"] = str(audio_path) if audio_path else None
+        self_row["meta"] = json.dumps(dict(row.get("meta") or {}, imported_from=path.name), sort_keys=True)
+        store.db["sessions"].insert(self_row)
+        for i, t in enumerate(turns, start=1):
+            store.db["turns"].insert({"session_id": sid, "idx": i, "speaker": t["speaker"], "text": t["text"], "start_s": t["start_s"],
+                                      "end_s": t["end_s"], "intent": t.get("intent"), "topic": t.get("topic"),
+                                      "meta": json.dumps(t.get("meta") or {}, sort_keys=True)})
+        for ev in events:
+            store.db["events"].insert({"session_id": sid, "t_s": ev["t_s"], "kind": ev["kind"],
+                                       "data": json.dumps(ev["data"], sort_keys=True), "wall": ev.get("wall")})
+        if card is not None:
+            store.db["scores"].insert({"session_id": sid, "scored_at": _now(), "total": card["total"],
+                                       "scorecard": json.dumps(card, sort_keys=True)})
+    try:
+        store._write(write)
+    except Exception:
+        if audio_path:
+            audio_path.unlink(missing_ok=True)
+        raise
+    return sid
