@@ -1,9 +1,4 @@
-"""Audio in and out. Inside VoiceRound audio is always 16 kHz mono int16 (``SAMPLE_RATE``).
-
-AudioSource: something that yields frames of ``FRAME`` samples (microphone, WAV file paced in
-real time or as fast as possible, silence). AudioSink: something that takes int16 audio (speaker,
-WAV writer).
-"""
+"""Audio in and out, 16 kHz mono int16 inside: sources, reading files, the session recorder. The code lives in :mod:`voiceround.audio.files`."""
 from voiceround.audio.files import (  # noqa: F401  (the package API)
     FRAME,
     SAMPLE_RATE,

@@ -1,4 +1,4 @@
-"""Scorecard rendering (pure): plain text for the terminal. HTML/PDF come in the report issue."""
+"""Scorecard rendering (pure): terminal text here, printable HTML in ``report.html``. The code lives in :mod:`voiceround.report.text`."""
 from voiceround.report.text import (  # noqa: F401  (the package API)
     clock,
     work_on_next,

@@ -1,7 +1,4 @@
-"""Storage: sqlite-utils database (WAL, migrations) for sessions, turns, events and scores, plus
-session audio files. Each turn is committed when it ends, so a killed round keeps every
-completed turn and shows up as unfinished.
-"""
+"""Storage: sessions, turns, events, scores and session audio. The code lives in :mod:`voiceround.storage.store`."""
 from voiceround.storage.store import (  # noqa: F401  (the package API)
     m001_initial,
     Store,
