@@ -35,4 +35,4 @@ from voiceround.analysis.cues import (  # noqa: F401
 )
 from voiceround.analysis.delivery import Delivery, delivery  # noqa: F401
 from voiceround.analysis.phases import slot_coverage, tag_phases, tag_slots  # noqa: F401
-from voiceround.analysis.sentences import Sentence, split_sentences, strip_fillers, words  # noqa: F401
+from voiceround.analysis.sentences import Sentence, split_sentences, split_text, strip_fillers, words  # noqa: F401

@@ -5,7 +5,7 @@ import re
 
 from voiceround.analysis.claims import CLAIM, FROM_TO, UP_FROM, Claim, find_claims
 from voiceround.analysis.cues import ABSTRACTION, RECALIBRATE, cue_rx
-from voiceround.analysis.sentences import Sentence, strip_fillers
+from voiceround.analysis.sentences import Sentence, split_text, strip_fillers
 
 # Hedged or corrected baselines: "It was, like, five days. Maybe six." / "more like two hundred a month before, not three hundred".
 BASELINE_CORRECTION = re.compile(
@@ -40,7 +40,7 @@ def pushback_response(text: str) -> str:
     """How a candidate answered a pushback: ``"folded"`` (conceded without reasoning),
     ``"held_with_data"`` (kept the position with numbers or reasons), ``"recalibrated"`` (conceded
     part and kept part), or ``"unclear"``. Rule-based on the answer's words and numbers."""
-    sents_ = [Sentence(1, i, 0, len(t), t, 0.0) for i, t in enumerate(re.split(r"(?<=[.!?])\s+", text)) if t]
+    sents_ = [Sentence(1, i, 0, len(t), t, 0.0) for i, t in enumerate(split_text(text)) if t]
     has_numbers = bool(find_claims(sents_))
     folded, held, recal = bool(FOLD.search(text)), bool(HOLD.search(text)), bool(RECALIBRATE.search(text))
     if held and (recal or folded):
@@ -58,7 +58,7 @@ def abstraction_drift(text: str) -> bool:
     """Whether an answer in progress has drifted into abstraction for more than one sentence: its
     last two sentences both carry abstraction cues ("in general", "I always", "typically", "if
     you…"), and neither states a number. Used to interrupt while the candidate is still talking."""
-    parts = [p for p in re.split(r"(?<=[.!?])\s+", strip_fillers(text)) if p.strip()]
+    parts = split_text(strip_fillers(text))
     if len(parts) < 2:
         return False
     last = parts[-2:]

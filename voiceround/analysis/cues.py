@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from voiceround.analysis.sentences import Sentence
+from voiceround.analysis.sentences import FILLER_WORD, Sentence
 
 
 def cue_rx(*patterns: str) -> re.Pattern:
@@ -100,7 +100,7 @@ STAKEHOLDER = cue_rx(
     r"\b(my|our) (\w+ )?(director|manager|vp|boss|lead|head of \w+|cto|ceo|architect|skip)\b",
     r"\bthe (vp|architect|director|cto|head) of\b",
 )
-FILLERS = re.compile(r"\b(um+|uh+|erm+|er|hmm+|mm+)\b|\byou know\b", re.IGNORECASE)
+FILLERS = re.compile(rf"\b{FILLER_WORD}\b|\byou know\b", re.IGNORECASE)
 REFLECT_GENERIC = cue_rx(
     r"\bcommunication is key\b", r"\bteamwork is (really )?important\b", r"\bgo with the flow\b", r"\bassume good intent\b",
     r"\bkeep a paper trail\b", r"\bbusiness timing matters\b",

@@ -26,9 +26,9 @@ class Sentence:
         return self.text.lower()
 
 
-_FILLER_WORD = r"(?:um+|uh+|erm+|er|hmm+|mm+)"
-_SENT_END = re.compile(rf"(?<=[.!?])\s+(?=(?:{_FILLER_WORD},?\s+)*[\"'A-Z0-9])", re.IGNORECASE)
-_FILLER_STRIP = re.compile(rf"(?:(?<=\s)|^){_FILLER_WORD}\b[,.]?\s*", re.IGNORECASE)
+FILLER_WORD = r"(?:um+|uh+|erm+|er|hmm+|mm+)"
+_SENT_END = re.compile(rf"(?<=[.!?])\s+(?=(?:{FILLER_WORD},?\s+)*[\"'A-Z0-9])", re.IGNORECASE)
+_FILLER_STRIP = re.compile(rf"(?:(?<=\s)|^){FILLER_WORD}\b[,.]?\s*", re.IGNORECASE)
 
 
 def strip_fillers(text: str) -> str:
@@ -69,3 +69,9 @@ def split_sentences(transcript: Transcript, speaker: str = "candidate") -> list[
 def words(text: str) -> list[str]:
     """Lower-case word tokens (letters, digits, apostrophes, %, $, decimal points)."""
     return re.findall(r"[a-z0-9$%][a-z0-9'%.,$]*", text.lower())
+
+
+def split_text(text: str) -> list[str]:
+    """Sentences of a plain string, split after ``.``, ``!`` or ``?`` followed by white space
+    (for short texts: an answer to pushback, an interviewer turn before synthesis)."""
+    return [p for p in re.split(r"(?<=[.!?])\s+", text.strip()) if p.strip()]

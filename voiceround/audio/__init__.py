@@ -2,9 +2,9 @@
 from voiceround.audio.files import (  # noqa: F401  (the package API)
     FRAME,
     SAMPLE_RATE,
-    to_internal,
-    read_audio,
     ArraySource,
     FileSource,
     WavRecorder,
+    read_audio,
+    to_internal,
 )

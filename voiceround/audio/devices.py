@@ -59,6 +59,7 @@ class MicSource:
 
     def __init__(self, device: int | str | None = None):
         import soxr
+
         from voiceround.core.errors import AudioError
         sd = _sd()
         self._q: queue.Queue = queue.Queue()

@@ -14,10 +14,9 @@ from typing import Iterator
 
 import numpy as np
 
-from voiceround.core.errors import AudioError, StorageError
-
 from voiceround.core.audio_format import FRAME_SAMPLES as FRAME  # samples per frame (32 ms)
 from voiceround.core.audio_format import SAMPLE_RATE
+from voiceround.core.errors import AudioError, StorageError
 
 
 def to_internal(x: np.ndarray, rate: int) -> np.ndarray:

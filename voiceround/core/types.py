@@ -8,6 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+# Conversational English: about 150 words per minute (Yuan, Liberman & Cieri 2006, "Towards an
+# integrated understanding of speaking rate in conversation", Interspeech). Used to time text-only
+# transcripts and typed answers.
+SPEAKING_RATE_WPS = 2.5
+
 Speaker = Literal["interviewer", "candidate"]
 SPEAKERS = ("interviewer", "candidate")
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from voiceround.core.audio_format import FRAME_SAMPLES as FRAME
+from voiceround.core.audio_format import SAMPLE_RATE  # noqa: F401  (re-exported for callers)
 from voiceround.core.errors import ModelError
 from voiceround.engines import Engine
 from voiceround.engines.models import ModelSpec, resolve, verify
-
-from voiceround.core.audio_format import FRAME_SAMPLES as FRAME
-from voiceround.core.audio_format import SAMPLE_RATE  # noqa: F401  (re-exported for callers)
 
 CONTEXT = 64           # samples of left context the v5/v6 model expects
 

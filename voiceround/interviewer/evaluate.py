@@ -10,6 +10,7 @@ leading questions.
 from __future__ import annotations
 
 from itertools import pairwise
+
 from voiceround import analysis as A
 from voiceround.core.types import Transcript
 from voiceround.interviewer import PROBE_WINDOW, claim_needs

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-
 class RoundFileError(ValueError):
     """A round file can't be read or fails validation.
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from voiceround import analysis as A
-from voiceround.core.types import Transcript
+from voiceround.core.types import SPEAKING_RATE_WPS, Transcript
 from voiceround.rounds import Round
 
 MAX_EVIDENCE = 3
@@ -165,8 +165,8 @@ def _phase_seconds(ctx: dict) -> dict[str, float]:
         if s.index not in relevant:  # small talk and padding count for no phase
             continue
         nxt = sents[i + 1].start_s if i + 1 < len(sents) and sents[i + 1].turn == s.turn else None
-        # Last sentence of a turn: use its share of words at the turn's pace (≈ 2.5 words/s fallback).
-        dur = (nxt - s.start_s) if nxt is not None else len(A.words(s.text)) / 2.5
+        # Last sentence of a turn: use its share of words at the turn's pace (SPEAKING_RATE_WPS fallback).
+        dur = (nxt - s.start_s) if nxt is not None else len(A.words(s.text)) / SPEAKING_RATE_WPS
         out[ctx["phases"][s.index]] = out.get(ctx["phases"][s.index], 0.0) + max(dur, 0.0)
     return {k: round(v, 2) for k, v in sorted(out.items())}
 

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from voiceround.core.errors import CaseFileError
-from voiceround.core.types import Transcript, Turn
+from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
 
 TOPICS = (
     "scenario", "opposing_view", "own_data", "words_said", "escalation", "decision", "commitment",
     "outcome", "attribution", "reflection", "pushback_response", "unknown",
 )
-TEXT_WPS = 2.5  # words per second (150 wpm) for timing a text-only transcript
 TEXT_GAP_S = 1.0
 
 
@@ -92,7 +91,7 @@ def text_transcript(case: Case, include_unknown: bool = False) -> Transcript:
     for ct in case.turns:
         if ct.topic == "unknown" and not include_unknown:
             continue
-        dur = max(1.0, len(ct.text.split()) / TEXT_WPS)
+        dur = max(1.0, len(ct.text.split()) / SPEAKING_RATE_WPS)
         tr.add(Turn("candidate", ct.text, t, t + dur))
         t += dur + TEXT_GAP_S
     return tr

@@ -9,7 +9,6 @@ candidate's endpoint and the interviewer's first sample is recorded as silence t
 """
 from __future__ import annotations
 
-import re
 import threading
 import time
 from typing import Callable, Iterator
@@ -21,7 +20,7 @@ from voiceround import interviewer as planner
 from voiceround.audio import SAMPLE_RATE, WavRecorder
 from voiceround.core import events as ev
 from voiceround.core.audio_format import FRAME_S, FRAME_SAMPLES
-from voiceround.core.types import Transcript, Turn
+from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
 from voiceround.engines.stt import STTResult
 from voiceround.rounds import Round
 from voiceround.session.engines import Engines
@@ -110,7 +109,7 @@ class SessionRunner:
         the rest of the synthesis is cancelled; a short "mm-hm" only pauses playback."""
         text, info = self.writer.word(action, self.transcript)
         self._turn_llm_s = self.writer.last_llm_s
-        sentences = [x for x in re.split(r"(?<=[.!?])\s+", text.strip()) if x] or [text]
+        sentences = A.split_text(text) or [text]
         futures = [self.engines.tts.submit(self.engines.tts._speak, x) for x in sentences]
         first = futures[0].result()
         t_first_audio = time.perf_counter()
@@ -337,7 +336,7 @@ class SessionRunner:
         waited = time.perf_counter() - w0
         if not text or not text.strip():
             return None
-        dur = max(1.0, len(text.split()) / 2.5)
+        dur = max(1.0, len(text.split()) / SPEAKING_RATE_WPS)
         self.rec.silence(waited if self.realtime else dur)
         self._pending_endpoint = time.perf_counter()
         return Turn("candidate", text.strip(), t0, self.rec.t_s, meta={"typed": True})

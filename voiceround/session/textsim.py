@@ -7,11 +7,10 @@ best-fitting unused turn, until the story is used up or the clock runs out, then
 from __future__ import annotations
 
 from voiceround import interviewer as planner
-from voiceround.core.types import Transcript, Turn
+from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
 from voiceround.rounds import Round
 from voiceround.session.cases import Case, SimulatedCandidate
 
-CANDIDATE_WPS = 2.5
 INTERVIEWER_WPS = 2.67
 GAP_S = 0.8
 
@@ -29,7 +28,7 @@ def simulate_text(case: Case, rnd: Round) -> Transcript:
             return tr
         ct = sim.answer(action.topics or ("unknown",))
         if ct is not None:
-            d = max(1.0, len(ct.text.split()) / CANDIDATE_WPS)
+            d = max(1.0, len(ct.text.split()) / SPEAKING_RATE_WPS)
             tr.add(Turn("candidate", ct.text, t, t + d, topic=ct.topic))
             t += d + GAP_S
         done = ct is None or sim.story_used_up

@@ -69,8 +69,7 @@ class LiveRoundMixin:
             QMessageBox.information(self, "VoiceRound", "The models are still loading; the round can start once they are ready.")
             return False
         from voiceround.core.errors import VoiceRoundError
-        from voiceround.session.feeds import TypedFeed, recording_feed
-        from voiceround.session.feeds import SimulatedFeed
+        from voiceround.session.feeds import SimulatedFeed, TypedFeed, recording_feed
         self._brief_timer.stop()
         sink = None
         realtime = mode in ("mic", "typed", "recording")
