@@ -63,3 +63,21 @@ def test_schema_error_names_the_field(tmp_path, rnd):
 def test_missing_round_file_is_a_clear_error(tmp_path):
     with pytest.raises(RoundFileError, match="cannot read round file"):
         load_round(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize("line,field", [("duration_s = -5", "timing.duration_s"), ("monologue_budget_s = 5000", "timing.monologue_budget_s"),
+                                        ("argument_share_limit = 3", "timing.argument_share_limit"),
+                                        ('max_claim_probes = "many"', "timing.max_claim_probes"),
+                                        ("duraton_s = 1200", "timing.duraton_s")])
+def test_bad_timing_values_are_refused_with_the_field(tmp_path, line, field):
+    from pathlib import Path
+    src = (Path(__file__).resolve().parents[1] / "voiceround" / "rounds" / "disagree_and_commit.toml").read_text()
+    key = line.split(" =")[0]
+    lines = [ln for ln in src.splitlines() if not ln.startswith(key + " ")]
+    i = lines.index("[timing]")
+    lines.insert(i + 1, line)
+    p = tmp_path / "bad.toml"
+    p.write_text("\n".join(lines))
+    with pytest.raises(RoundFileError) as err:
+        load_round(p)
+    assert err.value.field == field and "bad.toml" in str(err.value)

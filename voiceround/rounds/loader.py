@@ -149,6 +149,32 @@ def _need(data: dict, key: str, kind, where: str, path: Path):
     return value
 
 
+# [timing] keys: (lowest, highest allowed; None = the round's duration_s), and what each means.
+TIMING_RANGES = {
+    "duration_s": (1, 4 * 3600),            # the round's length in seconds
+    "commitment_nudge_after_s": (0, None),  # past this second, ask for the commitment if it is missing
+    "argument_share_limit": (0.05, 1.0),    # share of the candidate's time on the argument before that nudge
+    "monologue_budget_s": (5, None),        # an answer longer than this is interrupted
+    "max_claim_probes": (0, 100),           # claim probes per round, so the story still gets told
+}
+
+
+def _check_timing(timing: dict, path: Path) -> dict:
+    """Every [timing] value is a known key holding a number in its range (:data:`TIMING_RANGES`)."""
+    _need(timing, "duration_s", (int, float), "timing", path)
+    for key, value in timing.items():
+        if key not in TIMING_RANGES:
+            raise RoundFileError(f"{path.name}: timing.{key} is not a known timing value (known: {', '.join(TIMING_RANGES)})",
+                                 path=path, field=f"timing.{key}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RoundFileError(f"{path.name}: timing.{key} should be a number, got {type(value).__name__}", path=path, field=f"timing.{key}")
+        low, high = TIMING_RANGES[key]
+        high = timing["duration_s"] if high is None else high
+        if not low <= value <= high:
+            raise RoundFileError(f"{path.name}: timing.{key} = {value} is out of range ({low} to {high})", path=path, field=f"timing.{key}")
+    return timing
+
+
 def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     """Load and validate a round file.
 
@@ -178,10 +204,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     card = _need(data, "card", dict, "round", path)
     for key in ("field", "company", "role", "duration_min", "difficulty"):
         _need(card, key, (str, int), "card", path)
-    timing = _need(data, "timing", dict, "round", path)
-    _need(timing, "duration_s", (int, float), "timing", path)
-    if timing["duration_s"] <= 0:
-        raise RoundFileError(f"{path.name}: timing.duration_s must be a positive number of seconds", path=path, field="timing.duration_s")
+    timing = _check_timing(_need(data, "timing", dict, "round", path), path)
     interviewer = _need(data, "interviewer", dict, "round", path)
     _need(interviewer, "closing", str, "interviewer", path)
     _need(interviewer, "forbidden", list, "interviewer", path)
