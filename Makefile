@@ -39,7 +39,7 @@ test-fast: lint
 # (import-linter contracts); both configured in pyproject.toml.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check voiceround tests tools
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 bench: $(STAMP)
 	$(PY) tools/bench.py --realtime | tee docs/BENCHMARKS.md
