@@ -147,10 +147,22 @@ def test_round_option_opens_that_round(prefix, other_round, tmp_path):
     assert_clean_exit(app, app.finish(60))
 
 
-def test_bad_round_option_says_why_and_opens_nothing(tmp_path):
-    r = subprocess.run([VOICEROUND, "--round", str(tmp_path / "missing.toml")], capture_output=True, text=True, timeout=60,
+@pytest.mark.parametrize("kind", ["missing", "binary", "empty", "folder", "not-a-round"])
+def test_bad_round_option_says_why_and_opens_nothing(tmp_path, kind):
+    """`voiceround --round BAD` (as a user mistypes it): one clear line naming the file, exit 2, no window."""
+    path = tmp_path / "round.toml"
+    if kind == "binary":
+        path.write_bytes(b"\xff\xfe\x00\x80 not text")
+    elif kind == "empty":
+        path.write_text("")
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "not-a-round":
+        path.write_text('title = "hello"\n')
+    r = subprocess.run([VOICEROUND, "--round", str(path)], capture_output=True, text=True, timeout=60,
                        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    assert r.returncode == 2 and "missing.toml" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert r.returncode == 2 and "round.toml" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert r.stderr.startswith("error: ") and len(r.stderr.strip().splitlines()) <= 2, r.stderr
     assert "window shown" not in r.stderr
 
 

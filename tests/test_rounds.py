@@ -81,3 +81,11 @@ def test_bad_timing_values_are_refused_with_the_field(tmp_path, line, field):
     with pytest.raises(RoundFileError) as err:
         load_round(p)
     assert err.value.field == field and "bad.toml" in str(err.value)
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe\x00binary\x80junk", b"id = \"x\"\n\x80\x81"])
+def test_a_binary_round_file_is_refused_with_a_message(tmp_path, content):
+    p = tmp_path / "round.toml"
+    p.write_bytes(content)
+    with pytest.raises(RoundFileError, match="not UTF-8 text"):
+        load_round(p)

@@ -193,6 +193,9 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise RoundFileError(f"cannot read round file {path}: {exc.strerror or exc}", path=path) from exc
+    except UnicodeDecodeError as exc:
+        raise RoundFileError(f"{path.name} is not a round file: it is not UTF-8 text (byte {exc.start} can't be read)",
+                             path=path) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
