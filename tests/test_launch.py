@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -127,6 +128,32 @@ def test_launchers_stay_up_and_exit_0_on_sigterm(cmd, tmp_path):
     assert_clean_exit(app, app.finish(60))
 
 
+def test_a_real_x11_window_on_xvfb(tmp_path):
+    """The app on a real X server (Xvfb), not offscreen: Qt's xcb plugin loads (every X11 library it
+    needs is there), the window shows, File → Quit exits 0."""
+    if shutil.which("xvfb-run") is None:
+        if os.environ.get("CI"):
+            pytest.fail("xvfb-run is required in CI (apt install xvfb xauth)")
+        pytest.skip("xvfb-run not installed")
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    script = tmp_path / "quit.json"
+    script.write_text(json.dumps([{"wait": "models"}, {"sleep": 1}, {"action": "Quit"}]))
+    env["VOICEROUND_UI_SCRIPT"] = str(script)
+    r = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", VOICEROUND], capture_output=True, text=True,
+                       timeout=180, env=env, cwd=ROOT)
+    assert r.returncode == 0 and "window shown" in r.stderr and "shut down cleanly (exit 0)" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and "Could not load the Qt platform plugin" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("display", [":87", "unix:87.0"])
+def test_a_display_with_no_x_server_is_explained(display):
+    """A stale DISPLAY: a message and exit 2, not Qt's abort (exit 134)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env["DISPLAY"] = display
+    r = subprocess.run([VOICEROUND], capture_output=True, text=True, timeout=60, env=env)
+    assert r.returncode == 2 and "no X server is running there" in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
 @pytest.fixture
 def other_round(tmp_path) -> Path:
     """A copy of the default round file under another id and title."""
@@ -184,6 +211,31 @@ def test_typed_round_then_close(tmp_path):
     assert len(rows) == 1 and rows[0]["total"] is not None and not rows[0]["unfinished"]
 
 
+def test_an_answer_typed_while_the_interviewer_speaks_is_kept_on_end_round(tmp_path):
+    """Typed during the opening question, then End round at once: the answer is stored, not dropped."""
+    steps = [{"wait": "models"}, {"click": "type_btn"}, {"sleep": 0.5},
+             {"type": "In March my director and I disagreed about the launch date; I argued with churn data and lost."},
+             {"action": "End round"}, {"dialog": "Yes"}, {"wait": "result"}, {"action": "Quit"}]
+    app = App([VOICEROUND], tmp_path, steps)
+    assert_clean_exit(app, app.finish())
+    assert app.count(r"turn candidate .*: 1[0-9] words") == 1, app.err
+
+
+def test_quitting_mid_round_ends_it_at_once_and_keeps_it(tmp_path):
+    """SIGTERM during a typed round: no closing line is spoken, the app exits 0 within seconds, and
+    the session is kept."""
+    app = App([VOICEROUND], tmp_path, [{"wait": "models"}, {"click": "type_btn"}, {"wait": "turns", "count": 1},
+                                      {"type": "We disagreed about the rollout plan in May."}, {"wait": "turns", "count": 2}])
+    app.wait_for(r"script: done")
+    t0 = time.monotonic()
+    app.signal(signal.SIGTERM)
+    assert_clean_exit(app, app.finish(60))
+    assert time.monotonic() - t0 < 4.0, app.err
+    assert app.count(r"turn interviewer") == 2, app.err  # the closing line was not added
+    rows = json.loads(subprocess.run([VOICEROUND, "sessions", "--json"], capture_output=True, text=True, timeout=60, check=True).stdout)
+    assert len(rows) == 1 and rows[0]["turns"] >= 3
+
+
 def test_round_from_a_recording_then_close(tmp_path):
     """File → Rehearse from audio: a recorded answer played as the microphone, in real time; the
     round ends when the recording does, is scored, and the app exits 0."""
@@ -238,6 +290,8 @@ def test_cli_help_sessions_and_doctor(tmp_path):
     for sub in subs:
         r = subprocess.run([VOICEROUND, sub, "--help"], capture_output=True, text=True, timeout=60)
         assert r.returncode == 0 and f"usage: voiceround {sub}" in r.stdout and "Traceback" not in r.stderr, (sub, r.stderr)
+    both = subprocess.run([VOICEROUND, "delete", "20260101-000000-abcdef", "--all", "--yes"], capture_output=True, text=True, timeout=60)
+    assert both.returncode == 2 and "not both" in both.stderr  # never "delete everything" by accident
     s = subprocess.run([VOICEROUND, "sessions"], capture_output=True, text=True, timeout=60)
     assert s.returncode == 0 and "no sessions yet" in s.stdout
     d = subprocess.run([VOICEROUND, "doctor"], capture_output=True, text=True, timeout=120)

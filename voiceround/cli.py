@@ -238,6 +238,9 @@ def cmd_recover(args) -> int:
     from voiceround.session.controller import SessionController
     from voiceround.storage import Store
     control = SessionController(load_round(args.round))
+    if args.discard and not args.session:
+        _err("error: --discard needs the SESSION_ID of the unfinished session to delete (see `voiceround recover`)")
+        return 2
     if not args.session:
         rows = control.unfinished()
         if not rows:
@@ -264,6 +267,9 @@ def cmd_delete(args) -> int:
     """``delete SESSION_ID`` or ``delete --all --yes``: remove sessions and their audio."""
     from voiceround.session.controller import SessionController
     control = SessionController(load_round(args.round))
+    if args.all and args.session:
+        _err(f"error: give either a SESSION_ID or --all, not both (nothing was deleted; did you mean `voiceround delete {args.session}`?)")
+        return 2
     if args.all:
         if not args.yes:
             _err("error: `delete --all` removes every session and recording; add --yes to confirm")
@@ -279,14 +285,14 @@ def cmd_delete(args) -> int:
 
 
 def cmd_gui(args) -> int:
-    """Start the desktop app. Without a display (Linux, no DISPLAY/WAYLAND_DISPLAY and no
-    QT_QPA_PLATFORM) it says so instead of letting Qt abort."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-                                                 or os.environ.get("QT_QPA_PLATFORM")):
-        _err("error: no display found, so the desktop app can't open a window.\n"
-             "  fix: run it in a desktop session, or use the command line: `voiceround rehearse CASE.toml` (see README)")
-        return 2
+    """Start the desktop app. When no window can open (no display, a display with no server, or a
+    missing X11 library) it says why and how to fix it, instead of letting Qt abort."""
     rnd = load_round(args.round)  # a bad --round fails here, with a message, before any window opens
+    from voiceround.ui.display import display_problem
+    problem = display_problem()
+    if problem:
+        _err(f"error: {problem}")
+        return 2
     from voiceround.ui.launch import main as gui_main
     return gui_main(rnd)
 
@@ -310,17 +316,17 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("score", help="re-score a stored session, or a case's text with --text")
     s.add_argument("target", help="SESSION_ID, or a case TOML with --text")
     s.add_argument("--text", action="store_true", help="score the case file's turn texts (no audio)")
-    s.add_argument("--json", action="store_true")
+    s.add_argument("--json", action="store_true", help="print the machine-readable scorecard")
     s.add_argument("--rescore", action="store_true", help="store the new scorecard (the old one is kept in the history)")
     s.set_defaults(func=cmd_score)
     ls = sub.add_parser("sessions", help="list stored sessions")
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--json", action="store_true", help="print the sessions as JSON")
     ls.set_defaults(func=cmd_sessions)
     d = sub.add_parser("doctor", help="check models and audio devices")
     d.set_defaults(func=cmd_doctor)
     ex = sub.add_parser("export", help="export a session's scorecard as PDF and/or the whole session as a zip")
     ex.add_argument("session", help="SESSION_ID (see `voiceround sessions`)")
-    ex.add_argument("--pdf", metavar="OUT.pdf")
+    ex.add_argument("--pdf", metavar="OUT.pdf", help="the scorecard as a PDF")
     ex.add_argument("--bundle", metavar="OUT.zip", help="audio, transcript, scorecard and PDF in one zip")
     ex.add_argument("--page-size", choices=["A4", "Letter"], help="default: the Settings page size (A4)")
     ex.set_defaults(func=cmd_export)
@@ -328,18 +334,18 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("bundle", metavar="BUNDLE.zip")
     im.set_defaults(func=cmd_import)
     rc = sub.add_parser("recover", help="list sessions a crash left unfinished; score (or --discard) one")
-    rc.add_argument("session", nargs="?")
-    rc.add_argument("--discard", action="store_true")
+    rc.add_argument("session", nargs="?", help="the unfinished session to score and keep (without it: list them)")
+    rc.add_argument("--discard", action="store_true", help="delete that unfinished session instead of scoring it")
     rc.set_defaults(func=cmd_recover)
     dl = sub.add_parser("delete", help="delete a session (rows and audio), or --all --yes")
-    dl.add_argument("session", nargs="?")
-    dl.add_argument("--all", action="store_true")
-    dl.add_argument("--yes", action="store_true")
+    dl.add_argument("session", nargs="?", help="the session to delete (see `voiceround sessions`)")
+    dl.add_argument("--all", action="store_true", help="delete every session and recording (needs --yes)")
+    dl.add_argument("--yes", action="store_true", help="confirm --all")
     dl.set_defaults(func=cmd_delete)
     ev = sub.add_parser("eval", help="measure the interviewer or the scorer on labelled case files (text mode)")
     ev.add_argument("what", choices=["interviewer", "scorer"], help="what to evaluate")
     ev.add_argument("cases", nargs="+", help="case files or folders of them")
-    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
     ev.set_defaults(func=cmd_eval)
     g = sub.add_parser("gui", help="start the desktop app (the default)")
     g.set_defaults(func=cmd_gui)

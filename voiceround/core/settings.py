@@ -8,6 +8,10 @@ from dataclasses import asdict, dataclass, fields
 from voiceround.core import paths
 
 
+# Model variables as the user set them when the process started (before Settings touched them).
+_ENV_AT_START = {k: os.environ.get(k) for k in ("VOICEROUND_LLM_MODEL", "VOICEROUND_STT_MODEL", "VOICEROUND_TTS_MODEL")}
+
+
 @dataclass
 class Settings:
     """``input_device``/``output_device``: PortAudio device names (None = system default).
@@ -41,11 +45,15 @@ class Settings:
         os.replace(tmp, path)
 
     def apply_models(self) -> None:
-        """Export the model choices as ``VOICEROUND_<ROLE>_MODEL`` so the engines pick them up."""
+        """Export the model choices as ``VOICEROUND_<ROLE>_MODEL`` so the engines pick them up.
+        A variable the user set before starting the app wins over Settings (README: either way
+        works; the one given for this run is the one meant)."""
         for role in ("llm", "stt", "tts"):
             value = getattr(self, f"{role}_model")
             key = f"VOICEROUND_{role.upper()}_MODEL"
-            if value:
+            if _ENV_AT_START.get(key):
+                os.environ[key] = _ENV_AT_START[key]
+            elif value:
                 os.environ[key] = value
             else:
                 os.environ.pop(key, None)

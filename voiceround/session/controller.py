@@ -95,10 +95,11 @@ class SessionController:
         """A round is running on the session thread."""
         return self._thread is not None and self._thread.is_alive()
 
-    def stop(self) -> None:
-        """End the running round early (the interviewer closes; the round is still scored)."""
+    def stop(self, say_closing: bool = True) -> None:
+        """End the running round early; it is still scored. ``say_closing``: the interviewer says its
+        closing line first (End round), or not (the app is quitting)."""
         if self.runner is not None:
-            self.runner.stop()
+            self.runner.stop(say_closing)
 
     def join(self, timeout_s: float | None = None) -> bool:
         """Wait for the session thread; True when no round is running any more."""

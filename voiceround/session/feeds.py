@@ -129,7 +129,15 @@ class TypedFeed:
         self._q.put(None)
 
     def text_for(self, action, stopped: Callable[[], bool]) -> str | None:
-        """Block until an answer is submitted, the feed closes, or ``stopped()`` turns true."""
+        """Block until an answer is submitted, the feed closes, or ``stopped()`` turns true. An answer
+        already submitted (typed while the interviewer was speaking) is returned even after a stop,
+        so End round never drops what the candidate sent."""
+        try:
+            item = self._q.get_nowait()
+            if item is not None:
+                return item
+        except queue.Empty:
+            pass
         while not stopped():
             try:
                 item = self._q.get(timeout=0.1)

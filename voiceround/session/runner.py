@@ -37,12 +37,9 @@ DECODE_AHEAD_MIN = 6 * SAMPLE_RATE
 
 
 class SessionRunner:
-    """Runs one round. Call :meth:`run` on the session thread; :meth:`stop` from any thread ends the
-    round early (the interviewer still says the closing line; the caller scores the session).
-
-    ``on_event`` receives every event (:class:`voiceround.core.events.Event`): the GUI's bridge,
-    or CLI progress. ``events``: the round's event stream so far (the source of its timings).
-    """
+    """Runs one round. Call :meth:`run` on the session thread; :meth:`stop` from any thread ends it
+    early; the caller scores the session. ``on_event`` receives every event (:mod:`voiceround.core.events`):
+    the GUI's bridge or CLI progress. ``events``: the round's stream so far (the source of its timings)."""
 
     def __init__(self, rnd: Round, engines: Engines, feed: CandidateFeed, store: Store, *, source: str,
                  realtime: bool = False, use_llm: bool = True, endpoint: EndpointConfig | None = None,
@@ -58,6 +55,7 @@ class SessionRunner:
         self.meta = meta or {}
         self.transcript = Transcript()
         self._stop = threading.Event()
+        self._say_closing = True
         self.stats = {"stt_s": 0.0, "stt_audio_s": 0.0, "tts_s": 0.0, "tts_audio_s": 0.0, "planner_s": 0.0, "vad_s": 0.0}
         self._pending_endpoint: float | None = None
         self._last_endpoint: dict | None = None
@@ -80,8 +78,9 @@ class SessionRunner:
                 return True
         return False
 
-    def stop(self) -> None:
-        """Ask the round to end after the current step."""
+    def stop(self, say_closing: bool = True) -> None:
+        """End the round after the current step; ``say_closing`` False skips the closing line (quitting)."""
+        self._say_closing = say_closing
         self._stop.set()
 
     def _emit(self, event: ev.Event) -> None:
@@ -360,6 +359,8 @@ class SessionRunner:
             action = planner.opening(self.rnd)
             t_decided = time.perf_counter()
             while True:
+                if action.is_wrap_up and self._stop.is_set() and not self._say_closing:
+                    break
                 self._speak(action, t_decided)
                 if action.is_wrap_up:
                     break

@@ -224,8 +224,7 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
             return
         self._shut = True
         self._brief_timer.stop()
-        if self.runner is not None:
-            self.runner.stop()
+        self.control.stop(say_closing=False)  # quitting: no closing line, the round ends now
         feed_close = getattr(self.feed, "close", None)
         if feed_close is not None:
             feed_close()

@@ -18,7 +18,7 @@ a list of steps, run in order on the GUI thread (polled every 50 ms)::
     {"sleep": 1.5}                         wait this many seconds
     {"close": true}                        close the window (the same as its close button)
 
-Each wait has ``"timeout_s"`` (default 180). Every step and every dialog's text is logged on
+Each wait has ``"timeout_s"`` (default 180; 30 for ``dialog``). Every step and every dialog's text is logged on
 stderr (``voiceround: script: …``). A step that fails or times out is logged and the app exits
 with status 4 after the normal shutdown.
 """
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 log = logging.getLogger("voiceround.app")
 EXIT_SCRIPT_FAILED = 4
 DEFAULT_TIMEOUT_S = 180.0
+DIALOG_TIMEOUT_S = 30.0  # a "dialog" step waits this long for a dialog to appear
 
 
 class UIScript:
@@ -85,7 +86,7 @@ class UIScript:
             log.info("script: step %d done: %s", self.i + 1, json.dumps(step))
             self.i += 1
             self._since = time.monotonic()
-        elif time.monotonic() - self._since > float(step.get("timeout_s", DEFAULT_TIMEOUT_S)):
+        elif time.monotonic() - self._since > float(step.get("timeout_s", DIALOG_TIMEOUT_S if "dialog" in step else DEFAULT_TIMEOUT_S)):
             self._fail(f"step {self.i + 1} {json.dumps(step)} timed out")
 
     def _fail(self, why: str) -> None:
@@ -118,17 +119,20 @@ class UIScript:
                 label = "Interviewer" if step.get("speaker", "interviewer") == "interviewer" else "You"
                 lines = [ln for ln in w.transcript.toPlainText().splitlines() if ln.startswith(label + " [")]
                 return len(lines) >= int(step.get("count", 1))
-            raise ValueError(f"unknown wait {what!r}")
+            raise ValueError(f"unknown wait {what!r}; waits: models, result, idle, turns")
         if "click" in step:
             button = getattr(w, step["click"], None)
             if not isinstance(button, QPushButton):
-                raise ValueError(f"no button {step['click']!r}")
+                names = sorted(k for k, v in vars(w).items() if isinstance(v, QPushButton))
+                raise ValueError(f"no button {step['click']!r}; buttons: {', '.join(names)}")
             if not button.isEnabled():
                 return False  # e.g. Start before the models are loaded: wait for it
             QTimer.singleShot(0, button.click)  # a dialog it opens must not block this tick
             return True
         if "action" in step:
-            actions = {a.text().replace("&", ""): a for m in w.menuBar().actions() for a in m.menu().actions()}
+            actions = {a.text().replace("&", ""): a for m in w.menuBar().actions() for a in m.menu().actions() if a.text()}
+            if step["action"] not in actions:
+                raise ValueError(f"no menu action {step['action']!r}; actions: {', '.join(sorted(actions))}")
             QTimer.singleShot(0, actions[step["action"]].trigger)
             return True
         if "type" in step:
@@ -151,4 +155,4 @@ class UIScript:
         if "close" in step:
             QTimer.singleShot(0, w.close)
             return True
-        raise ValueError(f"unknown step {step!r}")
+        raise ValueError(f"unknown step {step!r}; steps: wait, click, action, type, recording, dialog, sleep, close")

@@ -30,14 +30,15 @@ def _log_to_stderr() -> None:
 
 
 def _close_on_signals(win: MainWindow) -> QTimer:
-    """SIGTERM and SIGINT (Ctrl+C in the terminal) become a close request for ``win``.
+    """SIGTERM, SIGINT (Ctrl+C in the terminal) and SIGHUP (the terminal closed) become a close
+    request for ``win``.
 
     Python runs signal handlers only between bytecodes, and Qt's event loop runs in C++; a 200 ms
     timer gives the interpreter a turn so a signal is handled within about 0.2 s."""
     def handler(signum, _frame):
         log.info("signal %s: closing", signal.Signals(signum).name)
         QTimer.singleShot(0, win.request_close)
-    for sig in (signal.SIGTERM, signal.SIGINT):
+    for sig in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", signal.SIGTERM)):
         signal.signal(sig, handler)
     tick = QTimer(win)
     tick.timeout.connect(lambda: None)
