@@ -236,6 +236,18 @@ def test_quitting_mid_round_ends_it_at_once_and_keeps_it(tmp_path):
     assert len(rows) == 1 and rows[0]["turns"] >= 3
 
 
+def test_a_bad_model_given_by_environment_is_refused_by_the_app(tmp_path):
+    """README: VOICEROUND_LLM_MODEL=/path works for the app too; a file that isn't a GGUF is refused
+    with a message naming it (not silently replaced by the bundled model)."""
+    bad = tmp_path / "notamodel.gguf"
+    bad.write_text("not a model\n" * 100)
+    env = {**os.environ, "VOICEROUND_LLM_MODEL": str(bad)}
+    app = App([VOICEROUND], tmp_path, [{"dialog": "OK", "timeout_s": 60}, {"action": "Quit"}], env=env)
+    code = app.finish(120)
+    assert code == 0 and "model error" in app.err and "notamodel.gguf" in app.err, app.err
+    assert "models loaded" not in app.err
+
+
 def test_round_from_a_recording_then_close(tmp_path):
     """File → Rehearse from audio: a recorded answer played as the microphone, in real time; the
     round ends when the recording does, is scored, and the app exits 0."""
