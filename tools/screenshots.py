@@ -58,7 +58,8 @@ steps += [
     (lambda: True, lambda: shot("6-settings"), 100),
     (lambda: True, lambda: win.open_replay(win.current_session, 40.0), 1000),
     (lambda: True, lambda: shot("7-replay"), 100),
-    (lambda: True, lambda: win.write_pdf(win.current_session, str(OUT / "scorecard.pdf")), 500),
+    (lambda: not (OUT / "scorecard.pdf").unlink(missing_ok=True), lambda: win.write_pdf(win.current_session, str(OUT / "scorecard.pdf")), 500),
+    (lambda: (OUT / "scorecard.pdf").exists(), lambda: None, 100),  # the session is read on a thread first
 ]
 QTimer.singleShot(500, run)
 app.exec()
