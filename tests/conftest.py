@@ -18,8 +18,20 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def pytest_configure(config):
-    if not CASES.exists():
+    if not CASES.exists() and os.environ.get("CI"):
         raise pytest.UsageError(f"shared test data not found at {SHARED} (set VOICEROUND_SHARED)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without ../shared (outside CI), tests from modules that read it are skipped with the reason;
+    the rest (pure code, storage, the models) still run."""
+    if CASES.exists():
+        return
+    skip = pytest.mark.skip(reason=f"shared test data not found at {SHARED} (set VOICEROUND_SHARED)")
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and any(hasattr(module, name) for name in ("CASES", "REALSPEECH", "SHARED", "case_path")):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -298,7 +298,9 @@ def test_cli_help_sessions_and_doctor(tmp_path):
     top = subprocess.run([VOICEROUND, "--help"], capture_output=True, text=True, timeout=60)
     assert top.returncode == 0 and "usage: voiceround" in top.stdout
     subs = re.search(r"\{([a-z,]+)\}", top.stdout).group(1).split(",")
-    assert {"rehearse", "score", "sessions", "doctor", "export", "import", "recover", "delete", "eval", "gui"} <= set(subs)
+    assert {"rehearse", "score", "sessions", "doctor", "export", "import", "recover", "delete", "eval", "rounds", "gui"} <= set(subs)
+    rl = subprocess.run([VOICEROUND, "rounds"], capture_output=True, text=True, timeout=60)
+    assert rl.returncode == 0 and re.search(r"^disagree_and_commit\s+20 min\s+Disagree and Commit Decision", rl.stdout, re.M), rl.stdout
     for sub in subs:
         r = subprocess.run([VOICEROUND, sub, "--help"], capture_output=True, text=True, timeout=60)
         assert r.returncode == 0 and f"usage: voiceround {sub}" in r.stdout and "Traceback" not in r.stderr, (sub, r.stderr)

@@ -284,6 +284,15 @@ def cmd_delete(args) -> int:
     return 0
 
 
+def cmd_rounds(args) -> int:
+    """``rounds``: the bundled rounds (id, length, title, file); any of them goes to ``--round``."""
+    from voiceround.rounds.loader import ROUNDS_DIR
+    for path in sorted(ROUNDS_DIR.glob("*.toml")):
+        rnd = load_round(path)
+        print(f"{rnd.id:<24} {rnd.card.get('duration_min', round(rnd.duration_s / 60))} min   {rnd.title}   ({path})")
+    return 0
+
+
 def cmd_gui(args) -> int:
     """Start the desktop app. When no window can open (no display, a display with no server, or a
     missing X11 library) it says why and how to fix it, instead of letting Qt abort."""
@@ -347,6 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("cases", nargs="+", help="case files or folders of them")
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
     ev.set_defaults(func=cmd_eval)
+    rl = sub.add_parser("rounds", help="list the bundled rounds (their ids go to --round)")
+    rl.set_defaults(func=cmd_rounds)
     g = sub.add_parser("gui", help="start the desktop app (the default)")
     g.set_defaults(func=cmd_gui)
     return p
