@@ -40,6 +40,7 @@ def test_pdf_has_the_scorecard_and_the_transcript(session, tmp_path, monkeypatch
     assert " ".join(quote.split()[:4]) in flat
     assert "Appendix: transcript" in flat and r["turns"][0]["text"].split()[0] in flat
     assert reader.pages[0].mediabox.width == pytest.approx(595, abs=2)  # A4
+    assert pdf.stat().st_mode & 0o777 == 0o600  # owner-only, like the data folder
     assert main(["export", r["session_id"], "--pdf", str(tmp_path / "letter.pdf"), "--page-size", "Letter"]) == 0
     assert PdfReader(str(tmp_path / "letter.pdf")).pages[0].mediabox.width == pytest.approx(612, abs=2)
 
@@ -51,6 +52,7 @@ def test_bundle_round_trip_and_damaged_zips(session, tmp_path, monkeypatch, caps
     bundle = tmp_path / "s.zip"
     assert main(["export", sid, "--bundle", str(bundle)]) == 0
     assert {"manifest.json", "audio.wav", "transcript.json", "scorecard.json", "scorecard.pdf"} <= set(zipfile.ZipFile(bundle).namelist())
+    assert bundle.stat().st_mode & 0o777 == 0o600
     src = Store()
     want_turns = [t.to_dict() for t in src.transcript(sid).turns]
     want_card = src.scorecard(sid)

@@ -272,6 +272,8 @@ def export_bundle(store: "Store", session_id: str, out: Path, pdf: Path | None =
     out = Path(out)
     tmp = out.with_suffix(out.suffix + ".part")
     try:
+        tmp.touch(mode=0o600)  # owner-only, like the data folder (the zip holds the recording)
+        os.chmod(tmp, 0o600)
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("manifest.json", json.dumps(manifest, indent=2))
             for name, data in members.items():

@@ -23,6 +23,7 @@ def write_pdf(html_text: str, out: str | Path, page_size: str = "A4") -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         with open(out, "ab"):
             pass
+        os.chmod(out, 0o600)  # owner-only, like the data folder (the PDF holds the transcript)
     except OSError as exc:
         raise StorageError(f"cannot write {out}: {exc.strerror or exc}") from exc
     writer = QPdfWriter(str(out))
