@@ -236,7 +236,6 @@ def cmd_recover(args) -> int:
     """``recover``: list sessions a crash left unfinished; ``recover ID`` scores and keeps one;
     ``recover ID --discard`` deletes it."""
     from voiceround.session.controller import SessionController
-    from voiceround.storage import Store
     control = SessionController(load_round(args.round))
     if args.discard and not args.session:
         _err("error: --discard needs the SESSION_ID of the unfinished session to delete (see `voiceround recover`)")
@@ -248,9 +247,7 @@ def cmd_recover(args) -> int:
         for r in rows:
             print(f"{r['id']}  {r['started_at']}  {r['turns']} turns  (recover with `voiceround recover {r['id']}`)")
         return 0
-    store = Store()
-    row = store.session(args.session)
-    store.close()
+    row = control.read(lambda st: st.session(args.session))
     if not row["unfinished"]:
         _err(f"error: session {args.session} is not unfinished ({row['status']})")
         return 2

@@ -108,22 +108,23 @@ class SessionController:
         return not self.busy
 
     # -- stored sessions ---------------------------------------------------------------------------
+    def read(self, fn: Callable[[Store], object]):
+        """``fn(store)`` on a store opened for this call and closed afterwards (any thread)."""
+        with closing(self.store_factory()) as st:
+            return fn(st)
+
     def unfinished(self) -> list[dict]:
         """Sessions a crash left unfinished (newest first)."""
-        with closing(self.store_factory()) as st:
-            return st.unfinished()
+        return self.read(lambda st: st.unfinished())
 
     def recover(self, session_id: str, rnd: Round | None = None) -> dict:
         """Score an unfinished session and keep it (status "recovered"); returns the scorecard."""
-        with closing(self.store_factory()) as st:
-            return score_session(st, session_id, rnd or self.rnd, status="recovered")
+        return self.read(lambda st: score_session(st, session_id, rnd or self.rnd, status="recovered"))
 
     def delete(self, session_id: str) -> None:
         """Delete one session: its rows and its recording."""
-        with closing(self.store_factory()) as st:
-            st.delete_session(session_id)
+        self.read(lambda st: st.delete_session(session_id))
 
     def delete_all(self) -> int:
         """Delete every session and recording; returns how many sessions were deleted."""
-        with closing(self.store_factory()) as st:
-            return st.delete_all()
+        return self.read(lambda st: st.delete_all())

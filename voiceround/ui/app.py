@@ -46,12 +46,11 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
         self.bridge = Bridge()
         self.bridge.event.connect(self._on_event, Qt.QueuedConnection)
         self.engines = None
-        self.runner = None
         self.feed = None
         self.control = SessionController(rnd)
         self._loader: threading.Thread | None = None
         self._loaded = None  # the loader's Engines, kept here too so shutdown can release them
-        self._readers: list[threading.Thread] = []
+        self._tasks: list[threading.Thread] = []
         self._closing = False  # a close request that must not ask (SIGTERM, shutdown)
         self._shut = False
         self.state = "idle"
@@ -117,9 +116,9 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
                 emit("task", (on_result, fn()))
             except Exception as exc:  # shown to the user; the data on disk is unchanged
                 emit("task", (on_error or self._task_failed, f"{name}: {exc}"))
-        self._readers = [t for t in self._readers if t.is_alive()]
+        self._tasks = [t for t in self._tasks if t.is_alive()]
         t = threading.Thread(target=work, name=f"vr-task-{name}", daemon=True)
-        self._readers.append(t)
+        self._tasks.append(t)
         t.start()
 
     def _task_failed(self, message: str) -> None:
@@ -232,12 +231,13 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
         if mic is not None:
             mic.close()
         self.control.join(timeout_s)
-        for t in [self._loader, *self._readers]:
+        for t in [self._loader, *self._tasks]:
             if t is not None and t.is_alive():
                 t.join(timeout_s)
                 if t.is_alive():
                     log.warning("thread %s did not stop within %.0f s", t.name, timeout_s)
         self.replay.player.stop()
-        for engines in {id(e): e for e in (self.engines, self._loaded) if e is not None}.values():
-            engines.close()
+        for engines in (self.engines, self._loaded):  # often the same object; closing twice is safe
+            if engines is not None:
+                engines.close()
         self.engines = self._loaded = None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from contextlib import closing
 
 from PySide6.QtCharts import QChart, QDateTimeAxis, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import QDateTime, Qt
@@ -20,7 +19,7 @@ class HistoryMixin:
     # -- history ---------------------------------------------------------------------------------
     def refresh_history(self) -> None:
         """Reload the sessions table and the chart of totals over time (storage read on a thread)."""
-        self.run_task("history", lambda: _read(lambda st: st.sessions()), self._fill_history)
+        self.run_task("history", lambda: self.control.read(lambda st: st.sessions()), self._fill_history)
 
     def _fill_history(self, rows: list[dict]) -> None:
         self.history_rows = rows
@@ -65,7 +64,7 @@ class HistoryMixin:
             self.current_session = sid
             self.scorecard.show_card(card, f"Session {sid}", self.rnd, sid)
             self.show_page("Scorecard")
-        self.run_task("open", lambda: _read(lambda st: st.scorecard(sid)), show)
+        self.run_task("open", lambda: self.control.read(lambda st: st.scorecard(sid)), show)
 
     # -- recovery --------------------------------------------------------------------------------
     def check_unfinished(self) -> None:
@@ -151,11 +150,5 @@ class HistoryMixin:
                 log.info("exported %s", path)
             except (VoiceRoundError, OSError) as exc:
                 self._task_failed(f"export: {exc}")
-        self.run_task("export", lambda: _read(lambda st: (st.session(sid), st.scorecard(sid), st.transcript(sid))), render)
+        self.run_task("export", lambda: self.control.read(lambda st: (st.session(sid), st.scorecard(sid), st.transcript(sid))), render)
 
-
-def _read(fn):
-    """``fn(store)`` on a freshly opened store, closed afterwards (for :meth:`MainWindow.run_task`)."""
-    from voiceround.storage import Store
-    with closing(Store()) as st:
-        return fn(st)

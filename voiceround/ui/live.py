@@ -117,10 +117,12 @@ class LiveRoundMixin:
                 mic.close()
 
         def done(result, error):
-            emit("result", result) if error is None else emit("round_error", error)
+            if error is None:
+                emit("result", result)
+            else:
+                emit("round_error", error)
         self.control.start(self.engines, self.feed, source=mode if not path else f"{mode}:{path}", realtime=realtime,
                            use_llm=use_llm, sink=sink, on_event=lambda ev: emit("session", ev), on_done=done, cleanup=cleanup)
-        self.runner = self.control.runner
         log.info("round started (%s)", mode)
         self.show_page("Live round")
         if mode == "typed":
@@ -142,7 +144,7 @@ class LiveRoundMixin:
         if confirm and QMessageBox.question(self, "End round", "End the round now? It will be scored on what you said so far.") \
                 != QMessageBox.Yes:
             return
-        self.runner.stop()
+        self.control.stop()
         if hasattr(self.feed, "close"):
             self.feed.close()
 
@@ -183,7 +185,7 @@ class LiveRoundMixin:
         elif isinstance(event, ev.DeviceLost):
             from voiceround.session.feeds import TypedFeed
             self.feed = TypedFeed()
-            self.runner.replace_feed(self.feed)
+            self.control.runner.replace_feed(self.feed)
             self.typed_frame.show()
             self.typed_box.setFocus()
             self._set_state("listening")
