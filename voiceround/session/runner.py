@@ -17,9 +17,9 @@ import numpy as np
 
 from voiceround import analysis as A
 from voiceround import interviewer as planner
-from voiceround.audio import SAMPLE_RATE, WavRecorder
+from voiceround.audio import WavRecorder
 from voiceround.core import events as ev
-from voiceround.core.audio_format import FRAME_S, FRAME_SAMPLES
+from voiceround.core.audio_format import FRAME_S, FRAME_SAMPLES, SAMPLE_RATE
 from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
 from voiceround.engines.stt import STTResult
 from voiceround.rounds import Round
