@@ -92,11 +92,11 @@ def assert_clean_exit(app: App, code: int) -> None:
     """Exit 0 with the orderly shutdown logged, and no traceback, abort or thread left behind."""
     err = app.err
     assert code == 0, f"exit code {code}:\n{err}"
-    for bad in ("Traceback", "Fatal Python error", "threads still running", "script: step", "Segmentation"):
-        if bad == "script: step":
-            assert "failed" not in err and "timed out" not in err, err
-            continue
+    for bad in ("Traceback", "Fatal Python error", "threads still running", "Segmentation"):
         assert bad not in err, err
+    # a script step's own failure line (Qt's PulseAudio "connect() failed" on a machine without a sound
+    # server is not one)
+    assert not re.search(r"script: step \d+ .*(failed|timed out)", err), err
     assert "window shown" in err and "shut down cleanly (exit 0)" in err, err
 
 

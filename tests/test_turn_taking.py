@@ -81,3 +81,15 @@ def test_natural_pauses_rarely_end_a_turn_early(engines, rnd, data_dir, capsys):
         total += len(answers)
         premature += max(0, len(turns_with_pieces) - len(answers))  # an extra endpoint inside one answer
     assert total and premature / total <= 0.05, (premature, total)
+
+
+def test_an_interviewer_cut_before_its_first_word_leaves_no_empty_turn(engines, rnd, data_dir):
+    """A candidate who keeps talking through the interviewer's start: a question cut before its first
+    word was never asked, so no blank interviewer turn is stored (it was, in a recording round), and
+    what the candidate said stays in order."""
+    wav = read_audio(CASES / "audio" / "strong-staged-rollout.01.wav")
+    res, events = run(rnd, engines, ("audio", wav), ("silence", 10.0))
+    assert [e for e in events if e.kind == "barge_in"]
+    assert all(t.text.strip() for t in res.transcript.turns), [(t.speaker, t.text) for t in res.transcript.turns]
+    said = " ".join(t.text for t in res.transcript.turns if t.speaker == "candidate").lower()
+    assert "checkout" in said.replace("check out", "checkout") and "four million" in said.replace("$4 million", "four million")

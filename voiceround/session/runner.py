@@ -104,8 +104,8 @@ class SessionRunner:
         """Say ``action``: wording (LLM within its budget), then TTS sentence by sentence, the next
         sentence synthesized while the previous plays. With a continuous feed (microphone,
         recording) the candidate is heard while the interviewer talks: speech that lasts past a
-        backchannel (0.6 s) is a barge-in, playback stops, the stored turn is what was played, and
-        the rest of the synthesis is cancelled; a short "mm-hm" only pauses playback."""
+        backchannel (0.6 s) is a barge-in, playback stops, the stored turn is what was played (none
+        when it was cut before its first word), and the rest of the synthesis is cancelled; a short "mm-hm" only pauses playback."""
         text, info = self.writer.word(action, self.transcript)
         self._turn_llm_s = self.writer.last_llm_s
         sentences = A.split_text(text) or [text]
@@ -154,6 +154,8 @@ class SessionRunner:
             meta.update(barged_in=True, full_text=text)
             self._emit(ev.BargedIn(barge["onset_s"], stop_ms=round(barge["stop_ms"], 1), played_text=said))
             self._preroll = barge["frames"]
+            if not said.strip():  # cut before its first word: nothing was asked, the planner may ask again
+                return
         self._add_turn(Turn("interviewer", said, start, self.rec.t_s, intent=action.intent, meta=meta))
 
     def _play_listening(self, audio: np.ndarray) -> dict | None:
