@@ -160,11 +160,12 @@ def test_inconsistent_baseline_is_pointed_out(rnd):
     assert a.intent == "probe_inconsistency" and "fourteen percent" in a.text and "twelve percent" in a.text
 
 
-def test_pushback_response_classes():
+def test_pushback_response_classes(rnd):
     from voiceround.analysis import pushback_response
-    assert pushback_response("Yes, you're right, she probably knew better than me.") == "folded"
-    assert pushback_response("Fair challenge. In hindsight she was right about the date, but I'd still push for the data gate.") == "recalibrated"
-    assert pushback_response("Because the beta showed 1.8% payment errors against 0.6% on the old flow.") == "held_with_data"
+    lex = rnd.lexicons
+    assert pushback_response("Yes, you're right, she probably knew better than me.", lex) == "folded"
+    assert pushback_response("Fair challenge. In hindsight she was right about the date, but I'd still push for the data gate.", lex) == "recalibrated"
+    assert pushback_response("Because the beta showed 1.8% payment errors against 0.6% on the old flow.", lex) == "held_with_data"
 
 
 class FakeLLM:
@@ -200,7 +201,7 @@ def test_bad_llm_rewordings_fall_back_to_the_template(rnd, reply, tmp_path):
 class FakeComposer(FakeLLM):
     composes = True
 
-    def compose(self, intent, reason, answer, template):
+    def compose(self, intent, reason, answer, template, persona=""):
         return self.reply, 0.01
 
 

@@ -18,10 +18,19 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def round_for(args, default: str = DEFAULT_ROUND):
+    """The round a command runs on: ``--round`` when given, else ``default`` (the case file's or the
+    stored session's round). Loaded and checked against the scorer's features; raises
+    :class:`voiceround.rounds.RoundFileError` with a message."""
+    from voiceround.scoring import check_round
+    rnd = load_round(getattr(args, "round", None) or default)
+    check_round(rnd)
+    return rnd
+
+
 def cmd_rehearse(args) -> int:
     """Run a whole round from a case file's audio, headless."""
     from voiceround.report import clock, scorecard_text
-    from voiceround.scoring import check_round
     from voiceround.session.cases import check_audio, load_case
     from voiceround.session.controller import SessionController
     from voiceround.session.engines import Engines
@@ -29,9 +38,8 @@ def cmd_rehearse(args) -> int:
     from voiceround.session.results import result_json
     if args.llm:
         os.environ["VOICEROUND_LLM_MODEL"] = args.llm
-    rnd = load_round(args.round)
-    check_round(rnd)
     case = load_case(args.case)
+    rnd = round_for(args, case.round)
     check_audio(case)  # before the models load: a bad file fails in a second, not after
     quiet = args.quiet
 
@@ -76,13 +84,12 @@ def cmd_rehearse(args) -> int:
 def cmd_score(args) -> int:
     """Score a stored session, or a case file's text (``--text``)."""
     from voiceround.report import scorecard_text
-    from voiceround.scoring import check_round, score
+    from voiceround.scoring import score
     from voiceround.session.results import result_json
-    rnd = load_round(args.round)
-    check_round(rnd)
     if args.text:
         from voiceround.session.cases import load_case, text_transcript
         case = load_case(args.target)
+        rnd = round_for(args, case.round)
         transcript = text_transcript(case)
         card = score(transcript, rnd)
         sid = None
@@ -91,6 +98,7 @@ def cmd_score(args) -> int:
         from voiceround.storage import Store, rescore
         store = Store()
         row = store.session(args.target)
+        rnd = round_for(args, row["round_id"])
         transcript = store.transcript(args.target)
         card = score(transcript, rnd)
         if args.rescore:  # keep the old scorecard in the history, store the new one
@@ -236,7 +244,7 @@ def cmd_recover(args) -> int:
     """``recover``: list sessions a crash left unfinished; ``recover ID`` scores and keeps one;
     ``recover ID --discard`` deletes it."""
     from voiceround.session.controller import SessionController
-    control = SessionController(load_round(args.round))
+    control = SessionController(round_for(args))
     if args.discard and not args.session:
         _err("error: --discard needs the SESSION_ID of the unfinished session to delete (see `voiceround recover`)")
         return 2
@@ -263,7 +271,7 @@ def cmd_recover(args) -> int:
 def cmd_delete(args) -> int:
     """``delete SESSION_ID`` or ``delete --all --yes``: remove sessions and their audio."""
     from voiceround.session.controller import SessionController
-    control = SessionController(load_round(args.round))
+    control = SessionController(round_for(args))
     if args.all and args.session:
         _err(f"error: give either a SESSION_ID or --all, not both (nothing was deleted; did you mean `voiceround delete {args.session}`?)")
         return 2
@@ -283,8 +291,8 @@ def cmd_delete(args) -> int:
 
 def cmd_rounds(args) -> int:
     """``rounds``: the bundled rounds (id, length, title, file); any of them goes to ``--round``."""
-    from voiceround.rounds.loader import ROUNDS_DIR
-    for path in sorted(ROUNDS_DIR.glob("*.toml")):
+    from voiceround.rounds import bundled_rounds
+    for path in bundled_rounds():
         rnd = load_round(path)
         print(f"{rnd.id:<24} {rnd.card.get('duration_min', round(rnd.duration_s / 60))} min   {rnd.title}   ({path})")
     return 0
@@ -293,7 +301,7 @@ def cmd_rounds(args) -> int:
 def cmd_gui(args) -> int:
     """Start the desktop app. When no window can open (no display, a display with no server, or a
     missing X11 library) it says why and how to fix it, instead of letting Qt abort."""
-    rnd = load_round(args.round)  # a bad --round fails here, with a message, before any window opens
+    rnd = round_for(args)  # a bad --round fails here, with a message, before any window opens
     from voiceround.ui.display import display_problem
     problem = display_problem()
     if problem:
@@ -305,7 +313,8 @@ def cmd_gui(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="voiceround", description="Offline spoken practice for behavioral interview rounds.")
-    p.add_argument("--round", default=DEFAULT_ROUND, help="round id or round TOML file (default: %(default)s)")
+    p.add_argument("--round", default=None, help=f"round id (see `voiceround rounds`) or round TOML file (default: the case's or "
+                   f"session's round, else {DEFAULT_ROUND})")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--round", default=argparse.SUPPRESS, help="round id or round TOML file")
     sub = p.add_subparsers(dest="cmd")

@@ -18,7 +18,6 @@ def cmd_eval(args) -> int:
     import glob as _glob
 
     from voiceround.session.cases import load_case
-    rnd = load_round(args.round)
     paths = [p for pat in args.cases for p in (sorted(_glob.glob(os.path.join(pat, "*.toml"))) if os.path.isdir(pat) else [pat])]
     if not paths:
         _err("error: no case files given")
@@ -29,6 +28,7 @@ def cmd_eval(args) -> int:
         rows = []
         for p in paths:
             case = load_case(p)
+            rnd = load_round(args.round or case.round)
             rows.append((case.id, evaluate(simulate_text(case, rnd), rnd)))
         if args.json:
             print(json.dumps(dict(rows), indent=2, sort_keys=True))
@@ -54,6 +54,11 @@ def cmd_eval(args) -> int:
         from voiceround.scoring.evaluate import evaluate as eval_scorer
         from voiceround.session.cases import text_items
         cases = [load_case(p) for p in paths]
+        rounds = {args.round} if args.round else {c.round for c in cases}
+        if len(rounds) > 1:
+            _err(f"error: the cases belong to different rounds ({', '.join(sorted(rounds))}); evaluate one round at a time")
+            return 2
+        rnd = load_round(rounds.pop())
         m = eval_scorer(text_items(cases), rnd)
         if args.json:
             print(json.dumps(m, indent=2, sort_keys=True))

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 from voiceround.analysis.claims import CLAIM, FROM_TO, UP_FROM, Claim, find_claims
-from voiceround.analysis.cues import ABSTRACTION, RECALIBRATE, cue_rx
 from voiceround.analysis.sentences import Sentence, split_text, strip_fillers
 
 # Hedged or corrected baselines: "It was, like, five days. Maybe six." / "more like two hundred a month before, not three hundred".
@@ -29,20 +28,14 @@ def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
     return out
 
 
-FOLD = cue_rx(
-    r"\byou'?re right\b", r"\b(she|he|they) (probably )?knew better\b", r"\bi shouldn'?t have (argued|pushed)\b",
-    r"\bi trust the decision\b", r"\bthey were right\b(?!.*\bbut\b)", r"\bi was wrong\b(?!.*\bbut\b)",
-)
-HOLD = cue_rx(r"\bi'?d still\b", r"\bi still (think|believe|would)\b", r"\bbut\b.{0,60}\b(data|number|because)\b")
-
-
-def pushback_response(text: str) -> str:
+def pushback_response(text: str, lexicons) -> str:
     """How a candidate answered a pushback: ``"folded"`` (conceded without reasoning),
     ``"held_with_data"`` (kept the position with numbers or reasons), ``"recalibrated"`` (conceded
-    part and kept part), or ``"unclear"``. Rule-based on the answer's words and numbers."""
+    part and kept part), or ``"unclear"``. Rule-based on the answer's words and numbers, with the
+    round's ``fold``, ``hold`` and ``recalibrate`` lexicons."""
     sents_ = [Sentence(1, i, 0, len(t), t, 0.0) for i, t in enumerate(split_text(text)) if t]
     has_numbers = bool(find_claims(sents_))
-    folded, held, recal = bool(FOLD.search(text)), bool(HOLD.search(text)), bool(RECALIBRATE.search(text))
+    folded, held, recal = (bool(lexicons[k].search(text)) for k in ("fold", "hold", "recalibrate"))
     if held and (recal or folded):
         return "recalibrated"
     if held or (has_numbers and not folded):
@@ -54,12 +47,13 @@ def pushback_response(text: str) -> str:
     return "unclear"
 
 
-def abstraction_drift(text: str) -> bool:
+def abstraction_drift(text: str, lexicons) -> bool:
     """Whether an answer in progress has drifted into abstraction for more than one sentence: its
     last two sentences both carry abstraction cues ("in general", "I always", "typically", "if
-    you…"), and neither states a number. Used to interrupt while the candidate is still talking."""
+    you…", the round's ``abstraction`` lexicon), and neither states a number. Used to interrupt while
+    the candidate is still talking."""
     parts = split_text(strip_fillers(text))
     if len(parts) < 2:
         return False
     last = parts[-2:]
-    return all(ABSTRACTION.search(p) and not CLAIM.search(p) for p in last)
+    return all(lexicons["abstraction"].search(p) and not CLAIM.search(p) for p in last)

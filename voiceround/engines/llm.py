@@ -71,14 +71,15 @@ class LlamaRewriter(Engine):
         bundled 135M model only rewords templates (DESIGN.md: its free-form questions are unusable)."""
         return not self.spec.is_default
 
-    def compose(self, intent: str, reason: str, answer: str, template: str) -> tuple[str, float]:
+    def compose(self, intent: str, reason: str, answer: str, template: str, persona: str = "") -> tuple[str, float]:
         """Write a probe for ``intent`` (and the planner's ``reason``) about the candidate's last
-        ``answer``; ``template`` shows the expected form. Returns ``(text, seconds)``."""
-        return self.call(self._compose, intent, reason, answer, template)
+        ``answer``; ``template`` shows the expected form; ``persona`` is the round file's
+        ``interviewer.persona`` (who the interviewer is). Returns ``(text, seconds)``."""
+        return self.call(self._compose, intent, reason, answer, template, persona)
 
-    def _compose(self, intent: str, reason: str, answer: str, template: str) -> tuple[str, float]:
+    def _compose(self, intent: str, reason: str, answer: str, template: str, persona: str = "") -> tuple[str, float]:
         t0 = time.perf_counter()
-        system = ("You are an Amazon Bar Raiser interviewing a candidate about one time they disagreed and committed. "
+        system = ((persona or "You are a tough behavioural interviewer.") + " "
                   "Never praise. Ask exactly one short question that ends with a question mark. Quote the candidate's own "
                   "words in single quotes when you probe a claim. Do not assume facts they have not said.")
         user = (f"Probe goal: {intent.replace('_', ' ')} ({reason}).\nCandidate's last answer: {answer[-600:]}\n"

@@ -1,8 +1,6 @@
 """The Bar Raiser interviewer: the pure planner and its wording checks. The code lives in :mod:`voiceround.interviewer.planner`."""
 from voiceround.interviewer.planner import (  # noqa: F401  (the package API)
     MAX_INTERVIEWER_TURNS,
-    POST_PUSHBACK,
-    PRE_PUSHBACK,
     PROBE_WINDOW,
     QUOTE_WORDS,
     WRAP_UP_MARGIN_S,

@@ -69,7 +69,7 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
     response = None
     if pushback_turn is not None:
         nxt = next((t for i, t in tr.candidate_turns() if i > pushback_turn), None)
-        response = A.pushback_response(nxt.text) if nxt else None
+        response = A.pushback_response(nxt.text, rnd.lexicons) if nxt else None
     return {
         "interviewer_turns": len(iv), "praise": praise, "single_question_share": round(single / len(iv), 3) if iv else 0.0,
         "claims_needing_probe": needed, "claims_probed": covered,

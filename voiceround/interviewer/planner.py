@@ -25,11 +25,6 @@ WRAP_UP_MARGIN_S = 45.0   # leave this much of the round for the closing exchang
 MAX_INTERVIEWER_TURNS = 40
 QUOTE_WORDS = 9
 
-# Story slots asked before the pushback, and the ones asked after it. Slot ids are the round
-# file's; slots the round doesn't define are skipped.
-PRE_PUSHBACK = ("scenario", "opposing_view", "own_data", "words_said", "escalation", "decision",
-                "commitment", "outcome", "attribution")
-POST_PUSHBACK = ("reflection",)
 
 
 @dataclass
@@ -161,7 +156,7 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
     sents = A.split_sentences(tr)
     phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots), strict=True))
     out: list[ClaimNeed] = []
-    dont_know = {n for n, t in tr.candidate_turns() if A.DONT_KNOW.search(t.text)}
+    dont_know = {n for n, t in tr.candidate_turns() if rnd.lexicons["dont_know"].search(t.text)}
     for c in A.find_claims(sents):
         if c.turn in dont_know:  # an estimate given while saying "I don't know" gets no further probe
             continue
@@ -257,15 +252,15 @@ def _answer_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | N
         if ok("probe_ownership", key) and last_asked[0] != "probe_ownership":
             return _action(rnd, "probe_ownership", h, quote=short_quote(a.sentence.text, a.start, 6), claim=key, reason="'we' hides the candidate's action")
     if not A.find_claims(sents):
-        for s, st, _ in A.cue_spans(A.OPINION, sents):
+        for s, st, _ in A.cue_spans(rnd.lexicons["opinion"], sents):
             key = f"opinion:{s.turn}"
             if ok("probe_opinion", key):
                 return _action(rnd, "probe_opinion", h, quote=short_quote(s.text, st, 7), claim=key, reason="opinion without evidence")
-    yields = [(s, st) for s, st, _ in A.cue_spans(A.YIELD, sents) if not A.COUNTERFACTUAL.search(s.text)]
+    yields = [(s, st) for s, st, _ in A.cue_spans(rnd.lexicons["yield"], sents) if not rnd.lexicons["counterfactual"].search(s.text)]
     if yields and not any(i == "probe_backbone" for i, _ in h.asked):
         s, st = sorted(yields, key=lambda y: not y[0].text[y[1]:].lower().startswith("i "))[0]
         return _action(rnd, "probe_backbone", h, quote=short_quote(s.text, st, 8), claim=f"yield:{s.turn}", reason="dropped the argument")
-    abstract = A.cue_spans(A.ABSTRACTION, sents)
+    abstract = A.cue_spans(rnd.lexicons["abstraction"], sents)
     if len({s.index for s, _, _ in abstract}) >= 2:
         s, st, _ = abstract[0]
         key = f"abstract:{s.turn}"
@@ -274,9 +269,14 @@ def _answer_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | N
     return None
 
 
-def _pushback_quote(transcript: Transcript) -> str | None:
+def _pushback_quote(transcript: Transcript, rnd: Round) -> str | None:
+    """The candidate's own position to quote in the pushback: the first sentence matching the
+    round's ``interviewer.pushback_quote`` regex (none: the pushback's quote-free template)."""
+    pattern = rnd.interviewer.get("pushback_quote")
+    if not pattern:
+        return None
     for s in A.split_sentences(transcript):
-        m = re.search(r"\bi (wanted|argued|pushed|disagreed|proposed|recommended)\b", s.lower)
+        m = re.search(pattern, s.lower)
         if m:
             return short_quote(s.text, m.start(), 8)
     return None
@@ -309,7 +309,7 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round) -> Action:
     cands = transcript.candidate_turns()
     prev_iv = transcript.turns[-2] if len(transcript.turns) >= 2 else None
     if cands and last.speaker == "candidate" and prev_iv is not None and prev_iv.speaker == "interviewer" \
-            and prev_iv.intent in ("probe_baseline", "probe_slice", "ask_outcome") and A.DONT_KNOW.search(last.text) \
+            and prev_iv.intent in ("probe_baseline", "probe_slice", "ask_outcome") and rnd.lexicons["dont_know"].search(last.text) \
             and not re.search(r"\b(estimate|roughly|about|around)\b", last.text.lower()) \
             and "probe_estimate" in rnd.probes and not any(i == "probe_estimate" for i, _ in h.asked):
         return _action(rnd, "probe_estimate", h, reason="didn't remember a number")
@@ -324,28 +324,32 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round) -> Action:
     covered = {s.id for s in rnd.slots if coverage[s.id][0] >= s.min_weight}
     slot_ids = [s.id for s in rnd.slots]
 
-    # Time management: the argument has eaten the clock (seed trap "missing the commitment phase").
-    if elapsed_s > float(rnd.timing.get("commitment_nudge_after_s", 480)) and "commitment" not in covered \
-            and "commitment" not in h.slots_asked and "move_to_commitment" in rnd.probes:
-        # Share of the elapsed time spent on the argument (candidate speech, by sentence position).
+    # Time management (round file interviewer.nudge; Disagree and Commit: the argument has eaten
+    # the clock, seed trap "missing the commitment phase").
+    nudge = rnd.interviewer.get("nudge")
+    target = rnd.probes[nudge["intent"]].slot if nudge else None
+    if nudge and elapsed_s > float(rnd.timing.get("commitment_nudge_after_s", 480)) and target not in covered \
+            and target not in h.slots_asked:
+        # Share of the elapsed time spent in the nudge's phase (candidate speech, by sentence position).
         phases = A.tag_phases(sents, rnd.slots)
-        arg_s = 0.0
+        phase_s = 0.0
         for i, (sent, ph) in enumerate(zip(sents, phases, strict=True)):
             turn = transcript.turns[sent.turn - 1]
             nxt = sents[i + 1].start_s if i + 1 < len(sents) and sents[i + 1].turn == sent.turn else turn.end_s
-            if ph == "argument":
-                arg_s += max(0.0, nxt - sent.start_s)
-        if elapsed_s > 0 and arg_s / elapsed_s > float(rnd.timing.get("argument_share_limit", 0.6)):
-            return _action(rnd, "move_to_commitment", h, reason="argument took most of the time")
+            if ph == nudge["from_phase"]:
+                phase_s += max(0.0, nxt - sent.start_s)
+        if elapsed_s > 0 and phase_s / elapsed_s > float(rnd.timing.get("argument_share_limit", 0.6)):
+            return _action(rnd, nudge["intent"], h, reason=f"{nudge['from_phase']} took most of the time")
 
-    slot_intent = {p.slot: p.intent for p in rnd.probes.values() if p.slot and p.intent != "move_to_commitment"}
-    for slot in PRE_PUSHBACK:
+    nudge_intent = nudge["intent"] if nudge else None
+    slot_intent = {p.slot: p.intent for p in rnd.probes.values() if p.slot and p.intent != nudge_intent}
+    for slot in rnd.interviewer.get("slot_order", slot_ids):
         if slot in slot_ids and slot not in covered and slot not in h.slots_asked and slot in slot_intent:
             return _action(rnd, slot_intent[slot], h, reason=f"slot {slot} not covered")
     if not h.pushed_back and "pushback" in rnd.probes:
-        return _action(rnd, "pushback", h, quote=_pushback_quote(transcript), reason="test backbone")
+        return _action(rnd, "pushback", h, quote=_pushback_quote(transcript, rnd), reason="test backbone")
     # Reflection is always asked before the wrap-up.
-    for slot in POST_PUSHBACK:
+    for slot in rnd.interviewer.get("after_pushback", []):
         if slot in slot_ids and slot not in h.slots_asked and slot in slot_intent:
             return _action(rnd, slot_intent[slot], h, reason=f"slot {slot}")
     return _action(rnd, "wrap_up", h, reason="story covered")

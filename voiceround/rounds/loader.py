@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from voiceround.rounds.model import (
+    Condition,
+    ConditionalCap,
+    Criterion,
+    Dimension,
+    Lexicons,
+    Probe,
+    Round,
+    RoundFileError,
+    Rubric,
+    Slot,
+    Trap,
+)
 
-class RoundFileError(ValueError):
-    """A round file can't be read or fails validation.
-
-    ``line`` is set for TOML syntax errors, ``field`` (a dotted path) for schema errors.
-    (Defined here, not in ``core``, because ``rounds`` imports only the stdlib.)
-    """
-
-    code = "round_file"
-
-    def __init__(self, message: str, *, path: Path | None = None, line: int | None = None, field: str | None = None):
-        super().__init__(message)
-        self.path, self.line, self.field = path, line, field
 
 ROUNDS_DIR = Path(__file__).parent
 DEFAULT_ROUND = "disagree_and_commit"
@@ -33,109 +33,65 @@ REQUIRED_PROBES = ("ask_scenario", "wrap_up")
 _CRITERION = re.compile(r"^\s*([a-z_]+)\s*(>=|<=|>|<|==)\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
-@dataclass(frozen=True)
-class Criterion:
-    """One tier step of a rubric dimension: ``feature op threshold`` (e.g. ``i_actions >= 3``)."""
-
-    feature: str
-    op: str
-    threshold: float
-
-    def met(self, value: float) -> bool:
-        """Whether ``value`` satisfies the criterion."""
-        return {
-            ">=": value >= self.threshold,
-            "<=": value <= self.threshold,
-            ">": value > self.threshold,
-            "<": value < self.threshold,
-            "==": value == self.threshold,
-        }[self.op]
-
-    def __str__(self) -> str:
-        return f"{self.feature} {self.op} {self.threshold:g}"
+def _criterion(text, where: str, path: Path) -> Criterion:
+    m = _CRITERION.match(text) if isinstance(text, str) else None
+    if not m:
+        raise RoundFileError(f"{path.name}: {where} has a bad criterion {text!r} (want 'feature >= number')", path=path, field=where)
+    return Criterion(m.group(1), m.group(2), float(m.group(3)))
 
 
-@dataclass(frozen=True)
-class Dimension:
-    """A rubric dimension: weight in percent, tier anchors 1-4 and the criteria that raise the tier."""
-
-    id: str
-    name: str
-    weight: float
-    definition: str
-    anchors: dict[int, str]
-    criteria: tuple[Criterion, ...]
-    evidence_features: tuple[str, ...]
+def _condition(raw, where: str, path: Path) -> Condition:
+    """``["a >= 1 and b <= 0", "c >= 2"]`` (alternatives of criteria joined by ``and``) → :class:`Condition`."""
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        raise RoundFileError(f"{path.name}: {where} should be a list of conditions like \"yield_cues >= 1 and escalation_cues <= 0\"",
+                             path=path, field=where)
+    return Condition(tuple(tuple(_criterion(c, where, path) for c in re.split(r"\s+and\s+", alt if isinstance(alt, str) else ""))
+                           for alt in raw))
 
 
-@dataclass(frozen=True)
-class Rubric:
-    """A weighted set of dimensions; weights sum to 100."""
-
-    id: str
-    title: str
-    dimensions: tuple[Dimension, ...]
-
-
-@dataclass(frozen=True)
-class Trap:
-    """A named failure pattern; ``caps`` maps dimension id to the highest tier allowed when flagged."""
-
-    id: str
-    name: str
-    description: str
-    caps: dict[str, int]
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A story slot the interviewer walks through; ``cues`` are compiled lower-case regexes."""
-
-    id: str
-    phase: str
-    cues: tuple[re.Pattern, ...]
-    min_weight: float = 1.0
+def _lexicons(data: dict, path: Path) -> Lexicons:
+    """The files named in ``lexicons`` (relative to the round file), then the round's own
+    ``[lexicon]`` table (its entries replace same-named ones). Every pattern must compile."""
+    merged: dict[str, list[str]] = {}
+    files = data.get("lexicons", [])
+    if isinstance(files, str):
+        files = [files]
+    for name in files:
+        lex_path = (path.parent / name).resolve()
+        try:
+            lex = tomllib.loads(lex_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise RoundFileError(f"{path.name}: cannot read the lexicon file {name!r}: {exc}", path=path, field="lexicons") from exc
+        merged.update(lex)
+    merged.update(data.get("lexicon", {}))
+    for name, patterns in merged.items():
+        if not isinstance(patterns, list) or not all(isinstance(x, str) for x in patterns):
+            raise RoundFileError(f"{path.name}: lexicon {name!r} should be a list of regular expressions", path=path, field=f"lexicon.{name}")
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise RoundFileError(f"{path.name}: lexicon {name!r} has a bad regex {pattern!r}: {exc}", path=path,
+                                     field=f"lexicon.{name}") from exc
+    return Lexicons(merged)
 
 
-@dataclass(frozen=True)
-class Probe:
-    """Probe templates for one interviewer intent, and the case topics that answer it."""
-
-    intent: str
-    templates: tuple[str, ...]
-    topics: tuple[str, ...]
-    slot: str | None = None
-    keep: tuple[re.Pattern, ...] = ()
-
-
-@dataclass(frozen=True)
-class Round:
-    """A loaded, validated round file."""
-
-    id: str
-    version: str
-    title: str
-    card: dict
-    timing: dict
-    interviewer: dict
-    slots: tuple[Slot, ...]
-    probes: dict[str, Probe]
-    rubrics: dict[str, Rubric]
-    traps: dict[str, Trap]
-    path: Path = field(compare=False)
-    scoring: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def duration_s(self) -> float:
-        """Round length in seconds (the seed's 20 minutes for Disagree and Commit)."""
-        return float(self.timing["duration_s"])
-
-    def slot(self, slot_id: str) -> Slot:
-        """Return the slot with ``slot_id``; raises KeyError if absent."""
-        for s in self.slots:
-            if s.id == slot_id:
-                return s
-        raise KeyError(slot_id)
+def _check_interviewer(interviewer: dict, slot_ids: set[str], probes: dict, path: Path) -> None:
+    """``slot_order``/``after_pushback`` name slots that have a probe; the nudge names a probe."""
+    for key in ("slot_order", "after_pushback"):
+        for slot in interviewer.get(key, []):
+            if slot not in slot_ids:
+                raise RoundFileError(f"{path.name}: interviewer.{key} names unknown slot {slot!r}", path=path, field=f"interviewer.{key}")
+            if not any(p.slot == slot for p in probes.values()):
+                raise RoundFileError(f"{path.name}: interviewer.{key} names slot {slot!r}, which no probe asks for", path=path,
+                                     field=f"interviewer.{key}")
+    nudge = interviewer.get("nudge")
+    if nudge is not None:
+        if not isinstance(nudge, dict) or nudge.get("intent") not in probes or not isinstance(nudge.get("from_phase"), str):
+            raise RoundFileError(f"{path.name}: interviewer.nudge needs 'from_phase' (a slot phase) and 'intent' (a probe intent)",
+                                 path=path, field="interviewer.nudge")
 
 
 def _need(data: dict, key: str, kind, where: str, path: Path):
@@ -175,6 +131,11 @@ def _check_timing(timing: dict, path: Path) -> dict:
     return timing
 
 
+def bundled_rounds() -> list[Path]:
+    """The round files shipped with VoiceRound (``voiceround/rounds/*.toml``), the default first."""
+    return sorted(ROUNDS_DIR.glob("*.toml"), key=lambda p: (p.stem != DEFAULT_ROUND, p.stem))
+
+
 def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     """Load and validate a round file.
 
@@ -187,7 +148,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     if not path.suffix:
         path = ROUNDS_DIR / f"{name_or_path}.toml"
         if not path.exists():
-            known = ", ".join(sorted(p.stem for p in ROUNDS_DIR.glob("*.toml")))
+            known = ", ".join(p.stem for p in bundled_rounds())
             raise RoundFileError(f"unknown round {str(name_or_path)!r}; known rounds: {known}", path=path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -263,12 +224,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
             anchors = {int(k): v for k, v in anchors_raw.items()}
             if sorted(anchors) != [1, 2, 3, 4]:
                 raise RoundFileError(f"{path.name}: {dwhere}.anchors must define tiers 1, 2, 3 and 4", path=path, field=f"{dwhere}.anchors")
-            criteria = []
-            for c in _need(d, "criteria", list, dwhere, path):
-                m = _CRITERION.match(c)
-                if not m:
-                    raise RoundFileError(f"{path.name}: {dwhere}.criteria has a bad criterion {c!r} (want 'feature >= number')", path=path, field=f"{dwhere}.criteria")
-                criteria.append(Criterion(m.group(1), m.group(2), float(m.group(3))))
+            criteria = [_criterion(c, f"{dwhere}.criteria", path) for c in _need(d, "criteria", list, dwhere, path)]
             dims.append(Dimension(
                 _need(d, "id", str, dwhere, path), _need(d, "name", str, dwhere, path),
                 float(_need(d, "weight", (int, float), dwhere, path)), _need(d, "definition", str, dwhere, path),
@@ -289,10 +245,35 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
             if k not in dim_ids:
                 raise RoundFileError(f"{path.name}: {where}.caps names unknown dimension {k!r}", path=path, field=f"{where}.caps")
         tid = _need(t, "id", str, where, path)
-        traps[tid] = Trap(tid, _need(t, "name", str, where, path), t.get("description", ""), caps)
+        evidence = tuple(t.get("evidence", []))
+        traps[tid] = Trap(tid, _need(t, "name", str, where, path), t.get("description", ""), caps,
+                          _condition(_need(t, "when", (list, str), where, path), f"{where}.when", path), evidence)
+
+    scoring = dict(data.get("scoring", {}))
+    caps_list = []
+    for i, c in enumerate(scoring.get("caps", [])):
+        where = f"scoring.caps[{i}]"
+        caps = {k: int(v) for k, v in _need(c, "caps", dict, where, path).items()}
+        for k in caps:
+            if k not in dim_ids:
+                raise RoundFileError(f"{path.name}: {where}.caps names unknown dimension {k!r}", path=path, field=f"{where}.caps")
+        caps_list.append(ConditionalCap(_need(c, "reason", str, where, path), _condition(_need(c, "when", (list, str), where, path),
+                                                                                          f"{where}.when", path), caps))
+    scoring["caps"] = tuple(caps_list)
+    if scoring.get("primary_rubric", next(iter(rubrics))) not in rubrics:
+        raise RoundFileError(f"{path.name}: scoring.primary_rubric names unknown rubric {scoring['primary_rubric']!r}", path=path,
+                             field="scoring.primary_rubric")
+    lexicons = _lexicons(data, path)
+    for name, spec in scoring.get("cue_features", {}).items():
+        lex = spec.get("lexicon") if isinstance(spec, dict) else spec
+        for needed in (lex, spec.get("unless") if isinstance(spec, dict) else None):
+            if needed is not None and needed not in lexicons:
+                raise RoundFileError(f"{path.name}: scoring.cue_features.{name} names unknown lexicon {needed!r}", path=path,
+                                     field=f"scoring.cue_features.{name}")
+    _check_interviewer(interviewer, slot_ids, probes, path)
 
     return Round(
         id=rid, version=str(data.get("version", "1")), title=data.get("title", rid), card=card, timing=timing,
         interviewer=interviewer, slots=tuple(slots), probes=probes, rubrics=rubrics, traps=traps, path=path,
-        scoring=data.get("scoring", {}),
+        scoring=scoring, lexicons=lexicons,
     )

@@ -67,8 +67,20 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     for slot_id, (weight, covered_by) in A.slot_coverage(sents, rnd.slots).items():
         F[f"slot_{slot_id}"] = Feature(weight, list(covered_by))
 
-    for s, _, _ in A.cue_spans(A.STAKEHOLDER, sents):
-        f("stakeholder_named").add(s)
+    lex = rnd.lexicons
+    # Cue features: matches of a round lexicon ([scoring.cue_features]), optionally only in one
+    # phase or outside sentences matching another lexicon ("I should have pushed harder" is not an
+    # escalation). Each also gives <name>_sentences and <name>_share (of all candidate sentences).
+    for name, spec in rnd.scoring.get("cue_features", {}).items():
+        spec = spec if isinstance(spec, dict) else {"lexicon": spec}
+        unless = lex[spec["unless"]] if spec.get("unless") else None
+        f(name)
+        for s, _, _ in A.cue_spans(lex[spec["lexicon"]], sents):
+            if (unless is not None and unless.search(s.text)) or (spec.get("phase") and phase_of[s.index] != spec["phase"]):
+                continue
+            f(name).add(s)
+        F[f"{name}_sentences"] = Feature(float(len(F[name].evidence)), list(F[name].evidence))
+        F[f"{name}_share"] = Feature(round(len(F[name].evidence) / len(sents), 4) if sents else 0.0, list(F[name].evidence))
     first_turn = sents[0].turn if sents else 0
     for c in claims:
         ph = phase_of[c.sentence.index]
@@ -85,6 +97,13 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             f("outcome_metrics").add(c.sentence)
             if c.has_baseline:
                 f("outcome_baselined").add(c.sentence)
+    for c in claims:  # per story phase of the round
+        ph = phase_of[c.sentence.index]
+        f(f"metrics_in_{ph}").add(c.sentence)
+        if c.has_baseline:
+            f(f"baselined_in_{ph}").add(c.sentence)
+        if c.has_slice:
+            f(f"sliced_in_{ph}").add(c.sentence)
     for s in sents:
         if phase_of[s.index] in ("outcome", "commitment") and A.ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
                 and OWN_PART.search(s.text):
@@ -93,13 +112,14 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
                 and not A.PROPOSAL.search(s.text) and not A.HYPOTHETICAL.search(s.text):
             f("attribution_method").add(s)
 
-    for s, _, _ in A.cue_spans(A.OPINION, sents):
-        f("opinion_cues").add(s)
     f("opinion_cues_unbacked").value = max(0.0, f("opinion_cues").value - f("argument_metrics").value)
     f("opinion_cues_unbacked").evidence = list(f("opinion_cues").evidence)
 
     for a in actions:
         f("i_actions" if a.who == "i" else "we_actions").add(a.sentence)
+        f(f"actions_in_{phase_of[a.sentence.index]}").add(a.sentence)
+        if a.who == "i":
+            f(f"i_actions_in_{phase_of[a.sentence.index]}").add(a.sentence)
         if phase_of[a.sentence.index] == "commitment":
             f("commitment_actions").add(a.sentence)
             if a.who == "i":
@@ -108,22 +128,12 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     f("i_action_share").value = round(i_n / (i_n + we_n), 4) if i_n + we_n else 0.0
     f("i_action_share").evidence = f("i_actions").evidence[:2] + f("we_actions").evidence[:2]
 
-    for s, _, _ in A.cue_spans(A.COMMIT_EXPLICIT, sents):
-        f("commitment_explicit").add(s)
-    for s, _, _ in A.cue_spans(A.CUSTOMER, sents):
-        f("customer_mentions").add(s)
     claim_sents = {c.sentence.index for c in claims}
     for s in sents:
-        if A.customer_friction(s.text):
+        if A.customer_friction(s.text, lex):
             f("customer_friction").add(s)
             if s.index in claim_sents:
                 f("customer_friction_measured").add(s)
-    for name, rx in (("tradeoff_cues", A.TRADEOFF), ("recalibration_cues", A.RECALIBRATE), ("escalation_cues", A.ESCALATE),
-                     ("yield_cues", A.YIELD), ("passive_aggressive_cues", A.PASSIVE_AGGRESSIVE), ("abstraction_cues", A.ABSTRACTION)):
-        for s, _, _ in A.cue_spans(rx, sents):
-            if name == "escalation_cues" and A.COUNTERFACTUAL.search(s.text):
-                continue  # "I should have pushed harder" is the opposite of escalating
-            f(name).add(s)
     # Pushback: how the candidate answered the interviewer's challenge (issue "Bar Raiser
     # interviewer": held with data / recalibrated / folded feeds Pushback Recalibration Response).
     # Without an interviewer pushback (text-only scoring), the candidate's own words are read.
@@ -132,23 +142,35 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         if t.speaker == "interviewer" and t.intent == "pushback":
             nxt = next((n for n in transcript.turns[i + 1:] if n.speaker == "candidate"), None)
             if nxt is not None:
-                answers.append(A.pushback_response(nxt.text))
+                answers.append(A.pushback_response(nxt.text, lex))
     if answers:
         held = any(a in ("held_with_data", "recalibrated") for a in answers)
         folded = all(a == "folded" for a in answers)
     else:
-        held = bool(A.cue_spans(A.HOLD, sents))
-        folded = bool(A.cue_spans(A.FOLD, sents)) and not held
-    F["pushback_held"] = Feature(1.0 if held else 0.0, [s for s, _, _ in A.cue_spans(A.HOLD, sents)][:2])
-    F["pushback_folded"] = Feature(1.0 if folded else 0.0, [s for s, _, _ in A.cue_spans(A.FOLD, sents)][:2])
-    for s, _, _ in A.cue_spans(A.WON, sents):
-        if not A.COUNTERFACTUAL.search(s.text):
-            f("won_cues").add(s)
-    for s, _, _ in A.cue_spans(A.LOST, sents):
-        f("lost_cues").add(s)
+        held = bool(A.cue_spans(lex["hold"], sents))
+        folded = bool(A.cue_spans(lex["fold"], sents)) and not held
+    F["pushback_held"] = Feature(1.0 if held else 0.0, [s for s, _, _ in A.cue_spans(lex["hold"], sents)][:2])
+    F["pushback_folded"] = Feature(1.0 if folded else 0.0, [s for s, _, _ in A.cue_spans(lex["fold"], sents)][:2])
     for s in sents:
-        if phase_of[s.index] == "reflection" and len(A.words(s.text)) >= 12 and not A.REFLECT_GENERIC.search(s.text):
+        if phase_of[s.index] == "reflection" and len(A.words(s.text)) >= 12 and not lex["reflect_generic"].search(s.text):
             f("reflection_specific").add(s)
+
+    # Whole-answer features for trap conditions: how many sentences, the last one, the commitment
+    # phase's share of argument + commitment time, baselines that changed between turns or were corrected.
+    F["sentences"] = Feature(float(len(sents)), sents[-1:])
+    F["last_sentence"] = Feature(float(bool(sents)), sents[-1:])
+    secs = _phase_seconds({"sentences": sents, "phases": phase_of, "tags": tags_of, "claims": claims, "actions": actions})
+    for ph, sec in secs.items():
+        F[f"seconds_in_{ph}"] = Feature(sec)
+    arg, com = secs.get("argument", 0.0), secs.get("commitment", 0.0)
+    F["argument_commitment_s"] = Feature(round(arg + com, 2))
+    F["commitment_time_share"] = Feature(round(com / (arg + com), 4) if arg + com > 0 else 0.0)
+    for pair in A.baseline_conflicts(claims):
+        for c in pair:
+            f("baseline_conflicts").add(c.sentence)
+    for s in sents:
+        if A.BASELINE_CORRECTION.search(s.text):
+            f("baseline_corrections").add(s)
 
     ctx = {"sentences": sents, "phases": phase_of, "tags": tags_of, "claims": claims, "actions": actions}
     return F, ctx
@@ -171,62 +193,30 @@ def _phase_seconds(ctx: dict) -> dict[str, float]:
     return {k: round(v, 2) for k, v in sorted(out.items())}
 
 
-def detect_traps(F: dict[str, Feature], ctx: dict, rnd: Round) -> list[dict]:
+def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
     """The round's traps flagged in this transcript, each ``{"id", "name", "evidence": [...]}``.
 
-    Rules (seed "Common traps" / "What weak answers look like"):
-    headline metric without slice: outcome numbers (or a vague "up a lot") with no slice or isolation;
-    missing commitment phase: under 15% of argument+commitment speech on commitment, or no
-    commitment action; yielding too quickly: yield cues with no escalation; passive-aggressive
-    compliance: two or more compliance/told-you-so cues; opinion-based conflict: opinion cues with no
-    argument numbers; royal we: two or more "we" actions and under half in "I"; invented baseline:
-    the same final value reported from different baselines in different turns; abstraction drift: three
-    or more abstract sentences making up at least a quarter of the answer.
+    A trap is flagged when its round-file condition (``when``, alternatives of criteria over the
+    features) holds; its evidence is the sentences of the features it names (``"a|b"``: the first
+    of the two that has any), at most :data:`MAX_EVIDENCE` quotes. The rules themselves are the
+    round file's (for Disagree and Commit, written from the seed's "Common traps" and "What weak
+    answers look like").
     """
-    sents: list[A.Sentence] = ctx["sentences"]
-    claims: list[A.Claim] = ctx["claims"]
-    flagged: dict[str, list[A.Sentence]] = {}
-    val = lambda k: F[k].value if k in F else 0.0  # noqa: E731
-    ev = lambda k: F[k].evidence if k in F else []  # noqa: E731
-
-    outcome_claims = [c for c in claims if ctx["phases"][c.sentence.index] == "outcome"]
-    vague_outcome = [s for s in sents if ctx["phases"][s.index] == "outcome"
-                     and re.search(r"\b(up|down|improved|increased|better|grew)\b.{0,20}\b(a lot|significantly|massively|hugely)\b", s.lower)]
-    if (outcome_claims and val("attribution_method") == 0 and not any(c.has_slice for c in outcome_claims)) or (vague_outcome and val("attribution_method") == 0):
-        flagged["headline_metric_without_slice"] = [c.sentence for c in outcome_claims] + vague_outcome
-
-    secs = _phase_seconds(ctx)
-    arg, com = secs.get("argument", 0.0), secs.get("commitment", 0.0)
-    if sents and ((arg + com > 0 and com / (arg + com) < 0.15) or (val("commitment_actions") == 0 and val("commitment_explicit") == 0)):
-        flagged["missing_commitment_phase"] = ev("slot_commitment") or ev("slot_decision") or sents[-1:]
-
-    if val("yield_cues") >= 1 and val("escalation_cues") == 0:
-        flagged["yielding_too_quickly"] = ev("yield_cues")
-    if val("passive_aggressive_cues") >= 2:
-        flagged["passive_aggressive_compliance"] = ev("passive_aggressive_cues")
-    if (val("opinion_cues") >= 1 and val("argument_metrics") == 0) or (val("opinion_cues") >= 2 and val("argument_metrics") <= 1):
-        flagged["opinion_based_conflict"] = ev("opinion_cues")
-    if val("we_actions") >= 2 and val("i_action_share") < 0.5:
-        flagged["royal_we"] = ev("we_actions")
-
-    conflicts = A.baseline_conflicts(claims)
-    corrections = [s for s in sents if A.BASELINE_CORRECTION.search(s.text)]
-    if conflicts or corrections:
-        flagged["invented_baseline"] = [c.sentence for pair in conflicts for c in pair] + corrections
-
-    n_abs = len(ev("abstraction_cues"))
-    if n_abs >= 3 and sents and n_abs / len(sents) >= 0.15:
-        flagged["abstraction_drift"] = ev("abstraction_cues")
-
+    value_of = lambda k: F[k].value if k in F else 0.0  # noqa: E731
     out = []
-    for trap_id, trap in rnd.traps.items():
-        if trap_id in flagged:
-            quotes = []
-            for s in flagged[trap_id]:
-                q = _quote(s)
-                if q not in quotes:
-                    quotes.append(q)
-            out.append({"id": trap_id, "name": trap.name, "evidence": quotes[:MAX_EVIDENCE]})
+    for trap in rnd.traps.values():
+        if trap.when is None or not trap.when.holds(value_of):
+            continue
+        quotes: list[dict] = []
+        for entry in trap.evidence:
+            for name in entry.split("|"):
+                if F.get(name) and F[name].evidence:
+                    for sent in F[name].evidence:
+                        q = _quote(sent)
+                        if q not in quotes:
+                            quotes.append(q)
+                    break
+        out.append({"id": trap.id, "name": trap.name, "evidence": quotes[:MAX_EVIDENCE]})
     return out
 
 
@@ -269,25 +259,26 @@ def score(transcript: Transcript, rnd: Round) -> dict:
          "rubrics": {RUBRIC_ID: {"title", "total", "dimensions"}}, "traps": [{"id", "name", "evidence"}],
          "analytics": {...}, "features": {NAME: value}}
 
-    ``total``/``dimensions`` are the first rubric's (the seed's interview framework). Deterministic:
+    ``total``/``dimensions`` are the primary rubric's (``[scoring] primary_rubric``; the seed's interview framework). Deterministic:
     the same transcript and round version give the same dict (see :func:`to_json`).
     """
     F, ctx = compute_features(transcript, rnd)
-    traps = detect_traps(F, ctx, rnd)
+    traps = detect_traps(F, rnd)
     caps: dict[str, tuple[int, str]] = {}
     for t in traps:
         for dim, cap in rnd.traps[t["id"]].caps.items():
             if dim not in caps or cap < caps[dim][0]:
                 caps[dim] = (cap, t["id"])
-    # A candidate who won the argument had no one else's path to commit to (issue: "Execution
-    # Commitment is <= 2, however polished"). The caps are the round file's [scoring].won_argument_caps.
-    won = F.get("won_cues", Feature()).value > 0 and F.get("lost_cues", Feature()).value == 0
-    if won:
-        for dim, cap in rnd.scoring.get("won_argument_caps", {}).items():
-            if dim not in caps or cap < caps[dim][0]:
-                caps[dim] = (int(cap), "won_the_argument")
+    # Conditional caps from the round file ([[scoring.caps]]), e.g. a Disagree and Commit story the
+    # candidate won has no commitment to someone else's path (Execution Commitment <= 2).
+    value_of = lambda k: F[k].value if k in F else 0.0  # noqa: E731
+    for cond in rnd.scoring.get("caps", ()):
+        if cond.when.holds(value_of):
+            for dim, cap in cond.caps.items():
+                if dim not in caps or cap < caps[dim][0]:
+                    caps[dim] = (int(cap), cond.reason)
     rubrics = {rid: _score_rubric(rb, F, caps) for rid, rb in rnd.rubrics.items()}
-    first = next(iter(rubrics.values()))
+    first = rubrics[rnd.primary_rubric]
     dl = A.delivery(transcript)
     claims: list[A.Claim] = ctx["claims"]
     analytics = {
@@ -305,27 +296,46 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     }
 
 
+# Features computed for every round (the cue features and per-phase ones depend on the round file).
 FEATURES = (
-    "stakeholder_named", "stakes_quantified", "argument_metrics", "argument_baselined", "opposing_metrics", "outcome_metrics",
-    "outcome_baselined", "attribution_method", "own_attribution", "opinion_cues", "opinion_cues_unbacked", "i_actions",
-    "we_actions", "i_action_share", "commitment_actions", "commitment_i_actions", "commitment_explicit", "customer_mentions",
-    "customer_friction", "customer_friction_measured", "tradeoff_cues", "recalibration_cues", "escalation_cues", "yield_cues",
-    "passive_aggressive_cues", "abstraction_cues", "reflection_specific", "won_cues", "lost_cues", "pushback_held",
-    "pushback_folded",
+    "stakes_quantified", "argument_metrics", "argument_baselined", "opposing_metrics", "outcome_metrics",
+    "outcome_baselined", "attribution_method", "own_attribution", "opinion_cues_unbacked", "i_actions",
+    "we_actions", "i_action_share", "commitment_actions", "commitment_i_actions", "customer_friction",
+    "customer_friction_measured", "reflection_specific", "pushback_held", "pushback_folded", "sentences", "last_sentence",
+    "argument_commitment_s", "commitment_time_share", "baseline_conflicts", "baseline_corrections",
 )
+PHASE_FEATURES = ("metrics_in_", "baselined_in_", "sliced_in_", "actions_in_", "i_actions_in_", "seconds_in_")
+
+
+def known_features(rnd: Round) -> set[str]:
+    """Every feature name the scorer computes for ``rnd``: :data:`FEATURES`, ``slot_<id>`` per slot,
+    each ``[scoring.cue_features]`` name (with ``_sentences`` and ``_share``), and the per-phase
+    features (:data:`PHASE_FEATURES` + each slot phase)."""
+    cue = set(rnd.scoring.get("cue_features", {}))
+    phases = {s.phase for s in rnd.slots}
+    return set(FEATURES) | {f"slot_{s.id}" for s in rnd.slots} | cue | {f"{c}_sentences" for c in cue} | \
+        {f"{c}_share" for c in cue} | {p + ph for p in PHASE_FEATURES for ph in phases}
 
 
 def check_round(rnd: Round) -> None:
-    """Check that every rubric criterion names a feature this scorer computes (``FEATURES`` or
-    ``slot_<id>`` for the round's slots). Raises :class:`voiceround.rounds.RoundFileError`."""
+    """Check that every rubric criterion, trap condition and evidence, and conditional cap names a
+    feature this scorer computes (:func:`known_features`). Raises :class:`voiceround.rounds.RoundFileError`."""
     from voiceround.rounds import RoundFileError
-    known = set(FEATURES) | {f"slot_{s.id}" for s in rnd.slots}
+    known = known_features(rnd)
+
+    def need(name: str, where: str, what: str) -> None:
+        if name not in known:
+            raise RoundFileError(f"{rnd.path.name}: {what} names unknown feature {name!r}", path=rnd.path, field=where)
     for rb in rnd.rubrics.values():
         for d in rb.dimensions:
-            for c in d.criteria:
-                if c.feature not in known:
-                    raise RoundFileError(f"{rnd.path.name}: dimension {d.id} has a criterion on unknown feature {c.feature!r}",
-                                         path=rnd.path, field=f"rubrics.{rb.id}.{d.id}.criteria")
+            for name in [c.feature for c in d.criteria] + list(d.evidence_features):
+                need(name, f"rubrics.{rb.id}.{d.id}.criteria", f"dimension {d.id}")
+    for t in rnd.traps.values():
+        for name in (t.when.features if t.when else set()) | {n for e in t.evidence for n in e.split("|")}:
+            need(name, f"traps.{t.id}", f"trap {t.id}")
+    for c in rnd.scoring.get("caps", ()):
+        for name in c.when.features:
+            need(name, "scoring.caps", f"the cap {c.reason!r}")
 
 
 def to_json(scorecard: dict) -> str:

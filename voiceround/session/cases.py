@@ -6,17 +6,15 @@ audio to play next. The case's labels are never passed to the interviewer or the
 """
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from voiceround.core.errors import CaseFileError
 from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
+from voiceround.rounds import DEFAULT_ROUND, RoundFileError, load_round
 
-TOPICS = (
-    "scenario", "opposing_view", "own_data", "words_said", "escalation", "decision", "commitment",
-    "outcome", "attribution", "reflection", "pushback_response", "unknown",
-)
 TEXT_GAP_S = 1.0
 
 
@@ -41,11 +39,13 @@ class Case:
     summary: str = ""
     pair_of: str | None = None   # minimal pairs: the base case id this one changes in one way
     change: str | None = None    # ... and what the change is ("we", "nobaseline", "padding", ...)
+    round: str = DEFAULT_ROUND   # the round the story answers (its topics are that round's)
 
 
 def load_case(path: str | Path) -> Case:
-    """Load a case TOML. Raises :class:`CaseFileError` for an unreadable file, bad TOML, or turns
-    without a known topic or text."""
+    """Load a case TOML. Its ``round`` (default ``disagree_and_commit``) names the round whose topics
+    (:attr:`voiceround.rounds.Round.topics`) the turns use. Raises :class:`CaseFileError` for an
+    unreadable file, bad TOML, an unknown round, or turns without a known topic or text."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -54,6 +54,11 @@ def load_case(path: str | Path) -> Case:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CaseFileError(f"{path.name}: not a valid TOML case file: {exc}") from exc
     cid = data.get("id") or path.stem
+    round_id = data.get("round", DEFAULT_ROUND)
+    try:
+        topics = _round_topics(round_id)
+    except RoundFileError as exc:
+        raise CaseFileError(f"{path.name}: {exc}", hint="`voiceround rounds` lists the round ids") from exc
     raw = data.get("turns")
     if not isinstance(raw, list) or not raw:
         raise CaseFileError(f"{path.name}: a case needs at least one [[turns]] entry", hint="see shared/cases/README.md")
@@ -63,12 +68,26 @@ def load_case(path: str | Path) -> Case:
             raise CaseFileError(f"{path.name}: turn {n} should be a [[turns]] table with topic and text, got {type(t).__name__}",
                                 hint="see shared/cases/README.md")
         topic, text = t.get("topic"), t.get("text")
-        if topic not in TOPICS:
-            raise CaseFileError(f"{path.name}: turn {n} has unknown topic {topic!r}", hint=f"use one of {', '.join(TOPICS)}")
+        if topic not in topics:
+            raise CaseFileError(f"{path.name}: turn {n} has unknown topic {topic!r} for round {round_id}",
+                                hint=f"use one of {', '.join(topics)}")
         if not isinstance(text, str) or not text.strip():
             raise CaseFileError(f"{path.name}: turn {n} has no text")
-        turns.append(CaseTurn(n, topic, text.strip(), path.parent / "audio" / f"{cid}.{n:02d}.wav"))
-    return Case(cid, path.resolve(), turns, data.get("labels", {}), data.get("summary", ""), data.get("pair_of"), data.get("change"))
+        turns.append(CaseTurn(n, topic, text.strip(), _audio_path(path.parent / "audio", cid, n)))
+    return Case(cid, path.resolve(), turns, data.get("labels", {}), data.get("summary", ""), data.get("pair_of"), data.get("change"),
+                round_id)
+
+
+@functools.lru_cache(maxsize=16)
+def _round_topics(round_id: str) -> tuple[str, ...]:
+    return load_round(round_id).topics
+
+
+def _audio_path(folder: Path, cid: str, n: int) -> Path:
+    """``audio/ID.NN.wav``, or ``.flac`` when only that exists (cases kept in the repository are FLAC)."""
+    wav = folder / f"{cid}.{n:02d}.wav"
+    flac = wav.with_suffix(".flac")
+    return flac if flac.exists() and not wav.exists() else wav
 
 
 def check_audio(case: Case) -> None:

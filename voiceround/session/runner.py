@@ -296,7 +296,7 @@ class SessionRunner:
                 text = decode_tail(utt) if len(utt.audio) > done_samples + 3200 else done_text
                 if text:
                     self._emit(ev.PartialText(self.rec.t_s, text=" ".join(texts + [text]).strip()))
-                if not utt.final and A.abstraction_drift(text):
+                if not utt.final and A.abstraction_drift(text, self.rnd.lexicons):
                     self._emit(ev.Interrupted(self.rec.t_s, reason="abstraction"))
                     close(utt, text, "abstraction")
                     interrupted = "abstraction"

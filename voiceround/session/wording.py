@@ -15,7 +15,7 @@ from voiceround.rounds import Round
 
 class ProbeWriter:
     """Words the planner's actions for one round. ``llm``: an engine with ``reword(text)`` (or, when
-    ``composes``, ``compose(intent, reason, answer, template)``) returning ``(text, seconds)``; None
+    ``composes``, ``compose(intent, reason, answer, template, persona)``) returning ``(text, seconds)``; None
     for templates only. ``realtime``: a live round (the LLM call is bounded by ``budget_s`` seconds).
     Counters: ``tried``, ``accepted``, ``llm_s`` (LLM seconds), ``last_llm_s`` (the last call's wall
     seconds). Call :meth:`close` at the end of the round (joins its ``vr-llm-wait`` thread)."""
@@ -41,7 +41,7 @@ class ProbeWriter:
                 llm = self.llm
                 if getattr(llm, "composes", False):
                     last = next((t.text for t in reversed(transcript.turns) if t.speaker == "candidate"), "")
-                    call = (llm.compose, action.intent, action.reason, last, action.text)
+                    call = (llm.compose, action.intent, action.reason, last, action.text, self.rnd.interviewer.get("persona", ""))
                 else:
                     call = (llm.reword, action.text)
                 if self.realtime and hasattr(llm, "submit") and self.budget_s:

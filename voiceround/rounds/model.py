@@ -1,0 +1,220 @@
+"""What a loaded round holds: frozen dataclasses built by :func:`voiceround.rounds.loader.load_round`.
+
+How to write a round file is in ``docs/ROUNDS.md``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class RoundFileError(ValueError):
+    """A round file can't be read or fails validation.
+
+    ``line`` is set for TOML syntax errors, ``field`` (a dotted path) for schema errors.
+    (Defined here, not in ``core``, because ``rounds`` imports only the stdlib.)
+    """
+
+    code = "round_file"
+
+    def __init__(self, message: str, *, path: Path | None = None, line: int | None = None, field: str | None = None):
+        super().__init__(message)
+        self.path, self.line, self.field = path, line, field
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One test on a scorer feature: ``feature op threshold`` (e.g. ``i_actions >= 3``)."""
+
+    feature: str
+    op: str
+    threshold: float
+
+    def met(self, value: float) -> bool:
+        """Whether ``value`` satisfies the criterion."""
+        return {
+            ">=": value >= self.threshold,
+            "<=": value <= self.threshold,
+            ">": value > self.threshold,
+            "<": value < self.threshold,
+            "==": value == self.threshold,
+        }[self.op]
+
+    def __str__(self) -> str:
+        return f"{self.feature} {self.op} {self.threshold:g}"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A trap's or a conditional cap's test: alternatives (any may hold), each a conjunction of
+    criteria (all must hold). Written in a round file as ``["a >= 1 and b <= 0", "c >= 2"]``."""
+
+    alternatives: tuple[tuple[Criterion, ...], ...]
+
+    def holds(self, value_of) -> bool:
+        """Whether any alternative has all its criteria met; ``value_of(feature) -> float``."""
+        return any(all(c.met(value_of(c.feature)) for c in alt) for alt in self.alternatives)
+
+    @property
+    def features(self) -> set[str]:
+        """Every feature name the condition reads."""
+        return {c.feature for alt in self.alternatives for c in alt}
+
+    def __str__(self) -> str:
+        return " or ".join(" and ".join(str(c) for c in alt) for alt in self.alternatives)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A rubric dimension: weight in percent, tier anchors 1-4 and the criteria that raise the tier."""
+
+    id: str
+    name: str
+    weight: float
+    definition: str
+    anchors: dict[int, str]
+    criteria: tuple[Criterion, ...]
+    evidence_features: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rubric:
+    """A weighted set of dimensions; weights sum to 100."""
+
+    id: str
+    title: str
+    dimensions: tuple[Dimension, ...]
+
+
+@dataclass(frozen=True)
+class Trap:
+    """A named failure pattern. ``when`` flags it; ``caps`` maps dimension id to the highest tier
+    allowed when flagged; ``evidence`` lists the features whose sentences are quoted, each entry
+    ``"a|b"`` taking the first of its alternatives that has any."""
+
+    id: str
+    name: str
+    description: str
+    caps: dict[str, int]
+    when: Condition | None = None
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConditionalCap:
+    """Tier caps that apply when a condition on the features holds, e.g. a Disagree and Commit
+    story the candidate won has no commitment to someone else's path. ``reason`` is shown as the
+    cap's source on the scorecard."""
+
+    reason: str
+    when: Condition
+    caps: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A story slot the interviewer walks through; ``cues`` are compiled lower-case regexes."""
+
+    id: str
+    phase: str
+    cues: tuple[re.Pattern, ...]
+    min_weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Probe templates for one interviewer intent, and the case topics that answer it."""
+
+    intent: str
+    templates: tuple[str, ...]
+    topics: tuple[str, ...]
+    slot: str | None = None
+    keep: tuple[re.Pattern, ...] = ()
+
+
+NEVER = re.compile(r"(?!)")
+
+
+class Lexicons(Mapping):
+    """Named cue lexicons of a round, each compiled to one case-insensitive pattern.
+
+    ``lexicons[name]`` is the pattern; a name the round doesn't define gives a pattern that never
+    matches (a round without a ``yield`` lexicon simply never probes yielding). ``name in
+    lexicons`` tells which are defined."""
+
+    def __init__(self, patterns: dict[str, list[str]]):
+        self.sources = {k: tuple(v) for k, v in patterns.items()}
+        self._rx = {k: cue_rx(*v) if v else NEVER for k, v in patterns.items()}
+
+    def __getitem__(self, name: str) -> re.Pattern:
+        return self._rx.get(name, NEVER)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._rx
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rx)
+
+    def __len__(self) -> int:
+        return len(self._rx)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lexicons) and other.sources == self.sources
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def cue_rx(*patterns: str) -> re.Pattern:
+    """One case-insensitive pattern matching any of ``patterns``."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Round:
+    """A loaded, validated round file.
+
+    ``interviewer`` holds the persona, closing, forbidden words, ``slot_order`` (story slots asked
+    before the pushback), ``after_pushback`` (asked after it) and the optional nudge; ``scoring``
+    holds ``primary_rubric``, ``cue_features`` and ``caps`` (as :class:`ConditionalCap`)."""
+
+    id: str
+    version: str
+    title: str
+    card: dict
+    timing: dict
+    interviewer: dict
+    slots: tuple[Slot, ...]
+    probes: dict[str, Probe]
+    rubrics: dict[str, Rubric]
+    traps: dict[str, Trap]
+    path: Path = field(compare=False)
+    scoring: dict = field(default_factory=dict, compare=False)
+    lexicons: Lexicons = field(default_factory=lambda: Lexicons({}), compare=False)
+
+    @property
+    def duration_s(self) -> float:
+        """Round length in seconds (the seed's 20 minutes for Disagree and Commit)."""
+        return float(self.timing["duration_s"])
+
+    @property
+    def primary_rubric(self) -> str:
+        """The rubric whose total is the session's one score (``[scoring] primary_rubric``, else the first)."""
+        return self.scoring.get("primary_rubric") or next(iter(self.rubrics))
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The case-file topics of this round: every probe's topics, in first-seen order, plus ``unknown``."""
+        out: dict[str, None] = {}
+        for p in self.probes.values():
+            out.update(dict.fromkeys(p.topics))
+        out["unknown"] = None
+        return tuple(out)
+
+    def slot(self, slot_id: str) -> Slot:
+        """Return the slot with ``slot_id``; raises KeyError if absent."""
+        for s in self.slots:
+            if s.id == slot_id:
+                return s
+        raise KeyError(slot_id)
