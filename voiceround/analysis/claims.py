@@ -55,7 +55,9 @@ ATTRIBUTION = re.compile(
     r"|\b(i'?d|i would|i can|i'?ll|i) claim\b|\bwon'?t claim\b|\bthe only change\b|\bgive (him|her|them) (the )?credit\b"
     r"|\bcredit (her|him|them|it to)\b|\bthe other (unit|team|store|site|region|group|cohort)\b.{0,40}\b(saw|went|stayed|had)\b"
     r"|\bthe part i'?d claim\b|\bwhat i can (isolate|claim|measure)\b|\b(a b|a/b|split) test(ed)?\b|\bwith a split\b"
-    r"|\bi can show it\b|\bon its own\b|\bcompared (it )?(to|with|against) (the )?(control|other)\b",
+    r"|\bi can show it\b|\bon its own\b|\bcompared (it )?(to|with|against) (the )?(control|other)\b"
+    r"|\b(as a|the) comparison( group)?\b|\bthe rest of the (\w+ )?(country|company|stores|regions|states|sites|fleet|accounts|customers)\b.{0,30}\b(stayed|was|were|saw|held)\b"
+    r"|\bsplit (it|them|the (traffic|numbers|effect)) cleanly\b|\bthat part is (my work|mine)\b|\bthat'?s theirs\b",
     re.IGNORECASE,
 )
 

@@ -35,9 +35,12 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
     sentence that recalls the argument and reports an action after the decision belongs to the
     later phase), except that an outcome phrased as a proposal or a hypothetical stays in the
     argument. An untagged sentence takes the phase of the nearest tagged sentence in the same turn
-    (earlier first), else the previous turn's last phase; the first default is ``"argument"``.
+    (earlier first), else the previous turn's last phase; the first default is the first slot's
+    phase (``"argument"`` in Disagree and Commit). Phases named ``decision``, ``commitment`` and
+    ``outcome`` get the rules below when a round has them.
     """
     order = {s.id: i for i, s in enumerate(slots)}
+    first_phase = slots[0].phase if slots else "argument"
     phase_of = {s.id: s.phase for s in slots}
     phases_known = set(phase_of.values())
     own: list[str | None] = []
@@ -48,13 +51,13 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
     # A story told out of order (the interviewer asked for the commitment before the decision):
     # once a decision is told anywhere, a turn with no argument cue can hold commitment actions.
     decision_told = any("decision" in t for t in all_tags)
-    argued_turns = {s_.turn for s_, t in zip(sentences, all_tags, strict=True) if any(phase_of[x] == "argument" for x in t)}
+    argued_turns = {s_.turn for s_, t in zip(sentences, all_tags, strict=True) if any(phase_of[x] == first_phase for x in t)}
     for sent, tags in zip(sentences, all_tags, strict=True):
         ph = phase_of[max(tags, key=order.__getitem__)] if tags else None
         # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
         # holdout would cost revenue") is still the argument.
         if ph == "outcome" and (PROPOSAL.search(sent.text) or HYPOTHETICAL.search(sent.text) or ARGUING.search(sent.text)):
-            ph = "argument"
+            ph = first_phase
         # After the decision, something the candidate did (and that reports no number) is the
         # commitment phase, whatever other cue words it contains ("I set up a holdout").
         if (decided or (decision_told and sent.turn not in argued_turns)) and "commitment" in phases_known \
@@ -65,7 +68,7 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
             decided = True
         own.append(ph)
     phases: list[str] = []
-    carry = "argument"
+    carry = first_phase
     for i, sent in enumerate(sentences):
         if own[i] is None:
             same = [j for j in range(len(sentences)) if sentences[j].turn == sent.turn and own[j] is not None]

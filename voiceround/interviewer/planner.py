@@ -205,6 +205,8 @@ def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: b
     others = [n for n in group[1:] if n.claim.quote.lower() not in first.claim.quote.lower()]
     quote = first.claim.quote if not others else f"{first.claim.quote}' and '{others[0].claim.quote}"
     intent = "probe_baseline" if first.need == "baseline" else "probe_slice"
+    if intent not in rnd.probes:  # a round may leave a probe out: that gap is then not probed
+        return None
     action = _action(rnd, intent, h, quote=quote, claim=first.key,
                      reason="number without baseline" if first.need == "baseline" else "headline metric without slice")
     action.claims = [n.key for n in group]
@@ -220,7 +222,7 @@ def _inconsistency_probe(rnd: Round, transcript: Transcript, h: _History) -> Act
     probed = {c for _, c in h.asked if c}
     for earlier, later in A.baseline_conflicts(A.find_claims(A.split_sentences(transcript))):
         key = f"inconsistent:{later.value}"
-        if later.turn == cands[-1][0] and key not in probed:
+        if later.turn == cands[-1][0] and key not in probed and "probe_inconsistency" in rnd.probes:
             act = _action(rnd, "probe_inconsistency", h, quote=f"{earlier.quote}', and now '{later.quote}", claim=key,
                           reason="baseline changed between turns")
             act.quote = later.quote
@@ -242,7 +244,7 @@ def _answer_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | N
     probed = {c for _, c in h.asked if c}
 
     def ok(intent: str, key: str) -> bool:
-        return key not in probed and (intent, key) != last_asked
+        return intent in rnd.probes and key not in probed and (intent, key) != last_asked
 
     acts = A.find_actions(sents)
     we = [a for a in acts if a.who == "we"]
@@ -257,7 +259,7 @@ def _answer_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | N
             if ok("probe_opinion", key):
                 return _action(rnd, "probe_opinion", h, quote=short_quote(s.text, st, 7), claim=key, reason="opinion without evidence")
     yields = [(s, st) for s, st, _ in A.cue_spans(rnd.lexicons["yield"], sents) if not rnd.lexicons["counterfactual"].search(s.text)]
-    if yields and not any(i == "probe_backbone" for i, _ in h.asked):
+    if yields and "probe_backbone" in rnd.probes and not any(i == "probe_backbone" for i, _ in h.asked):
         s, st = sorted(yields, key=lambda y: not y[0].text[y[1]:].lower().startswith("i "))[0]
         return _action(rnd, "probe_backbone", h, quote=short_quote(s.text, st, 8), claim=f"yield:{s.turn}", reason="dropped the argument")
     abstract = A.cue_spans(rnd.lexicons["abstraction"], sents)

@@ -20,7 +20,8 @@ def scorecard_text(card: dict, header: str = "") -> str:
     out = []
     if header:
         out += [header, ""]
-    out.append(f"Total: {card['total']:.1f} / 100   (weighted, seed interview framework)")
+    primary = card.get("rubrics", {}).get(card.get("primary_rubric", "framework"), {})
+    out.append(f"Total: {card['total']:.1f} / 100   (weighted, {primary.get('title', 'interview framework').lower()})")
     out.append("")
     for d in card["dimensions"].values():
         bar = "█" * d["tier"] + "·" * (4 - d["tier"])

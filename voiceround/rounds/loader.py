@@ -265,8 +265,12 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
                              field="scoring.primary_rubric")
     lexicons = _lexicons(data, path)
     for name, spec in scoring.get("cue_features", {}).items():
-        lex = spec.get("lexicon") if isinstance(spec, dict) else spec
-        for needed in (lex, spec.get("unless") if isinstance(spec, dict) else None):
+        spec = spec if isinstance(spec, dict) else {"lexicon": spec}
+        names = [spec.get("lexicon")] + [spec.get("unless")]
+        names = [n for v in names for n in ([v] if isinstance(v, str) or v is None else v)]
+        if spec.get("lexicon") is None:
+            raise RoundFileError(f"{path.name}: scoring.cue_features.{name} needs a 'lexicon'", path=path, field=f"scoring.cue_features.{name}")
+        for needed in names:
             if needed is not None and needed not in lexicons:
                 raise RoundFileError(f"{path.name}: scoring.cue_features.{name} names unknown lexicon {needed!r}", path=path,
                                      field=f"scoring.cue_features.{name}")

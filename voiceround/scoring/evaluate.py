@@ -45,7 +45,7 @@ def evaluate(items: list[tuple], rnd) -> dict:
     per-case rows and the disagreements (for the note: what the scorer still gets wrong)."""
     from voiceround.scoring import score
     cards = {case.id: (case, score(tr, rnd)) for case, tr in items}
-    dims = [d.id for d in rnd.rubrics["framework"].dimensions]
+    dims = [d.id for d in rnd.rubrics[rnd.primary_rubric].dimensions]
     per_dim = {d: [0, 0, 0] for d in dims}  # exact, within1, n
     tp = fp = fn = 0
     wrong = []

@@ -68,17 +68,21 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         F[f"slot_{slot_id}"] = Feature(weight, list(covered_by))
 
     lex = rnd.lexicons
-    # Cue features: matches of a round lexicon ([scoring.cue_features]), optionally only in one
-    # phase or outside sentences matching another lexicon ("I should have pushed harder" is not an
-    # escalation). Each also gives <name>_sentences and <name>_share (of all candidate sentences).
+    # Cue features: matches of one or more round lexicons ([scoring.cue_features]), optionally only
+    # in one phase, only in sentences with a number (`with_number`), or outside sentences matching
+    # other lexicons (`unless`: "I should have pushed harder" is not an escalation). Each also gives <name>_sentences and <name>_share (of all candidate sentences).
+    claim_sents = {c.sentence.index for c in claims}
+    as_list = lambda v: [v] if isinstance(v, str) else list(v or [])  # noqa: E731
     for name, spec in rnd.scoring.get("cue_features", {}).items():
         spec = spec if isinstance(spec, dict) else {"lexicon": spec}
-        unless = lex[spec["unless"]] if spec.get("unless") else None
+        unless = [lex[u] for u in as_list(spec.get("unless"))]
         f(name)
-        for s, _, _ in A.cue_spans(lex[spec["lexicon"]], sents):
-            if (unless is not None and unless.search(s.text)) or (spec.get("phase") and phase_of[s.index] != spec["phase"]):
-                continue
-            f(name).add(s)
+        for lexicon in as_list(spec["lexicon"]):
+            for s, _, _ in A.cue_spans(lex[lexicon], sents):
+                if any(u.search(s.text) for u in unless) or (spec.get("phase") and phase_of[s.index] != spec["phase"]) \
+                        or (spec.get("with_number") and s.index not in claim_sents):
+                    continue
+                f(name).add(s)
         F[f"{name}_sentences"] = Feature(float(len(F[name].evidence)), list(F[name].evidence))
         F[f"{name}_share"] = Feature(round(len(F[name].evidence) / len(sents), 4) if sents else 0.0, list(F[name].evidence))
     first_turn = sents[0].turn if sents else 0
@@ -128,7 +132,6 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     f("i_action_share").value = round(i_n / (i_n + we_n), 4) if i_n + we_n else 0.0
     f("i_action_share").evidence = f("i_actions").evidence[:2] + f("we_actions").evidence[:2]
 
-    claim_sents = {c.sentence.index for c in claims}
     for s in sents:
         if A.customer_friction(s.text, lex):
             f("customer_friction").add(s)
@@ -254,7 +257,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
 
     Returns a JSON-able dict::
 
-        {"round", "round_version", "total", "dimensions": {ID: {"name", "tier", "weight", "anchor",
+        {"round", "round_version", "primary_rubric", "total", "dimensions": {ID: {"name", "tier", "weight", "anchor",
          "criteria_met", "capped_by", "evidence": [{"turn", "quote", "start_s"}]}},
          "rubrics": {RUBRIC_ID: {"title", "total", "dimensions"}}, "traps": [{"id", "name", "evidence"}],
          "analytics": {...}, "features": {NAME: value}}
@@ -290,7 +293,8 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "we_actions": int(F["we_actions"].value if "we_actions" in F else 0),
     }
     return {
-        "round": rnd.id, "round_version": rnd.version, "total": first["total"], "dimensions": first["dimensions"],
+        "round": rnd.id, "round_version": rnd.version, "primary_rubric": rnd.primary_rubric, "total": first["total"],
+        "dimensions": first["dimensions"],
         "rubrics": rubrics, "traps": traps, "analytics": analytics,
         "features": {k: round(v.value, 4) for k, v in sorted(F.items())},
     }

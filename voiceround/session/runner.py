@@ -51,11 +51,8 @@ class SessionRunner:
         self.source, self.realtime = source, realtime
         self.writer = ProbeWriter(rnd, engines.llm, use_llm=use_llm, realtime=realtime)
         self.endpointer = Endpointer(endpoint)
-        self.on_event = on_event
-        self.meta = meta or {}
-        self.transcript = Transcript()
-        self._stop = threading.Event()
-        self._say_closing = True
+        self.on_event, self.meta, self.transcript = on_event, meta or {}, Transcript()
+        self._stop, self._say_closing = threading.Event(), True
         self.stats = {"stt_s": 0.0, "stt_audio_s": 0.0, "tts_s": 0.0, "tts_audio_s": 0.0, "planner_s": 0.0, "vad_s": 0.0}
         self._pending_endpoint: float | None = None
         self._last_endpoint: dict | None = None
