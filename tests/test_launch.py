@@ -301,6 +301,7 @@ def test_cli_help_sessions_and_doctor(tmp_path):
     assert {"rehearse", "score", "sessions", "doctor", "export", "import", "recover", "delete", "eval", "rounds", "gui"} <= set(subs)
     rl = subprocess.run([VOICEROUND, "rounds"], capture_output=True, text=True, timeout=60)
     assert rl.returncode == 0 and re.search(r"^disagree_and_commit\s+20 min\s+Disagree and Commit Decision", rl.stdout, re.M), rl.stdout
+    assert re.search(r"^customer_obsession\s+20 min\s+Customer Obsession", rl.stdout, re.M), rl.stdout
     for sub in subs:
         r = subprocess.run([VOICEROUND, sub, "--help"], capture_output=True, text=True, timeout=60)
         assert r.returncode == 0 and f"usage: voiceround {sub}" in r.stdout and "Traceback" not in r.stderr, (sub, r.stderr)
@@ -332,3 +333,38 @@ def test_qt_signal_emit_keeps_refcounts():
     after = sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
     assert len(got) == 2000
     assert all(abs(a - b) <= 5 for a, b in zip(after, before, strict=True)), f"refcounts {before} -> {after}"
+
+
+def test_picking_the_second_round_runs_and_scores_on_it(tmp_path):
+    """Round card → Round: Customer Obsession → a typed round: the interviewer opens with that
+    round's question, the session is stored under that round and scored on its rubric."""
+    steps = [{"wait": "models"}, {"choose": "round_pick", "text": "Customer Obsession"}, {"click": "type_btn"},
+             {"wait": "turns", "count": 1},
+             {"type": "Last year I was the PM for refills at a mail-order pharmacy; 11% of insulin refills were stuck "
+                      "for more than three days, and I listened to 40 patient calls about it."},
+             {"wait": "turns", "count": 2}, {"action": "End round"}, {"dialog": "Yes"}, {"wait": "result"}, {"close": True}]
+    app = App([VOICEROUND], tmp_path, steps)
+    code = app.finish()
+    assert_clean_exit(app, code)
+    assert "round picked: customer_obsession" in app.err and "round started (typed, customer_obsession)" in app.err, app.err
+    rows = json.loads(subprocess.run([VOICEROUND, "sessions", "--json"], capture_output=True, text=True, timeout=60, check=True).stdout)
+    assert len(rows) == 1 and rows[0]["round_id"] == "customer_obsession", rows
+    shown = subprocess.run([VOICEROUND, "score", rows[0]["id"]], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "Customer Specificity" in shown and "Trade-off Judgment" in shown and "Conflict Articulation" not in shown, shown
+
+
+def test_rehearse_a_case_of_the_second_round_end_to_end(tmp_path):
+    """`voiceround rehearse CASE` on a Customer Obsession case (its audio, the real models): the case
+    names its round, the interviewer asks that round's questions, the scorecard is on its rubric;
+    `--round customer_obsession` given explicitly gives the same round."""
+    case = ROOT / "tests" / "data" / "cases_customer_obsession" / "dev" / "co-mixed-gift-returns.toml"
+    r = subprocess.run([VOICEROUND, "rehearse", str(case), "--json", "--quiet", "--round", "customer_obsession"],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["round"] == "customer_obsession"
+    iv = [t["text"] for t in out["turns"] if t["speaker"] == "interviewer"]
+    assert iv[0].startswith("Tell me about one specific time you went out of your way for a customer"), iv
+    assert any("cost" in t for t in iv), iv  # the trade-off probe of this round
+    assert set(out["scores"]["dimensions"]) == {"customer_specificity", "working_backwards", "tradeoff_judgment", "personal_ownership",
+                         "customer_impact", "trust_mechanism"}

@@ -89,3 +89,68 @@ def test_a_binary_round_file_is_refused_with_a_message(tmp_path, content):
     p.write_bytes(content)
     with pytest.raises(RoundFileError, match="not UTF-8 text"):
         load_round(p)
+
+
+def test_every_bundled_round_loads_and_names_only_known_features():
+    from voiceround.rounds import bundled_rounds
+    from voiceround.scoring import check_round
+    rounds = [load_round(p) for p in bundled_rounds()]
+    assert [r.id for r in rounds][:1] == ["disagree_and_commit"] and "customer_obsession" in {r.id for r in rounds}
+    for r in rounds:
+        check_round(r)
+        assert r.primary_rubric in r.rubrics and all(t.when is not None for t in r.traps.values())
+        assert "unknown" in r.topics and set(r.interviewer["slot_order"]) <= {s.id for s in r.slots}
+
+
+def _variant(tmp_path, old: str, new: str, name: str = "variant.toml", src: str = "customer_obsession"):
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "voiceround" / "rounds" / f"{src}.toml").read_text()
+    assert old in text, old
+    p = tmp_path / name
+    p.write_text(text.replace(old, new).replace('lexicons = ["lexicons/behavioral.toml"]',
+                                                f'lexicons = ["{Path(__file__).resolve().parents[1]}/voiceround/rounds/lexicons/behavioral.toml"]'))
+    return p
+
+
+@pytest.mark.parametrize("old,new,field", [
+    ('when = ["outcome_metrics >= 1 and customer_outcome <= 0"]', 'when = ["outcome_metrics >> 1"]', "traps[1].when"),
+    ('id = "generic_customer"\n', 'id = "generic_customer"\nwhen_typo = 1\n', None),
+    ('customer_contact = "customer_contact"', 'customer_contact = "customer_kontact"', "scoring.cue_features.customer_contact"),
+    ('after_pushback = ["mechanism", "reflection"]', 'after_pushback = ["mechanism", "reflexion"]', "interviewer.after_pushback"),
+    ("competitor = ['", "competitor = ['(unclosed', '", "lexicon.competitor"),
+    ('primary_rubric = "customer_obsession"', 'primary_rubric = "framework"', "scoring.primary_rubric"),
+])
+def test_bad_round_data_is_refused_with_the_field(tmp_path, old, new, field):
+    p = _variant(tmp_path, old, new)
+    if field is None:  # an unknown key next to a valid trap is tolerated (forward compatible)
+        load_round(p)
+        return
+    with pytest.raises(RoundFileError) as err:
+        load_round(p)
+    assert err.value.field == field and "variant.toml" in str(err.value)
+
+
+def test_a_trap_on_an_unknown_feature_is_refused_before_a_round_runs(tmp_path):
+    from voiceround.scoring import check_round
+    p = _variant(tmp_path, 'when = ["competitor_cues >= 2", "competitor_cues >= 1 and customer_contact <= 0"]',
+                 'when = ["competitor_mentions >= 2"]')
+    with pytest.raises(RoundFileError, match="trap competitor_driven names unknown feature 'competitor_mentions'"):
+        check_round(load_round(p))
+
+
+def test_a_round_changed_only_in_data_changes_the_scoring(tmp_path):
+    """The round file is the whole definition: a new lexicon entry and a trap condition written only
+    in TOML change what is flagged, with no code change."""
+    from voiceround.core.types import Transcript, Turn
+    from voiceround.scoring import score
+    p = _variant(tmp_path, "[lexicon]\n", "[lexicon]\nbuzzword = ['\\bsynerg\\w*', '\\bleverag\\w*']\n")
+    p.write_text(p.read_text().replace("[scoring.cue_features]\n", "[scoring.cue_features]\nbuzzword_cues = \"buzzword\"\n")
+                 + '\n[[traps]]\nid = "buzzwords"\nname = "Buzzwords"\ncaps = { customer_specificity = 1 }\n'
+                   'when = ["buzzword_cues >= 2"]\nevidence = ["buzzword_cues"]\n')
+    rnd = load_round(p)
+    tr = Transcript()
+    tr.add(Turn("candidate", "We leveraged synergies with the customer. I called forty clinics and 30% had support tickets.", 0.0, 8.0))
+    card = score(tr, rnd)
+    trap = next(t for t in card["traps"] if t["id"] == "buzzwords")
+    assert "leveraged synergies" in trap["evidence"][0]["quote"]
+    assert card["dimensions"]["customer_specificity"]["tier"] == 1 and card["dimensions"]["customer_specificity"]["capped_by"] == "buzzwords"

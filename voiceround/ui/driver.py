@@ -12,6 +12,8 @@ a list of steps, run in order on the GUI thread (polled every 50 ms)::
     {"wait": "idle"}                       until no round is running
     {"click": "type_btn"}                  click a button of the window (attribute name)
     {"action": "End round"}                trigger a menu action by its text (no "&")
+    {"choose": "round_pick", "text": "Customer Obsession"}
+                                           pick an item of a combo box of the window (attribute name)
     {"type": "my answer"}                  type into the answer box and send it (Ctrl+Enter)
     {"recording": "/path/answer.wav"}      File → Rehearse from audio… with this file
     {"dialog": "Yes"}                      press this button on the open dialog (waits for one)
@@ -29,7 +31,7 @@ import logging
 import time
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QMessageBox, QPushButton
 
 log = logging.getLogger("voiceround.app")
 EXIT_SCRIPT_FAILED = 4
@@ -135,6 +137,17 @@ class UIScript:
                 raise ValueError(f"no menu action {step['action']!r}; actions: {', '.join(sorted(actions))}")
             QTimer.singleShot(0, actions[step["action"]].trigger)
             return True
+        if "choose" in step:  # {"choose": "round_pick", "text": "Customer Obsession"}: pick a combo-box item
+            combo = getattr(w, step["choose"], None)
+            if not isinstance(combo, QComboBox):
+                names = sorted(k for k, v in vars(w).items() if isinstance(v, QComboBox))
+                raise ValueError(f"no combo box {step['choose']!r}; combo boxes: {', '.join(names)}")
+            i = combo.findText(step["text"])
+            if i < 0:
+                raise ValueError(f"{step['choose']} has no item {step['text']!r}; items: "
+                                 f"{', '.join(combo.itemText(k) for k in range(combo.count()))}")
+            combo.setCurrentIndex(i)
+            return True
         if "type" in step:
             w.typed_box.setPlainText(step["type"])
             w.send_typed()
@@ -155,4 +168,4 @@ class UIScript:
         if "close" in step:
             QTimer.singleShot(0, w.close)
             return True
-        raise ValueError(f"unknown step {step!r}; steps: wait, click, action, type, recording, dialog, sleep, close")
+        raise ValueError(f"unknown step {step!r}; steps: wait, click, action, choose, type, recording, dialog, sleep, close")

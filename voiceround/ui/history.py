@@ -62,7 +62,7 @@ class HistoryMixin:
 
         def show(card):
             self.current_session = sid
-            self.scorecard.show_card(card, f"Session {sid}", self.rnd, sid)
+            self.scorecard.show_card(card, f"Session {sid}", self.session_round(card.get("round")), sid)
             self.show_page("Scorecard")
         self.run_task("open", lambda: self.control.read(lambda st: st.scorecard(sid)), show)
 
@@ -86,9 +86,10 @@ class HistoryMixin:
             if box.clickedButton() is keep:
                 def show(card, sid=sid):
                     self.current_session = sid
-                    self.scorecard.show_card(card, f"Session {sid} (recovered)", self.rnd, sid)
+                    self.scorecard.show_card(card, f"Session {sid} (recovered)", self.session_round(card.get("round")), sid)
                     self.show_page("Scorecard")
-                self.run_task("recover", lambda sid=sid: self.control.recover(sid), show)
+                rnd = self.session_round(r.get("round_id"))
+                self.run_task("recover", lambda sid=sid, rnd=rnd: self.control.recover(sid, rnd), show)
             elif box.clickedButton() is drop:
                 self.run_task("discard", lambda sid=sid: self.control.delete(sid), lambda _: None)
 
@@ -145,7 +146,7 @@ class HistoryMixin:
             from voiceround.ui.pdf import write_pdf
             row, card, tr = data
             try:
-                write_pdf(scorecard_document(card, row, self.rnd, tr), path, self.settings.page_size)
+                write_pdf(scorecard_document(card, row, self.session_round(row.get("round_id")), tr), path, self.settings.page_size)
                 self.statusBar().showMessage(f"Exported {path}", 5000)
                 log.info("exported %s", path)
             except (VoiceRoundError, OSError) as exc:

@@ -69,6 +69,7 @@ class LiveRoundMixin:
             QMessageBox.information(self, "VoiceRound", "The models are still loading; the round can start once they are ready.")
             return False
         from voiceround.core.errors import VoiceRoundError
+        from voiceround.rounds import RoundFileError, load_round
         from voiceround.session.feeds import SimulatedFeed, TypedFeed, recording_feed
         self._brief_timer.stop()
         sink = None
@@ -94,8 +95,11 @@ class LiveRoundMixin:
                 from voiceround.session.cases import check_audio, load_case
                 case = load_case(path)
                 check_audio(case)
+                if case.round != self.rnd.id:  # a case answers its own round's questions
+                    self.set_round(load_round(case.round))
+                    self.round_pick.setCurrentIndex(max(0, self.round_pick.findText(self.rnd.title)))
                 self.feed = SimulatedFeed(case)
-        except VoiceRoundError as exc:
+        except (VoiceRoundError, RoundFileError) as exc:
             QMessageBox.warning(self, "VoiceRound", str(exc))
             return False
         self.typed_frame.setVisible(mode == "typed")
@@ -123,7 +127,7 @@ class LiveRoundMixin:
                 emit("round_error", error)
         self.control.start(self.engines, self.feed, source=mode if not path else f"{mode}:{path}", realtime=realtime,
                            use_llm=use_llm, sink=sink, on_event=lambda ev: emit("session", ev), on_done=done, cleanup=cleanup)
-        log.info("round started (%s)", mode)
+        log.info("round started (%s, %s)", mode, self.rnd.id)
         self.show_page("Live round")
         if mode == "typed":
             self.typed_box.setFocus()

@@ -4,6 +4,7 @@ the widgets become its attributes (``start_btn``, ``type_btn``, ``transcript``, 
 from __future__ import annotations
 
 import html
+import logging
 
 from PySide6.QtCharts import QChartView
 from PySide6.QtCore import Qt, QTimer
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -26,7 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from voiceround.report import clock
+from voiceround.rounds import RoundFileError, bundled_rounds, load_round
 from voiceround.ui.scorecard import card_html, title_label
+
+log = logging.getLogger("voiceround.app")
 
 BRIEFING_S = 120  # seed: "Pre-interview checklist (2 minutes before you start)"
 STATE_TEXT = {"idle": "Not started", "listening": "● Listening", "speaking": "● You are speaking", "thinking": "… Thinking",
@@ -40,6 +45,26 @@ class PagesMixin:
     def _build_rounds(self) -> None:
         page = QWidget()
         v = QVBoxLayout(page)
+        pick = QHBoxLayout()
+        label = QLabel("&Round:")
+        self.round_pick = QComboBox()
+        label.setBuddy(self.round_pick)
+        self.round_pick.setToolTip("The round to rehearse (Ctrl+R). `voiceround rounds` lists the same ones.")
+        paths = bundled_rounds()
+        if self.rnd.path.resolve() not in {p.resolve() for p in paths}:
+            paths.append(self.rnd.path)  # a round file given with --round
+        for path in paths:
+            try:
+                title = self.rnd.title if path.resolve() == self.rnd.path.resolve() else load_round(path).title
+            except RoundFileError:
+                continue
+            self.round_pick.addItem(title, str(path))
+            if path.resolve() == self.rnd.path.resolve():
+                self.round_pick.setCurrentIndex(self.round_pick.count() - 1)
+        self.round_pick.currentIndexChanged.connect(self._pick_round)
+        pick.addWidget(label)
+        pick.addWidget(self.round_pick, 1)
+        v.addLayout(pick)
         self.card = QTextBrowser()
         self.card.setHtml(card_html(self.rnd))
         v.addWidget(self.card)
@@ -52,13 +77,9 @@ class PagesMixin:
         page = QWidget()
         v = QVBoxLayout(page)
         v.addWidget(title_label("Pre-interview checklist"))
-        items = "".join(f"<li style='margin-bottom:8px'><b>{html.escape(i['title'])}.</b> {html.escape(i['text'])}</li>"
-                        for i in self.rnd.card.get("checklist", []))
-        text = QLabel(f"<ul style='font-size:15px'>{items}</ul><p>The round lasts {self.rnd.card['duration_min']} minutes. "
-                      "The interviewer asks for one specific story and will interrupt to probe numbers, baselines and "
-                      "what you personally did. It will not praise you.</p>")
-        text.setWordWrap(True)
-        v.addWidget(text)
+        self.brief_text = QLabel(self._briefing_html())
+        self.brief_text.setWordWrap(True)
+        v.addWidget(self.brief_text)
         self.brief_clock = title_label(clock(BRIEFING_S))
         v.addWidget(self.brief_clock)
         self.mic_label = QLabel("")
@@ -83,6 +104,57 @@ class PagesMixin:
         self._brief_timer = QTimer(self)
         self._brief_timer.timeout.connect(self._tick_briefing)
         self.stack.addWidget(page)
+
+    def _briefing_html(self) -> str:
+        items = "".join(f"<li style='margin-bottom:8px'><b>{html.escape(i['title'])}.</b> {html.escape(i['text'])}</li>"
+                        for i in self.rnd.card.get("checklist", []))
+        return (f"<ul style='font-size:15px'>{items}</ul><p>The round lasts {self.rnd.card['duration_min']} minutes. "
+                "The interviewer asks for one specific story and will interrupt to probe numbers, baselines and "
+                "what you personally did. It will not praise you.</p>")
+
+    def _pick_round(self, index: int) -> None:
+        """The round picker changed: load that round file and show it (refused while a round runs)."""
+        path = self.round_pick.itemData(index)
+        if not path or path == str(self.rnd.path):
+            return
+        if self._busy():
+            QMessageBox.information(self, "Round in progress", "Finish or stop the current round before picking another.")
+            self.round_pick.blockSignals(True)
+            self.round_pick.setCurrentIndex(self.round_pick.findData(str(self.rnd.path)))
+            self.round_pick.blockSignals(False)
+            return
+        try:
+            rnd = load_round(path)
+        except RoundFileError as exc:
+            QMessageBox.warning(self, "Can't open this round", str(exc))
+            return
+        self.set_round(rnd)
+
+    def _focus_round_pick(self) -> None:
+        self.show_page("Round card")
+        self.round_pick.setFocus()
+        self.round_pick.showPopup()
+
+    def set_round(self, rnd) -> None:
+        """Make ``rnd`` the round the next session runs on: its card, checklist, timer and window title."""
+        self.rnd = rnd
+        self.control.rnd = rnd
+        self.compare.rnd = rnd
+        self.card.setHtml(card_html(rnd))
+        self.brief_text.setText(self._briefing_html())
+        self.countdown.setText(clock(rnd.duration_s))
+        self.setWindowTitle(f"VoiceRound — {rnd.title}")
+        log.info("round picked: %s", rnd.id)
+
+    def session_round(self, round_id: str | None):
+        """The round a stored session was run on (its scorecard's dimensions and traps); the current
+        round when that one can't be loaded."""
+        if not round_id or round_id == self.rnd.id:
+            return self.rnd
+        try:
+            return load_round(round_id)
+        except RoundFileError:
+            return self.rnd
 
     def _build_live(self) -> None:
         page = QWidget()
@@ -221,6 +293,7 @@ class PagesMixin:
         r = self.menuBar().addMenu("&Round")
         self.act_end = QAction("&End round", self, shortcut=QKeySequence("Ctrl+E"), triggered=lambda: self.end_round())
         r.addAction(self.act_end)
+        r.addAction(QAction("&Pick round…", self, shortcut=QKeySequence("Ctrl+R"), triggered=self._focus_round_pick))
         view = self.menuBar().addMenu("&View")
         view.addAction(QAction("&History", self, shortcut=QKeySequence("Ctrl+H"), triggered=lambda: self.show_page("History")))
         view.addAction(QAction("Round &card", self, shortcut=QKeySequence("F1"), triggered=lambda: self.show_page("Round card")))

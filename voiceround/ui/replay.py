@@ -184,7 +184,7 @@ class ComparePage(QWidget):
 
     def update_table(self) -> None:
         a, b = self.cards.get(self.a.currentData()), self.cards.get(self.b.currentData())
-        dims = next(iter(self.rnd.rubrics.values())).dimensions
+        dims = self.rnd.rubrics[self.rnd.primary_rubric].dimensions
         self.table.setRowCount(len(dims) + 1)
         if not a or not b:
             self.traps.setText("Pick two scored sessions of this round.")
@@ -214,7 +214,7 @@ class ComparePage(QWidget):
         y.setTitleText("tier")
         chart.addAxis(x, Qt.AlignBottom)
         chart.addAxis(y, Qt.AlignLeft)
-        for d in next(iter(self.rnd.rubrics.values())).dimensions:
+        for d in self.rnd.rubrics[self.rnd.primary_rubric].dimensions:
             s = QLineSeries()
             s.setName(d.name)
             for i, r in enumerate(rows, start=1):
