@@ -110,7 +110,8 @@ def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeyp
     qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Scorecard"), timeout=10_000)  # read on a thread
     sid = r["session_id"]
     win.open_replay(sid, 0.0)
-    assert win.stack.currentIndex() == PAGES.index("Replay") and win.replay.turns.count() == len(r["turns"])
+    qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Replay"), timeout=10_000)  # read on a thread
+    assert win.replay.turns.count() == len(r["turns"])
     item = win.replay.turns.item(3)
     win.replay.turns.itemClicked.emit(item)
     assert win.replay.current_turn() == 3 and win.replay.position_s == pytest.approx(r["turns"][3]["start_s"], abs=0.01)
@@ -120,9 +121,9 @@ def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeyp
     qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Scorecard"), timeout=10_000)
     q = next(q for d in r["scores"]["dimensions"].values() for q in d["evidence"])
     win.scorecard._link(f"t:{q['start_s']}")
-    assert win.stack.currentIndex() == PAGES.index("Replay")
+    qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Replay"), timeout=10_000)
     assert win.replay.position_s == pytest.approx(q["start_s"], abs=0.01)
     assert win.replay.turn_times[win.replay.current_turn()][0] <= q["start_s"]
     win.show_page("Compare")
-    assert win.compare.a.count() >= 1
+    qtbot.waitUntil(lambda: win.compare.a.count() >= 1, timeout=10_000)  # read on a thread
     win.shutdown()

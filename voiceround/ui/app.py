@@ -61,7 +61,7 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
         self.nav.addItems(PAGES)
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._on_nav)
         central = QWidget()
         h = QHBoxLayout(central)
         h.addWidget(self.nav)
@@ -96,11 +96,19 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
     # -- helpers ---------------------------------------------------------------------------------
     def show_page(self, name: str) -> None:
         """Switch to a page by its title (see ``PAGES``)."""
-        if name == "History":
-            self.refresh_history()
-        if name == "Compare":
-            self.compare.reload()
+        if self.nav.currentRow() == PAGES.index(name):
+            self._on_nav(PAGES.index(name))  # already there: refresh its data
         self.nav.setCurrentRow(PAGES.index(name))
+
+    def _on_nav(self, row: int) -> None:
+        """A page was chosen (side list, menu or shortcut): pages that show stored data re-read it,
+        off the GUI thread."""
+        self.stack.setCurrentIndex(row)
+        if PAGES[row] == "History":
+            self.refresh_history()
+        elif PAGES[row] == "Compare":
+            rid = self.rnd.id
+            self.run_task("compare", lambda: self.control.read(lambda st: self.compare.read(st, rid)), self.compare.show)
 
     def _busy(self) -> bool:
         return self.control.busy

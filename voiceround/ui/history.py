@@ -122,9 +122,11 @@ class HistoryMixin:
         if not session_id:
             QMessageBox.information(self, "VoiceRound", "Open a session first (History, double-click).")
             return
-        self.replay.load(session_id)
-        self.replay.seek(seconds)
-        self.show_page("Replay")
+        def show(data):
+            self.replay.show(session_id, data)
+            self.replay.seek(seconds)
+            self.show_page("Replay")
+        self.run_task("replay", lambda: self.control.read(lambda st: self.replay.read(st, session_id)), show)
 
     def export_pdf(self) -> None:
         """File → Export scorecard PDF… for the session on screen (rendered on the GUI thread:

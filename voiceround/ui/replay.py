@@ -74,14 +74,15 @@ class ReplayPage(QWidget):
         self.duration_s = 0.0
         self.position_s = 0.0
 
-    def load(self, session_id: str) -> None:
-        """Load a session's transcript, events and audio (reads storage; a session is small)."""
-        from voiceround.storage import Store
-        st = Store()
-        row = st.session(session_id)
-        tr = st.transcript(session_id)
-        events = st.events(session_id)
-        st.close()
+    @staticmethod
+    def read(store, session_id: str) -> tuple[dict, object, list[dict]]:
+        """What Replay shows of ``session_id``: ``(session row, transcript, events)``. Runs off the GUI
+        thread (through :meth:`voiceround.session.controller.SessionController.read`)."""
+        return store.session(session_id), store.transcript(session_id), store.events(session_id)
+
+    def show(self, session_id: str, data: tuple[dict, object, list[dict]]) -> None:
+        """Show a session read by :meth:`read`: its turns, marks and audio (GUI thread)."""
+        row, tr, events = data
         self.session_id = session_id
         self.turns.clear()
         self.turn_times = []
@@ -163,13 +164,15 @@ class ComparePage(QWidget):
         v.addWidget(self.chart, 1)
         self.cards: dict[str, dict] = {}
 
-    def reload(self) -> None:
-        """Read the scored sessions of this round, oldest first."""
-        from voiceround.storage import Store
-        st = Store()
-        rows = [r for r in reversed(st.sessions()) if r["round_id"] == self.rnd.id and r["total"] is not None]
-        self.cards = {r["id"]: st.scorecard(r["id"]) for r in rows}
-        st.close()
+    @staticmethod
+    def read(store, round_id: str) -> tuple[list[dict], dict[str, dict]]:
+        """The scored sessions of ``round_id``, oldest first, and their scorecards. Runs off the GUI thread."""
+        rows = [r for r in reversed(store.sessions()) if r["round_id"] == round_id and r["total"] is not None]
+        return rows, {r["id"]: store.scorecard(r["id"]) for r in rows}
+
+    def show(self, data: tuple[list[dict], dict[str, dict]]) -> None:
+        """Fill the pickers, table and chart from :meth:`read`'s result (GUI thread)."""
+        rows, self.cards = data
         for combo in (self.a, self.b):
             combo.blockSignals(True)
             combo.clear()
