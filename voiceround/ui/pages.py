@@ -124,7 +124,9 @@ class PagesMixin:
             self.round_pick.blockSignals(False)
             return
         try:
+            from voiceround.scoring import check_round
             rnd = load_round(path)
+            check_round(rnd)
         except RoundFileError as exc:
             QMessageBox.warning(self, "Can't open this round", str(exc))
             return
