@@ -155,3 +155,22 @@ def test_pauses_inside_an_answer_keep_one_turn(engines, rnd, data_dir):
         turn = runner._listen(runner.feed.frames_for(Action("ask_scenario", "Q?")))
         runner.rec.close()
         assert turn is not None and words in turn.text.lower(), turn
+
+
+def test_vad_streams_keep_their_own_state(engines):
+    """Endpointing and barge-in each get a VAD stream: interleaving real speech on one with silence
+    on the other gives each exactly what it gives alone (no shared recurrent state)."""
+    speech = read_audio(REALSPEECH / "fwh_jfk.flac")[: 16000 * 4]
+    frames = [speech[i:i + 512] for i in range(0, len(speech) - 511, 512)]
+    silence = np.zeros(512, np.int16)
+    alone = engines.vad.stream()
+    ref = [alone.prob_int16(f) for f in frames]
+    quiet_ref = engines.vad.stream()
+    quiet_alone = [quiet_ref.prob_int16(silence) for _ in frames]
+    a, b = engines.vad.stream(), engines.vad.stream()
+    mixed_a, mixed_b = [], []
+    for f in frames:
+        mixed_a.append(a.prob_int16(f))
+        mixed_b.append(b.prob_int16(silence))
+    assert max(ref) > 0.8 and max(quiet_alone) < 0.1
+    assert np.allclose(mixed_a, ref, atol=1e-6) and np.allclose(mixed_b, quiet_alone, atol=1e-6)

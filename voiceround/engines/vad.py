@@ -47,17 +47,43 @@ class SileroVAD(Engine):
         self._session = None
 
     def reset(self) -> None:
-        """Forget the recurrent state and context (start of a new stream)."""
+        """Forget the default stream's recurrent state and context (start of a new stream)."""
+        self._default = VADStream(self)
+
+    def stream(self) -> VADStream:
+        """A new, independent stream on this model: its own recurrent state and context, so two
+        detectors (endpointing, barge-in) never disturb each other. Streams share the model."""
+        return VADStream(self)
+
+    def _run(self, x: np.ndarray, h: np.ndarray, c: np.ndarray):
+        return self._session.run(None, {"input": x, "h": h, "c": c})
+
+    def prob(self, frame: np.ndarray) -> float:
+        """P(speech) for one frame of ``FRAME`` float32 samples at 16 kHz, on the default stream."""
+        return self._default.prob(frame)
+
+    def prob_int16(self, frame: np.ndarray) -> float:
+        """P(speech) for one frame of ``FRAME`` int16 samples at 16 kHz, on the default stream."""
+        return self._default.prob_int16(frame)
+
+
+class VADStream:
+    """One audio stream through a :class:`SileroVAD`: the model's recurrent state (h, c: 1×1×128
+    float32) and 64 samples of left context. Call from one thread."""
+
+    def __init__(self, vad: SileroVAD):
+        self.vad = vad
         self._h = np.zeros((1, 1, 128), np.float32)
         self._c = np.zeros((1, 1, 128), np.float32)
         self._ctx = np.zeros(CONTEXT, np.float32)
 
     def prob(self, frame: np.ndarray) -> float:
-        """P(speech) for one frame of ``FRAME`` float32 samples at 16 kHz. Call from one thread."""
+        """P(speech) for one frame of ``FRAME`` float32 samples in [-1, 1] at 16 kHz; raises
+        ValueError for another frame length."""
         if frame.shape != (FRAME,):
             raise ValueError(f"VAD frame must be {FRAME} samples, got {frame.shape}")
         x = np.concatenate([self._ctx, frame.astype(np.float32)])[None, :]
-        out, self._h, self._c = self._session.run(None, {"input": x, "h": self._h, "c": self._c})
+        out, self._h, self._c = self.vad._run(x, self._h, self._c)
         self._ctx = frame[-CONTEXT:].astype(np.float32)
         return float(np.asarray(out).ravel()[0])
 

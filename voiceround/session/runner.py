@@ -114,8 +114,6 @@ class SessionRunner:
         start = self.rec.t_s
         self._emit(ev.TtsReady(start, synth_s=round(first.synth_s, 3)))
         live = getattr(self.feed, "live", False) and not action.is_wrap_up
-        if live:
-            self.engines.vad.reset()
         played: list[str] = []
         barge = None
         for k, (sentence, fut) in enumerate(zip(sentences, futures, strict=True)):
@@ -160,7 +158,7 @@ class SessionRunner:
         played to the end, or a barge-in ``{"played", "onset_s", "stop_ms", "frames"}``."""
         frames = self.feed.frames_for(None)
         pos, heard = 0, []
-        det = BargeInDetector()
+        det, vad = BargeInDetector(), self.engines.vad.stream()  # its own VAD state, apart from endpointing
         while pos < len(audio) or det.paused:
             frame = next(frames, None) if frames is not None else None
             cand = frame if frame is not None else np.zeros(FRAME_SAMPLES, np.int16)
@@ -176,7 +174,7 @@ class SessionRunner:
                     self.sink.play(chunk)
                 elif self.realtime:
                     time.sleep(len(chunk) / SAMPLE_RATE)
-            decision = det.push(self.engines.vad.prob_int16(cand), self.rec.t_s)
+            decision = det.push(vad.prob_int16(cand), self.rec.t_s)
             if det.collecting:
                 heard.append(cand)
             elif det.run == 0:  # nothing heard, or a backchannel/blip that was forgotten
@@ -218,7 +216,7 @@ class SessionRunner:
         same turn. ``preroll``: frames already heard (a barge-in) that start this turn.
         """
         self.endpointer.reset()
-        self.engines.vad.reset()
+        vad = self.engines.vad.stream()
         t0 = self.rec.t_s - len(preroll or []) * FRAME_S
         vad_t = time.perf_counter()
         texts: list[str] = []          # finished utterances of this turn
@@ -266,7 +264,7 @@ class SessionRunner:
                 rms = float(np.sqrt(np.mean((frame.astype(np.float32) / 32768.0) ** 2)))
                 self._emit(ev.MicLevel(self.rec.t_s, dbfs=round(20 * float(np.log10(max(rms, 1e-6))), 1)))
             was = self.endpointer.in_speech
-            utt = self.endpointer.push(frame, self.engines.vad.prob_int16(frame))
+            utt = self.endpointer.push(frame, vad.prob_int16(frame))
             if self.endpointer.in_speech and not was:
                 self._emit(ev.SpeechStarted(t0 + self.endpointer.start_frame * FRAME_S))
             if utt is None and self._time_up() and not self.endpointer.in_speech:
