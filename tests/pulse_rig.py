@@ -13,6 +13,7 @@ installs them).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -70,6 +71,24 @@ class PulseRig:
             time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"PulseAudio did not start: {log.read_text() if log.exists() else 'no log'}")
+
+    def echo(self, gain_db: float, latency_ms: int = 40) -> None:
+        """Loop the speaker back into the microphone, as a laptop without headphones does: what the
+        app plays reaches the microphone ``gain_db`` (e.g. -20, -12, -6) lower, ``latency_ms`` later."""
+        mod = subprocess.run(["pactl", "load-module", "module-loopback", "source=speaker.monitor", "sink=micfeed",
+                              f"latency_msec={latency_ms}", "source_dont_move=true", "sink_dont_move=true"],
+                             env=self.env, capture_output=True, text=True, check=True).stdout.strip()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            listing = subprocess.run(["pactl", "list", "sink-inputs"], env=self.env, capture_output=True, text=True).stdout
+            for block in listing.split("Sink Input #")[1:]:
+                if re.search(rf"Owner Module: {mod}\b", block):
+                    r = subprocess.run(["pactl", "set-sink-input-volume", block.split()[0], f"{gain_db}dB"], env=self.env,
+                                       capture_output=True)
+                    if r.returncode == 0:  # (the loopback may still be re-creating its sink input: retry)
+                        return
+            time.sleep(0.1)
+        raise RuntimeError("the echo loopback did not appear")
 
     def play(self, wav: Path) -> None:
         """Play ``wav`` into the virtual microphone; returns when it has been played."""

@@ -119,6 +119,16 @@ def _variant(tmp_path, old: str, new: str, name: str = "variant.toml", src: str 
     ('after_pushback = ["mechanism", "reflection"]', 'after_pushback = ["mechanism", "reflexion"]', "interviewer.after_pushback"),
     ("competitor = ['", "competitor = ['(unclosed', '", "lexicon.competitor"),
     ('primary_rubric = "customer_obsession"', 'primary_rubric = "framework"', "scoring.primary_rubric"),
+    ("caps = { customer_impact = 2 }\nwhen = [\"outcome_metrics", "caps = { customer_impact = 0 }\nwhen = [\"outcome_metrics",
+     "traps[1].caps"),
+    ('id = "royal_we"', 'id = "generic_customer"', "traps[4].id"),
+    ("weight = 15\ndefinition = \"How clearly the solution", "weight = -15\ndefinition = \"How clearly the solution",
+     "rubrics[0].dimensions[1].weight"),
+    ("What did you personally do there?", "What did you {personally} do there?", "probes[8].templates"),
+    ("pushback_quote = '\\bi (decided", "pushback_quote = '\\bi ((decided", "interviewer.pushback_quote"),
+    ("competitor = ['", "competitor = ['', '", "lexicon.competitor"),
+    ("competitor = ['", 'competitor = ["\\bparity\\b", \'', "lexicon.competitor"),
+    ('phase = "outcome", with_number', 'phase = "outcomes", with_number', "scoring.cue_features.customer_outcome"),
 ])
 def test_bad_round_data_is_refused_with_the_field(tmp_path, old, new, field):
     p = _variant(tmp_path, old, new)
@@ -154,3 +164,21 @@ def test_a_round_changed_only_in_data_changes_the_scoring(tmp_path):
     trap = next(t for t in card["traps"] if t["id"] == "buzzwords")
     assert "leveraged synergies" in trap["evidence"][0]["quote"]
     assert card["dimensions"]["customer_specificity"]["tier"] == 1 and card["dimensions"]["customer_specificity"]["capped_by"] == "buzzwords"
+
+
+def test_a_case_names_its_round_by_file_or_takes_the_given_one(tmp_path):
+    """ROUNDS.md: a case of a round kept outside the app names it by a path relative to the case
+    file (or is loaded with --round); a lexicon named like the bundled one is found from anywhere."""
+    from pathlib import Path
+
+    from voiceround.session.cases import load_case
+    src = Path(__file__).resolve().parents[1] / "voiceround" / "rounds" / "customer_obsession.toml"
+    (tmp_path / "rounds").mkdir()
+    (tmp_path / "rounds" / "my_round.toml").write_text(src.read_text().replace('id = "customer_obsession"\nversion', 'id = "my_round"\nversion', 1))
+    case_src = Path(__file__).resolve().parent / "data" / "cases_customer_obsession" / "dev" / "co-mixed-gift-returns.toml"
+    case = tmp_path / "case.toml"
+    case.write_text(case_src.read_text().replace('round = "customer_obsession"', 'round = "rounds/my_round.toml"'))
+    c = load_case(case)
+    assert c.round == "my_round" and c.round_ref == str((tmp_path / "rounds" / "my_round.toml").resolve())
+    given = load_round(tmp_path / "rounds" / "my_round.toml")
+    assert load_case(case_src, given).round == "my_round"  # --round wins over the case's own round

@@ -18,6 +18,32 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def round_of_session(args, row: dict):
+    """The round a stored session was recorded on: its bundled round by id, else the round file it
+    was run from (kept in the session's meta), else ``--round FILE``. A ``--round`` naming another
+    round than the session's is refused (scoring a session on another round mixes two rubrics)."""
+    from voiceround.scoring import check_round
+    rid = row["round_id"]
+    if getattr(args, "round", None):
+        rnd = load_round(args.round)
+        if rnd.id != rid:
+            raise RoundFileError(f"session {row['id']} was recorded on round {rid!r}, not {rnd.id!r}; leave out --round, "
+                                 f"or give {rid!r}'s own file")
+    else:
+        from pathlib import Path
+        path = (row.get("meta") or {}).get("round_path")
+        if path and Path(path).is_file():
+            rnd = load_round(path)  # the very file the session was run from (a custom round may reuse an id)
+        else:
+            try:
+                rnd = load_round(rid)
+            except RoundFileError:
+                raise RoundFileError(f"session {row['id']} was recorded on round {rid!r}, which is not bundled; "
+                                     f"give its file with --round FILE") from None
+    check_round(rnd)
+    return rnd
+
+
 def round_for(args, default: str = DEFAULT_ROUND):
     """The round a command runs on: ``--round`` when given, else ``default`` (the case file's or the
     stored session's round). Loaded and checked against the scorer's features; raises
@@ -38,8 +64,9 @@ def cmd_rehearse(args) -> int:
     from voiceround.session.results import result_json
     if args.llm:
         os.environ["VOICEROUND_LLM_MODEL"] = args.llm
-    case = load_case(args.case)
-    rnd = round_for(args, case.round)
+    rnd = round_for(args) if getattr(args, "round", None) else None
+    case = load_case(args.case, rnd)
+    rnd = rnd or round_for(args, case.round_ref)
     check_audio(case)  # before the models load: a bad file fails in a second, not after
     quiet = args.quiet
 
@@ -88,8 +115,9 @@ def cmd_score(args) -> int:
     from voiceround.session.results import result_json
     if args.text:
         from voiceround.session.cases import load_case, text_transcript
-        case = load_case(args.target)
-        rnd = round_for(args, case.round)
+        rnd = round_for(args) if getattr(args, "round", None) else None
+        case = load_case(args.target, rnd)
+        rnd = rnd or round_for(args, case.round_ref)
         transcript = text_transcript(case)
         card = score(transcript, rnd)
         sid = None
@@ -98,7 +126,7 @@ def cmd_score(args) -> int:
         from voiceround.storage import Store, rescore
         store = Store()
         row = store.session(args.target)
-        rnd = round_for(args, row["round_id"])
+        rnd = round_of_session(args, row)
         transcript = store.transcript(args.target)
         card = score(transcript, rnd)
         if args.rescore:  # keep the old scorecard in the history, store the new one
@@ -211,10 +239,10 @@ def cmd_export(args) -> int:
     store = Store()
     row = store.session(args.session)
     card = store.scorecard(args.session)
+    rnd = round_of_session(args, row)
     if card is None:
         from voiceround.scoring import score
-        card = score(store.transcript(args.session), load_round(row["round_id"]))
-    rnd = load_round(row["round_id"])
+        card = score(store.transcript(args.session), rnd)
     doc = scorecard_document(card, row, rnd, store.transcript(args.session))
     from voiceround.ui.pdf import write_pdf
     page = args.page_size or Settings.load().page_size
@@ -263,7 +291,7 @@ def cmd_recover(args) -> int:
         control.delete(args.session)
         print(f"discarded session {args.session}")
         return 0
-    card = control.recover(args.session, load_round(row["round_id"]))
+    card = control.recover(args.session, round_of_session(args, row))
     print(f"recovered session {args.session}: total {card['total']:.1f}")
     return 0
 

@@ -20,15 +20,16 @@ def cmd_eval(args) -> int:
     from voiceround.session.cases import load_case
     paths = [p for pat in args.cases for p in (sorted(_glob.glob(os.path.join(pat, "*.toml"))) if os.path.isdir(pat) else [pat])]
     if not paths:
-        _err("error: no case files given")
+        _err(f"error: no case files (*.toml) in {', '.join(args.cases)}")
         return 2
     if args.what == "interviewer":
         from voiceround.interviewer.evaluate import evaluate
         from voiceround.session.textsim import simulate_text
         rows = []
+        given = load_round(args.round) if args.round else None
         for p in paths:
-            case = load_case(p)
-            rnd = load_round(args.round or case.round)
+            case = load_case(p, given)
+            rnd = given or load_round(case.round_ref)
             rows.append((case.id, evaluate(simulate_text(case, rnd), rnd)))
         if args.json:
             print(json.dumps(dict(rows), indent=2, sort_keys=True))
@@ -53,12 +54,19 @@ def cmd_eval(args) -> int:
     if args.what == "scorer":
         from voiceround.scoring.evaluate import evaluate as eval_scorer
         from voiceround.session.cases import text_items
-        cases = [load_case(p) for p in paths]
-        rounds = {args.round} if args.round else {c.round for c in cases}
-        if len(rounds) > 1:
+        given = load_round(args.round) if args.round else None
+        cases = [load_case(p, given) for p in paths]
+        rounds = {c.round_ref for c in cases}
+        if given is None and len(rounds) > 1:
             _err(f"error: the cases belong to different rounds ({', '.join(sorted(rounds))}); evaluate one round at a time")
             return 2
-        rnd = load_round(rounds.pop())
+        rnd = given or load_round(rounds.pop())
+        dims = {d.id for d in rnd.rubrics[rnd.primary_rubric].dimensions}
+        unlabelled = [c.id for c in cases if not dims & set(c.labels.get("tiers", {}))]
+        if unlabelled:
+            _err(f"error: {len(unlabelled)} case(s) have no labels for round {rnd.id}'s dimensions ({', '.join(sorted(dims))}), "
+                 f"e.g. {unlabelled[0]}: are they cases of another round?")
+            return 2
         m = eval_scorer(text_items(cases), rnd)
         if args.json:
             print(json.dumps(m, indent=2, sort_keys=True))

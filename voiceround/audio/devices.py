@@ -74,9 +74,11 @@ class MicSource:
         except Exception:
             rate = int(info["default_samplerate"])
         self._resampler = soxr.ResampleStream(rate, self.RATE, 1, dtype="float32") if rate != self.RATE else None
+        self._rate, self._captured = rate, 0
 
         def callback(indata, frames, time_info, status):  # PortAudio thread: copy and enqueue only
             self._q.put(indata[:, 0].copy())
+            self._captured += frames
 
         def finished():
             self._q.put(None)
@@ -88,6 +90,12 @@ class MicSource:
             self._stream.start()
         except Exception as exc:
             raise AudioError(f"the microphone could not be opened ({exc})", hint="pick another input device in Settings") from exc
+
+    @property
+    def captured(self) -> int:
+        """Samples captured so far, counted at 16 kHz (whatever the device's rate): the microphone's
+        timeline, on which the echo canceller places what the speaker played."""
+        return int(self._captured * self.RATE / self._rate)
 
     def frames(self):
         """Yield 512-sample int16 frames until the stream stops (device unplugged or :meth:`close`)."""

@@ -58,28 +58,51 @@ def _lexicons(data: dict, path: Path) -> Lexicons:
     files = data.get("lexicons", [])
     if isinstance(files, str):
         files = [files]
+    sources: dict[str, str] = {}
     for name in files:
         lex_path = (path.parent / name).resolve()
+        if not lex_path.exists() and (ROUNDS_DIR / name).exists():
+            lex_path = ROUNDS_DIR / name  # a bundled lexicon ("lexicons/behavioral.toml") from a round kept elsewhere
         try:
             lex = tomllib.loads(lex_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise RoundFileError(f"{path.name}: cannot read the lexicon file {name!r}: {exc}", path=path, field="lexicons") from exc
+            raise RoundFileError(f"{path.name}: cannot read the lexicon file {name!r} ({exc}); name one relative to the "
+                                 "round file, or a bundled one such as lexicons/behavioral.toml", path=path, field="lexicons") from exc
         merged.update(lex)
+        sources.update(dict.fromkeys(lex, str(lex_path)))
     merged.update(data.get("lexicon", {}))
+    sources.update(dict.fromkeys(data.get("lexicon", {}), path.name))
     for name, patterns in merged.items():
+        where = f"{sources[name]}: lexicon {name!r}"
         if not isinstance(patterns, list) or not all(isinstance(x, str) for x in patterns):
-            raise RoundFileError(f"{path.name}: lexicon {name!r} should be a list of regular expressions", path=path, field=f"lexicon.{name}")
+            raise RoundFileError(f"{where} should be a list of regular expressions", path=path, field=f"lexicon.{name}")
         for pattern in patterns:
             try:
-                re.compile(pattern)
+                rx = re.compile(pattern)
             except re.error as exc:
-                raise RoundFileError(f"{path.name}: lexicon {name!r} has a bad regex {pattern!r}: {exc}", path=path,
-                                     field=f"lexicon.{name}") from exc
+                raise RoundFileError(f"{where} has a bad regex {pattern}: {exc}", path=path, field=f"lexicon.{name}") from exc
+            if rx.search("") is not None or any(ord(ch) < 32 for ch in pattern):
+                why = "matches every sentence" if rx.search("") is not None else \
+                    "holds a control character (a \\b in a double-quoted TOML string is a backspace: use 'single quotes')"
+                raise RoundFileError(f"{where} has a regex that {why}: {pattern!r}", path=path, field=f"lexicon.{name}")
     return Lexicons(merged)
 
 
-def _check_interviewer(interviewer: dict, slot_ids: set[str], probes: dict, path: Path) -> None:
-    """``slot_order``/``after_pushback`` name slots that have a probe; the nudge names a probe."""
+def _caps(raw, dim_ids: set[str], where: str, path: Path) -> dict[str, int]:
+    """``{dimension: highest tier}``: known dimensions, tiers 1-4."""
+    if not isinstance(raw, dict):
+        raise RoundFileError(f"{path.name}: {where} should be a table like {{ dimension_id = 2 }}", path=path, field=where)
+    for k, v in raw.items():
+        if k not in dim_ids:
+            raise RoundFileError(f"{path.name}: {where} names unknown dimension {k!r}", path=path, field=where)
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 4:
+            raise RoundFileError(f"{path.name}: {where}.{k} = {v!r} is not a tier (1 to 4)", path=path, field=where)
+    return dict(raw)
+
+
+def _check_interviewer(interviewer: dict, slot_ids: set[str], phases: set[str], probes: dict, path: Path) -> None:
+    """``slot_order``/``after_pushback`` name slots that have a probe, each once; the nudge names a
+    probe and a phase; ``pushback_quote`` compiles."""
     for key in ("slot_order", "after_pushback"):
         for slot in interviewer.get(key, []):
             if slot not in slot_ids:
@@ -87,11 +110,24 @@ def _check_interviewer(interviewer: dict, slot_ids: set[str], probes: dict, path
             if not any(p.slot == slot for p in probes.values()):
                 raise RoundFileError(f"{path.name}: interviewer.{key} names slot {slot!r}, which no probe asks for", path=path,
                                      field=f"interviewer.{key}")
+        order = interviewer.get(key, [])
+        if len(set(order)) != len(order):
+            raise RoundFileError(f"{path.name}: interviewer.{key} names a slot twice", path=path, field=f"interviewer.{key}")
     nudge = interviewer.get("nudge")
     if nudge is not None:
-        if not isinstance(nudge, dict) or nudge.get("intent") not in probes or not isinstance(nudge.get("from_phase"), str):
-            raise RoundFileError(f"{path.name}: interviewer.nudge needs 'from_phase' (a slot phase) and 'intent' (a probe intent)",
-                                 path=path, field="interviewer.nudge")
+        if not isinstance(nudge, dict) or nudge.get("intent") not in probes:
+            raise RoundFileError(f"{path.name}: interviewer.nudge.intent should name a probe intent, got "
+                                 f"{(nudge or {}).get('intent')!r}", path=path, field="interviewer.nudge")
+        if nudge.get("from_phase") not in phases:
+            raise RoundFileError(f"{path.name}: interviewer.nudge.from_phase should be a slot phase ({', '.join(sorted(phases))}), "
+                                 f"got {nudge.get('from_phase')!r}", path=path, field="interviewer.nudge")
+    pattern = interviewer.get("pushback_quote")
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as exc:
+            raise RoundFileError(f"{path.name}: interviewer.pushback_quote is not a regular expression: {exc}", path=path,
+                                 field="interviewer.pushback_quote") from exc
 
 
 def _need(data: dict, key: str, kind, where: str, path: Path):
@@ -196,6 +232,11 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
                 raise RoundFileError(f"{path.name}: {where} template contains praise ({praise[0]!r}): {t!r}", path=path, field=f"{where}.templates")
             if "{previous}" not in t and (t.count("?") != 1 or not t.rstrip().endswith("?")):
                 raise RoundFileError(f"{path.name}: {where} template must end in exactly one question: {t!r}", path=path, field=f"{where}.templates")
+        for t in templates:
+            unknown = set(re.findall(r"\{(\w*)\}", t)) - {"quote", "previous"}
+            if unknown:
+                raise RoundFileError(f"{path.name}: {where} template has an unknown placeholder {{{sorted(unknown)[0]}}} "
+                                     f"(known: {{quote}}, {{previous}}): {t!r}", path=path, field=f"{where}.templates")
         slot = p.get("slot")
         if slot is not None and slot not in slot_ids:
             raise RoundFileError(f"{path.name}: {where}.slot names unknown slot {slot!r}", path=path, field=f"{where}.slot")
@@ -230,6 +271,10 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
                 float(_need(d, "weight", (int, float), dwhere, path)), _need(d, "definition", str, dwhere, path),
                 anchors, tuple(criteria), tuple(d.get("evidence_features", [])),
             ))
+        for j, d in enumerate(dims):
+            if d.weight <= 0:
+                raise RoundFileError(f"{path.name}: {where}.dimensions[{j}].weight = {d.weight:g} must be above 0", path=path,
+                                     field=f"{where}.dimensions[{j}].weight")
         total = sum(d.weight for d in dims)
         if abs(total - 100) > 1e-6:
             raise RoundFileError(f"{path.name}: {where} weights sum to {total:g}, not 100", path=path, field=f"{where}.dimensions.weight")
@@ -240,11 +285,10 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     traps = {}
     for i, t in enumerate(_need(data, "traps", list, "round", path)):
         where = f"traps[{i}]"
-        caps = {k: int(v) for k, v in t.get("caps", {}).items()}
-        for k in caps:
-            if k not in dim_ids:
-                raise RoundFileError(f"{path.name}: {where}.caps names unknown dimension {k!r}", path=path, field=f"{where}.caps")
+        caps = _caps(t.get("caps", {}), dim_ids, f"{where}.caps", path)
         tid = _need(t, "id", str, where, path)
+        if tid in traps:
+            raise RoundFileError(f"{path.name}: {where}.id {tid!r} is used by an earlier trap", path=path, field=f"{where}.id")
         evidence = tuple(t.get("evidence", []))
         traps[tid] = Trap(tid, _need(t, "name", str, where, path), t.get("description", ""), caps,
                           _condition(_need(t, "when", (list, str), where, path), f"{where}.when", path), evidence)
@@ -253,10 +297,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     caps_list = []
     for i, c in enumerate(scoring.get("caps", [])):
         where = f"scoring.caps[{i}]"
-        caps = {k: int(v) for k, v in _need(c, "caps", dict, where, path).items()}
-        for k in caps:
-            if k not in dim_ids:
-                raise RoundFileError(f"{path.name}: {where}.caps names unknown dimension {k!r}", path=path, field=f"{where}.caps")
+        caps = _caps(_need(c, "caps", dict, where, path), dim_ids, f"{where}.caps", path)
         caps_list.append(ConditionalCap(_need(c, "reason", str, where, path), _condition(_need(c, "when", (list, str), where, path),
                                                                                           f"{where}.when", path), caps))
     scoring["caps"] = tuple(caps_list)
@@ -268,13 +309,16 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
         spec = spec if isinstance(spec, dict) else {"lexicon": spec}
         names = [spec.get("lexicon")] + [spec.get("unless")]
         names = [n for v in names for n in ([v] if isinstance(v, str) or v is None else v)]
+        if spec.get("phase") is not None and spec["phase"] not in {sl.phase for sl in slots}:
+            raise RoundFileError(f"{path.name}: scoring.cue_features.{name}.phase {spec['phase']!r} is not a slot phase "
+                                 f"({', '.join(sorted({sl.phase for sl in slots}))})", path=path, field=f"scoring.cue_features.{name}")
         if spec.get("lexicon") is None:
             raise RoundFileError(f"{path.name}: scoring.cue_features.{name} needs a 'lexicon'", path=path, field=f"scoring.cue_features.{name}")
         for needed in names:
             if needed is not None and needed not in lexicons:
                 raise RoundFileError(f"{path.name}: scoring.cue_features.{name} names unknown lexicon {needed!r}", path=path,
                                      field=f"scoring.cue_features.{name}")
-    _check_interviewer(interviewer, slot_ids, probes, path)
+    _check_interviewer(interviewer, slot_ids, {sl.phase for sl in slots}, probes, path)
 
     return Round(
         id=rid, version=str(data.get("version", "1")), title=data.get("title", rid), card=card, timing=timing,

@@ -39,13 +39,16 @@ class Case:
     summary: str = ""
     pair_of: str | None = None   # minimal pairs: the base case id this one changes in one way
     change: str | None = None    # ... and what the change is ("we", "nobaseline", "padding", ...)
-    round: str = DEFAULT_ROUND   # the round the story answers (its topics are that round's)
+    round: str = DEFAULT_ROUND   # the id of the round the story answers (its topics are that round's)
+    round_ref: str = DEFAULT_ROUND  # what loads that round: a bundled id or a round file's absolute path
 
 
-def load_case(path: str | Path) -> Case:
-    """Load a case TOML. Its ``round`` (default ``disagree_and_commit``) names the round whose topics
-    (:attr:`voiceround.rounds.Round.topics`) the turns use. Raises :class:`CaseFileError` for an
-    unreadable file, bad TOML, an unknown round, or turns without a known topic or text."""
+def load_case(path: str | Path, rnd=None) -> Case:
+    """Load a case TOML. Its ``round`` (a bundled round id, or a round file's path relative to the
+    case file; default ``disagree_and_commit``) names the round whose topics
+    (:attr:`voiceround.rounds.Round.topics`) the turns use; ``rnd``, when given (``--round``), is
+    used instead. Raises :class:`CaseFileError` for an unreadable file, bad TOML, an unknown round,
+    or turns without a known topic or text."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -55,10 +58,17 @@ def load_case(path: str | Path) -> Case:
         raise CaseFileError(f"{path.name}: not a valid TOML case file: {exc}") from exc
     cid = data.get("id") or path.stem
     round_id = data.get("round", DEFAULT_ROUND)
-    try:
-        topics = _round_topics(round_id)
-    except RoundFileError as exc:
-        raise CaseFileError(f"{path.name}: {exc}", hint="`voiceround rounds` lists the round ids") from exc
+    if round_id.endswith(".toml"):
+        round_id = str((path.parent / round_id).resolve())
+    round_ref = round_id
+    if rnd is not None:
+        round_id, topics = rnd.id, rnd.topics
+    else:
+        try:
+            round_id, topics = _round_topics(round_id)
+        except RoundFileError as exc:
+            raise CaseFileError(f"{path.name}: {exc}", hint="name a bundled round id (`voiceround rounds`), a round file's "
+                                "path relative to the case file, or give --round FILE") from exc
     raw = data.get("turns")
     if not isinstance(raw, list) or not raw:
         raise CaseFileError(f"{path.name}: a case needs at least one [[turns]] entry", hint="see shared/cases/README.md")
@@ -75,12 +85,13 @@ def load_case(path: str | Path) -> Case:
             raise CaseFileError(f"{path.name}: turn {n} has no text")
         turns.append(CaseTurn(n, topic, text.strip(), _audio_path(path.parent / "audio", cid, n)))
     return Case(cid, path.resolve(), turns, data.get("labels", {}), data.get("summary", ""), data.get("pair_of"), data.get("change"),
-                round_id)
+                round_id, round_ref)
 
 
 @functools.lru_cache(maxsize=16)
-def _round_topics(round_id: str) -> tuple[str, ...]:
-    return load_round(round_id).topics
+def _round_topics(round_id: str) -> tuple[str, tuple[str, ...]]:
+    rnd = load_round(round_id)
+    return rnd.id, rnd.topics
 
 
 def _audio_path(folder: Path, cid: str, n: int) -> Path:

@@ -104,6 +104,45 @@ class StreamFeed:
         return self._ended
 
 
+class EchoCancelledFeed:
+    """A live microphone feed whose frames pass through an
+    :class:`~voiceround.audio.echo.EchoCanceller` before VAD, STT and barge-in. Everything else
+    (``live``, ``exhausted``, ``lost``, ``source``, ``close``…) is the wrapped feed's."""
+
+    def __init__(self, feed: StreamFeed, echo):
+        self.feed, self.echo = feed, echo
+        self._it: Iterator[np.ndarray] | None = None
+
+    def frames_for(self, action) -> Iterator[np.ndarray] | None:
+        inner = self.feed.frames_for(action)
+        if inner is None:
+            return None
+        if self._it is None:
+            self._it = (self.echo.process(f) for f in inner)
+        return self._it
+
+    def __getattr__(self, name: str):
+        return getattr(self.feed, name)
+
+
+def aec_enabled() -> bool:
+    """Echo cancellation is on unless ``VOICEROUND_AEC=off`` (for measuring what it does)."""
+    import os
+    return os.environ.get("VOICEROUND_AEC", "on").lower() not in ("off", "0", "no", "false")
+
+
+def with_echo_canceller(feed, sink):
+    """``(feed, sink, echo)``: when a live microphone feed and a speaker are both in use, the feed
+    cancels the speaker's echo and the sink reports what it plays as the far end; otherwise the
+    two unchanged and ``echo`` None (files, recordings and typed answers have no acoustic echo)."""
+    mic = getattr(feed, "source", None)
+    if sink is None or not getattr(feed, "live", False) or not hasattr(mic, "captured") or not aec_enabled():
+        return feed, sink, None
+    from voiceround.audio.echo import EchoCanceller, ReferenceSink
+    echo = EchoCanceller()
+    return EchoCancelledFeed(feed, echo), ReferenceSink(sink, echo, mic), echo
+
+
 def recording_feed(path, realtime: bool = True) -> StreamFeed:
     """A recorded answer (any format :func:`voiceround.audio.read_audio` reads) played as the microphone."""
     src = FileSource(path, tail_silence_s=3.0, realtime=realtime)

@@ -24,7 +24,7 @@ from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
 from voiceround.engines.stt import STTResult
 from voiceround.rounds import Round
 from voiceround.session.engines import Engines
-from voiceround.session.feeds import CandidateFeed
+from voiceround.session.feeds import CandidateFeed, with_echo_canceller
 from voiceround.session.results import SessionResult, round_timings
 from voiceround.session.wording import ProbeWriter
 from voiceround.storage import Store
@@ -44,8 +44,9 @@ class SessionRunner:
     def __init__(self, rnd: Round, engines: Engines, feed: CandidateFeed, store: Store, *, source: str,
                  realtime: bool = False, use_llm: bool = True, endpoint: EndpointConfig | None = None,
                  on_event: Callable[[ev.Event], None] | None = None, meta: dict | None = None, sink=None):
-        self.rnd, self.engines, self.feed, self.store = rnd, engines, feed, store
-        self.sink = sink  # plays interviewer speech (speaker); None: only recorded
+        self.rnd, self.engines, self.store = rnd, engines, store
+        # the speaker (None: only recorded); with a live microphone the speaker's echo is cancelled
+        self.feed, self.sink, self.echo = with_echo_canceller(feed, sink)
         self.max_turn_s = float(rnd.timing.get("monologue_budget_s", 90))
         self._feed_ready = threading.Event()
         self.source, self.realtime = source, realtime
@@ -347,7 +348,7 @@ class SessionRunner:
             spec = getattr(eng, "spec", None)
             if spec is not None:
                 models[role] = {"name": spec.name, "package": spec.package, "sha256": spec.sha256, "path": str(spec.path)}
-        meta = {**self.meta, "round_version": self.rnd.version, "models": models}
+        meta = {**self.meta, "round_version": self.rnd.version, "round_path": str(self.rnd.path), "models": models}
         self.sid = self.store.new_session(self.rnd.id, self.rnd.version, self.source, meta)
         self.rec = WavRecorder(self.store.session(self.sid)["audio_path"])
         status = "finished"
@@ -394,4 +395,6 @@ class SessionRunner:
         self._emit(ev.RoundEnded(self.rec.t_s, status=status))
         timings = round_timings(self.events, self.stats, self.writer, wall_s=time.perf_counter() - wall0,
                                 session_s=self.rec.t_s, load_s=self.engines.load_times())
+        if self.echo is not None:  # how loud the speaker came back into the microphone, and how much AEC removed
+            timings.update(echo_db=self.echo.echo_db, aec_erle_db=self.echo.erle_db)
         return SessionResult(self.sid, self.transcript, None, timings, status)

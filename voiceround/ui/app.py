@@ -186,6 +186,8 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
         elif kind == "result":
             self._round_over()
             log.info("round scored: session %s, %s, total %.1f", payload.session_id, payload.status, payload.scorecard["total"])
+            if payload.timings.get("echo_db") is not None:
+                log.info("echo %.1f dB, AEC removed %.1f dB", payload.timings["echo_db"], payload.timings["aec_erle_db"])
             self.last_card = payload.scorecard
             self.current_session = payload.session_id
             self.scorecard.show_card(payload.scorecard, f"Session {payload.session_id} · {clock(payload.timings['session_s'])}",

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Live rounds through real audio devices, with and without a speaker-to-microphone echo.
+
+A private PulseAudio daemon (tests/pulse_rig.py) gives the app a virtual speaker and microphone.
+The app is started as a user starts it (``voiceround`` with a scripted Start round); a virtual
+candidate plays case answers into the microphone each time the interviewer has asked. The speaker
+is recorded (``parec`` on its monitor). With ``--echo GAIN_DB:DELAY_MS`` the speaker is looped
+back into the microphone (a laptop without headphones). Finally the candidate talks over the
+interviewer once, 1.2 s into a question, to measure barge-in with echo on.
+
+Printed per run (one JSON line each, then a Markdown table):
+self_interruptions (interviewer turns cut while the candidate was silent), echo_turns (candidate
+turns holding interviewer words), WER of the candidate turns against the case text, barge-in stop
+time, voice-to-voice gap at the speaker (end of an answer's speech → first interviewer sound),
+and the canceller's echo level and ERLE.
+
+Usage: tools/echo_bench.py [--answers 4] [--runs none,-20:40,-12:60,-6:80] [--aec on,off]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests.pulse_rig import PulseRig, available  # noqa: E402
+
+CASE = ROOT.parent / "shared" / "cases" / "strong-staged-rollout.toml"
+BARGE = ROOT.parent / "shared" / "realspeech" / "fwh_jfk.flac"
+VOICEROUND = str(ROOT / ".venv" / "bin" / "voiceround")
+RATE = 16000
+HOP = 320  # 20 ms
+
+
+def norm(text: str) -> list[str]:
+    return re.sub(r"[^a-z0-9' ]", " ", text.lower()).split()
+
+
+def ngrams(words: list[str], n: int = 4) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def speech_bounds(path: Path) -> tuple[float, float, float]:
+    """(duration, first voiced second, last voiced second) by a -40 dBFS threshold."""
+    a, sr = sf.read(str(path), dtype="float32", always_2d=True)
+    a = a[:, 0]
+    hop = int(sr * 0.02)
+    rms = np.array([np.sqrt(np.mean(a[i:i + hop] ** 2) + 1e-12) for i in range(0, len(a) - hop, hop)])
+    voiced = np.where(20 * np.log10(rms + 1e-9) > -40)[0]
+    return (len(a) / sr, voiced[0] * 0.02, (voiced[-1] + 1) * 0.02) if len(voiced) else (len(a) / sr, 0.0, 0.0)
+
+
+class SpeakerRecorder(threading.Thread):
+    """Records the app's speaker (the null sink's monitor) with wall-clock times, 20 ms loudness."""
+
+    def __init__(self, env: dict):
+        super().__init__(daemon=True)
+        self.proc = subprocess.Popen(["parec", "--device=speaker.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
+                                      "--channels=1", "--latency-msec=20"], stdout=subprocess.PIPE, env=env)
+        self.t0 = time.monotonic()
+        self.db: list[float] = []
+
+    def run(self) -> None:
+        while True:
+            b = self.proc.stdout.read(HOP * 2)
+            if not b or len(b) < HOP * 2:
+                return
+            x = np.frombuffer(b, np.int16).astype(np.float32) / 32768.0
+            self.db.append(20 * np.log10(np.sqrt(np.mean(x ** 2)) + 1e-9))
+
+    def now_index(self) -> int:
+        return len(self.db)
+
+    def first_loud_after(self, t_wall: float, level_db: float = -45.0) -> float | None:
+        i0 = max(0, int((t_wall - self.t0) / 0.02))
+        for i in range(i0, len(self.db)):
+            if self.db[i] > level_db:
+                return self.t0 + i * 0.02
+        return None
+
+    def close(self) -> None:
+        self.proc.terminate()
+
+
+def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: Path) -> dict:
+    case = tomllib.loads(CASE.read_text())
+    turns = [(i + 1, t) for i, t in enumerate(case["turns"]) if t["topic"] != "unknown"][:n_answers]
+    answers = [(CASE.parent / "audio" / f"{case['id']}.{n:02d}.wav", t["text"]) for n, t in turns]
+    rig = PulseRig(folder / "pulse").start()
+    try:
+        if echo:
+            rig.echo(echo[0], echo[1])
+        env = dict(rig.env, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(folder / "data"),
+                   XDG_CONFIG_HOME=str(folder / "config"), VOICEROUND_AEC="on" if aec else "off")
+        steps = [{"wait": "models"}, {"click": "start_btn"},
+                 {"wait": "turns", "speaker": "candidate", "count": n_answers + 1, "timeout_s": 400},
+                 {"wait": "turns", "count": n_answers + 2, "timeout_s": 90},
+                 {"action": "End round"}, {"dialog": "Yes"}, {"wait": "result", "timeout_s": 180}, {"action": "Quit"}]
+        script = folder / "steps.json"
+        script.write_text(json.dumps(steps))
+        env["VOICEROUND_UI_SCRIPT"] = str(script)
+        spk = SpeakerRecorder(rig.env)
+        spk.start()
+        lines: list[str] = []
+        proc = subprocess.Popen([VOICEROUND], cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+        threading.Thread(target=lambda: [lines.append(ln.rstrip()) for ln in proc.stderr], daemon=True).start()
+
+        def wait_turns(k: int, timeout_s: float = 150) -> bool:
+            deadline = time.monotonic() + timeout_s
+            while time.monotonic() < deadline and proc.poll() is None:
+                if sum("turn interviewer" in ln for ln in list(lines)) >= k:
+                    return True
+                time.sleep(0.05)
+            return False
+
+        gaps = []
+        for i, (wav, _text) in enumerate(answers, start=1):
+            if not wait_turns(i):
+                break
+            time.sleep(0.6)
+            dur, v0, v1 = speech_bounds(wav)
+            t_start = time.monotonic()
+            rig.play(wav)
+            t_end = t_start + v1 + 0.05
+            t = spk.first_loud_after(t_end + 0.05)
+            deadline = time.monotonic() + 15
+            while t is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+                t = spk.first_loud_after(t_end + 0.05)
+            if t is not None:
+                gaps.append(round(t - t_end, 3))
+        # barge-in: the candidate talks over the next question 1.2 s after it starts
+        barge_played = False
+        t_q = spk.first_loud_after(time.monotonic() - 0.5)
+        deadline = time.monotonic() + 20
+        while t_q is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            t_q = spk.first_loud_after(time.monotonic() - 0.5)
+        if t_q is not None:
+            time.sleep(max(0.0, t_q + 1.2 - time.monotonic()))
+            clip = folder / "barge.wav"
+            a, sr = sf.read(str(BARGE), dtype="int16")
+            sf.write(str(clip), a[: sr * 4], sr)
+            rig.play(clip)
+            barge_played = True
+        try:
+            code = proc.wait(400)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = "timeout"
+        spk.close()
+    finally:
+        rig.stop()
+    db = sqlite3.connect(str(folder / "data" / "voiceround" / "voiceround.db"))
+    db.row_factory = sqlite3.Row
+    sid = db.execute("select id from sessions order by started_at desc limit 1").fetchone()
+    out = {"echo": f"{echo[0]:g} dB, {echo[1]} ms" if echo else "none", "aec": aec, "exit": code, "gaps_s": gaps}
+    if sid is None:
+        out["error"] = "no session stored: " + " | ".join(lines[-5:])
+        return out
+    sid = sid[0]
+    turns_rows = [dict(r) for r in db.execute("select * from turns where session_id = ? order by idx", (sid,))]
+    events = [dict(r) for r in db.execute("select * from events where session_id = ? order by t_s", (sid,))]
+    timings = {}
+    row = db.execute("select meta from sessions where id = ?", (sid,)).fetchone()
+    iv = [t for t in turns_rows if t["speaker"] == "interviewer"]
+    cand = [t for t in turns_rows if t["speaker"] == "candidate"]
+    iv_grams = set()
+    for t in iv:
+        meta = json.loads(t.get("meta") or "{}")
+        iv_grams |= ngrams(norm(meta.get("full_text") or t["text"]))
+    barges = [json.loads(e["data"]) for e in events if e["kind"] == "barge_in"]
+    # the candidate spoke over the interviewer once, at the end (the barge-in probe); any other
+    # barge-in was the interviewer's own voice coming back
+    out["self_interruptions"] = max(0, len(barges) - (1 if barge_played else 0))
+    out["barge_in_stop_ms"] = [round(b.get("stop_ms", 0)) for b in barges][-1:] if barge_played and barges else []
+    out["echo_turns"] = sum(1 for t in cand if ngrams(norm(t["text"])) & iv_grams)
+    out["empty_turns"] = sum(1 for t in turns_rows if not t["text"].strip())
+    import jiwer
+    ref = " ".join(" ".join(norm(text)) for _, text in answers)
+    hyp = " ".join(" ".join(norm(t["text"])) for t in cand[: len(answers)])
+    out["wer"] = round(jiwer.wer(ref, hyp), 3) if hyp else 1.0
+    meta = json.loads(row["meta"] or "{}") if row else {}
+    timings = meta.get("timings", {})
+    for line in lines:
+        m = re.search(r"echo (-?[\d.]+) dB, AEC removed (-?[\d.]+) dB", line)
+        if m:
+            out["echo_db"], out["erle_db"] = float(m.group(1)), float(m.group(2))
+    out["turns"] = {"interviewer": len(iv), "candidate": len(cand)}
+    del timings
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--answers", type=int, default=4)
+    ap.add_argument("--runs", default="none,-20:40,-12:60,-6:80")
+    ap.add_argument("--aec", default="on,off")
+    args = ap.parse_args()
+    problem = available()
+    if problem:
+        print(f"echo bench skipped: {problem}")
+        return 0
+    rows = []
+    for spec in args.runs.split(","):
+        echo = None if spec == "none" else (float(spec.split(":")[0]), int(spec.split(":")[1]))
+        for aec in [a == "on" for a in args.aec.split(",")]:
+            if echo is None and not aec:
+                continue
+            with tempfile.TemporaryDirectory() as tmp:
+                r = run_once(echo, aec, args.answers, Path(tmp))
+            print(json.dumps(r), file=sys.stderr, flush=True)
+            rows.append(r)
+    print("| echo (level, delay) | AEC | self-interruptions | candidate turns holding interviewer words | empty turns | "
+          "candidate WER | barge-in stop (ms) | voice-to-voice gap at the speaker, median (s) | echo level / ERLE (dB) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        g = sorted(r.get("gaps_s") or [])
+        gap = f"{g[len(g) // 2]:.2f}" if g else "–"
+        er = f"{r.get('echo_db', '–')} / {r.get('erle_db', '–')}" if r["aec"] else "–"
+        print(f"| {r['echo']} | {'on' if r['aec'] else 'off'} | {r.get('self_interruptions', '–')} | {r.get('echo_turns', '–')} | "
+              f"{r.get('empty_turns', '–')} | {r.get('wer', '–')} | {', '.join(map(str, r.get('barge_in_stop_ms') or [])) or '–'} | "
+              f"{gap} | {er} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
