@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -63,14 +64,15 @@ def speech_bounds(path: Path) -> tuple[float, float, float]:
 
 
 class SpeakerRecorder(threading.Thread):
-    """Records the app's speaker (the null sink's monitor) with wall-clock times, 20 ms loudness."""
+    """Records the app's speaker (the null sink's monitor): 20 ms loudness, each stamped with the
+    wall-clock time it arrived (so the recorder's start-up lag doesn't shift the timeline)."""
 
     def __init__(self, env: dict):
         super().__init__(daemon=True)
         self.proc = subprocess.Popen(["parec", "--device=speaker.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
                                       "--channels=1", "--latency-msec=20"], stdout=subprocess.PIPE, env=env)
         self.t0 = time.monotonic()
-        self.db: list[float] = []
+        self.frames: list[tuple[float, float]] = []  # (arrival time, dBFS)
 
     def run(self) -> None:
         while True:
@@ -78,17 +80,10 @@ class SpeakerRecorder(threading.Thread):
             if not b or len(b) < HOP * 2:
                 return
             x = np.frombuffer(b, np.int16).astype(np.float32) / 32768.0
-            self.db.append(20 * np.log10(np.sqrt(np.mean(x ** 2)) + 1e-9))
-
-    def now_index(self) -> int:
-        return len(self.db)
+            self.frames.append((time.monotonic() - 0.02, 20 * np.log10(np.sqrt(np.mean(x ** 2)) + 1e-9)))
 
     def first_loud_after(self, t_wall: float, level_db: float = -45.0) -> float | None:
-        i0 = max(0, int((t_wall - self.t0) / 0.02))
-        for i in range(i0, len(self.db)):
-            if self.db[i] > level_db:
-                return self.t0 + i * 0.02
-        return None
+        return next((t for t, db in list(self.frames) if t >= t_wall and db > level_db), None)
 
     def close(self) -> None:
         self.proc.terminate()
@@ -102,12 +97,10 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     try:
         if echo:
             rig.echo(echo[0], echo[1])
-        env = dict(rig.env, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(folder / "data"),
-                   XDG_CONFIG_HOME=str(folder / "config"), VOICEROUND_AEC="on" if aec else "off")
-        steps = [{"wait": "models"}, {"click": "start_btn"},
-                 {"wait": "turns", "speaker": "candidate", "count": n_answers + 1, "timeout_s": 400},
-                 {"wait": "turns", "count": n_answers + 2, "timeout_s": 90},
-                 {"action": "End round"}, {"dialog": "Yes"}, {"wait": "result", "timeout_s": 180}, {"action": "Quit"}]
+        env = dict(rig.env, QT_QPA_PLATFORM="offscreen", VOICEROUND_DATA_DIR=str(folder / "data"),
+                   VOICEROUND_CONFIG_DIR=str(folder / "config"), VOICEROUND_AEC="on" if aec else "off")
+        # Start the round; the bench closes the app (SIGTERM) once the answers and the barge-in are done.
+        steps = [{"wait": "models"}, {"click": "start_btn"}, {"sleep": 3600}]
         script = folder / "steps.json"
         script.write_text(json.dumps(steps))
         env["VOICEROUND_UI_SCRIPT"] = str(script)
@@ -115,7 +108,15 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
         spk.start()
         lines: list[str] = []
         proc = subprocess.Popen([VOICEROUND], cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-        threading.Thread(target=lambda: [lines.append(ln.rstrip()) for ln in proc.stderr], daemon=True).start()
+        started: list[float] = []
+
+        def read_log():
+            for ln in proc.stderr:
+                lines.append(ln.rstrip())
+                if "round started" in ln and not started:
+                    started.append(time.monotonic())
+        threading.Thread(target=read_log, daemon=True).start()
+        played: list[tuple[float, float]] = []  # wall-clock windows when the candidate's audio played
 
         def wait_turns(k: int, timeout_s: float = 150) -> bool:
             deadline = time.monotonic() + timeout_s
@@ -133,6 +134,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
             dur, v0, v1 = speech_bounds(wav)
             t_start = time.monotonic()
             rig.play(wav)
+            played.append((t_start, time.monotonic()))
             t_end = t_start + v1 + 0.05
             t = spk.first_loud_after(t_end + 0.05)
             deadline = time.monotonic() + 15
@@ -153,53 +155,60 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
             clip = folder / "barge.wav"
             a, sr = sf.read(str(BARGE), dtype="int16")
             sf.write(str(clip), a[: sr * 4], sr)
+            t_b = time.monotonic()
             rig.play(clip)
+            played.append((t_b, time.monotonic()))
             barge_played = True
+        time.sleep(6)  # the barged-in turn is heard out and stored
+        proc.send_signal(signal.SIGTERM)
         try:
-            code = proc.wait(400)
+            code = proc.wait(60)
         except subprocess.TimeoutExpired:
             proc.kill()
             code = "timeout"
         spk.close()
     finally:
         rig.stop()
-    db = sqlite3.connect(str(folder / "data" / "voiceround" / "voiceround.db"))
+    db = sqlite3.connect(str(folder / "data" / "voiceround.db"))
     db.row_factory = sqlite3.Row
     sid = db.execute("select id from sessions order by started_at desc limit 1").fetchone()
-    out = {"echo": f"{echo[0]:g} dB, {echo[1]} ms" if echo else "none", "aec": aec, "exit": code, "gaps_s": gaps}
+    out = {"echo": f"{echo[0]:g} dB, {echo[1]} ms" if echo else "none", "aec": aec, "exit": code, "gaps_s": gaps,
+           "barge_played": barge_played}
+    if code != 0:
+        out["log_tail"] = [ln for ln in lines if "voiceround:" in ln][-12:]
     if sid is None:
         out["error"] = "no session stored: " + " | ".join(lines[-5:])
         return out
     sid = sid[0]
     turns_rows = [dict(r) for r in db.execute("select * from turns where session_id = ? order by idx", (sid,))]
     events = [dict(r) for r in db.execute("select * from events where session_id = ? order by t_s", (sid,))]
-    timings = {}
-    row = db.execute("select meta from sessions where id = ?", (sid,)).fetchone()
     iv = [t for t in turns_rows if t["speaker"] == "interviewer"]
     cand = [t for t in turns_rows if t["speaker"] == "candidate"]
     iv_grams = set()
     for t in iv:
         meta = json.loads(t.get("meta") or "{}")
         iv_grams |= ngrams(norm(meta.get("full_text") or t["text"]))
-    barges = [json.loads(e["data"]) for e in events if e["kind"] == "barge_in"]
-    # the candidate spoke over the interviewer once, at the end (the barge-in probe); any other
-    # barge-in was the interviewer's own voice coming back
-    out["self_interruptions"] = max(0, len(barges) - (1 if barge_played else 0))
-    out["barge_in_stop_ms"] = [round(b.get("stop_ms", 0)) for b in barges][-1:] if barge_played and barges else []
+    barges = [(e["t_s"], json.loads(e["data"])) for e in events if e["kind"] == "barge_in"]
+    t0 = started[0] if started else 0.0
+
+    def candidate_playing(t_s: float) -> bool:  # session seconds → wall clock (±0.5 s)
+        return any(a - 0.5 <= t0 + t_s <= b + 1.0 for a, b in played)
+    # a barge-in while no candidate audio was playing: the interviewer's own voice came back
+    out["self_interruptions"] = sum(1 for t, _ in barges if not candidate_playing(t))
+    out["candidate_barge_ins"] = sum(1 for t, _ in barges if candidate_playing(t))
+    probe = [b for t, b in barges if barge_played and t0 + t >= played[-1][0] - 0.5]
+    out["barge_in_stop_ms"] = [round(b.get("stop_ms", 0)) for b in probe[:1]]
+    t_probe = played[-1][0] - t0 if barge_played else float("inf")
+    cand = [t for t in cand if t["start_s"] < t_probe - 0.5]  # WER on the case answers, not the probe
     out["echo_turns"] = sum(1 for t in cand if ngrams(norm(t["text"])) & iv_grams)
     out["empty_turns"] = sum(1 for t in turns_rows if not t["text"].strip())
     import jiwer
     ref = " ".join(" ".join(norm(text)) for _, text in answers)
     hyp = " ".join(" ".join(norm(t["text"])) for t in cand[: len(answers)])
     out["wer"] = round(jiwer.wer(ref, hyp), 3) if hyp else 1.0
-    meta = json.loads(row["meta"] or "{}") if row else {}
-    timings = meta.get("timings", {})
-    for line in lines:
-        m = re.search(r"echo (-?[\d.]+) dB, AEC removed (-?[\d.]+) dB", line)
-        if m:
-            out["echo_db"], out["erle_db"] = float(m.group(1)), float(m.group(2))
+    end = next((json.loads(e["data"]) for e in events if e["kind"] == "round_end"), {})
+    out["echo_db"], out["erle_db"] = end.get("echo_db"), end.get("aec_erle_db")
     out["turns"] = {"interviewer": len(iv), "candidate": len(cand)}
-    del timings
     return out
 
 

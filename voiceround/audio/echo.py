@@ -40,7 +40,8 @@ class EchoCanceller:
         self._far: list[tuple[int, np.ndarray]] = []  # (first mic sample index, int16 samples)
         self._next_far = 0
         self.index = 0             # mic samples processed so far (the next frame's first sample)
-        self._e = {"far": 0.0, "near": 0.0, "out": 0.0, "n": 0}
+        self._echo: list[float] = []   # per frame while the speaker played: mic level re speaker (dB)
+        self._erle: list[float] = []   # ... and mic level re canceller output (dB)
 
     def played(self, audio: np.ndarray, captured: int | None = None) -> None:
         """``audio`` (int16, 16 kHz) was just written to the speaker; ``captured``: microphone samples
@@ -68,27 +69,25 @@ class EchoCanceller:
         far = self._far_frame(self.index, len(near))
         out = self._aec.process(np.ascontiguousarray(near, np.int16), far)
         self.index += len(near)
-        if far.any():
-            e = self._e
-            e["far"] += float(np.mean(far.astype(np.float64) ** 2))
-            e["near"] += float(np.mean(near.astype(np.float64) ** 2))
-            e["out"] += float(np.mean(out.astype(np.float64) ** 2))
-            e["n"] += 1
+        p_far = float(np.mean(far.astype(np.float64) ** 2))
+        if p_far > 1e4:  # the speaker played (above about -50 dBFS) during this frame
+            p_near = float(np.mean(near.astype(np.float64) ** 2)) + 1e-3
+            self._echo.append(10 * np.log10(p_near / p_far))
+            self._erle.append(10 * np.log10(p_near / (float(np.mean(out.astype(np.float64) ** 2)) + 1e-3)))
         return out
 
     @property
     def echo_db(self) -> float | None:
-        """Level of the microphone relative to the speaker while it played (dB; about -20 for a
-        laptop's built-in pair, under -40 with headphones). None before anything was played."""
-        e = self._e
-        return None if not e["n"] else round(10 * np.log10((e["near"] + 1e-9) / (e["far"] + 1e-9)), 1)
+        """Median level of the microphone relative to the speaker over the frames the speaker played
+        (dB; about -20 for a laptop's built-in pair, under -40 with headphones; the median keeps
+        frames where the candidate talked over it from counting). None before anything was played."""
+        return round(float(np.median(self._echo)), 1) if self._echo else None
 
     @property
     def erle_db(self) -> float | None:
-        """Echo return loss enhancement: how much quieter the microphone got through the canceller
-        while the speaker played (dB, higher is better). None before anything was played."""
-        e = self._e
-        return None if not e["n"] else round(10 * np.log10((e["near"] + 1e-9) / (e["out"] + 1e-9)), 1)
+        """Echo return loss enhancement: median of how much quieter the microphone got through the
+        canceller over the frames the speaker played (dB, higher is better). None before anything was played."""
+        return round(float(np.median(self._erle)), 1) if self._erle else None
 
 
 class ReferenceSink:

@@ -161,10 +161,14 @@ class DeviceLost(Event):
 
 @dataclass(frozen=True)
 class RoundEnded(Event):
-    """The round is over (``status``: finished, ended_early); scoring comes next."""
+    """The round is over (``status``: finished, ended_early); scoring comes next. With a live
+    microphone and speaker: ``echo_db``, the microphone's level relative to the speaker while it
+    played, and ``aec_erle_db``, how much the echo canceller removed (None otherwise)."""
 
     kind: ClassVar[str] = "round_end"
     status: str = ""
+    echo_db: float | None = None
+    aec_erle_db: float | None = None
 
 
 @dataclass(frozen=True)

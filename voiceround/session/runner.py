@@ -392,9 +392,9 @@ class SessionRunner:
             self.rec.close()
             self.writer.close()  # no vr-llm-wait thread outlives the round
         self.store.finish(self.sid, self.rec.t_s, status)
-        self._emit(ev.RoundEnded(self.rec.t_s, status=status))
+        echo = {"echo_db": self.echo.echo_db, "aec_erle_db": self.echo.erle_db} if self.echo is not None else {}
+        self._emit(ev.RoundEnded(self.rec.t_s, status=status, **echo))
         timings = round_timings(self.events, self.stats, self.writer, wall_s=time.perf_counter() - wall0,
                                 session_s=self.rec.t_s, load_s=self.engines.load_times())
-        if self.echo is not None:  # how loud the speaker came back into the microphone, and how much AEC removed
-            timings.update(echo_db=self.echo.echo_db, aec_erle_db=self.echo.erle_db)
+        timings.update(echo)  # how loud the speaker came back into the microphone, and how much AEC removed
         return SessionResult(self.sid, self.transcript, None, timings, status)
