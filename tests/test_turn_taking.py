@@ -93,3 +93,23 @@ def test_an_interviewer_cut_before_its_first_word_leaves_no_empty_turn(engines, 
     assert all(t.text.strip() for t in res.transcript.turns), [(t.speaker, t.text) for t in res.transcript.turns]
     said = " ".join(t.text for t in res.transcript.turns if t.speaker == "candidate").lower()
     assert "checkout" in said.replace("check out", "checkout") and "four million" in said.replace("$4 million", "four million")
+
+
+def test_end_round_after_a_probe_was_planned_goes_straight_to_the_closing(engines, rnd, data_dir):
+    """End round pressed right after an answer, when the next probe is already planned: the
+    interviewer says its closing line, not a question the candidate can no longer answer."""
+    from voiceround.session.feeds import TypedFeed
+    feed = TypedFeed()
+    feed.submit("In 2023 I disagreed with my manager Priya about launching checkout to 100% of traffic; "
+                "our last big-bang launch had a 4% error rate.")
+    box = {}
+
+    def on_event(e):
+        if e.kind == "planner" and e.intent != "wrap_up" and "runner" in box:
+            box["runner"].stop()  # as MainWindow.end_round does, from another thread
+    runner = SessionRunner(rnd, engines, feed, Store(), source="test", use_llm=False, on_event=on_event)
+    box["runner"] = runner
+    res = runner.run()
+    iv = [t for t in res.transcript.turns if t.speaker == "interviewer"]
+    assert [t.intent for t in iv] == ["ask_scenario", "wrap_up"], [(t.intent, t.text) for t in iv]
+    assert res.status == "ended_early"

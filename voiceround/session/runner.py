@@ -342,12 +342,9 @@ class SessionRunner:
         """Run the whole round; returns a :class:`SessionResult`. Storage errors propagate after the
         turns committed so far are kept."""
         wall0 = time.perf_counter()
-        models = {}
-        for role in ("vad", "stt", "tts", "llm"):
-            eng = getattr(self.engines, role, None)
-            spec = getattr(eng, "spec", None)
-            if spec is not None:
-                models[role] = {"name": spec.name, "package": spec.package, "sha256": spec.sha256, "path": str(spec.path)}
+        specs = {role: getattr(getattr(self.engines, role, None), "spec", None) for role in ("vad", "stt", "tts", "llm")}
+        models = {role: {"name": sp.name, "package": sp.package, "sha256": sp.sha256, "path": str(sp.path)}
+                  for role, sp in specs.items() if sp is not None}
         meta = {**self.meta, "round_version": self.rnd.version, "round_path": str(self.rnd.path), "models": models}
         self.sid = self.store.new_session(self.rnd.id, self.rnd.version, self.source, meta)
         self.rec = WavRecorder(self.store.session(self.sid)["audio_path"])
@@ -357,6 +354,8 @@ class SessionRunner:
             action = planner.opening(self.rnd)
             t_decided = time.perf_counter()
             while True:
+                if self._stop.is_set() and not action.is_wrap_up:  # End round while this probe was planned: close instead
+                    action, status = planner.next_action(self.transcript, self.rnd.duration_s, self.rnd), "ended_early"
                 if action.is_wrap_up and self._stop.is_set() and not self._say_closing:
                     break
                 self._speak(action, t_decided)
