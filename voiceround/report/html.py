@@ -27,6 +27,13 @@ def in_rubric_order(dims: dict, rubric) -> list[dict]:
     return [dims[k] for k in order if k in dims] + [v for k, v in dims.items() if k not in order]
 
 
+def pace_html(a: dict) -> str:
+    """Words per minute and talk share, or why there are none (typed answers, text-only scoring)."""
+    if a.get("timing"):
+        return "pace not measured: " + html.escape(a["timing"])
+    return f"{a['wpm']:.0f} words per minute · talk share {a['talk_share']:.0%}"
+
+
 def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
     """The full report as HTML. ``session``: the stored session row (id, started_at, duration_s,
     status); ``rnd``: the loaded round; ``transcript``: the session's :class:`Transcript`."""
@@ -76,7 +83,7 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
         legend = " · ".join(f"<span style='color:{PHASE_COLORS.get(k, '#999')}'>■</span> {e(k)} {clock(v)} ({v / total:.0%})" for k, v in phases.items())
         fillers = ", ".join(f"{k} ×{n}" for k, n in a.get("fillers", {}).items()) or "none transcribed"
         out.append(f"<h2>Analytics</h2><p>Time by story phase (your speech):</p>{chart}<p>{legend}</p>"
-                   f"<p>{a['wpm']:.0f} words per minute · talk share {a['talk_share']:.0%} · fillers: {fillers} "
+                   f"<p>{pace_html(a)} · fillers: {fillers} "
                    f"(Whisper under-reports “um” and “uh”) · numbers stated: {a['numbers']}, with a baseline: {a['numbers_with_baseline']}</p>")
     weakest = work_on_next(dims)
     out.append("<h2>What to work on next</h2><ul>" + "".join(

@@ -54,7 +54,7 @@ def scorecard_text(card: dict, header: str = "") -> str:
         out.append("")
         fillers = ", ".join(f"{k} ×{v}" for k, v in a["fillers"].items()) or "none transcribed"
         if a.get("timing"):
-            out.append(f"Delivery: fillers: {fillers} (timing not measured: {a['timing']})")
+            out.append(f"Delivery: fillers: {fillers} (pace not measured: {a['timing']})")
         else:
             out.append(f"Delivery: {a['wpm']:.0f} words/min, talk share {a['talk_share']:.0%}, fillers: {fillers}"
                        " (Whisper under-reports um/uh)")

@@ -333,8 +333,8 @@ class SessionRunner:
         waited = time.perf_counter() - w0
         if not text or not text.strip():
             return None
-        dur = max(1.0, len(text.split()) / SPEAKING_RATE_WPS)
-        self.rec.silence(waited if self.realtime else dur)
+        dur = max(1.0, len(text.split()) / SPEAKING_RATE_WPS)  # an answer typed ahead still takes its speaking time
+        self.rec.silence(max(waited, dur) if self.realtime else dur)
         self._pending_endpoint = time.perf_counter()
         return Turn("candidate", text.strip(), t0, self.rec.t_s, meta={"typed": True})
 

@@ -119,7 +119,8 @@ class ScorecardView(QWidget):
         if a:
             fillers = ", ".join(f"{k} ×{n}" for k, n in a.get("fillers", {}).items()) or "none transcribed"
             phases = ", ".join(f"{k} {clock(s)}" for k, s in a.get("phase_seconds", {}).items())
-            t += (f"<h3>Delivery</h3><p>{a['wpm']:.0f} words per minute · you talked {a['talk_share']:.0%} of the time · "
+            pace = "pace not measured: " + e(a["timing"]) if a.get("timing") else f"{a['wpm']:.0f} words per minute · you talked {a['talk_share']:.0%} of the time"
+            t += (f"<h3>Delivery</h3><p>{pace} · "
                   f"fillers: {fillers} <i>(Whisper under-reports “um” and “uh”)</i><br>Time by phase: {phases}<br>"
                   f"Numbers: {a['numbers']} stated, {a['numbers_with_baseline']} with a baseline</p>")
         rest = QLabel(t)
