@@ -119,6 +119,58 @@ def scoring_speed() -> None:
     print(f"\n## Scoring speed\n\nA {t / 60:.0f}-minute transcript ({len(tr.turns)} turns): best {min(runs):.3f} s, worst {max(runs):.3f} s of 5 runs (target ≤ 2 s).")
 
 
+def second_round() -> None:
+    """The Customer Obsession round (written only as data) against its own labelled cases: the dev
+    split its lexicons were tuned on, and the frozen test split (never tuned on)."""
+    from voiceround.rounds import load_round
+    from voiceround.scoring.evaluate import evaluate
+    from voiceround.session.cases import text_items
+    rnd = load_round("customer_obsession")
+    print("\n## Second round (Customer Obsession): scorer agreement on its own cases\n")
+    print("Cases written and labelled by a helper who never read the code (`tests/data/cases_customer_obsession/`); "
+          "the round's lexicons and slot cues were tuned on dev only.\n")
+    print("| split | cases | exact | ±1 | Spearman | trap F1 |\n|---|---|---|---|---|---|")
+    for split in ("dev", "test"):
+        cases = [load_case(p) for p in sorted((ROOT / "tests" / "data" / "cases_customer_obsession" / split).glob("*.toml"))]
+        m = evaluate(text_items(cases), rnd)
+        label = "dev (tuned on)" if split == "dev" else "test (frozen)"
+        print(f"| {label} | {m['cases']} | {m['exact']:.0%} | {m['within1']:.0%} | {m['spearman']} | {m['trap_f1']:.2f} |")
+
+
+def echo_cancellation() -> None:
+    """AEC3 (pywebrtc-audio) on a synthetic echo: a case answer played back at -12 dB, 60 ms later,
+    with a real voice talking over the second half; then live rounds through PulseAudio with the
+    speaker looped into the microphone (tools/echo_bench.py), with and without the canceller."""
+    import numpy as np
+
+    from voiceround.audio import read_audio
+    from voiceround.audio.echo import EchoCanceller
+    far = read_audio(ROOT.parent / "shared" / "cases" / "audio" / "strong-staged-rollout.02.wav")
+    talk = read_audio(ROOT.parent / "shared" / "realspeech" / "fwh_jfk.flac")
+    n = len(far) // 512 * 512
+    far, d, half = far[:n], 960, n // 2
+    near = np.zeros(n, np.float64)
+    near[d:] = far[:-d] * 10 ** (-12 / 20)
+    m = min(len(talk), n - half)
+    near[half:half + m] += talk[:m]
+    near = np.clip(near, -32768, 32767).astype(np.int16)
+    aec, out = EchoCanceller(), []
+    t0 = time.perf_counter()
+    for i in range(0, n, 512):
+        aec.played(far[i:i + 512], captured=i)
+        out.append(aec.process(near[i:i + 512]))
+    cpu = (time.perf_counter() - t0) / (n / 16000)
+    out = np.concatenate(out)
+    db = lambda x: 10 * np.log10(np.mean(x.astype(np.float64) ** 2) + 1e-9)  # noqa: E731
+    print("\n## Echo cancellation\n")
+    print(f"Synthetic echo (-12 dB, 60 ms): the echo alone is {db(near[48000:half]) - db(out[48000:half]):.1f} dB quieter after "
+          f"the canceller; the talker over it changes by {db(out[half:half + m]) - db(talk[:m]):+.1f} dB; "
+          f"{cpu:.1%} of a core per second of audio.\n")
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "echo_bench.py")], capture_output=True, text=True, cwd=ROOT)
+    print("Live rounds through PulseAudio (3 answers and one barge-in each; the speaker looped into the microphone):\n")
+    print(proc.stdout.strip() or f"(not run: {proc.stderr.strip().splitlines()[-1:]})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "cases"))
@@ -153,6 +205,8 @@ def main() -> int:
     latency_table(results, args.realtime)
     barge_in_bench()
     scorer_text_vs_audio(results, args.cases)
+    second_round()
+    echo_cancellation()
     scoring_speed()
     return 0
 
