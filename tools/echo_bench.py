@@ -195,6 +195,8 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
         return any(a - 0.5 <= t0 + t_s <= b + 1.0 for a, b in played)
     # a barge-in while no candidate audio was playing: the interviewer's own voice came back
     out["self_interruptions"] = sum(1 for t, _ in barges if not candidate_playing(t))
+    out["barge_in_at_s"] = [round(t, 2) for t, _ in barges]
+    out["candidate_played_s"] = [(round(a - t0, 2), round(b - t0, 2)) for a, b in played]
     out["candidate_barge_ins"] = sum(1 for t, _ in barges if candidate_playing(t))
     probe = [b for t, b in barges if barge_played and t0 + t >= played[-1][0] - 0.5]
     out["barge_in_stop_ms"] = [round(b.get("stop_ms", 0)) for b in probe[:1]]
