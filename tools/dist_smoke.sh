@@ -9,6 +9,10 @@ case_file="${1:-$PWD/../shared/cases/weak-royal-we.toml}"
 data="$(mktemp -d)"
 out="$(mktemp)"
 env -i HOME="$data" PATH=/usr/bin:/bin VOICEROUND_DATA_DIR="$data/data" "$app" doctor
+# Both bundled rounds load (round files and the lexicon file they name are in the bundle), and the
+# echo canceller's native library is there.
+env -i HOME="$data" PATH=/usr/bin:/bin "$app" rounds | tee "$out"
+grep -q "^customer_obsession" "$out" && grep -q "^disagree_and_commit" "$out" || { echo "frozen app: rounds missing"; exit 1; }
 env -i HOME="$data" PATH=/usr/bin:/bin VOICEROUND_DATA_DIR="$data/data" "$app" rehearse "$case_file" --json -q > "$out"
 python3 - "$out" <<'PY'
 import json, sys

@@ -8,7 +8,6 @@ import argparse
 import json
 import os
 import sys
-import time
 
 from voiceround.core.errors import VoiceRoundError
 from voiceround.rounds import DEFAULT_ROUND, RoundFileError, load_round
@@ -167,56 +166,10 @@ def cmd_sessions(args) -> int:
 
 
 def cmd_doctor(args) -> int:
-    """Print each model's source, path, size and load time, and the audio devices."""
-    from voiceround.engines.models import ROLES, dir_size, resolve, verify
-    ok = True
-    print("Models")
-    for role in ROLES:
-        try:
-            spec = resolve(role)
-            verify(spec, full=True)
-            size = dir_size(spec.path)
-            engine = _engine_for(role, spec)
-            t0 = time.perf_counter()
-            engine.load()
-            load_s = time.perf_counter() - t0
-            engine.close()
-            print(f"  {role.upper():<4} {spec.name}\n       source: {spec.package}\n       path:   {spec.path}\n"
-                  f"       size:   {size / 1e6:.1f} MB   load: {load_s:.2f} s   sha256 ok")
-        except VoiceRoundError as exc:
-            ok = False
-            print(f"  {role.upper():<4} FAILED: {exc}")
-    print("Audio devices")
-    from voiceround.audio.devices import list_devices
-    devices, problem = list_devices()
-    if problem:
-        print(f"  no audio devices: {problem}")
-    elif not devices:
-        print("  no audio devices")
-    for d in devices:
-        kind = "/".join(k for k, n in (("in", d["inputs"]), ("out", d["outputs"])) if n)
-        print(f"  [{d['index']}] {d['name']} ({kind}, {d['rate']:.0f} Hz)")
-    try:
-        from voiceround.core import paths
-        print(f"Data folder: {paths.data_dir()}")
-    except OSError as exc:
-        ok = False
-        print(f"Data folder: FAILED: {exc}")
-    return 0 if ok else 3
-
-
-def _engine_for(role, spec):
-    if role == "vad":
-        from voiceround.engines.vad import SileroVAD
-        return SileroVAD(spec)
-    if role == "stt":
-        from voiceround.engines.stt import WhisperSTT
-        return WhisperSTT(spec)
-    if role == "tts":
-        from voiceround.engines.tts import PiperTTS
-        return PiperTTS(spec)
-    from voiceround.engines.llm import LlamaRewriter
-    return LlamaRewriter(spec)
+    """``doctor``: each model's source, path, size and load time; audio devices; echo cancellation;
+    the data folder (see :mod:`voiceround.cli_doctor`)."""
+    from voiceround.cli_doctor import cmd_doctor as run_doctor
+    return run_doctor(args)
 
 
 def cmd_eval(args) -> int:
