@@ -188,19 +188,24 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     for t in iv:
         meta = json.loads(t.get("meta") or "{}")
         iv_grams |= ngrams(norm(meta.get("full_text") or t["text"]))
-    barges = [(e["t_s"], json.loads(e["data"])) for e in events if e["kind"] == "barge_in"]
-    t0 = started[0] if started else 0.0
-
-    def candidate_playing(t_s: float) -> bool:  # session seconds → wall clock (±0.5 s)
-        return any(a - 0.5 <= t0 + t_s <= b + 1.0 for a, b in played)
-    # a barge-in while no candidate audio was playing: the interviewer's own voice came back
-    out["self_interruptions"] = sum(1 for t, _ in barges if not candidate_playing(t))
-    out["barge_in_at_s"] = [round(t, 2) for t, _ in barges]
-    out["candidate_played_s"] = [(round(a - t0, 2), round(b - t0, 2)) for a, b in played]
-    out["candidate_barge_ins"] = sum(1 for t, _ in barges if candidate_playing(t))
-    probe = [b for t, b in barges if barge_played and t0 + t >= played[-1][0] - 0.5]
-    out["barge_in_stop_ms"] = [round(b.get("stop_ms", 0)) for b in probe[:1]]
-    t_probe = played[-1][0] - t0 if barge_played else float("inf")
+    # What each barge-in turned out to be, from the session itself (no clock mapping): the turn it
+    # opened was the candidate's words (a real barge-in), or nothing / the interviewer's own words
+    # (its voice came back through the microphone: a self-interruption).
+    kinds = []
+    for i, e in enumerate(events):
+        if e["kind"] != "barge_in":
+            continue
+        nxt = next((x for x in events[i + 1:] if x["kind"] in ("stt_final", "no_speech")), None)
+        heard = json.loads(nxt["data"]).get("text", "") if nxt is not None and nxt["kind"] == "stt_final" else ""
+        words_ = norm(heard)
+        own = bool(ngrams(words_) & iv_grams) or len(words_) < 3
+        kinds.append((e["t_s"], json.loads(e["data"]), "self" if own else "candidate"))
+    out["self_interruptions"] = sum(1 for _, _, k in kinds if k == "self")
+    out["candidate_barge_ins"] = sum(1 for _, _, k in kinds if k == "candidate")
+    out["barge_in_at_s"] = [(round(t, 2), k) for t, _, k in kinds]
+    real = [(t, b) for t, b, k in kinds if k == "candidate"]
+    out["barge_in_stop_ms"] = [round(real[-1][1].get("stop_ms", 0))] if barge_played and real else []
+    t_probe = real[-1][0] if barge_played and real else float("inf")
     cand = [t for t in cand if t["start_s"] < t_probe - 0.5]  # WER on the case answers, not the probe
     out["echo_turns"] = sum(1 for t in cand if ngrams(norm(t["text"])) & iv_grams)
     out["empty_turns"] = sum(1 for t in turns_rows if not t["text"].strip())
