@@ -108,15 +108,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
         spk.start()
         lines: list[str] = []
         proc = subprocess.Popen([VOICEROUND], cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-        started: list[float] = []
-
-        def read_log():
-            for ln in proc.stderr:
-                lines.append(ln.rstrip())
-                if "round started" in ln and not started:
-                    started.append(time.monotonic())
-        threading.Thread(target=read_log, daemon=True).start()
-        played: list[tuple[float, float]] = []  # wall-clock windows when the candidate's audio played
+        threading.Thread(target=lambda: [lines.append(ln.rstrip()) for ln in proc.stderr], daemon=True).start()
 
         def wait_turns(k: int, timeout_s: float = 150) -> bool:
             deadline = time.monotonic() + timeout_s
@@ -134,7 +126,6 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
             dur, v0, v1 = speech_bounds(wav)
             t_start = time.monotonic()
             rig.play(wav)
-            played.append((t_start, time.monotonic()))
             t_end = t_start + v1 + 0.05
             t = spk.first_loud_after(t_end + 0.05)
             deadline = time.monotonic() + 15
@@ -155,9 +146,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
             clip = folder / "barge.wav"
             a, sr = sf.read(str(BARGE), dtype="int16")
             sf.write(str(clip), a[: sr * 4], sr)
-            t_b = time.monotonic()
             rig.play(clip)
-            played.append((t_b, time.monotonic()))
             barge_played = True
         time.sleep(6)  # the barged-in turn is heard out and stored
         proc.send_signal(signal.SIGTERM)

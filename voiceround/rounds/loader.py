@@ -221,6 +221,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
         slots.append(Slot(_need(s, "id", str, where, path), _need(s, "phase", str, where, path), tuple(cues),
                           float(s.get("min_weight", 1.0))))
     slot_ids = {s.id for s in slots}
+    phases = {s.phase for s in slots}
 
     probes = {}
     for i, p in enumerate(_need(data, "probes", list, "round", path)):
@@ -309,16 +310,16 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
         spec = spec if isinstance(spec, dict) else {"lexicon": spec}
         names = [spec.get("lexicon")] + [spec.get("unless")]
         names = [n for v in names for n in ([v] if isinstance(v, str) or v is None else v)]
-        if spec.get("phase") is not None and spec["phase"] not in {sl.phase for sl in slots}:
+        if spec.get("phase") is not None and spec["phase"] not in phases:
             raise RoundFileError(f"{path.name}: scoring.cue_features.{name}.phase {spec['phase']!r} is not a slot phase "
-                                 f"({', '.join(sorted({sl.phase for sl in slots}))})", path=path, field=f"scoring.cue_features.{name}")
+                                 f"({', '.join(sorted(phases))})", path=path, field=f"scoring.cue_features.{name}")
         if spec.get("lexicon") is None:
             raise RoundFileError(f"{path.name}: scoring.cue_features.{name} needs a 'lexicon'", path=path, field=f"scoring.cue_features.{name}")
         for needed in names:
             if needed is not None and needed not in lexicons:
                 raise RoundFileError(f"{path.name}: scoring.cue_features.{name} names unknown lexicon {needed!r}", path=path,
                                      field=f"scoring.cue_features.{name}")
-    _check_interviewer(interviewer, slot_ids, {sl.phase for sl in slots}, probes, path)
+    _check_interviewer(interviewer, slot_ids, phases, probes, path)
 
     return Round(
         id=rid, version=str(data.get("version", "1")), title=data.get("title", rid), card=card, timing=timing,

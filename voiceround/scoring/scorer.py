@@ -162,7 +162,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # phase's share of argument + commitment time, baselines that changed between turns or were corrected.
     F["sentences"] = Feature(float(len(sents)), sents[-1:])
     F["last_sentence"] = Feature(float(bool(sents)), sents[-1:])
-    secs = _phase_seconds({"sentences": sents, "phases": phase_of, "tags": tags_of, "claims": claims, "actions": actions})
+    ctx = {"sentences": sents, "phases": phase_of, "tags": tags_of, "claims": claims, "actions": actions}
+    secs = ctx["phase_seconds"] = _phase_seconds(ctx)
     for ph, sec in secs.items():
         F[f"seconds_in_{ph}"] = Feature(sec)
     arg, com = secs.get("argument", 0.0), secs.get("commitment", 0.0)
@@ -175,7 +176,6 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         if A.BASELINE_CORRECTION.search(s.text):
             f("baseline_corrections").add(s)
 
-    ctx = {"sentences": sents, "phases": phase_of, "tags": tags_of, "claims": claims, "actions": actions}
     return F, ctx
 
 
@@ -289,7 +289,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "filler_rate_per_100_words": dl.filler_rate_per_100_words, "talk_share": dl.talk_share,
         **({"timing": "typed answers"}
            if any(t.meta.get("typed") for _, t in transcript.candidate_turns()) else {}),
-        "phase_seconds": _phase_seconds(ctx),
+        "phase_seconds": ctx["phase_seconds"],
         "numbers": len(claims), "numbers_with_baseline": sum(c.has_baseline for c in claims),
         "i_actions": int(F["i_actions"].value if "i_actions" in F else 0),
         "we_actions": int(F["we_actions"].value if "we_actions" in F else 0),
