@@ -172,6 +172,13 @@ def cmd_doctor(args) -> int:
     return run_doctor(args)
 
 
+def cmd_soundcheck(args) -> int:
+    """``soundcheck``: play a phrase, measure the echo and the microphone, give the verdict and save
+    it to Settings (see :mod:`voiceround.cli_doctor`)."""
+    from voiceround.cli_doctor import cmd_soundcheck as run_check
+    return run_check(args)
+
+
 def cmd_eval(args) -> int:
     """``eval interviewer|scorer CASES…`` (see :mod:`voiceround.cli_eval`)."""
     from voiceround.cli_eval import cmd_eval as run_eval
@@ -320,6 +327,10 @@ def build_parser() -> argparse.ArgumentParser:
     ls.set_defaults(func=cmd_sessions)
     d = sub.add_parser("doctor", help="check models and audio devices")
     d.set_defaults(func=cmd_doctor)
+    sc = sub.add_parser("soundcheck", help="10-second sound check: echo from the speaker, microphone level; saves the verdict")
+    sc.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    sc.add_argument("--listen", type=float, default=5.0, metavar="S", help="seconds to listen to you (default 5)")
+    sc.set_defaults(func=cmd_soundcheck)
     ex = sub.add_parser("export", help="export a session's scorecard as PDF and/or the whole session as a zip")
     ex.add_argument("session", help="SESSION_ID (see `voiceround sessions`)")
     ex.add_argument("--pdf", metavar="OUT.pdf", help="the scorecard as a PDF")

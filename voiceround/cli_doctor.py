@@ -53,6 +53,43 @@ def cmd_doctor(args) -> int:
     return 0 if ok else 3
 
 
+def cmd_soundcheck(args) -> int:
+    """Run :func:`voiceround.audio.soundcheck.run_sound_check` on the devices chosen in Settings,
+    print the verdict (or JSON) and keep it in Settings (the next live round starts half-duplex when
+    the echo wasn't cancelled). Exit 0, or 2 with the reason when a device or the voice fails."""
+    import json
+    import sys
+
+    from voiceround.audio.soundcheck import run_sound_check
+    from voiceround.core.settings import Settings
+    from voiceround.engines.tts import PiperTTS
+    settings = Settings.load()
+    settings.apply_models()
+    tts = PiperTTS()
+    try:
+        tts.load()
+        if not args.json:
+            print("Sound check: listen, then say one sentence when the voice stops.", flush=True)
+        phase = (lambda name: print(f"  {name}…", flush=True)) if not args.json else None
+        result = run_sound_check(tts, settings.input_device, settings.output_device, listen_s=args.listen, on_phase=phase)
+    except VoiceRoundError as exc:
+        print(f"voiceround: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        tts.close()
+    settings.remember_sound_check(result.to_dict())
+    settings.save()
+    if args.json:
+        print(json.dumps(result.to_dict()))
+        return 0
+    echo = "not measurable" if result.echo_db is None else f"{result.echo_db:.1f} dB (removed {result.erle_db:.1f} dB)"
+    print(f"  echo from the speaker: {echo}\n  your speech: {result.speech_dbfs:.1f} dBFS, background "
+          f"{result.noise_dbfs:.1f} dBFS, peak {result.peak_dbfs:.1f} dBFS\n  verdict: {result.verdict}")
+    for line in result.advice:
+        print(f"  - {line}")
+    return 0
+
+
 def _engine_for(role, spec):
     if role == "vad":
         from voiceround.engines.vad import SileroVAD

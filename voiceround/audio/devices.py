@@ -3,6 +3,7 @@ problem is reported instead of raised."""
 from __future__ import annotations
 
 import queue
+import time
 
 import numpy as np
 
@@ -50,9 +51,11 @@ def _close_stream(stream) -> None:
 
 class MicSource:
     """AudioSource over a microphone (sounddevice/PortAudio), as 16 kHz mono int16 frames of 512
-    samples. The PortAudio callback only copies and enqueues. If the device can't open at 16 kHz it
-    opens at its default rate and the frames are resampled with soxr. Raises AudioError when there
-    is no input device or it fails (also mid-round: an unplugged device ends :meth:`frames`)."""
+    samples. The device is opened as it is, at its own default rate and channel count (up to two),
+    in blocks of one frame's duration (32 ms) at low latency, so silence arrives as it happens (the
+    endpoint waits on it); channels are averaged and the audio resampled once, with soxr, to 16 kHz.
+    The PortAudio callback only copies and enqueues. Raises AudioError when there is no input device or it fails (also
+    mid-round: an unplugged device ends :meth:`frames`)."""
 
     FRAME = FRAME_SAMPLES
     RATE = SAMPLE_RATE
@@ -68,28 +71,35 @@ class MicSource:
             info = sd.query_devices(device, "input")
         except Exception as exc:
             raise AudioError(f"no microphone found ({exc})", hint="plug one in, pick it in Settings, or type your answers") from exc
-        rate = self.RATE
+        if int(info["max_input_channels"]) < 1:
+            raise AudioError(f"'{info['name']}' has no input channels", hint="pick a microphone in Settings")
+        rate, channels = int(info["default_samplerate"]), max(1, min(2, int(info["max_input_channels"])))
         try:
-            sd.check_input_settings(device=device, samplerate=rate, channels=1, dtype="int16")
+            sd.check_input_settings(device=device, samplerate=rate, channels=channels, dtype="int16")
         except Exception:
-            rate = int(info["default_samplerate"])
+            rate, channels = self.RATE, 1  # the device's own settings refused: let PortAudio convert
         self._resampler = soxr.ResampleStream(rate, self.RATE, 1, dtype="float32") if rate != self.RATE else None
-        self._rate, self._captured = rate, 0
+        self._rate, self._captured, self.channels = rate, 0, channels
 
         def callback(indata, frames, time_info, status):  # PortAudio thread: copy and enqueue only
-            self._q.put(indata[:, 0].copy())
+            self._q.put(indata.copy())
             self._captured += frames
 
         def finished():
             self._q.put(None)
 
         try:
-            self._stream = sd.InputStream(device=device, samplerate=rate, channels=1, dtype="int16",
-                                          blocksize=self.FRAME if rate == self.RATE else 0, callback=callback,
-                                          finished_callback=finished)
+            self._stream = sd.InputStream(device=device, samplerate=rate, channels=channels, dtype="int16",
+                                          blocksize=int(round(rate * self.FRAME / self.RATE)), latency="low",
+                                          callback=callback, finished_callback=finished)
             self._stream.start()
         except Exception as exc:
             raise AudioError(f"the microphone could not be opened ({exc})", hint="pick another input device in Settings") from exc
+
+    @property
+    def rate(self) -> int:
+        """The device's capture rate (Hz)."""
+        return self._rate
 
     @property
     def captured(self) -> int:
@@ -108,9 +118,12 @@ class MicSource:
                 return
             if block is None:
                 return
+            mono = block[:, 0] if block.shape[1] == 1 else block.astype(np.float32).mean(axis=1)
             if self._resampler is not None:
-                block = np.clip(self._resampler.resample_chunk(block.astype(np.float32) / 32768.0) * 32768.0,
+                block = np.clip(self._resampler.resample_chunk(np.asarray(mono, np.float32) / 32768.0) * 32768.0,
                                 -32768, 32767).astype(np.int16)
+            else:
+                block = np.asarray(mono).astype(np.int16)
             buf = np.concatenate([buf, block])
             while len(buf) >= self.FRAME:
                 yield buf[: self.FRAME]
@@ -121,20 +134,118 @@ class MicSource:
         self._q.put(None)
 
 
-class SpeakerSink:
-    """AudioSink that plays 16 kHz mono int16 audio on an output device (blocking per call)."""
+# Output buffer (s). Smaller stops a barge-in sooner, but PortAudio's "low" (8.6 ms through
+# PulseAudio's ALSA plugin, in 1 ms callbacks) underran 2-7 times in 7 s of speech here, and each
+# underrun shifts the echo by its length, so the canceller had to find it again (measured echo delay
+# 60 → 160-180 ms). 10 ms callbacks in a 50 ms buffer: no underruns in the rig (docs/BENCHMARKS.md).
+OUTPUT_LATENCY_S = 0.05
 
-    def __init__(self, device: int | str | None = None):
+
+class SpeakerSink:
+    """AudioSink over an output device: one continuous PortAudio callback stream at the device's own
+    rate (``rate``, Hz) and channel count, silent when there is nothing to play (no underruns, no
+    gap between sentences). :meth:`play` queues a block and returns at once; :meth:`drain` waits
+    until it has been played; :meth:`flush` drops what is queued (a barge-in: playback stops within
+    one callback block). ``on_output(ref)``, when set, is called from the PortAudio thread with the
+    16 kHz int16 audio of each block as it leaves (the echo canceller's far end). Raises
+    :class:`AudioError` when no output device opens.
+    """
+
+    def __init__(self, device: int | str | None = None, latency: float = OUTPUT_LATENCY_S):
+        import collections
+        import threading
+
         from voiceround.core.errors import AudioError
         sd = _sd()
         try:
-            self._stream = sd.OutputStream(device=device, samplerate=SAMPLE_RATE, channels=1, dtype="int16")
+            info = sd.query_devices(device, "output")
+        except Exception as exc:
+            raise AudioError(f"no speaker found ({exc})", hint="plug one in or pick it in Settings") from exc
+        self.rate = int(info["default_samplerate"])
+        self.channels = 1
+        try:
+            sd.check_output_settings(device=device, samplerate=self.rate, channels=1, dtype="float32")
+        except Exception:
+            self.channels = max(1, min(2, int(info["max_output_channels"])))
+        self._items: collections.deque = collections.deque()  # [device-rate float32, 16 kHz int16, offset]
+        self._lock = threading.Lock()
+        self._idle = threading.Event()
+        self._idle.set()
+        self.on_output = None
+        self.held = False
+        self.underruns = 0
+        self.played_s = 0.0
+
+        def callback(outdata, frames, time_info, status):  # PortAudio thread: copy out only
+            if status.output_underflow:
+                self.underruns += 1
+            outdata.fill(0)
+            refs, n = [], 0
+            with self._lock:
+                while n < frames and self._items and not self.held:
+                    item = self._items[0]
+                    dev, ref, off = item
+                    take = min(frames - n, len(dev) - off)
+                    outdata[n:n + take, 0] = dev[off:off + take]
+                    refs.append(ref[off * SAMPLE_RATE // self.rate:(off + take) * SAMPLE_RATE // self.rate])
+                    item[2] = off + take
+                    n += take
+                    if item[2] >= len(dev):
+                        self._items.popleft()
+                if not self._items:
+                    self._idle.set()
+            self.played_s += n / self.rate
+            if self.channels > 1:
+                outdata[:, 1:] = outdata[:, :1]
+            hook = self.on_output
+            if hook is not None:
+                hook(np.concatenate(refs) if refs else np.zeros(frames * SAMPLE_RATE // self.rate, np.int16))
+
+        try:
+            self._stream = sd.OutputStream(device=device, samplerate=self.rate, channels=self.channels, dtype="float32",
+                                           blocksize=self.rate // 100, latency=latency, callback=callback)
             self._stream.start()
         except Exception as exc:
             raise AudioError(f"the speaker could not be opened ({exc})", hint="pick another output device in Settings") from exc
 
-    def play(self, audio: np.ndarray) -> None:
-        self._stream.write(audio.astype(np.int16).reshape(-1, 1))
+    def play(self, audio: np.ndarray, hifi: tuple[np.ndarray, int] | None = None) -> None:
+        """Queue ``audio`` (int16, 16 kHz). ``hifi``: the same sound as ``(float32 samples, rate Hz)``
+        at a higher rate (the TTS voice's own), played instead so the voice is resampled only once,
+        to the device's rate. Returns at once."""
+        import soxr
+        ref = np.asarray(audio, np.int16)
+        src, rate = hifi if hifi is not None else (ref.astype(np.float32) / 32768.0, SAMPLE_RATE)
+        dev = soxr.resample(np.asarray(src, np.float32), rate, self.rate) if rate != self.rate else np.asarray(src, np.float32)
+        need = int(round(len(ref) * self.rate / SAMPLE_RATE))  # keep the two timelines the same length
+        dev = np.pad(dev[:need], (0, max(0, need - len(dev))))
+        with self._lock:
+            self._items.append([dev, ref, 0])
+            self._idle.clear()
+
+    @property
+    def queued_s(self) -> float:
+        """Seconds queued and not yet played."""
+        with self._lock:
+            return sum(len(d) - off for d, _, off in self._items) / self.rate
+
+    def drain(self, timeout_s: float = 60.0) -> bool:
+        """Wait until everything queued has been played (False on timeout or a stopped stream)."""
+        if not self._idle.wait(timeout_s):
+            return False
+        latency = getattr(self._stream, "latency", 0.0) or 0.0
+        time.sleep(min(float(latency), 0.5))  # the last block is still in the device's buffer
+        return True
+
+    def hold(self, held: bool) -> None:
+        """Pause (True) or resume (False) playback where it is; queued audio is kept."""
+        self.held = bool(held)
+
+    def flush(self) -> None:
+        """Drop everything queued: playback falls silent within one callback block."""
+        with self._lock:
+            self._items.clear()
+            self._idle.set()
+        self.held = False
 
     def close(self) -> None:
         _close_stream(self._stream)

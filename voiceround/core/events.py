@@ -160,6 +160,19 @@ class DeviceLost(Event):
 
 
 @dataclass(frozen=True)
+class DuplexChanged(Event):
+    """Barge-in switched between full duplex and half-duplex (``half``): the speaker's echo wasn't
+    cancelled well enough (``reason``; ``echo_db``, ``erle_db`` as measured lately), so the candidate
+    must speak up to interrupt; or it is cancelled again."""
+
+    kind: ClassVar[str] = "duplex"
+    half: bool = False
+    reason: str = ""
+    echo_db: float | None = None
+    erle_db: float | None = None
+
+
+@dataclass(frozen=True)
 class RoundEnded(Event):
     """The round is over (``status``: finished, ended_early); scoring comes next. With a live
     microphone and speaker: ``echo_db``, the microphone's level relative to the speaker while it
@@ -200,7 +213,7 @@ class PartialText(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.kind: cls for cls in (
     RoundStarted, SpeechStarted, SpeechEnded, EndpointReached, SttFinal, NoSpeech, PlannerDecided, TtsReady,
-    FirstSample, TurnAdded, BargedIn, Interrupted, DeviceLost, RoundEnded, StageError, MicLevel, PartialText)}
+    FirstSample, TurnAdded, BargedIn, Interrupted, DeviceLost, DuplexChanged, RoundEnded, StageError, MicLevel, PartialText)}
 
 
 def from_row(row: dict) -> Event:

@@ -16,7 +16,11 @@ _ENV_AT_START = {k: os.environ.get(k) for k in ("VOICEROUND_LLM_MODEL", "VOICERO
 class Settings:
     """``input_device``/``output_device``: PortAudio device names (None = system default).
     ``llm_model``/``stt_model``/``tts_model``: user model paths (None = the bundled model).
-    ``page_size``: "A4" or "Letter" for PDF export."""
+    ``page_size``: "A4" or "Letter" for PDF export. ``listening``: how the candidate hears the
+    interviewer: "auto" (the last sound check decides), "headphones", "speakers" (echo cancelled,
+    full duplex) or "half_duplex" (speakers whose echo isn't cancelled well enough: the candidate
+    has to speak up to interrupt). ``sound_check``: the last sound check's measurements
+    (:class:`voiceround.audio.soundcheck.SoundCheck` as a dict) or None."""
 
     input_device: str | None = None
     output_device: str | None = None
@@ -24,6 +28,22 @@ class Settings:
     stt_model: str | None = None
     tts_model: str | None = None
     page_size: str = "A4"
+    listening: str = "auto"
+    sound_check: dict | None = None
+
+    LISTENING = ("auto", "headphones", "speakers", "half_duplex")
+
+    def remember_sound_check(self, result: dict) -> None:
+        """Keep a sound check's measurements; its verdict decides while ``listening`` is "auto"."""
+        self.sound_check = result
+
+    @property
+    def half_duplex(self) -> bool:
+        """Whether live rounds start half-duplex: chosen in Settings, or "auto" and the last sound
+        check found echo that wasn't cancelled."""
+        if self.listening == "auto":
+            return bool(self.sound_check) and self.sound_check.get("verdict") == "half_duplex"
+        return self.listening == "half_duplex"
 
     @classmethod
     def load(cls) -> "Settings":

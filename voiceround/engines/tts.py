@@ -1,8 +1,10 @@
-"""Text-to-speech with Piper (en_US-joe-medium by default, 22.05 kHz), resampled to 16 kHz."""
+"""Text-to-speech with Piper (en_US-joe-medium by default, 22.05 kHz). Each sentence comes both at
+the voice's own rate (for the speaker, which resamples it once to the device's rate) and resampled
+to 16 kHz (for the session recording and the echo canceller's far end)."""
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -19,10 +21,19 @@ GAIN = 0.85
 @dataclass
 class Speech:
     """Synthesized speech: int16 mono ``audio`` at 16 kHz, one array per sentence in ``sentences``
-    (so playback can start after the first), and the wall time spent (``synth_s``)."""
+    (so playback can start after the first), and the wall time spent (``synth_s``). ``native``:
+    the same sentences as float32 mono at the voice's own rate ``native_rate`` (Hz), for playback
+    without a detour through 16 kHz; empty when not kept."""
 
     sentences: list[np.ndarray]
     synth_s: float
+    native: list[np.ndarray] = field(default_factory=list)
+    native_rate: int = OUT_RATE
+
+    @property
+    def hifi(self) -> tuple[np.ndarray, int] | None:
+        """``(float32 audio, rate Hz)`` at the voice's own rate, or None when not kept."""
+        return (np.concatenate(self.native), self.native_rate) if self.native else None
 
     @property
     def audio(self) -> np.ndarray:
@@ -63,16 +74,18 @@ class PiperTTS(Engine):
         self._voice = None
 
     def speak(self, text: str) -> Speech:
-        """Synthesize ``text`` on the TTS thread; one 16 kHz int16 array per sentence."""
+        """Synthesize ``text`` on the TTS thread; one 16 kHz int16 array per sentence, and the native-rate float32 ones."""
         return self.call(self._speak, text)
 
     def _speak(self, text: str) -> Speech:
         import soxr
         t0 = time.perf_counter()
-        out = []
+        out, native, rate = [], [], OUT_RATE
         for chunk in self._voice.synthesize(text):
             x = chunk.audio_float_array.astype(np.float32)
+            native.append(np.clip(x * GAIN, -1.0, 1.0))
+            rate = int(chunk.sample_rate)
             if chunk.sample_rate != OUT_RATE:
                 x = soxr.resample(x, chunk.sample_rate, OUT_RATE)
             out.append(np.clip(np.round(x * GAIN * 32767.0), -32768, 32767).astype(np.int16))
-        return Speech(out, time.perf_counter() - t0)
+        return Speech(out, time.perf_counter() - t0, native, rate)

@@ -91,8 +91,18 @@ class StreamFeed:
             self._it = self._iter()
         return self._it
 
+    consumed = 0  # samples (16 kHz) handed out so far
+
+    @property
+    def backlog(self) -> int:
+        """Samples (16 kHz) the device has captured that were not handed out yet (the runner was
+        busy): 0 for a source that doesn't count what it captured."""
+        captured = getattr(self.source, "captured", None)
+        return max(0, int(captured) - self.consumed) if captured is not None else 0
+
     def _iter(self) -> Iterator[np.ndarray]:
         for f in self._frames:
+            self.consumed += len(f)
             yield f
         self._ended = True
 
@@ -132,15 +142,17 @@ def aec_enabled() -> bool:
 
 
 def with_echo_canceller(feed, sink):
-    """``(feed, sink, echo)``: when a live microphone feed and a speaker are both in use, the feed
-    cancels the speaker's echo and the sink reports what it plays as the far end; otherwise the
-    two unchanged and ``echo`` None (files, recordings and typed answers have no acoustic echo)."""
+    """``(feed, echo)``: when a live microphone feed and a speaker are both in use, the feed cancels
+    the speaker's echo and the sink reports each block it plays as the far end; otherwise the feed
+    unchanged and ``echo`` None (files, recordings and typed answers have no acoustic echo)."""
     mic = getattr(feed, "source", None)
-    if sink is None or not getattr(feed, "live", False) or not hasattr(mic, "captured") or not aec_enabled():
-        return feed, sink, None
-    from voiceround.audio.echo import EchoCanceller, ReferenceSink
-    echo = EchoCanceller()
-    return EchoCancelledFeed(feed, echo), ReferenceSink(sink, echo, mic), echo
+    if sink is None or not getattr(feed, "live", False) or not hasattr(mic, "captured") \
+            or not hasattr(sink, "on_output") or not aec_enabled():
+        return feed, None
+    from voiceround.audio.echo import LIVE_DELAY_FRAMES, EchoCanceller, connect
+    echo = EchoCanceller(delay_frames=LIVE_DELAY_FRAMES)
+    connect(echo, sink, mic)
+    return EchoCancelledFeed(feed, echo), echo
 
 
 def recording_feed(path, realtime: bool = True) -> StreamFeed:

@@ -19,16 +19,16 @@ from voiceround import analysis as A
 from voiceround import interviewer as planner
 from voiceround.audio import WavRecorder
 from voiceround.core import events as ev
-from voiceround.core.audio_format import FRAME_S, FRAME_SAMPLES, SAMPLE_RATE
+from voiceround.core.audio_format import FRAME_S, SAMPLE_RATE
 from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
 from voiceround.engines.stt import STTResult
 from voiceround.rounds import Round
 from voiceround.session.engines import Engines
 from voiceround.session.feeds import CandidateFeed, with_echo_canceller
+from voiceround.session.playback import HALF_DUPLEX, play_listening
 from voiceround.session.results import SessionResult, round_timings
 from voiceround.session.wording import ProbeWriter
 from voiceround.storage import Store
-from voiceround.turntaking.bargein import BargeInDetector, Decision
 from voiceround.turntaking.endpointing import EndpointConfig, Endpointer, Utterance, sentence_complete
 
 # Decode ahead only once this much new speech has built up (samples; 6 s): shorter chunks lose
@@ -46,7 +46,8 @@ class SessionRunner:
                  on_event: Callable[[ev.Event], None] | None = None, meta: dict | None = None, sink=None):
         self.rnd, self.engines, self.store = rnd, engines, store
         # the speaker (None: only recorded); with a live microphone the speaker's echo is cancelled
-        self.feed, self.sink, self.echo = with_echo_canceller(feed, sink)
+        self.feed, self.echo = with_echo_canceller(feed, sink)
+        self.sink = sink
         self.max_turn_s = float(rnd.timing.get("monologue_budget_s", 90))
         self._feed_ready = threading.Event()
         self.source, self.realtime = source, realtime
@@ -60,6 +61,7 @@ class SessionRunner:
         self._last_level = 0.0
         self._turn_planner_s = self._turn_llm_s = 0.0
         self._preroll: list | None = None
+        self._half = False
         self.events: list[ev.Event] = []
 
     def replace_feed(self, feed) -> None:
@@ -110,11 +112,11 @@ class SessionRunner:
         futures = [self.engines.tts.submit(self.engines.tts._speak, x) for x in sentences]
         first = futures[0].result()
         t_first_audio = time.perf_counter()
-        if self.realtime:  # the time spent deciding and synthesizing is silence on the timeline
-            self.rec.silence(t_first_audio - t_decided)
-        start = self.rec.t_s
-        self._emit(ev.TtsReady(start, synth_s=round(first.synth_s, 3)))
         live = getattr(self.feed, "live", False) and not action.is_wrap_up
+        if self.realtime and not (live and getattr(self.feed, "backlog", 0)):
+            self.rec.silence(t_first_audio - t_decided)  # deciding and synthesizing: silence on the timeline
+        start = self.rec.t_s  # (a microphone's frames captured meanwhile are that silence, recorded as heard)
+        self._emit(ev.TtsReady(start, synth_s=round(first.synth_s, 3)))
         played: list[str] = []
         barge = None
         for k, (sentence, fut) in enumerate(zip(sentences, futures, strict=True)):
@@ -127,12 +129,12 @@ class SessionRunner:
             if not live:
                 self.rec.write(audio)
                 if self.sink is not None:
-                    self.sink.play(audio)
+                    self.sink.play(audio, speech.hifi)
                 elif self.realtime:
                     time.sleep(len(audio) / SAMPLE_RATE)
                 played.append(sentence)
                 continue
-            done = self._play_listening(audio)
+            done = self._play_listening(audio, speech.hifi)
             if done is None:
                 played.append(sentence)
                 continue
@@ -144,6 +146,8 @@ class SessionRunner:
             for f in futures[k + 1:]:
                 f.cancel()  # synthesis not started yet is dropped
             break
+        if not live and self.sink is not None:
+            self.sink.drain()  # the last word is heard before anything else happens
         meta = {**action.meta(), **info}
         said = " ".join(played) if barge else text
         if barge:
@@ -154,37 +158,28 @@ class SessionRunner:
                 return
         self._add_turn(Turn("interviewer", said, start, self.rec.t_s, intent=action.intent, meta=meta))
 
-    def _play_listening(self, audio: np.ndarray) -> dict | None:
-        """Play ``audio`` in 32 ms chunks while listening to the feed's stream. Returns None when it
-        played to the end, or a barge-in ``{"played", "onset_s", "stop_ms", "frames"}``."""
-        frames = self.feed.frames_for(None)
-        pos, heard = 0, []
-        det, vad = BargeInDetector(), self.engines.vad.stream()  # its own VAD state, apart from endpointing
-        while pos < len(audio) or det.paused:
-            frame = next(frames, None) if frames is not None else None
-            cand = frame if frame is not None else np.zeros(FRAME_SAMPLES, np.int16)
-            if det.paused:
-                self.rec.write(cand)
-            else:
-                chunk = audio[pos:pos + FRAME_SAMPLES]
-                pos += len(chunk)
-                mix = cand[: len(chunk)].astype(np.int32) + chunk
-                mix = np.concatenate([mix, cand[len(chunk):].astype(np.int32)])
-                self.rec.write(np.clip(mix, -32768, 32767).astype(np.int16))
-                if self.sink is not None:
-                    self.sink.play(chunk)
-                elif self.realtime:
-                    time.sleep(len(chunk) / SAMPLE_RATE)
-            decision = det.push(vad.prob_int16(cand), self.rec.t_s)
-            if det.collecting:
-                heard.append(cand)
-            elif det.run == 0:  # nothing heard, or a backchannel/blip that was forgotten
-                heard = []
-            if decision is Decision.BARGE_IN:
-                return {"played": pos, "onset_s": det.onset_s, "stop_ms": det.stop_ms, "frames": heard}
-            if frame is None and frames is not None and pos >= len(audio):
-                break
-        return None
+    def _play_listening(self, audio: np.ndarray, hifi=None) -> dict | None:
+        """Playback of one sentence while listening (:func:`voiceround.session.playback.play_listening`),
+        in half-duplex when the echo isn't handled (:meth:`_half_duplex`)."""
+        half = self._half_duplex()
+        return play_listening(audio, hifi, feed=self.feed, sink=self.sink, rec=self.rec, vad=self.engines.vad.stream(),
+                              realtime=self.realtime, config=HALF_DUPLEX if half else None,
+                              gate=self.echo.double_talk if half and self.echo is not None else None)
+
+    def _half_duplex(self) -> bool:
+        """Half-duplex when the sound check asked for it (meta ``duplex`` "half"), or the echo
+        canceller hasn't converged lately, or (silently) before it has heard a second of playback;
+        a change of verdict is emitted as :class:`DuplexChanged`."""
+        forced = self.meta.get("duplex") == "half"
+        verdict = self.echo.converged if self.echo is not None else True
+        half = forced or verdict is not True
+        if (verdict is not None or forced) and half != self._half:
+            r = self.echo.recent() if self.echo is not None else None
+            reason = "sound check" if forced else ("echo not cancelled" if half else "echo cancelled")
+            self._emit(ev.DuplexChanged(self.rec.t_s, half=half, reason=reason, echo_db=None if r is None else round(r[0], 1),
+                                        erle_db=None if r is None else round(r[1], 1)))
+            self._half = half
+        return half
 
     def _record_latency(self, t_first_audio: float) -> None:
         """Emit :class:`~voiceround.core.events.FirstSample`: the compute from the end of the candidate's

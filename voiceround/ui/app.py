@@ -22,6 +22,7 @@ from voiceround.ui.history import HistoryMixin
 from voiceround.ui.live import LiveRoundMixin
 from voiceround.ui.pages import PagesMixin
 from voiceround.ui.scorecard import ScorecardView
+from voiceround.ui.soundcheck import SoundCheckMixin
 
 PAGES = ("Round card", "Briefing", "Live round", "Scorecard", "Replay", "Compare", "History", "Settings")
 log = logging.getLogger("voiceround.app")
@@ -33,7 +34,7 @@ class Bridge(QObject):
     event = Signal(str, object)
 
 
-class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
+class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
     """The app window. ``rnd``: the round; ``autoload``: load models at start (tests may defer)."""
 
     def __init__(self, rnd: Round, autoload: bool = True):
@@ -177,6 +178,7 @@ class MainWindow(PagesMixin, LiveRoundMixin, HistoryMixin, QMainWindow):
             self.model_status.setText("Models loaded.")
             self.start_btn.setEnabled(True)
             self.type_btn.setEnabled(True)
+            self.check_btn.setEnabled(True)
         elif kind == "model_error":
             log.error("model error: %s", payload)
             self.model_status.setText("Model error: " + payload.splitlines()[0])

@@ -103,6 +103,8 @@ class LiveRoundMixin:
             QMessageBox.warning(self, "VoiceRound", str(exc))
             return False
         self.typed_frame.setVisible(mode == "typed")
+        self.check_btn.setEnabled(False)
+        self.duplex_label.hide()
         self.transcript.clear()
         self.partial.clear()
         self.countdown.setText(clock(self.rnd.duration_s))
@@ -112,6 +114,9 @@ class LiveRoundMixin:
         emit = self.bridge.event.emit
         # Live rounds use the LLM only when the user configured a bigger model (latency; see README).
         use_llm = not realtime or bool(self.settings.llm_model)
+        # speakers whose echo the sound check found uncancelled (or chosen in Settings): half-duplex from the start
+        meta = {"duplex": "half" if self.settings.half_duplex else "full", "listening": self.settings.listening} \
+            if mode == "mic" else None
         mic = self.mic if mode == "mic" else None
 
         def cleanup():  # on the session thread, after the round: close the audio devices
@@ -126,7 +131,7 @@ class LiveRoundMixin:
             else:
                 emit("round_error", error)
         self.control.start(self.engines, self.feed, source=mode if not path else f"{mode}:{path}", realtime=realtime,
-                           use_llm=use_llm, sink=sink, on_event=lambda ev: emit("session", ev), on_done=done, cleanup=cleanup)
+                           use_llm=use_llm, sink=sink, meta=meta, on_event=lambda ev: emit("session", ev), on_done=done, cleanup=cleanup)
         log.info("round started (%s, %s)", mode, self.rnd.id)
         self.show_page("Live round")
         if mode == "typed":
@@ -153,6 +158,7 @@ class LiveRoundMixin:
             self.feed.close()
 
     def _round_over(self) -> None:
+        self.check_btn.setEnabled(self.engines is not None)
         self.scoring_bar.hide()
         self.end_btn.setEnabled(False)
         self._set_state("done")
@@ -195,6 +201,12 @@ class LiveRoundMixin:
             self._set_state("listening")
             QMessageBox.warning(self, "VoiceRound", f"The microphone stopped ({event.reason}). The round is paused: "
                                 "type your answer below (Ctrl+Enter sends) to go on. Nothing said so far is lost.")
+        elif isinstance(event, ev.DuplexChanged):
+            log.info("duplex: %s (%s; echo %s dB, removed %s dB)", "half" if event.half else "full", event.reason,
+                     event.echo_db, event.erle_db)
+            self.duplex_label.setVisible(event.half)
+            self.duplex_label.setText("<b>Half-duplex:</b> your microphone hears the interviewer's voice, so to interrupt, "
+                                      "speak up for half a second. Headphones make the round natural again.")
         elif isinstance(event, ev.RoundEnded):
             log.info("round over (%s), scoring", event.status)
             self._set_state("scoring")

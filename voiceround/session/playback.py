@@ -1,0 +1,76 @@
+"""Full-duplex playback: the interviewer speaks while the candidate's stream is still heard, so a
+candidate who talks over it stops it (barge-in, :mod:`voiceround.turntaking.bargein`).
+
+The session timeline is the recording: every microphone frame is written once, and the
+interviewer's audio is mixed into the frames heard while it played. A microphone's frames captured
+before playback began (the runner was busy deciding and synthesizing) are written first, unmixed,
+so the two stay aligned with what the candidate actually heard.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from voiceround.core.audio_format import FRAME_S, FRAME_SAMPLES, SAMPLE_RATE
+from voiceround.turntaking.bargein import BargeInConfig, BargeInDetector, Decision
+
+# Half-duplex (the echo isn't cancelled well enough): a frame counts as the candidate only when the
+# double-talk test passes, at a higher speech probability, and a barge-in needs 0.32 s of it (10
+# frames, against 3 in full duplex), so residual echo can't stop the interviewer.
+HALF_DUPLEX = BargeInConfig(speech_prob=0.7, onset_s=10 * FRAME_S)
+
+
+def play_listening(audio: np.ndarray, hifi=None, *, feed, sink, rec, vad, realtime: bool,
+                   config: BargeInConfig | None = None, gate=None) -> dict | None:
+    """Play one sentence while listening.
+
+    ``audio``: int16 at 16 kHz; ``hifi``: the same as ``(float32, rate Hz)`` at the voice's own rate
+    for the speaker (:meth:`voiceround.audio.devices.SpeakerSink.play`). ``feed``: a live feed
+    (``frames_for``, optional ``backlog`` in samples); ``sink``: the speaker or None; ``rec``: the
+    session recorder (``write``, ``t_s``); ``vad``: a VAD stream of its own (``prob_int16``);
+    ``config``: the barge-in thresholds (:data:`HALF_DUPLEX`: a higher bar); ``gate``: None, or a
+    callable telling whether the frame just heard may be the candidate at all (half-duplex: the
+    echo canceller's double-talk test). The speaker gets the whole
+    sentence at once; the loop follows it frame by frame (32 ms) as the microphone's frames arrive.
+    A backchannel holds playback where it is. Returns None when it played to the end, or a barge-in
+    ``{"played": samples played, "onset_s", "stop_ms", "frames": the candidate's frames so far}``
+    after flushing the speaker.
+    """
+    frames = feed.frames_for(None)
+    lead = getattr(feed, "backlog", 0) // FRAME_SAMPLES  # frames heard before this audio starts
+    if sink is not None:
+        sink.play(audio, hifi)
+    pos, heard = 0, []
+    det = BargeInDetector(config)
+    while pos < len(audio) or det.paused:
+        frame = next(frames, None) if frames is not None else None
+        cand = frame if frame is not None else np.zeros(FRAME_SAMPLES, np.int16)
+        if sink is not None and sink.held != det.paused:
+            sink.hold(det.paused)  # a backchannel pauses playback where it is
+        if det.paused or lead > 0:
+            lead -= 1
+            rec.write(cand)
+        else:
+            chunk = audio[pos:pos + FRAME_SAMPLES]
+            pos += len(chunk)
+            mix = cand[: len(chunk)].astype(np.int32) + chunk
+            mix = np.concatenate([mix, cand[len(chunk):].astype(np.int32)])
+            rec.write(np.clip(mix, -32768, 32767).astype(np.int16))
+            if sink is None and realtime:
+                time.sleep(len(chunk) / SAMPLE_RATE)
+        prob = vad.prob_int16(cand)
+        decision = det.push(prob if gate is None or gate() else 0.0, rec.t_s)
+        if det.collecting:
+            heard.append(cand)
+        elif det.run == 0:  # nothing heard, or a backchannel/blip that was forgotten
+            heard = []
+        if decision is Decision.BARGE_IN:
+            if sink is not None:
+                sink.flush()
+            return {"played": pos, "onset_s": det.onset_s, "stop_ms": det.stop_ms, "frames": heard}
+        if frame is None and frames is not None and pos >= len(audio):
+            break
+    if sink is not None and sink.held:
+        sink.hold(False)
+    return None

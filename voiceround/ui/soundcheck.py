@@ -1,0 +1,110 @@
+"""The sound check on the Briefing page (Ctrl+K): plays a phrase, measures how much of it comes
+back into the microphone and the microphone's level, shows the verdict and keeps it in Settings
+(:mod:`voiceround.audio.soundcheck`). Mixed into :class:`voiceround.ui.app.MainWindow`."""
+from __future__ import annotations
+
+import html
+import logging
+import threading
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
+
+log = logging.getLogger("voiceround.app")
+
+LISTENING_TEXT = {"auto": "Decided by the sound check", "headphones": "Headphones",
+                  "speakers": "Speakers (echo cancelled; you can interrupt)",
+                  "half_duplex": "Speakers, half-duplex (speak up to interrupt)"}
+VERDICT_TEXT = {"headphones": "Headphones (or little echo): full duplex.",
+                "speakers": "Speakers: echo cancelled, full duplex.",
+                "half_duplex": "Speakers with echo: the round runs half-duplex."}
+
+
+class SoundCheckMixin:
+    """Widgets: ``check_btn``, ``check_level`` (dBFS meter), ``check_label`` on Briefing;
+    ``listening_pick`` on Settings."""
+
+    def _build_sound_check(self, layout: QVBoxLayout) -> None:
+        """Add the sound-check row and its result under the Briefing checklist."""
+        row = QHBoxLayout()
+        self.check_btn = QPushButton("Sound check  (Ctrl+K)")
+        self.check_btn.setToolTip("10 seconds: the interviewer's voice plays, then say one sentence")
+        self.check_btn.setEnabled(False)
+        self.check_btn.clicked.connect(self.sound_check)
+        QShortcut(QKeySequence("Ctrl+K"), self, activated=self.sound_check)
+        self.check_level = QProgressBar()
+        self.check_level.setRange(-60, 0)
+        self.check_level.setValue(-60)
+        self.check_level.setTextVisible(False)
+        self.check_level.setAccessibleName("microphone level during the sound check")
+        self.check_level.setMaximumWidth(220)
+        row.addWidget(self.check_btn)
+        row.addWidget(QLabel("Mic"))
+        row.addWidget(self.check_level)
+        row.addStretch()
+        layout.addLayout(row)
+        self.check_label = QLabel(self._sound_check_summary())
+        self.check_label.setWordWrap(True)
+        layout.addWidget(self.check_label)
+
+    def _build_listening_setting(self, form) -> None:
+        """The Settings row that keeps the headphones/speakers choice."""
+        self.listening_pick = QComboBox()
+        for key, text in LISTENING_TEXT.items():
+            self.listening_pick.addItem(text, key)
+        self.listening_pick.setCurrentIndex(max(0, self.listening_pick.findData(self.settings.listening)))
+        form.addRow("You listen on", self.listening_pick)
+
+    def _sound_check_summary(self) -> str:
+        sc = self.settings.sound_check
+        if not sc:
+            return ("No sound check yet. Run one (Ctrl+K) to find out whether you can interrupt the interviewer on "
+                    "your speakers; headphones are the safe choice.")
+        return "<b>Last sound check:</b> " + html.escape(VERDICT_TEXT.get(sc.get("verdict"), "")) + " " + \
+            " ".join(html.escape(a) for a in sc.get("advice", []))
+
+    def sound_check(self) -> None:
+        """Ctrl+K: run the sound check on a background thread (models loaded, no round running)."""
+        if self.engines is None or self._busy() or not self.check_btn.isEnabled():
+            return
+        self.check_btn.setEnabled(False)
+        self.start_btn.setEnabled(False)
+        self._brief_timer.stop()  # the countdown waits for the check
+        self.check_label.setText("Sound check: listen…")
+        emit = self.bridge.event.emit
+        tts = self.engines.tts
+        dev_in, dev_out = self.settings.input_device, self.settings.output_device
+
+        def level(dbfs: float) -> None:
+            emit("task", (self.check_level.setValue, int(max(-60, min(0, dbfs)))))
+
+        def phase(name: str) -> None:
+            text = "Sound check: listen…" if name == "playing" else "Now say one sentence about your last project…"
+            emit("task", (self.check_label.setText, text))
+
+        def work():
+            from voiceround.audio.soundcheck import run_sound_check
+            try:
+                emit("task", (self._sound_check_done, run_sound_check(tts, dev_in, dev_out, on_level=level, on_phase=phase)))
+            except Exception as exc:  # a device problem: shown, nothing stored
+                emit("task", (self._sound_check_failed, str(exc)))
+        threading.Thread(target=work, name="vr-sound-check", daemon=True).start()
+
+    def _sound_check_done(self, result) -> None:
+        self.settings.remember_sound_check(result.to_dict())
+        self.settings.save()
+        log.info("sound check: %s (echo %s dB, removed %s dB, speech %.1f dBFS)", result.verdict, result.echo_db,
+                 result.erle_db, result.speech_dbfs)
+        self.check_label.setText(self._sound_check_summary())
+        self.check_level.setValue(-60)
+        self._sound_check_idle()
+
+    def _sound_check_failed(self, message: str) -> None:
+        log.error("sound check failed: %s", message)
+        self.check_label.setText(f"<span style='color:#a40'><b>Sound check failed:</b> {html.escape(message)}</span>")
+        self._sound_check_idle()
+
+    def _sound_check_idle(self) -> None:
+        ready = self.engines is not None and not self._busy()
+        self.check_btn.setEnabled(ready)
+        self.start_btn.setEnabled(ready)
