@@ -63,7 +63,7 @@ class EchoCanceller:
         self.lead = max(0, delay_frames * FRAME - FRAME // 2)  # far end read this many samples ahead
         self._lock = threading.Lock()
         self._next_far = 0
-        self.index = 0             # mic samples processed so far (the next frame's first sample)
+        self.index = -delay_frames * FRAME  # mic index of the next frame the canceller works on (held frames first)
         self._echo: list[float] = []   # per frame while the speaker played: mic level re speaker (dB)
         self._erle: list[float] = []   # ... and mic level re canceller output (dB)
         self._far_db: collections.deque = collections.deque(maxlen=FAR_WINDOW)
@@ -150,8 +150,9 @@ class EchoCanceller:
         was played lately."""
         if self.far_db < -50.0:
             return True
-        r = self.recent()
-        path = r[0] if r is not None else 0.0  # unknown path: assume the echo comes back at full level
+        # the echo path: the median over the whole round (a stretch of double talk can't raise it);
+        # unknown yet: assume the echo comes back at full level
+        path = self.echo_db if len(self._echo) >= MIN_FRAMES else 0.0
         return self.near_db > self.far_db + path + DOUBLE_TALK_MARGIN_DB
 
 
