@@ -154,3 +154,21 @@ def test_soundcheck_on_real_devices_tells_headphones_from_speakers(rig, tmp_path
     assert len(voiced), "nothing was played"
     span_s = (voiced[-1] - voiced[0] + 1) * hop / 16000
     assert 5.8 < span_s < 8.0, span_s  # the whole phrase (6.8 s with its pauses), its last word included
+
+
+def test_a_barge_in_does_not_make_a_converged_canceller_look_unconverged():
+    """Headphones (no echo); the candidate talks over the interviewer for 1.3 s (a backchannel that
+    goes on into a barge-in): the verdict stays "handled", so the round doesn't drop to half-duplex
+    after a barge-in (a live round did, from its recent median: BENCHMARKS)."""
+    from voiceround.audio.echo import EchoCanceller
+    far, _, _, talk_at, talk = _echo_scene(0.0)
+    near = np.zeros(len(far), np.int16)
+    burst = slice(talk_at.start, talk_at.start + int(1.3 * 16000))
+    near[burst] = talk[: burst.stop - burst.start]
+    aec, verdicts = EchoCanceller(), []
+    for i in range(0, len(far), 512):
+        aec.played(far[i:i + 512], captured=i)
+        aec.process(near[i:i + 512])
+        if burst.start <= i < burst.stop + 16000:
+            verdicts.append(aec.converged)
+    assert verdicts and all(v is True for v in verdicts), verdicts

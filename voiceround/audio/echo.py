@@ -129,11 +129,14 @@ class EchoCanceller:
 
 
     def recent(self, n: int = RECENT_FRAMES) -> tuple[float, float] | None:
-        """``(echo_db, erle_db)``: medians over the last ``n`` frames the speaker played, or None
-        before :data:`MIN_FRAMES` of them."""
+        """``(echo_db, erle_db)`` over the last ``n`` frames the speaker played, or None before
+        :data:`MIN_FRAMES` of them. Frames where the candidate talked over the speaker (double
+        talk) raise the microphone's level and pass the canceller unchanged, so the quieter quarter
+        gives the echo level and the better quarter the ERLE: most of the window may be double
+        talk (a barge-in) without making a converged canceller look unconverged."""
         if len(self._echo) < MIN_FRAMES:
             return None
-        return float(np.median(self._echo[-n:])), float(np.median(self._erle[-n:]))
+        return float(np.percentile(self._echo[-n:], 25)), float(np.percentile(self._erle[-n:], 75))
 
     @property
     def converged(self) -> bool | None:
@@ -150,9 +153,9 @@ class EchoCanceller:
         was played lately."""
         if self.far_db < -50.0:
             return True
-        # the echo path: the median over the whole round (a stretch of double talk can't raise it);
+        # the echo path: the quieter quarter over the whole round (double talk can't raise it);
         # unknown yet: assume the echo comes back at full level
-        path = self.echo_db if len(self._echo) >= MIN_FRAMES else 0.0
+        path = float(np.percentile(self._echo, 25)) if len(self._echo) >= MIN_FRAMES else 0.0
         return self.near_db > self.far_db + path + DOUBLE_TALK_MARGIN_DB
 
 
