@@ -113,3 +113,35 @@ def test_end_round_after_a_probe_was_planned_goes_straight_to_the_closing(engine
     iv = [t for t in res.transcript.turns if t.speaker == "interviewer"]
     assert [t.intent for t in iv] == ["ask_scenario", "wrap_up"], [(t.intent, t.text) for t in iv]
     assert res.status == "ended_early"
+
+
+def _first_sentence_split(audio: np.ndarray) -> int:
+    """Sample index in the middle of the first gap of 0.25 s or more after the first second."""
+    hop = 320
+    rms = np.sqrt(np.mean((audio[: len(audio) // hop * hop].astype(np.float32).reshape(-1, hop) / 32768.0) ** 2, axis=1))
+    quiet = 20 * np.log10(rms + 1e-9) < -45
+    run = 0
+    for i, q in enumerate(quiet):
+        run = run + 1 if q else 0
+        if i * hop > 16000 and run * hop >= 4000:
+            return (i - run // 2) * hop
+    raise AssertionError("no sentence gap found")
+
+
+def test_a_pause_after_the_first_sentence_of_a_story_does_not_end_it(engines, rnd, data_dir):
+    """The first answer of a round, on a live stream: its first sentence ("Last spring, I was the lead
+    engineer on…"), a pause of about 0.75 s while the candidate gathers the story, then the rest.
+    One turn, not an endpoint after the first sentence (live rounds were cut there in 3 of 3 runs). With the story rule turned off (the plain
+    0.5 s pause), the same audio is split: the test has teeth."""
+    from voiceround.turntaking.endpointing import EndpointConfig
+    answer = read_audio(CASES / "audio" / "strong-staged-rollout.01.wav")
+    cut = _first_sentence_split(answer)
+    parts = (("silence", 12.0), ("audio", answer[:cut]), ("silence", 0.4), ("audio", answer[cut:]), ("silence", 4.0))
+    firsts = {}
+    for label, cfg in (("story rule", EndpointConfig()), ("plain pause", EndpointConfig(story_pause_s=0.5, story_max_pause_s=2.0))):
+        events = []
+        SessionRunner(rnd, engines, StreamFeed(scripted(*parts)), Store(), source="test", use_llm=False, endpoint=cfg,
+                      on_event=events.append).run()
+        firsts[label] = [e for e in events if e.kind == "stt_final"][0].text
+    assert "checkout" in firsts["story rule"].lower() and "orders a week" in firsts["story rule"].lower(), firsts
+    assert len(firsts["plain pause"].split()) < 20, firsts

@@ -58,8 +58,7 @@ class SessionRunner:
         self.stats = {"stt_s": 0.0, "stt_audio_s": 0.0, "tts_s": 0.0, "tts_audio_s": 0.0, "planner_s": 0.0, "vad_s": 0.0}
         self._pending_endpoint: float | None = None
         self._last_endpoint: dict | None = None
-        self._last_level = 0.0
-        self._turn_planner_s = self._turn_llm_s = 0.0
+        self._last_level = self._turn_planner_s = self._turn_llm_s = 0.0
         self._preroll: list | None = None
         self._half = False
         self.events: list[ev.Event] = []
@@ -200,7 +199,7 @@ class SessionRunner:
         self._emit(ev.FirstSample(self.rec.t_s, compute_s=None if compute is None else round(compute, 3), from_speech=bool(ep),
                                   **{k: round(v, 3) for k, v in stages.items()}))
 
-    def _listen(self, frames: Iterator[np.ndarray], preroll: list[np.ndarray] | None = None) -> Turn | None:
+    def _listen(self, frames: Iterator[np.ndarray], preroll: list[np.ndarray] | None = None, story: bool = False) -> Turn | None:
         """Stream frames through VAD endpointing into STT; the candidate turn, or None if no speech.
 
         Streaming: at each pause only the audio since the last pause (the tail) is decoded, and the
@@ -209,7 +208,9 @@ class SessionRunner:
         in (an interruption; the cut-off turn is kept) when the answer drifts into abstraction for
         more than one sentence, or when it runs past the round's monologue budget. If the candidate
         is still talking after an endpoint (a file source with speech left), the rest is kept in the
-        same turn. ``preroll``: frames already heard (a barge-in) that start this turn.
+        same turn. ``preroll``: frames already heard (a barge-in) that start this turn. ``story``:
+        the question asked for a story, so its first seconds end only after a longer pause
+        (:class:`~voiceround.turntaking.endpointing.EndpointConfig` ``story_pause_s``).
         """
         self.endpointer.reset()
         vad = self.engines.vad.stream()
@@ -259,7 +260,10 @@ class SessionRunner:
                 self._last_level = now
                 rms = float(np.sqrt(np.mean((frame.astype(np.float32) / 32768.0) ** 2)))
                 self._emit(ev.MicLevel(self.rec.t_s, dbfs=round(20 * float(np.log10(max(rms, 1e-6))), 1)))
-            was = self.endpointer.in_speech
+            was, cfg = self.endpointer.in_speech, self.endpointer.cfg
+            began = first_start if first_start is not None else t0 + self.endpointer.start_frame * FRAME_S
+            early = story and (not self.endpointer.in_speech and first_start is None or self.rec.t_s - began < cfg.story_min_s)
+            self.endpointer.pause_s, self.endpointer.max_pause_s = (cfg.story_pause_s, cfg.story_max_pause_s) if early else (cfg.pause_s, cfg.max_pause_s)
             utt = self.endpointer.push(frame, vad.prob_int16(frame))
             if self.endpointer.in_speech and not was:
                 self._emit(ev.SpeechStarted(t0 + self.endpointer.start_frame * FRAME_S))
@@ -292,7 +296,8 @@ class SessionRunner:
                     close(utt, text, "abstraction")
                     interrupted = "abstraction"
                     break
-                if utt.final or sentence_complete(text) or self._time_up():
+                long_enough = utt.endpoint_s - utt.end_s >= self.endpointer.pause_s - 0.02  # (a story's first seconds: 1 s)
+                if utt.final or (long_enough and sentence_complete(text)) or self._time_up():
                     close(utt, text, None)
                     if not getattr(self.feed, "has_more_speech", lambda: False)():
                         break
@@ -362,7 +367,8 @@ class SessionRunner:
                 else:
                     frames = self.feed.frames_for(action)
                     preroll, self._preroll = self._preroll, None
-                    turn = self._listen(frames, preroll) if frames is not None else None
+                    story = action.slot is not None or action.intent == "ask_scenario"
+                    turn = self._listen(frames, preroll, story) if frames is not None else None
                 if turn is not None:
                     self._add_turn(turn)
                 t_decided = time.perf_counter()

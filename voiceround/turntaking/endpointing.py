@@ -27,6 +27,13 @@ class EndpointConfig:
     ``max_pause_s``: silence that ends the turn whatever was said (a thinking pause mid-sentence is
     kept up to this). ``pre_roll_s``: audio kept before speech start so no first syllable is clipped
     (≥ 0.3 s). The case audio has sentence pauses up to 0.61 s (measured on ../shared/cases).
+    ``story_pause_s`` / ``story_max_pause_s`` / ``story_min_s``: after a question that asks for a
+    story (the scenario, a story slot), the first ``story_min_s`` of the answer end only after
+    ``story_pause_s`` of silence after a full sentence, and ``story_max_pause_s`` mid-sentence: the
+    pause after a first sentence ("Last spring, I was the lead engineer on…") is the candidate
+    gathering the story, not the end of it (live rounds ended there in 3 of 3 runs), and a
+    thinking pause of up to 3 s after an unfinished sentence ("…and then we") is kept. (A pause
+    after words the STT punctuates as a sentence, "My director, Priya.", still ends at 1 s.)
     """
 
     start_prob: float = 0.5
@@ -36,6 +43,9 @@ class EndpointConfig:
     pause_s: float = 0.5
     max_pause_s: float = 2.0
     pre_roll_s: float = 0.4
+    story_pause_s: float = 1.0
+    story_max_pause_s: float = 3.0
+    story_min_s: float = 8.0
 
 
 @dataclass
@@ -60,13 +70,16 @@ class Endpointer:
     Feed :meth:`push` one ``FRAME``-sample int16 frame at a time with its probability. It returns an :class:`Utterance`
     with ``soft`` True at a short gap (``soft_pause_s``: decode ahead, decide nothing), and
     when a pause of ``pause_s`` follows at least ``min_speech_s`` of speech (``final`` False: the
-    caller decides whether the sentence is complete, and if not keeps pushing), and again with
+    caller decides whether the sentence is complete, and if not keeps pushing), once more when it
+    reaches a longer pause the caller put in force (:attr:`pause_s`, early in a story), and again with
     ``final`` True when the pause reaches ``max_pause_s``; otherwise None. Call :meth:`finish` to
     close the utterance at a caller-decided endpoint. Times count from the first frame pushed.
     """
 
     def __init__(self, config: EndpointConfig | None = None):
         self.cfg = config or EndpointConfig()
+        self.pause_s = self.cfg.pause_s  # the pauses in force now (the caller lengthens them early in a story)
+        self.max_pause_s = self.cfg.max_pause_s
         self.reset()
 
     def reset(self) -> None:
@@ -77,7 +90,7 @@ class Endpointer:
         self.silence_frames = 0
         self.start_frame = 0
         self.last_voiced = 0
-        self.paused_reported = False
+        self.paused_reported = 0.0  # the longest pause reported for the current silence (s)
         self.buf: list[np.ndarray] = []
         self.pre = deque(maxlen=max(1, int(round(self.cfg.pre_roll_s * SAMPLE_RATE / FRAME))))
 
@@ -133,7 +146,7 @@ class Endpointer:
                 self.buf = list(self.pre) + [frame]
                 self.speech_frames, self.silence_frames = 1, 0
                 self.last_voiced = self.n
-                self.paused_reported = False
+                self.paused_reported = 0.0
             else:
                 self.pre.append(frame)
             return None
@@ -142,22 +155,23 @@ class Endpointer:
             self.speech_frames += 1
             self.silence_frames = 0
             self.last_voiced = self.n
-            self.paused_reported = False
+            self.paused_reported = 0.0
             return None
         self.silence_frames += 1
         silence = self.silence_frames * fs
         if self.speech_frames * fs < self.cfg.min_speech_s:
-            if silence >= self.cfg.pause_s:  # a click or a breath: forget it
+            if silence >= self.cfg.pause_s:  # a click or a breath: forget it (not lengthened)
                 self.finish()
             return None
-        if silence >= self.cfg.max_pause_s:
+        if silence >= self.max_pause_s:
             utt = self._utterance(final=True)
             self.finish()
             return utt
-        if silence >= self.cfg.pause_s and not self.paused_reported:
-            self.paused_reported = True
-            return self._utterance(final=False)
-        if self.silence_frames == int(round(self.cfg.soft_pause_s / fs)) and silence < self.cfg.pause_s:
+        for pause in sorted({self.cfg.pause_s, self.pause_s}):  # each pause in force is reported once
+            if silence >= pause > self.paused_reported:
+                self.paused_reported = pause
+                return self._utterance(final=False)
+        if self.silence_frames == int(round(self.cfg.soft_pause_s / fs)) and silence < self.pause_s:
             utt = self._utterance(final=False)
             utt.soft = True
             return utt
