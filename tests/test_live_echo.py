@@ -4,7 +4,7 @@ The app runs as a user starts it (``voiceround``, Start round) on a private Puls
 speaker is looped back into the microphone at -12 dB with 60 ms delay (a laptop's built-in pair;
 ``tools/echo_bench.py`` runs the issue's whole -20/-12/-6 dB, 30-80 ms range: docs/BENCHMARKS.md). A virtual candidate
 answers each question, then talks over one. With echo cancellation on, the interviewer never cuts
-itself off, no candidate turn holds the interviewer's words, no empty turn is stored, the real
+itself off or pauses for its own voice (without it: 51 such pauses in one round), no candidate turn holds the interviewer's words, no empty turn is stored, the real
 barge-in still stops playback within 250 ms, and the app exits 0.
 """
 import os
@@ -33,7 +33,7 @@ def test_a_live_round_with_speaker_echo_keeps_the_interviewer_and_candidate_apar
     detail = {k: v for k, v in r.items() if k != "log_tail"}
     assert r["exit"] == 0, r.get("log_tail")
     assert r["turns"]["candidate"] >= 3 and r["turns"]["interviewer"] >= 4, detail
-    assert r["self_interruptions"] == 0, detail
+    assert r["self_interruptions"] == 0 and r["self_holds"] == 0, detail  # neither cut nor paused by its own voice
     assert r["echo_turns"] == 0, detail
     assert r["empty_turns"] == 0, detail
     assert r["barge_in_stop_ms"] and r["barge_in_stop_ms"][0] <= 250, detail

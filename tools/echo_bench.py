@@ -9,7 +9,8 @@ back into the microphone (a laptop without headphones). Finally the candidate ta
 interviewer once, 1.2 s into a question, to measure barge-in with echo on.
 
 Printed per run (one JSON line each, then a Markdown table):
-self_interruptions (interviewer turns cut while the candidate was silent), echo_turns (candidate
+self_interruptions (interviewer turns cut while the candidate was silent), self_holds (pauses for a
+"backchannel" that was the interviewer's own echo: the virtual candidate never backchannels), echo_turns (candidate
 turns holding interviewer words), WER of the candidate turns against the case text, barge-in stop
 time, voice-to-voice gap at the speaker (end of an answer's speech → first interviewer sound),
 and the canceller's echo level and ERLE.
@@ -198,6 +199,10 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     cand = [t for t in cand if t["start_s"] < t_probe - 0.5]  # WER on the case answers, not the probe
     out["echo_turns"] = sum(1 for t in cand if ngrams(norm(t["text"])) & iv_grams)
     out["empty_turns"] = sum(1 for t in turns_rows if not t["text"].strip())
+    # the virtual candidate never backchannels: a hold is the interviewer pausing for its own echo,
+    # unless it falls inside the 4 s clip the candidate talks over the interviewer with
+    clip = [t for t, _, k in kinds if k == "candidate"]
+    out["self_holds"] = sum(1 for e in events if e["kind"] == "hold" and not any(0 <= e["t_s"] - t <= 5.0 for t in clip))
     import jiwer
     ref = " ".join(" ".join(norm(text)) for _, text in answers)
     hyp = " ".join(" ".join(norm(t["text"])) for t in cand[: len(answers)])
@@ -228,14 +233,15 @@ def main() -> int:
                 r = run_once(echo, aec, args.answers, Path(tmp))
             print(json.dumps(r), file=sys.stderr, flush=True)
             rows.append(r)
-    print("| echo (level, delay) | AEC | self-interruptions | candidate turns holding interviewer words | empty turns | "
-          "candidate WER | barge-in stop (ms) | voice-to-voice gap at the speaker, median (s) | echo level / ERLE (dB) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| echo (level, delay) | AEC | self-interruptions | pauses for its own echo | candidate turns holding interviewer words | "
+          "empty turns | candidate WER | barge-in stop (ms) | voice-to-voice gap at the speaker, median (s) | echo level / ERLE (dB) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         g = sorted(r.get("gaps_s") or [])
         gap = f"{g[len(g) // 2]:.2f}" if g else "–"
         er = f"{r.get('echo_db', '–')} / {r.get('erle_db', '–')}" if r["aec"] else "–"
-        print(f"| {r['echo']} | {'on' if r['aec'] else 'off'} | {r.get('self_interruptions', '–')} | {r.get('echo_turns', '–')} | "
+        print(f"| {r['echo']} | {'on' if r['aec'] else 'off'} | {r.get('self_interruptions', '–')} | {r.get('self_holds', '–')} | "
+              f"{r.get('echo_turns', '–')} | "
               f"{r.get('empty_turns', '–')} | {r.get('wer', '–')} | {', '.join(map(str, r.get('barge_in_stop_ms') or [])) or '–'} | "
               f"{gap} | {er} |")
     return 0

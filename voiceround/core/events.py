@@ -143,6 +143,16 @@ class BargedIn(Event):
 
 
 @dataclass(frozen=True)
+class PlaybackHeld(Event):
+    """The interviewer paused for a short sound from the candidate (a backchannel, "mm-hm") and
+    went on: ``held_s`` seconds of pause. Repeated holds with nobody talking are the speaker's own
+    echo (counted by ``tools/echo_bench.py``)."""
+
+    kind: ClassVar[str] = "hold"
+    held_s: float = 0.0
+
+
+@dataclass(frozen=True)
 class Interrupted(Event):
     """The interviewer cut in: ``reason`` "abstraction" or "monologue" (after ``after_s`` seconds)."""
 
@@ -213,7 +223,7 @@ class PartialText(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.kind: cls for cls in (
     RoundStarted, SpeechStarted, SpeechEnded, EndpointReached, SttFinal, NoSpeech, PlannerDecided, TtsReady,
-    FirstSample, TurnAdded, BargedIn, Interrupted, DeviceLost, DuplexChanged, RoundEnded, StageError, MicLevel, PartialText)}
+    FirstSample, TurnAdded, BargedIn, PlaybackHeld, Interrupted, DeviceLost, DuplexChanged, RoundEnded, StageError, MicLevel, PartialText)}
 
 
 def from_row(row: dict) -> Event:

@@ -22,7 +22,7 @@ HALF_DUPLEX = BargeInConfig(speech_prob=0.7, onset_s=10 * FRAME_S)
 
 
 def play_listening(audio: np.ndarray, hifi=None, *, feed, sink, rec, vad, realtime: bool,
-                   config: BargeInConfig | None = None, gate=None) -> dict | None:
+                   config: BargeInConfig | None = None, gate=None, on_hold=None) -> dict | None:
     """Play one sentence while listening.
 
     ``audio``: int16 at 16 kHz; ``hifi``: the same as ``(float32, rate Hz)`` at the voice's own rate
@@ -33,7 +33,7 @@ def play_listening(audio: np.ndarray, hifi=None, *, feed, sink, rec, vad, realti
     callable telling whether the frame just heard may be the candidate at all (half-duplex: the
     echo canceller's double-talk test). The speaker gets the whole
     sentence at once; the loop follows it frame by frame (32 ms) as the microphone's frames arrive.
-    A backchannel holds playback where it is. Returns None when it played to the end, or a barge-in
+    A backchannel holds playback where it is; ``on_hold(t_s, held_s)`` is told when it goes on. Returns None when it played to the end, or a barge-in
     ``{"played": samples played, "onset_s", "stop_ms", "frames": the candidate's frames so far}``
     after flushing the speaker.
     """
@@ -60,7 +60,10 @@ def play_listening(audio: np.ndarray, hifi=None, *, feed, sink, rec, vad, realti
             if sink is None and realtime:
                 time.sleep(len(chunk) / SAMPLE_RATE)
         prob = vad.prob_int16(cand)
+        held_since = det.stop_s if det.paused else None
         decision = det.push(prob if gate is None or gate() else 0.0, rec.t_s)
+        if decision is Decision.RESUME and on_hold is not None and held_since is not None:
+            on_hold(rec.t_s, rec.t_s - held_since)
         if det.collecting:
             heard.append(cand)
         elif det.run == 0:  # nothing heard, or a backchannel/blip that was forgotten

@@ -162,8 +162,8 @@ class SessionRunner:
         in half-duplex when the echo isn't handled (:meth:`_half_duplex`)."""
         half = self._half_duplex()
         return play_listening(audio, hifi, feed=self.feed, sink=self.sink, rec=self.rec, vad=self.engines.vad.stream(),
-                              realtime=self.realtime, config=HALF_DUPLEX if half else None,
-                              gate=self.echo.double_talk if half and self.echo is not None else None)
+                              realtime=self.realtime, config=HALF_DUPLEX if half else None, gate=getattr(self.echo, "double_talk", None) if half else None,
+                              on_hold=lambda t, held: self._emit(ev.PlaybackHeld(t, held_s=round(held, 3))))
 
     def _half_duplex(self) -> bool:
         """Half-duplex when the sound check asked for it (meta ``duplex`` "half"), or the echo
