@@ -172,3 +172,31 @@ def test_a_barge_in_does_not_make_a_converged_canceller_look_unconverged():
         if burst.start <= i < burst.stop + 16000:
             verdicts.append(aec.converged)
     assert verdicts and all(v is True for v in verdicts), verdicts
+
+
+def test_the_sound_check_in_the_app_shows_its_verdict_and_the_next_round_uses_it(rig, tmp_path):
+    """The Briefing page's Sound check, clicked as a user would, with the speaker leaking into the
+    microphone at -12 dB: the window shows the verdict (speakers, echo cancelled) with the level
+    advice, Settings keeps it, and the app exits 0. The screenshot is what the user sees."""
+    rig.echo(-12.0, 60)
+    shot = tmp_path / "briefing-sound-check.png"
+    steps = [{"wait": "models"}, {"action": "New round"}, {"click": "check_btn"},
+             {"wait": "sound_check", "timeout_s": 60}, {"screenshot": str(shot)}, {"action": "Quit"}]
+    (tmp_path / "steps.json").write_text(json.dumps(steps))
+    env = {**rig.env, "QT_QPA_PLATFORM": "offscreen", "VOICEROUND_UI_SCRIPT": str(tmp_path / "steps.json"),
+           "VOICEROUND_CONFIG_DIR": str(tmp_path / "cfg"), "VOICEROUND_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.Popen([VOICEROUND], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: list = []
+    reader = threading.Thread(target=lambda: [lines.append(ln) for ln in proc.stderr], daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not any("models loaded" in ln for ln in lines):
+        time.sleep(0.2)
+    time.sleep(8.5)  # the phrase (6.8 s) plays; then the candidate says a sentence
+    rig.play(CASES / "audio" / "strong-staged-rollout.01.wav")
+    assert proc.wait(90) == 0, "".join(lines[-20:])
+    verdict = [ln for ln in lines if "sound check:" in ln]
+    assert verdict and "speakers" in verdict[0], "".join(lines[-20:])
+    settings = json.loads((tmp_path / "cfg" / "settings.json").read_text())
+    assert settings["sound_check"]["verdict"] == "speakers" and settings["sound_check"]["erle_db"] > 20
+    assert shot.exists() and shot.stat().st_size > 10_000

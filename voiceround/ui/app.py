@@ -178,7 +178,7 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
             self.model_status.setText("Models loaded.")
             self.start_btn.setEnabled(True)
             self.type_btn.setEnabled(True)
-            self.check_btn.setEnabled(True)
+            self.check_btn.setEnabled(self.mic_problem is None)
         elif kind == "model_error":
             log.error("model error: %s", payload)
             self.model_status.setText("Model error: " + payload.splitlines()[0])

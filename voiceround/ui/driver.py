@@ -121,7 +121,9 @@ class UIScript:
                 label = "Interviewer" if step.get("speaker", "interviewer") == "interviewer" else "You"
                 lines = [ln for ln in w.transcript.toPlainText().splitlines() if ln.startswith(label + " [")]
                 return len(lines) >= int(step.get("count", 1))
-            raise ValueError(f"unknown wait {what!r}; waits: models, result, idle, turns")
+            if what == "sound_check":  # the sound check finished (a verdict or a failure is shown)
+                return w.check_btn.isEnabled() and ("Last sound check" in w.check_label.text() or "failed" in w.check_label.text())
+            raise ValueError(f"unknown wait {what!r}; waits: models, result, idle, turns, sound_check")
         if "click" in step:
             button = getattr(w, step["click"], None)
             if not isinstance(button, QPushButton):
@@ -163,6 +165,9 @@ class UIScript:
                     QTimer.singleShot(0, b.click)
                     return True
             raise ValueError(f"the dialog has no button {step['dialog']!r}")
+        if "screenshot" in step:  # {"screenshot": "out.png"}: the window as it looks now
+            w.grab().save(str(step["screenshot"]))
+            return True
         if "sleep" in step:
             return time.monotonic() - self._since >= float(step["sleep"])
         if "close" in step:

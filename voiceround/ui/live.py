@@ -158,7 +158,7 @@ class LiveRoundMixin:
             self.feed.close()
 
     def _round_over(self) -> None:
-        self.check_btn.setEnabled(self.engines is not None)
+        self.check_btn.setEnabled(self.engines is not None and self.mic_problem is None)
         self.scoring_bar.hide()
         self.end_btn.setEnabled(False)
         self._set_state("done")

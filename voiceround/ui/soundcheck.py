@@ -28,7 +28,7 @@ class SoundCheckMixin:
         """Add the sound-check row and its result under the Briefing checklist."""
         row = QHBoxLayout()
         self.check_btn = QPushButton("Sound check  (Ctrl+K)")
-        self.check_btn.setToolTip("10 seconds: the interviewer's voice plays, then say one sentence")
+        self.check_btn.setToolTip("10 seconds: the interviewer's voice plays, then say one sentence (needs a microphone)")
         self.check_btn.setEnabled(False)
         self.check_btn.clicked.connect(self.sound_check)
         QShortcut(QKeySequence("Ctrl+K"), self, activated=self.sound_check)
@@ -69,6 +69,7 @@ class SoundCheckMixin:
             return
         self.check_btn.setEnabled(False)
         self.start_btn.setEnabled(False)
+        self._brief_resume = self._brief_timer.isActive()
         self._brief_timer.stop()  # the countdown waits for the check
         self.check_label.setText("Sound check: listen…")
         emit = self.bridge.event.emit
@@ -106,5 +107,7 @@ class SoundCheckMixin:
 
     def _sound_check_idle(self) -> None:
         ready = self.engines is not None and not self._busy()
-        self.check_btn.setEnabled(ready)
+        self.check_btn.setEnabled(ready and self.mic_problem is None)
         self.start_btn.setEnabled(ready)
+        if getattr(self, "_brief_resume", False) and self._brief_left > 0:
+            self._brief_timer.start(1000)  # the countdown goes on
