@@ -200,3 +200,27 @@ def test_the_sound_check_in_the_app_shows_its_verdict_and_the_next_round_uses_it
     settings = json.loads((tmp_path / "cfg" / "settings.json").read_text())
     assert settings["sound_check"]["verdict"] == "speakers" and settings["sound_check"]["erle_db"] > 20
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_a_damaged_settings_file_falls_back_to_defaults_field_by_field(tmp_path, monkeypatch):
+    """Hand-edited settings: a file that isn't an object, a sound check that isn't one, an unknown
+    listening choice, advice that isn't a list of sentences: each falls back to its default, and
+    the app and the sound check still start (they crashed with a traceback)."""
+    from voiceround.core.settings import Settings
+    monkeypatch.setenv("VOICEROUND_CONFIG_DIR", str(tmp_path))
+    for text in ("[]", '"hello"', '{"sound_check": "garbage", "listening": "loud", "page_size": 3}',
+                 '{"sound_check": {"verdict": "speakers", "advice": [1, 2]}, "listening": ["x"], "input_device": {"a": 1}}'):
+        (tmp_path / "settings.json").write_text(text)
+        s = Settings.load()
+        assert s.sound_check is None and s.listening == "auto" and s.page_size == "A4" and s.input_device is None, text
+        assert s.half_duplex is False
+    (tmp_path / "settings.json").write_text('{"sound_check": {"verdict": "half_duplex", "advice": ["x"]}, "listening": "auto"}')
+    assert Settings.load().half_duplex is True
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "nan", "inf", "1e9", "abc"])
+def test_soundcheck_refuses_a_listening_time_out_of_range(value, capsys):
+    from voiceround.cli import main
+    with pytest.raises(SystemExit) as exc:
+        main(["soundcheck", "--listen", value])
+    assert exc.value.code == 2 and "--listen" in capsys.readouterr().err

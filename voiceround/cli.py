@@ -172,6 +172,19 @@ def cmd_doctor(args) -> int:
     return run_doctor(args)
 
 
+def _listen_s(text: str) -> float:
+    """``--listen``: a number of seconds from 1 to 30 (argparse type; a clear usage error otherwise)."""
+    import argparse
+    import math
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or not 1.0 <= value <= 30.0:
+        raise argparse.ArgumentTypeError(f"{text} s is out of range: give 1 to 30 seconds")
+    return value
+
+
 def cmd_soundcheck(args) -> int:
     """``soundcheck``: play a phrase, measure the echo and the microphone, give the verdict and save
     it to Settings (see :mod:`voiceround.cli_doctor`)."""
@@ -329,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_doctor)
     sc = sub.add_parser("soundcheck", help="10-second sound check: echo from the speaker, microphone level; saves the verdict")
     sc.add_argument("--json", action="store_true", help="print the measurements as JSON")
-    sc.add_argument("--listen", type=float, default=5.0, metavar="S", help="seconds to listen to you (default 5)")
+    sc.add_argument("--listen", type=_listen_s, default=5.0, metavar="S", help="seconds to listen to you, 1-30 (default 5)")
     sc.set_defaults(func=cmd_soundcheck)
     ex = sub.add_parser("export", help="export a session's scorecard as PDF and/or the whole session as a zip")
     ex.add_argument("session", help="SESSION_ID (see `voiceround sessions`)")

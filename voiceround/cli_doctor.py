@@ -69,7 +69,7 @@ def cmd_soundcheck(args) -> int:
     try:
         tts.load()
         if not args.json:
-            print("Sound check: listen, then say one sentence when the voice stops.", flush=True)
+            print("Sound check: stay quiet while the voice plays, then say one sentence when it stops.", flush=True)
         phase = (lambda name: print(f"  {name}…", flush=True)) if not args.json else None
         result = run_sound_check(tts, settings.input_device, settings.output_device, listen_s=args.listen, on_phase=phase)
     except VoiceRoundError as exc:
@@ -82,9 +82,12 @@ def cmd_soundcheck(args) -> int:
     if args.json:
         print(json.dumps(result.to_dict()))
         return 0
-    echo = "not measurable" if result.echo_db is None else f"{result.echo_db:.1f} dB (removed {result.erle_db:.1f} dB)"
+    echo = "not measurable" if result.echo_db is None else f"{result.echo_db:.1f} dB" + (
+        " (nothing to cancel)" if result.verdict == "headphones" else f" (removed {result.erle_db:.1f} dB)")
+    plain = {"headphones": "headphones or little echo: full duplex", "speakers": "speakers, echo cancelled: full duplex",
+             "half_duplex": "speakers with echo: half-duplex"}
     print(f"  echo from the speaker: {echo}\n  your speech: {result.speech_dbfs:.1f} dBFS, background "
-          f"{result.noise_dbfs:.1f} dBFS, peak {result.peak_dbfs:.1f} dBFS\n  verdict: {result.verdict}")
+          f"{result.noise_dbfs:.1f} dBFS, peak {result.peak_dbfs:.1f} dBFS\n  verdict: {plain.get(result.verdict, result.verdict)}")
     for line in result.advice:
         print(f"  - {line}")
     return 0

@@ -69,7 +69,7 @@ def judge(echo_db: float | None, erle_db: float | None, speech_dbfs: float, nois
         sc.verdict = "half_duplex"
         sc.advice.append(f"Your speaker comes back into the microphone at {echo_db:.0f} dB and echo cancellation removes "
                          f"only {0.0 if erle_db is None else erle_db:.0f} dB. The round will run half-duplex: to interrupt "
-                         "the interviewer, speak up for half a second. Use headphones for a natural interview.")
+                         "the interviewer, speak up for about a third of a second. Use headphones for a natural interview.")
     if clipped_share > CLIP_SHARE:
         sc.advice.append("Your microphone clips (too loud): lower its input level or move back a little.")
     elif speech_dbfs < QUIET_SPEECH_DBFS:
@@ -140,5 +140,14 @@ def run_sound_check(tts, input_device=None, output_device=None, listen_s: float 
         from voiceround.core.errors import AudioError
         raise AudioError(f"the sound check could not finish: {mic.error}", hint="check the microphone, then try again")
     lv = np.array(levels or [-120.0])
-    return judge(echo.echo_db, echo.erle_db, float(np.percentile(lv, 90)), float(np.percentile(lv, 10)),
+    # A user who talks over part of the phrase (double talk) must not make the canceller look worse
+    # (ERLE: the better quarter of frames) or headphones look like speakers (the quieter quarter of
+    # echo levels decides "little echo"); the echo level shown is the median over the phrase.
+    robust = echo.recent(n=10 ** 6)
+    echo_db, erle_db = echo.echo_db, echo.erle_db
+    if robust is not None:
+        erle_db = round(robust[1], 1)
+        if robust[0] <= QUIET_ECHO_DB:
+            echo_db = round(robust[0], 1)
+    return judge(echo_db, erle_db, float(np.percentile(lv, 90)), float(np.percentile(lv, 10)),
                  20 * float(np.log10(max(peak, 1) / 32768.0)), clipped / max(heard, 1))

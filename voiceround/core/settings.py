@@ -52,8 +52,23 @@ class Settings:
             data = json.loads((paths.config_dir() / "settings.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return cls()
+        if not isinstance(data, dict):
+            return cls()
         names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        s = cls(**{k: v for k, v in data.items() if k in names})
+        # a hand-edited or damaged file: wrong types fall back to the defaults, field by field
+        for name in ("input_device", "output_device", "llm_model", "stt_model", "tts_model"):
+            if not isinstance(getattr(s, name), (str, int, type(None))) or isinstance(getattr(s, name), bool):
+                setattr(s, name, None)
+        if s.page_size not in ("A4", "Letter"):
+            s.page_size = "A4"
+        if s.listening not in cls.LISTENING:
+            s.listening = "auto"
+        sc = s.sound_check
+        if not (isinstance(sc, dict) and sc.get("verdict") in ("headphones", "speakers", "half_duplex")
+                and isinstance(sc.get("advice", []), list) and all(isinstance(a, str) for a in sc.get("advice", []))):
+            s.sound_check = None
+        return s
 
     def save(self) -> None:
         """Write settings atomically, owner-only."""

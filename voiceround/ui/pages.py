@@ -334,6 +334,8 @@ class PagesMixin:
             self.mic_label.setText(f"<b>No working microphone:</b> {html.escape(self.mic_problem)}. "
                                    "You can still rehearse: type your answers, or use File → Rehearse from audio.")
             self.mic_label.setStyleSheet("color:#a40")
+            if hasattr(self, "check_label"):
+                self.check_label.setText(self._sound_check_summary())
         else:
             self.mic_problem = None
             self.mic_label.setText(f"Microphone ready ({len(ins)} input device{'s' if len(ins) > 1 else ''}).")

@@ -57,6 +57,8 @@ class SoundCheckMixin:
 
     def _sound_check_summary(self) -> str:
         sc = self.settings.sound_check
+        if getattr(self, "mic_problem", None):
+            return "The sound check needs a microphone."
         if not sc:
             return ("No sound check yet. Run one (Ctrl+K) to find out whether you can interrupt the interviewer on "
                     "your speakers; headphones are the safe choice.")
@@ -71,7 +73,7 @@ class SoundCheckMixin:
         self.start_btn.setEnabled(False)
         self._brief_resume = self._brief_timer.isActive()
         self._brief_timer.stop()  # the countdown waits for the check
-        self.check_label.setText("Sound check: listen…")
+        self.check_label.setText("Sound check: stay quiet while the interviewer's voice plays…")
         emit = self.bridge.event.emit
         tts = self.engines.tts
         dev_in, dev_out = self.settings.input_device, self.settings.output_device
@@ -80,7 +82,8 @@ class SoundCheckMixin:
             emit("task", (self.check_level.setValue, int(max(-60, min(0, dbfs)))))
 
         def phase(name: str) -> None:
-            text = "Sound check: listen…" if name == "playing" else "Now say one sentence about your last project…"
+            text = "Sound check: stay quiet while the interviewer's voice plays…" if name == "playing" \
+                else "Now say one sentence about your last project…"
             emit("task", (self.check_label.setText, text))
 
         def work():
