@@ -17,6 +17,26 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
+def need_pulse_rig() -> None:
+    """Skip the test when the PulseAudio rig can't run here (fail in CI, which must have it)."""
+    from tests import pulse_rig
+    missing = pulse_rig.available()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"the live-audio rig is required in CI: {missing}")
+        pytest.skip(missing)
+
+
+@pytest.fixture
+def pulse(tmp_path):
+    """A private PulseAudio daemon with a virtual speaker and microphone (:mod:`tests.pulse_rig`)."""
+    from tests import pulse_rig
+    need_pulse_rig()
+    rig = pulse_rig.PulseRig(tmp_path / "pulse").start()
+    yield rig
+    rig.stop()
+
+
 def pytest_configure(config):
     if not CASES.exists() and os.environ.get("CI"):
         raise pytest.UsageError(f"shared test data not found at {SHARED} (set VOICEROUND_SHARED)")

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from tests import pulse_rig
 from tests.conftest import CASES, ROOT
 
 VENV_BIN = Path(sys.executable).parent
@@ -259,18 +258,6 @@ def test_round_from_a_recording_then_close(tmp_path):
     code = app.finish()
     assert_clean_exit(app, code)
     assert app.count(r"turn candidate") >= 1 and "round scored" in app.err
-
-
-@pytest.fixture
-def pulse(tmp_path):
-    missing = pulse_rig.available()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"the live-audio rig is required in CI: {missing}")
-        pytest.skip(missing)
-    rig = pulse_rig.PulseRig(tmp_path).start()
-    yield rig
-    rig.stop()
 
 
 def test_live_microphone_round_through_pulseaudio_then_close(pulse, tmp_path):

@@ -7,24 +7,18 @@ answers each question, then talks over one. With echo cancellation on, the inter
 itself off or pauses for its own voice (without it: 51 such pauses in one round), no candidate turn holds the interviewer's words, no empty turn is stored, the real
 barge-in still stops playback within 250 ms, and the app exits 0.
 """
-import os
 import sys
 
 import pytest
 
-from tests import pulse_rig
-from tests.conftest import ROOT
+from tests.conftest import ROOT, need_pulse_rig
 
 sys.path.insert(0, str(ROOT / "tools"))
 
 
 @pytest.fixture
 def rig_ok():
-    missing = pulse_rig.available()
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"the live-audio rig is required in CI: {missing}")
-        pytest.skip(missing)
+    need_pulse_rig()
 
 
 def test_a_live_round_with_speaker_echo_keeps_the_interviewer_and_candidate_apart(rig_ok, tmp_path):

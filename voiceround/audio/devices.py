@@ -173,8 +173,7 @@ class SpeakerSink:
         self._idle.set()
         self.on_output = None
         self.held = False
-        self.underruns = 0
-        self.played_s = 0.0
+        self.underruns = 0  # output underflows PortAudio reported (a diagnostic: 0 expected)
 
         def callback(outdata, frames, time_info, status):  # PortAudio thread: copy out only
             if status.output_underflow:
@@ -194,7 +193,6 @@ class SpeakerSink:
                         self._items.popleft()
                 if not self._items:
                     self._idle.set()
-            self.played_s += n / self.rate
             if self.channels > 1:
                 outdata[:, 1:] = outdata[:, :1]
             hook = self.on_output
@@ -221,12 +219,6 @@ class SpeakerSink:
         with self._lock:
             self._items.append([dev, ref, 0])
             self._idle.clear()
-
-    @property
-    def queued_s(self) -> float:
-        """Seconds queued and not yet played."""
-        with self._lock:
-            return sum(len(d) - off for d, _, off in self._items) / self.rate
 
     def drain(self, timeout_s: float = 60.0) -> bool:
         """Wait until everything queued has been played (False on timeout or a stopped stream)."""
