@@ -90,13 +90,15 @@ def test_dont_remember_gets_an_estimate_probe(rnd):
 @pytest.mark.parametrize("path", sorted(glob.glob(str(CASES / "*.toml"))), ids=lambda p: p.split("/")[-1])
 def test_whole_conversation_rules(rnd, path):
     tr = simulate_text(load_case(path), rnd)
-    asked = tr.interviewer_turns()
+    *asked, (_, last) = tr.interviewer_turns()
     forbidden = rnd.interviewer["forbidden"]
     texts = [t.text for _, t in asked]
     assert all(check_turn(x, forbidden) is None for x in texts), texts
     assert len(set(texts)) == len(texts), "identical probe text twice"
     intents = [t.intent for _, t in asked]
     assert intents[0] == "ask_scenario" and intents[-1] == "wrap_up"
+    # after the closing question, one neutral line that asks nothing
+    assert last.intent == "closing_reply" and "?" not in last.text and praise_found(last.text, forbidden) is None
     assert "pushback" in intents
     # Reflection comes after the pushback, unless the candidate's story ran out right at the pushback.
     assert "ask_reflection" in intents[intents.index("pushback"):] or intents[-2] == "pushback"

@@ -76,6 +76,20 @@ class Transcript:
         """``[(turn_number, turn)]`` for the interviewer's turns, turn numbers 1-based."""
         return [(i, t) for i, t in enumerate(self.turns, start=1) if t.speaker == "interviewer"]
 
+    # Interviewer intents after which the candidate's answers are not part of the scored story.
+    STORY_ENDS = ("ask_second_example", "wrap_up")
+
+    def story(self) -> "Transcript":
+        """The part the scorecard reads: the turns up to and including the interviewer turn that
+        asked for a second example (``ask_second_example``) or the closing question (``wrap_up``).
+        Answers after it stay in the session but are not scored: a round is scored on its first
+        story (issue "The round lasts its 20 minutes"), and questions for the interviewer are not
+        part of it. Turn numbers are unchanged (a prefix)."""
+        for i, t in enumerate(self.turns):
+            if t.speaker == "interviewer" and t.intent in self.STORY_ENDS:
+                return Transcript(self.turns[:i + 1])
+        return self
+
     @property
     def end_s(self) -> float:
         """End of the last turn in seconds (0.0 when empty)."""

@@ -17,7 +17,7 @@ class Engine:
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"vr-{self.role}")
         self.loaded = False
-        self.load_s = 0.0
+        self.load_s = self.warm_s = 0.0
 
     def load(self) -> "Engine":
         """Load the model on the engine's worker thread; returns self. Raises ModelError."""
@@ -30,6 +30,19 @@ class Engine:
 
     def _load(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+    def warm(self) -> float:
+        """One dummy pass through the loaded model (:meth:`_warm`), so first-use costs (memory
+        allocation, kernel selection, caches) are paid at load, not on the candidate's first
+        answer (issue "The round lasts its 20 minutes": the first reply came slowest). Returns
+        its seconds (also in ``warm_s``). A failure here is raised like a load failure."""
+        t0 = time.perf_counter()
+        self._warm()
+        self.warm_s = time.perf_counter() - t0
+        return self.warm_s
+
+    def _warm(self) -> None:
+        """The dummy pass; engines override it (default: nothing)."""
 
     def submit(self, fn, *args, **kwargs) -> Future:
         """Run ``fn(*args, **kwargs)`` on this engine's worker thread."""

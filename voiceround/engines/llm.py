@@ -88,6 +88,10 @@ class LlamaRewriter(Engine):
                                                temperature=0.0, top_k=1, max_tokens=MAX_TOKENS, seed=0)
         return (out["choices"][0]["message"]["content"] or "").strip().strip('"').strip(), time.perf_counter() - t0
 
+    def _warm(self) -> None:
+        """One short rewording (llama.cpp's first evaluation builds its compute graph)."""
+        self.reword("What happened next?")
+
     def reword(self, probe: str) -> tuple[str, float]:
         """Return ``(reworded_text, seconds)`` for ``probe``; runs on the LLM thread."""
         return self.call(self._reword, probe)

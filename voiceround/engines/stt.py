@@ -87,6 +87,11 @@ class WhisperSTT(Engine):
         """Drop the model on the worker thread (see :meth:`Engine.close`)."""
         self._model = None
 
+    def _warm(self) -> None:
+        """One second of faint noise decoded once (CTranslate2 picks its kernels on the first call)."""
+        noise = (np.random.default_rng(0).standard_normal(16000) * 0.003).astype(np.float32)
+        self.transcribe(noise, "warm up")
+
     def transcribe(self, audio: np.ndarray, context: str = "") -> STTResult:
         """Transcribe int16 (or float32 in [-1, 1]) mono 16 kHz ``audio``. ``context``: what the
         speaker said just before (decoding continues it, as Whisper does across 30 s windows).

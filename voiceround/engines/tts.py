@@ -73,6 +73,10 @@ class PiperTTS(Engine):
         """Drop the model on the worker thread (see :meth:`Engine.close`)."""
         self._voice = None
 
+    def _warm(self) -> None:
+        """One short sentence synthesized and dropped (onnxruntime's first run allocates)."""
+        self.speak("Okay. Go on.")
+
     def speak(self, text: str) -> Speech:
         """Synthesize ``text`` on the TTS thread; one 16 kHz int16 array per sentence, and the native-rate float32 ones."""
         return self.call(self._speak, text)

@@ -46,6 +46,12 @@ class SileroVAD(Engine):
         """Drop the model on the worker thread (see :meth:`Engine.close`)."""
         self._session = None
 
+    def _warm(self) -> None:
+        """Half a second of silence through a fresh stream (onnxruntime's first run allocates)."""
+        stream = self.stream()
+        for _ in range(16):
+            stream.prob(np.zeros(FRAME, np.float32))
+
     def reset(self) -> None:
         """Forget the default stream's recurrent state and context (start of a new stream)."""
         self._default = VADStream(self)

@@ -21,9 +21,10 @@ from voiceround.rounds import Round
 def evaluate(tr: Transcript, rnd: Round) -> dict:
     """Metrics for one round; see the module docstring. Returns a JSON-able dict."""
     forb = rnd.interviewer["forbidden"]
+    praise_all = sum(1 for _, t in tr.interviewer_turns() if praise_found(t.text, forb))
     presup = rnd.interviewer.get("presuppositions", [])
-    iv = tr.interviewer_turns()
-    praise = sum(1 for _, t in iv if praise_found(t.text, forb))
+    iv = [(i, t) for i, t in tr.interviewer_turns() if t.intent != "closing_reply"]  # the last line asks nothing
+    praise = praise_all
     single = sum(1 for _, t in iv if check_turn(t.text, []) is None)
     # Claim coverage
     needed = covered = 0

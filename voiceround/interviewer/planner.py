@@ -7,10 +7,14 @@ from the interviewer turns' ``meta`` (``intent``, ``claim``, ``slot``), so the p
 hidden state and the same transcript always gives the same action.
 
 Order of decisions (seed, "How the AI behaves", and DESIGN.md "The interviewer"):
-wrap-up when time is up → claim probes on the latest answer (number without baseline, headline
-metric without slice, "we" where the candidate's own action is unclear, opinion without evidence,
-abstraction) → move to the commitment phase if the argument has eaten the clock → story slots
-not yet covered → one pushback → reflection → wrap-up.
+wrap-up when time is up (the last two minutes) → claim probes on the latest answer (number
+without baseline, headline metric without slice, "we" where the candidate's own action is
+unclear, opinion without evidence, abstraction) → move to the commitment phase if the argument
+has eaten the clock → a follow-up one level deeper into the slot just answered, when the time
+allows (:mod:`voiceround.interviewer.depth`) → story slots not yet covered → follow-ups while
+spare time is left → one pushback → reflection → follow-ups with the time left → a second,
+shorter example once the first has no depth left → wrap-up. When the candidate has nothing more
+to tell (``exhausted``), only the pushback and the reflection are still asked.
 """
 from __future__ import annotations
 
@@ -19,10 +23,11 @@ from dataclasses import dataclass, field
 
 from voiceround import analysis as A
 from voiceround.core.types import Transcript
+from voiceround.interviewer import depth as D
+from voiceround.interviewer.claims import PROBE_WINDOW, ClaimNeed, claim_needs  # noqa: F401  (package API)
 from voiceround.rounds import Round
 
-WRAP_UP_MARGIN_S = 45.0   # leave this much of the round for the closing exchange
-MAX_INTERVIEWER_TURNS = 40
+MAX_INTERVIEWER_TURNS = 60  # a 20-minute round at ~20 s per exchange
 QUOTE_WORDS = 9
 
 
@@ -121,58 +126,32 @@ def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, rea
     return Action(intent, text, quote, claim, probe.slot, probe.topics, reason)
 
 
+def _followup(rnd: Round, transcript: Transcript, h: _History, probe, reason: str) -> Action:
+    """Ask follow-up ``probe``, quoting the candidate's last answer when its template wants a quote."""
+    quote = None
+    if any("{quote}" in t for t in probe.templates) and transcript.turns and transcript.turns[-1].speaker == "candidate":
+        last = transcript.turns[-1].text
+        claims = A.find_claims(A.split_sentences(Transcript([transcript.turns[-1]])))
+        quote = claims[0].quote if claims else short_quote(last, 0, 8)
+    act = _action(rnd, probe.intent, h, quote=quote, reason=reason)
+    act.slot = None  # a follow-up deepens its slot; it doesn't ask for it
+    return act
+
+
+def closing_reply(rnd: Round, answered: bool) -> Action:
+    """The interviewer's last line, after the candidate's answer to the closing question
+    (``interviewer.closing_reply``, or ``closing_reply_silent`` when nothing was said). Neutral,
+    no praise, no question; the round ends after it."""
+    key = "closing_reply" if answered else "closing_reply_silent"
+    text = rnd.interviewer.get(key) or rnd.interviewer.get("closing_reply") or "That's the end of the round."
+    return Action("closing_reply", text, reason="closing answered" if answered else "closing not answered")
+
+
 def opening(rnd: Round) -> Action:
     """The first interviewer turn: ask for one specific scenario."""
     return _action(rnd, "ask_scenario", _History(), reason="opening")
 
 
-@dataclass(frozen=True)
-class ClaimNeed:
-    """A quantitative claim that needs a probe: ``need`` is ``"baseline"`` or ``"slice"``;
-    ``key`` identifies it across turns (``need:value``); ``turn`` is the candidate turn number."""
-
-    claim: A.Claim
-    need: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.need}:{self.claim.value}"
-
-    @property
-    def turn(self) -> int:
-        return self.claim.turn
-
-
-def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None) -> list[ClaimNeed]:
-    """Every claim in candidate turns (up to ``upto_turn``, 1-based, inclusive) that needs a probe.
-
-    Rules (issue "Bar Raiser interviewer", seed "Probes every claim"): a number without a baseline
-    needs a baseline probe, unless it is a proposal, carries an attribution method, or is a rate
-    with its own time window outside the outcome ("nine hundred tickets a week"); an outcome number
-    with no slice or isolation method (and no isolation described anywhere before it) also needs a
-    slice probe (the seed's "headline metric without slice").
-    """
-    tr = transcript if upto_turn is None else Transcript(transcript.turns[:upto_turn])
-    sents = A.split_sentences(tr)
-    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots), strict=True))
-    out: list[ClaimNeed] = []
-    dont_know = {n for n, t in tr.candidate_turns() if rnd.lexicons["dont_know"].search(t.text)}
-    for c in A.find_claims(sents):
-        if c.turn in dont_know:  # an estimate given while saying "I don't know" gets no further probe
-            continue
-        outcome = phases[c.sentence.index] == "outcome"
-        if c.is_proposal or c.has_attribution:
-            continue
-        if not c.has_baseline and (outcome or not c.has_window):
-            out.append(ClaimNeed(c, "baseline"))
-        isolated_before = any(A.ATTRIBUTION.search(x.text) and phases[x.index] == "outcome"
-                              for x in sents if x.index <= c.sentence.index)
-        if outcome and not (c.has_slice or isolated_before):
-            out.append(ClaimNeed(c, "slice"))
-    return out
-
-
-PROBE_WINDOW = 2  # a claim is probed within this many interviewer turns
 
 
 def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: bool = False) -> Action | None:
@@ -284,23 +263,28 @@ def _pushback_quote(transcript: Transcript, rnd: Round) -> str | None:
     return None
 
 
-def next_action(transcript: Transcript, elapsed_s: float, rnd: Round) -> Action:
+def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted: bool = False) -> Action:
     """Decide the interviewer's next turn.
 
     ``transcript``: the session so far (interviewer turns carry ``intent`` and ``meta``).
-    ``elapsed_s``: seconds since the round started. Returns an :class:`Action`; ``wrap_up`` when the
-    round's time is nearly spent or every slot, the pushback and the reflection are done.
+    ``elapsed_s``: seconds since the round started. ``exhausted``: the candidate has nothing more
+    to say (a simulated candidate's story is used up): only the pushback and the reflection are
+    still asked, then the wrap-up. Returns an :class:`Action`; ``wrap_up`` in the round's last
+    :func:`~voiceround.interviewer.depth.wrap_up_s` seconds, or when the story has no depth left.
     """
     h = _history(transcript)
     if not transcript.interviewer_turns():
         return opening(rnd)
-    if elapsed_s >= rnd.duration_s - WRAP_UP_MARGIN_S or len(h.asked) >= MAX_INTERVIEWER_TURNS:
+    if elapsed_s >= rnd.duration_s - D.wrap_up_s(rnd) or len(h.asked) >= MAX_INTERVIEWER_TURNS:
         return _action(rnd, "wrap_up", h, reason="time")
+    if exhausted:
+        return _last_questions(rnd, transcript, h) or _wrap_up(rnd, h, "story told", D.pace(transcript, elapsed_s, rnd, 0))
 
     # Claims at their last chance come first (probed within PROBE_WINDOW interviewer turns), then
     # probes on the answer's wording, then fresh claims.
     # No answer to the last question (silence, or only noise): ask it once more.
     last = transcript.turns[-1]
+    second = any(i == "ask_second_example" for i, _ in h.asked)
     if last.speaker == "interviewer" and last.intent not in ("repeat_question", "wrap_up") and "repeat_question" in rnd.probes:
         template = rnd.probes["repeat_question"].templates[0]
         previous = last.meta.get("template_text", last.text)
@@ -345,13 +329,53 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round) -> Action:
 
     nudge_intent = nudge["intent"] if nudge else None
     slot_intent = {p.slot: p.intent for p in rnd.probes.values() if p.slot and p.intent != nudge_intent}
-    for slot in rnd.interviewer.get("slot_order", slot_ids):
-        if slot in slot_ids and slot not in covered and slot not in h.slots_asked and slot in slot_intent:
-            return _action(rnd, slot_intent[slot], h, reason=f"slot {slot} not covered")
+    uncovered = [slot for slot in rnd.interviewer.get("slot_order", slot_ids)
+                 if slot in slot_ids and slot not in covered and slot not in h.slots_asked and slot in slot_intent]
+    must = len(uncovered) + _owed(rnd, h, slot_ids, slot_intent)
+    pace = D.pace(transcript, elapsed_s, rnd, must)
+    asked = {i for i, _ in h.asked}
+    deeper = [] if second or D.dry(transcript, rnd) else D.available(transcript, rnd, asked, covered | h.slots_asked)
+    # One level deeper into what was just answered, if every slot still owed keeps time for a follow-up too.
+    now = D.drill(transcript, rnd, deeper)
+    if now is not None and pace.spare >= pace.exchange * (len(uncovered) + 1):
+        return _followup(rnd, transcript, h, now, f"deeper into {now.deepens}")
+    if uncovered:
+        return _action(rnd, slot_intent[uncovered[0]], h, reason=f"slot {uncovered[0]} not covered")
+    if deeper and pace.spare >= pace.exchange:
+        return _followup(rnd, transcript, h, deeper[0], f"deeper into {deeper[0].deepens}: time left")
+    last_ones = _last_questions(rnd, transcript, h)
+    if last_ones:
+        return last_ones
+    if deeper and pace.left >= pace.exchange:
+        return _followup(rnd, transcript, h, deeper[0], f"deeper into {deeper[0].deepens}: time left")
+    if not second and "ask_second_example" in rnd.probes and pace.left >= float(rnd.timing.get("second_example_min_s", D.SECOND_EXAMPLE_MIN_S)):
+        return _action(rnd, "ask_second_example", h, reason="first story has no depth left")
+    return _wrap_up(rnd, h, "story covered", pace)
+
+
+def _owed(rnd: Round, h: _History, slot_ids: list[str], slot_intent: dict) -> int:
+    """How many of the questions every round asks (the pushback, the after-pushback slots) are still owed."""
+    owed = int(not h.pushed_back and "pushback" in rnd.probes)
+    return owed + sum(1 for s in rnd.interviewer.get("after_pushback", []) if s in slot_ids and s not in h.slots_asked and s in slot_intent)
+
+
+def _last_questions(rnd: Round, transcript: Transcript, h: _History) -> Action | None:
+    """The pushback, then the after-pushback slots (reflection): asked in every round, before the wrap-up."""
     if not h.pushed_back and "pushback" in rnd.probes:
         return _action(rnd, "pushback", h, quote=_pushback_quote(transcript, rnd), reason="test backbone")
-    # Reflection is always asked before the wrap-up.
+    slot_ids = [s.id for s in rnd.slots]
+    slot_intent = {p.slot: p.intent for p in rnd.probes.values() if p.slot}
     for slot in rnd.interviewer.get("after_pushback", []):
         if slot in slot_ids and slot not in h.slots_asked and slot in slot_intent:
             return _action(rnd, slot_intent[slot], h, reason=f"slot {slot}")
-    return _action(rnd, "wrap_up", h, reason="story covered")
+    return None
+
+
+def _wrap_up(rnd: Round, h: _History, reason: str, pace: D.Pace) -> Action:
+    """The closing question. When more than two exchanges' time is left before the wrap-up was due,
+    the round file's ``closing_early`` wording says why the round ends early."""
+    act = _action(rnd, "wrap_up", h, reason=reason)
+    early = rnd.interviewer.get("closing_early")
+    if early and pace.left > 2 * pace.exchange:
+        act.text = early
+    return act

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from voiceround.report import clock, work_on_next
+from voiceround.report import clock, round_use, work_on_next
 
 PHASE_COLORS = {"argument": "#c0504d", "decision": "#8064a2", "commitment": "#4f81bd", "outcome": "#9bbb59",
                 "reflection": "#f79646"}
@@ -47,6 +47,9 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
     out = [f"<h1 style='margin-bottom:2px'>{e(c.get('headline', rnd.title))}</h1>",
            f"<p style='color:#444'>{e(c['company'])} · {e(c['role'])} · {e(c['field'])} · {e(str(c['duration_min']))}-minute round · "
            f"{e(date)} · duration {clock(session.get('duration_s') or 0)}{status} · session {e(session.get('id', ''))}</p>"]
+    used = round_use(card.get("analytics", {}))
+    if used:
+        out.append(f"<p>{e(used)}.</p>")
     out.append("<table cellpadding='6'><tr>" + "".join(
         f"<td style='border:1px solid #999'><b style='font-size:16pt'>{rb['total']:.1f}</b> / 100<br>{e(rb['title'])}</td>"
         for rb in rubrics.values()) + "</tr></table>")

@@ -8,6 +8,21 @@ def clock(seconds: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
+def round_use(a: dict) -> str:
+    """"Round used 4:47 of 20:00 (24%), ended early" from a scorecard's analytics ("" for text-only
+    scoring, which has no round clock). A second example, when one was asked, is named as not scored."""
+    used, length = a.get("round_used_s"), a.get("round_length_s")
+    if not used or not length or a.get("timing"):
+        return ""
+    share = used / length
+    out = f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})"
+    if share < 0.85:
+        out += ", ended early: the scorecard reads only what was said in that time"
+    if a.get("second_example_asked"):
+        out += ". A second example was asked once the first story had no depth left; only the first story is scored"
+    return out
+
+
 def work_on_next(dimensions: list[dict], n: int = 2) -> list[dict]:
     """The ``n`` weakest dimensions (lowest tier, heavier weight first): "what to work on next"."""
     return sorted(dimensions, key=lambda d: (d["tier"], -d["weight"]))[:n]
@@ -22,6 +37,9 @@ def scorecard_text(card: dict, header: str = "") -> str:
         out += [header, ""]
     primary = card.get("rubrics", {}).get(card.get("primary_rubric", "framework"), {})
     out.append(f"Total: {card['total']:.1f} / 100   (weighted, {primary.get('title', 'interview framework').lower()})")
+    used = round_use(card.get("analytics", {}))
+    if used:
+        out.append(used)
     out.append("")
     for d in card["dimensions"].values():
         bar = "█" * d["tier"] + "·" * (4 - d["tier"])

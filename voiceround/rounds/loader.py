@@ -148,6 +148,9 @@ TIMING_RANGES = {
     "argument_share_limit": (0.05, 1.0),    # share of the candidate's time on the argument before that nudge
     "monologue_budget_s": (5, None),        # an answer longer than this is interrupted
     "max_claim_probes": (0, 100),           # claim probes per round, so the story still gets told
+    "wrap_up_s": (0, None),                 # the wrap-up begins this long before the end (default 120)
+    "exchange_s": (5, 600),                 # a question and its answer, before the round has its own figure (default 40)
+    "second_example_min_s": (0, None),      # a second, shorter example is asked only with this much left (default 240)
 }
 
 
@@ -208,6 +211,13 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     interviewer = _need(data, "interviewer", dict, "round", path)
     _need(interviewer, "closing", str, "interviewer", path)
     _need(interviewer, "forbidden", list, "interviewer", path)
+    for key in ("closing_early", "closing_reply", "closing_reply_silent"):  # optional lines of the closing exchange
+        line = interviewer.get(key)
+        if line is not None and (not isinstance(line, str) or not line.strip()):
+            raise RoundFileError(f"{path.name}: interviewer.{key} should be a line of text", path=path, field=f"interviewer.{key}")
+        praise = [w for w in interviewer["forbidden"] if line and re.search(rf"(?<![a-z']){re.escape(w.lower())}(?![a-z'])", line.lower())]
+        if praise:
+            raise RoundFileError(f"{path.name}: interviewer.{key} contains praise ({praise[0]!r})", path=path, field=f"interviewer.{key}")
 
     slots = []
     for i, s in enumerate(_need(data, "slots", list, "round", path)):
@@ -251,7 +261,24 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
                 if not k.search(t.replace("{quote}", "")):
                     raise RoundFileError(f"{path.name}: {where} template doesn't match its own keep pattern {k.pattern!r}: {t!r}",
                                          path=path, field=f"{where}.keep")
-        probes[intent] = Probe(intent, templates, tuple(p.get("topics", [])), slot, keep)
+        deepens, depth = p.get("deepens"), p.get("depth", 1)
+        if deepens is not None and deepens not in slot_ids:
+            raise RoundFileError(f"{path.name}: {where}.deepens names unknown slot {deepens!r}", path=path, field=f"{where}.deepens")
+        if not isinstance(depth, int) or isinstance(depth, bool) or not (1 <= depth <= 3) or (depth > 1) != (deepens is not None):
+            raise RoundFileError(f"{path.name}: {where}.depth should be 2 or 3 with `deepens` (1 without it), got {depth!r}",
+                                 path=path, field=f"{where}.depth")
+        if deepens is not None and slot is not None:
+            raise RoundFileError(f"{path.name}: {where} has both `slot` and `deepens`: a follow-up deepens a slot another probe asks",
+                                 path=path, field=f"{where}.deepens")
+        answered = p.get("answered", [])
+        if not isinstance(answered, list) or not all(isinstance(a, str) and a for a in answered):
+            raise RoundFileError(f"{path.name}: {where}.answered should be a list of non-empty regular expressions", path=path,
+                                 field=f"{where}.answered")
+        try:
+            answered_rx = re.compile("|".join(f"(?:{a})" for a in answered), re.IGNORECASE) if answered else None
+        except re.error as exc:
+            raise RoundFileError(f"{path.name}: {where}.answered has a bad regex: {exc}", path=path, field=f"{where}.answered") from exc
+        probes[intent] = Probe(intent, templates, tuple(p.get("topics", [])), slot, keep, deepens, depth, answered_rx)
 
     for required in REQUIRED_PROBES:
         if required not in probes:

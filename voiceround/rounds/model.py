@@ -125,13 +125,21 @@ class Slot:
 
 @dataclass(frozen=True)
 class Probe:
-    """Probe templates for one interviewer intent, and the case topics that answer it."""
+    """Probe templates for one interviewer intent, and the case topics that answer it.
+
+    A follow-up (``deepens`` a story slot, ``depth`` 2 or 3) drills into a slot already asked:
+    depth 2 after the slot's own question, depth 3 after its depth-2 follow-up was answered.
+    ``answered``: the follow-up is skipped when a candidate sentence already matches it (it was
+    answered before it was asked). Round file ``[[probes]]`` keys of the same names."""
 
     intent: str
     templates: tuple[str, ...]
     topics: tuple[str, ...]
     slot: str | None = None
     keep: tuple[re.Pattern, ...] = ()
+    deepens: str | None = None
+    depth: int = 1
+    answered: re.Pattern | None = None
 
 
 NEVER = re.compile(r"(?!)")

@@ -263,8 +263,12 @@ def score(transcript: Transcript, rnd: Round) -> dict:
          "analytics": {...}, "features": {NAME: value}}
 
     ``total``/``dimensions`` are the primary rubric's (``[scoring] primary_rubric``; the seed's interview framework). Deterministic:
-    the same transcript and round version give the same dict (see :func:`to_json`).
+    the same transcript and round version give the same dict (see :func:`to_json`). Only the story
+    is scored (:meth:`Transcript.story`: not a second example, not the questions at the close).
     """
+    used_s = transcript.end_s  # the whole session, closing exchange included
+    second = any(t.intent == "ask_second_example" for _, t in transcript.interviewer_turns())
+    transcript = transcript.story()
     F, ctx = compute_features(transcript, rnd)
     traps = detect_traps(F, rnd)
     caps: dict[str, tuple[int, str]] = {}
@@ -293,6 +297,8 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "numbers": len(claims), "numbers_with_baseline": sum(c.has_baseline for c in claims),
         "i_actions": int(F["i_actions"].value if "i_actions" in F else 0),
         "we_actions": int(F["we_actions"].value if "we_actions" in F else 0),
+        # how much of the round's time the session used (a round ended early says so on the scorecard)
+        "round_used_s": round(used_s, 1), "round_length_s": rnd.duration_s, "second_example_asked": second,
     }
     return {
         "round": rnd.id, "round_version": rnd.version, "primary_rubric": rnd.primary_rubric, "total": first["total"],

@@ -16,6 +16,7 @@ from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
 from voiceround.rounds import DEFAULT_ROUND, RoundFileError, load_round
 
 TEXT_GAP_S = 1.0
+CLOSING_TOPIC = "closing_questions"  # a case turn that answers the closing question (not part of the story)
 
 
 @dataclass
@@ -119,7 +120,7 @@ def text_transcript(case: Case, include_unknown: bool = False) -> Transcript:
     tr = Transcript()
     t = 0.0
     for ct in case.turns:
-        if ct.topic == "unknown" and not include_unknown:
+        if ct.topic == CLOSING_TOPIC or (ct.topic == "unknown" and not include_unknown):
             continue
         dur = max(1.0, len(ct.text.split()) / SPEAKING_RATE_WPS)
         tr.add(Turn("candidate", ct.text, t, t + dur))
@@ -145,20 +146,21 @@ class SimulatedCandidate:
         self.case = case
         self.used: set[int] = set()
 
-    def answer(self, topics: tuple[str, ...] | list[str]) -> CaseTurn | None:
+    def answer(self, topics: tuple[str, ...] | list[str], fallback: bool = True) -> CaseTurn | None:
         """The case turn that answers a probe with the given preferred ``topics``; None if the case
-        has no fitting turn and no ``unknown`` fallback."""
+        has no fitting turn and no ``unknown`` fallback (or ``fallback`` is False: the closing
+        question is answered only by a turn written for it)."""
         for topic in topics:
             for ct in self.case.turns:
                 if ct.topic == topic and topic != "unknown" and ct.number not in self.used:
                     self.used.add(ct.number)
                     return ct
-        return next((ct for ct in self.case.turns if ct.topic == "unknown"), None)
+        return next((ct for ct in self.case.turns if ct.topic == "unknown"), None) if fallback else None
 
     @property
     def story_used_up(self) -> bool:
         """True once every non-``unknown`` turn has been told."""
-        return all(ct.number in self.used for ct in self.case.turns if ct.topic != "unknown")
+        return all(ct.number in self.used for ct in self.case.turns if ct.topic not in ("unknown", CLOSING_TOPIC))
 
 
 def wer_pairs(result: dict, case: Case) -> tuple[list[str], list[str]]:

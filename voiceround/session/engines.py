@@ -29,12 +29,20 @@ class Engines:
             say(f"loading {name.upper()} model…")
             engine = make()
             engine.load()
-            say(f"loaded {name.upper()} ({engine.spec.name}) in {engine.load_s:.2f} s")
+            engine.warm()  # the first answer pays no first-use cost
+            say(f"loaded {name.upper()} ({engine.spec.name}) in {engine.load_s + engine.warm_s:.2f} s")
             out[name] = engine
         return cls(**out)
 
+    def describe(self) -> dict:
+        """``{role: {"name", "package", "sha256", "path"}}`` of the loaded models (stored with each session)."""
+        specs = {role: getattr(getattr(self, role, None), "spec", None) for role in ("vad", "stt", "tts", "llm")}
+        return {role: {"name": sp.name, "package": sp.package, "sha256": sp.sha256, "path": str(sp.path)}
+                for role, sp in specs.items() if sp is not None}
+
     def load_times(self) -> dict:
-        return {k: round(getattr(self, k).load_s, 3) for k in ("vad", "stt", "tts", "llm") if getattr(self, k) is not None}
+        """``{role: seconds}`` each model took to load and warm up."""
+        return {k: round(getattr(self, k).load_s + getattr(self, k).warm_s, 3) for k in ("vad", "stt", "tts", "llm") if getattr(self, k) is not None}
 
     def close(self) -> None:
         for k in ("vad", "stt", "tts", "llm"):

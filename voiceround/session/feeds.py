@@ -45,7 +45,8 @@ class SimulatedFeed:
         self._source: FileSource | None = None
 
     def frames_for(self, action: "Action") -> Iterator[np.ndarray] | None:
-        ct = self.sim.answer(action.topics or ("unknown",))
+        # the closing question is answered only by a turn written for it (no "unknown" fallback)
+        ct = self.sim.answer(action.topics or ("unknown",), fallback=not action.is_wrap_up)
         if ct is None:
             return None
         self.last_topic = ct.topic

@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 
+from voiceround.core import events as ev
 from voiceround.core.audio_format import FRAME_S, FRAME_SAMPLES, SAMPLE_RATE
 from voiceround.turntaking.bargein import BargeInConfig, BargeInDetector, Decision
 
@@ -19,6 +20,29 @@ from voiceround.turntaking.bargein import BargeInConfig, BargeInDetector, Decisi
 # double-talk test passes, at a higher speech probability, and a barge-in needs 0.32 s of it (10
 # frames, against 3 in full duplex), so residual echo can't stop the interviewer.
 HALF_DUPLEX = BargeInConfig(speech_prob=0.7, onset_s=10 * FRAME_S)
+
+
+class DuplexPolicy:
+    """Whether the interviewer plays in half-duplex: when the sound check asked for it
+    (``forced``), or the echo canceller (``echo``: :class:`voiceround.audio.echo.EchoCanceller` or
+    None) hasn't converged lately, or (silently) before it has heard a second of playback. A change
+    of verdict is sent to ``emit`` as :class:`~voiceround.core.events.DuplexChanged`."""
+
+    def __init__(self, echo, forced: bool, emit):
+        self.echo, self.forced, self.emit = echo, forced, emit
+        self.current = False
+
+    def half(self, t_s: float) -> bool:
+        """The verdict now (``t_s``: session second, for the event)."""
+        verdict = self.echo.converged if self.echo is not None else True
+        half = self.forced or verdict is not True
+        if (verdict is not None or self.forced) and half != self.current:
+            r = self.echo.recent() if self.echo is not None else None
+            reason = "sound check" if self.forced else ("echo not cancelled" if half else "echo cancelled")
+            self.emit(ev.DuplexChanged(t_s, half=half, reason=reason, echo_db=None if r is None else round(r[0], 1),
+                                       erle_db=None if r is None else round(r[1], 1)))
+            self.current = half
+        return half
 
 
 def play_listening(audio: np.ndarray, hifi=None, *, feed, sink, rec, vad, realtime: bool,

@@ -25,8 +25,8 @@ from voiceround.engines.stt import STTResult
 from voiceround.rounds import Round
 from voiceround.session.engines import Engines
 from voiceround.session.feeds import CandidateFeed, with_echo_canceller
-from voiceround.session.playback import HALF_DUPLEX, play_listening
-from voiceround.session.results import SessionResult, round_timings
+from voiceround.session.playback import HALF_DUPLEX, DuplexPolicy, play_listening
+from voiceround.session.results import SessionResult, first_sample, round_timings
 from voiceround.session.wording import ProbeWriter
 from voiceround.storage import Store
 from voiceround.turntaking.endpointing import EndpointConfig, Endpointer, Utterance, sentence_complete
@@ -34,6 +34,7 @@ from voiceround.turntaking.endpointing import EndpointConfig, Endpointer, Uttera
 # Decode ahead only once this much new speech has built up (samples; 6 s): shorter chunks lose
 # Whisper's context (measured: WER of strong-onboarding-ml rose from 0.28 to 0.35 with 0.2 s chunks).
 DECODE_AHEAD_MIN = 6 * SAMPLE_RATE
+CLOSING_WAIT_S = 12.0  # the closing question waits this long for an answer to begin (seconds)
 
 
 class SessionRunner:
@@ -60,7 +61,7 @@ class SessionRunner:
         self._last_endpoint: dict | None = None
         self._last_level = self._turn_planner_s = self._turn_llm_s = 0.0
         self._preroll: list | None = None
-        self._half = False
+        self.duplex = DuplexPolicy(self.echo, forced=self.meta.get("duplex") == "half", emit=self._emit)
         self.events: list[ev.Event] = []
 
     def replace_feed(self, feed) -> None:
@@ -159,47 +160,21 @@ class SessionRunner:
 
     def _play_listening(self, audio: np.ndarray, hifi=None) -> dict | None:
         """Playback of one sentence while listening (:func:`voiceround.session.playback.play_listening`),
-        in half-duplex when the echo isn't handled (:meth:`_half_duplex`)."""
-        half = self._half_duplex()
+        in half-duplex when the echo isn't handled (:class:`~voiceround.session.playback.DuplexPolicy`)."""
+        half = self.duplex.half(self.rec.t_s)
         return play_listening(audio, hifi, feed=self.feed, sink=self.sink, rec=self.rec, vad=self.engines.vad.stream(),
                               realtime=self.realtime, config=HALF_DUPLEX if half else None, gate=getattr(self.echo, "double_talk", None) if half else None,
                               on_hold=lambda t, held: self._emit(ev.PlaybackHeld(t, held_s=round(held, 3))))
 
-    def _half_duplex(self) -> bool:
-        """Half-duplex when the sound check asked for it (meta ``duplex`` "half"), or the echo
-        canceller hasn't converged lately, or (silently) before it has heard a second of playback;
-        a change of verdict is emitted as :class:`DuplexChanged`."""
-        forced = self.meta.get("duplex") == "half"
-        verdict = self.echo.converged if self.echo is not None else True
-        half = forced or verdict is not True
-        if (verdict is not None or forced) and half != self._half:
-            r = self.echo.recent() if self.echo is not None else None
-            reason = "sound check" if forced else ("echo not cancelled" if half else "echo cancelled")
-            self._emit(ev.DuplexChanged(self.rec.t_s, half=half, reason=reason, echo_db=None if r is None else round(r[0], 1),
-                                        erle_db=None if r is None else round(r[1], 1)))
-            self._half = half
-        return half
-
     def _record_latency(self, t_first_audio: float) -> None:
-        """Emit :class:`~voiceround.core.events.FirstSample`: the compute from the end of the candidate's
-        turn to this first interviewer sample, and (after speech) the per-stage times."""
-        ep = self._last_endpoint
-        self._last_endpoint = None
-        now = time.perf_counter()
-        compute = now - self._pending_endpoint if self._pending_endpoint is not None else None
-        self._pending_endpoint = None
-        if ep is None and compute is None:
-            return
-        stages = {}
-        if ep:
-            stages = {"endpoint_wait_s": ep["wait_s"], "stt_tail_s": ep["stt_tail_s"], "planner_s": self._turn_planner_s,
-                      "llm_s": self._turn_llm_s,
-                      "tts_first_s": max(0.0, t_first_audio - ep["wall"] - ep["stt_tail_s"] - self._turn_planner_s - self._turn_llm_s),
-                      "voice_to_voice_s": ep["wait_s"] + (now - ep["wall"])}
-        self._emit(ev.FirstSample(self.rec.t_s, compute_s=None if compute is None else round(compute, 3), from_speech=bool(ep),
-                                  **{k: round(v, 3) for k, v in stages.items()}))
+        """Emit the :class:`~voiceround.core.events.FirstSample` of this reply (:func:`first_sample`)."""
+        event = first_sample(self._last_endpoint, self._pending_endpoint, t_first_audio, self._turn_planner_s, self._turn_llm_s, self.rec.t_s)
+        self._last_endpoint = self._pending_endpoint = None
+        if event is not None:
+            self._emit(event)
 
-    def _listen(self, frames: Iterator[np.ndarray], preroll: list[np.ndarray] | None = None, story: bool = False) -> Turn | None:
+    def _listen(self, frames: Iterator[np.ndarray], preroll: list[np.ndarray] | None = None, story: bool = False,
+                deadline: float | None = None) -> Turn | None:
         """Stream frames through VAD endpointing into STT; the candidate turn, or None if no speech.
 
         Streaming: at each pause only the audio since the last pause (the tail) is decoded, and the
@@ -210,8 +185,12 @@ class SessionRunner:
         is still talking after an endpoint (a file source with speech left), the rest is kept in the
         same turn. ``preroll``: frames already heard (a barge-in) that start this turn. ``story``:
         the question asked for a story, so its first seconds end only after a longer pause
-        (:class:`~voiceround.turntaking.endpointing.EndpointConfig` ``story_pause_s``).
+        (:class:`~voiceround.turntaking.endpointing.EndpointConfig` ``story_pause_s``). ``deadline``:
+        session second after which no answer is waited for any more (default: the round's end); an
+        answer still going then ends at its next pause once past the round's end (or 30 s past ``deadline``).
         """
+        force_end = self.rnd.duration_s if deadline is None else max(self.rnd.duration_s, deadline + 30.0)
+        deadline = self.rnd.duration_s if deadline is None else deadline
         self.endpointer.reset()
         vad = self.engines.vad.stream()
         t0 = self.rec.t_s - len(preroll or []) * FRAME_S
@@ -267,7 +246,7 @@ class SessionRunner:
             utt = self.endpointer.push(frame, vad.prob_int16(frame))
             if self.endpointer.in_speech and not was:
                 self._emit(ev.SpeechStarted(t0 + self.endpointer.start_frame * FRAME_S))
-            if utt is None and self._time_up() and not self.endpointer.in_speech:
+            if utt is None and self.rec.t_s >= deadline and not self.endpointer.in_speech:
                 break
             if utt is None and self.endpointer.utterance_s >= self.max_turn_s:
                 utt = self.endpointer.force()
@@ -297,7 +276,7 @@ class SessionRunner:
                     interrupted = "abstraction"
                     break
                 long_enough = utt.endpoint_s - utt.end_s >= self.endpointer.pause_s - 0.02  # (a story's first seconds: 1 s)
-                if utt.final or (long_enough and sentence_complete(text)) or self._time_up():
+                if utt.final or (long_enough and sentence_complete(text)) or self.rec.t_s >= force_end:
                     close(utt, text, None)
                     if not getattr(self.feed, "has_more_speech", lambda: False)():
                         break
@@ -319,6 +298,31 @@ class SessionRunner:
         start = first_start if first_start is not None else t0
         return Turn("candidate", text, start, last_end if last_end is not None else self.rec.t_s,
                     topic=getattr(self.feed, "last_topic", None), meta=meta)
+
+    def _closing_exchange(self, closing: planner.Action) -> None:
+        """After the closing question: listen for the candidate's answer (up to ``CLOSING_WAIT_S``
+        for it to begin, past the round's end if need be), keep it (``meta.closing``; not scored),
+        then say the round's neutral closing reply. Skipped when the round was stopped (End round, quit)."""
+        if self._stop.is_set():
+            return
+        turn, _ = self._answer(closing, deadline=self.rec.t_s + CLOSING_WAIT_S)
+        if turn is not None:
+            turn.meta["closing"] = True
+            self._add_turn(turn)
+        if not self._stop.is_set():
+            self._speak(planner.closing_reply(self.rnd, turn is not None), time.perf_counter())
+
+    def _answer(self, action: planner.Action, deadline: float | None = None) -> tuple[Turn | None, bool]:
+        """The candidate's answer to ``action``: typed (no microphone) or heard (:meth:`_listen`).
+        Returns ``(turn or None, heard)``; ``heard`` False when the feed has nothing to give
+        (a simulated candidate with no fitting turn)."""
+        if hasattr(self.feed, "text_for"):
+            turn = self._typed(action)
+            return turn, turn is not None
+        frames = self.feed.frames_for(action)
+        preroll, self._preroll = self._preroll, None
+        story = action.slot is not None or action.intent == "ask_scenario"
+        return (self._listen(frames, preroll, story, deadline) if frames is not None else None), frames is not None
 
     def _transcribe_audio(self, audio: np.ndarray, context: str = "") -> STTResult:
         result = self.engines.stt.transcribe(audio, context) if context else self.engines.stt.transcribe(audio)
@@ -342,10 +346,7 @@ class SessionRunner:
         """Run the whole round; returns a :class:`SessionResult`. Storage errors propagate after the
         turns committed so far are kept."""
         wall0 = time.perf_counter()
-        specs = {role: getattr(getattr(self.engines, role, None), "spec", None) for role in ("vad", "stt", "tts", "llm")}
-        models = {role: {"name": sp.name, "package": sp.package, "sha256": sp.sha256, "path": str(sp.path)}
-                  for role, sp in specs.items() if sp is not None}
-        meta = {**self.meta, "round_version": self.rnd.version, "round_path": str(self.rnd.path), "models": models}
+        meta = {**self.meta, "round_version": self.rnd.version, "round_path": str(self.rnd.path), "models": self.engines.describe()}
         self.sid = self.store.new_session(self.rnd.id, self.rnd.version, self.source, meta)
         self.rec = WavRecorder(self.store.session(self.sid)["audio_path"])
         status = "finished"
@@ -360,15 +361,9 @@ class SessionRunner:
                     break
                 self._speak(action, t_decided)
                 if action.is_wrap_up:
+                    self._closing_exchange(action)
                     break
-                if hasattr(self.feed, "text_for"):  # typed answers (no microphone)
-                    turn = self._typed(action)
-                    frames = turn
-                else:
-                    frames = self.feed.frames_for(action)
-                    preroll, self._preroll = self._preroll, None
-                    story = action.slot is not None or action.intent == "ask_scenario"
-                    turn = self._listen(frames, preroll, story) if frames is not None else None
+                turn, heard = self._answer(action)
                 if turn is not None:
                     self._add_turn(turn)
                 t_decided = time.perf_counter()
@@ -379,12 +374,12 @@ class SessionRunner:
                         action = planner.next_action(self.transcript, self.rec.t_s, self.rnd)
                         self.stats["planner_s"] += time.perf_counter() - p0
                         continue
-                if frames is None or self.feed.exhausted or self._stop.is_set() or self._time_up():
+                if self._stop.is_set() or self._time_up():
                     action = planner.next_action(self.transcript, self.rnd.duration_s, self.rnd)  # wrap-up
                     if self._stop.is_set():
                         status = "ended_early"
-                else:
-                    action = planner.next_action(self.transcript, self.rec.t_s, self.rnd)
+                else:  # a simulated candidate with no story left still gets the pushback and the reflection
+                    action = planner.next_action(self.transcript, self.rec.t_s, self.rnd, exhausted=not heard or self.feed.exhausted)
                 self._turn_planner_s = time.perf_counter() - p0
                 self.stats["planner_s"] += self._turn_planner_s
                 self._emit(ev.PlannerDecided(self.rec.t_s, intent=action.intent, reason=action.reason))

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from voiceround.core.types import Transcript
 from voiceround.interviewer import Action
-from voiceround.interviewer.wording import check_rewording, check_turn, leading_reason
+from voiceround.interviewer.wording import check_rewording, check_turn, leading_reason, praise_found
 from voiceround.rounds import Round
 
 
@@ -34,7 +34,7 @@ class ProbeWriter:
         template, the LLM verdict ("accepted" / "rejected: why") and any LLM error."""
         text, info = action.text, {"template_text": action.text}
         self.last_llm_s = 0.0
-        if self.use_llm and not action.is_wrap_up and action.intent != "ask_scenario":
+        if self.use_llm and not action.is_wrap_up and action.intent != "ask_scenario" and action.intent in self.rnd.probes:
             self.tried += 1
             t_llm = time.perf_counter()
             try:
@@ -67,7 +67,11 @@ class ProbeWriter:
             if why is None:
                 self.accepted += 1
                 text = reworded
-        problem = check_turn(text, self.rnd.interviewer["forbidden"])
+        if action.intent in self.rnd.probes:
+            problem = check_turn(text, self.rnd.interviewer["forbidden"])
+        else:  # the closing reply asks nothing; it still never praises
+            found = praise_found(text, self.rnd.interviewer["forbidden"])
+            problem = f"praise {found!r}" if found else None
         if problem:  # template text is validated when the round loads; this guards future edits
             raise AssertionError(f"interviewer turn failed its check ({problem}): {text!r}")
         return text, info

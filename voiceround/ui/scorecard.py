@@ -7,7 +7,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLabel, QProgressBar, QScrollArea, QVBoxLayout, QWidget
 
-from voiceround.report import clock, work_on_next
+from voiceround.report import clock, round_use, work_on_next
 from voiceround.rounds import Round
 
 
@@ -83,6 +83,12 @@ class ScorecardView(QWidget):
         total = title_label(f"Total {card['total']:.1f} / 100")
         total.setObjectName("total")
         v.addWidget(total)
+        used = round_use(card.get("analytics", {}))
+        if used:
+            use = QLabel(used + ".")
+            use.setObjectName("round_use")
+            use.setWordWrap(True)
+            v.addWidget(use)
         grid = QGridLayout()
         for row, (did, d) in enumerate(card["dimensions"].items()):
             name = QLabel(f"<b>{e(d['name'])}</b><br><span style='color:#555'>weight {d['weight']:.0f}%</span>")
