@@ -30,19 +30,47 @@ def candidate_wer(result: dict, case) -> float:
     return jiwer.wer(*wer_pairs(result, case))
 
 
+CASE_PATHS: dict[str, str] = {}  # the case file each rehearsal played
+CLOSING_QUESTION = "Yes, one. What does a strong first year look like for someone in this role?"
+
+
+def with_closing_answer(cid: str, folder) -> str:
+    """A copy of shared case ``cid`` whose candidate also answers the closing question (a
+    ``closing_questions`` turn, spoken by the bundled Piper voice); its audio links to the case's."""
+    import soundfile as sf
+
+    from voiceround.engines.tts import PiperTTS
+    src = CASES / f"{cid}.toml"
+    n = len(load_case(src).turns) + 1
+    (folder / "audio").mkdir()
+    for wav in (CASES / "audio").glob(f"{cid}.*.wav"):
+        (folder / "audio" / wav.name).symlink_to(wav)
+    tts = PiperTTS().load()
+    try:
+        sf.write(str(folder / "audio" / f"{cid}.{n:02d}.wav"), tts.speak(CLOSING_QUESTION).audio, 16000, subtype="PCM_16")
+    finally:
+        tts.close()
+    dst = folder / f"{cid}.toml"
+    dst.write_text(src.read_text() + f'\n[[turns]]\ntopic = "closing_questions"\ntext = "{CLOSING_QUESTION}"\n')
+    return str(dst)
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    """One rehearsal per case, shared by the assertions below (the real models are the slow part)."""
+    """One rehearsal per case, shared by the assertions below (the real models are the slow part).
+    The strong case's candidate also answers the closing question."""
     data = tmp_path_factory.mktemp("e2e")
     old = os.environ.get("VOICEROUND_DATA_DIR")
     os.environ["VOICEROUND_DATA_DIR"] = str(data)
     out = {}
     try:
         for cid in E2E_CASES:
-            proc = subprocess.run([sys.executable, "-m", "voiceround", "rehearse", str(CASES / f"{cid}.toml"), "--json", "-q"],
+            path = with_closing_answer(cid, tmp_path_factory.mktemp(cid)) if cid == "strong-staged-rollout" else str(CASES / f"{cid}.toml")
+            proc = subprocess.run([sys.executable, "-m", "voiceround", "rehearse", path, "--json", "-q"],
                                   capture_output=True, text=True, timeout=600, cwd=ROOT)
             assert proc.returncode == 0, proc.stderr
             out[cid] = json.loads(proc.stdout)
+            CASE_PATHS[cid] = path
     finally:
         if old is None:
             os.environ.pop("VOICEROUND_DATA_DIR", None)
@@ -58,10 +86,16 @@ def test_rehearse_a_whole_round(results, rnd, cid):
     speakers = [t["speaker"] for t in r["turns"]]
     assert "interviewer" in speakers and "candidate" in speakers
     assert r["turns"][0]["speaker"] == "interviewer" and r["turns"][0]["intent"] == "ask_scenario"
-    assert r["turns"][-1]["intent"] == "wrap_up"
+    wrap = next(i for i, t in enumerate(r["turns"]) if t["intent"] == "wrap_up")
+    after = r["turns"][wrap + 1:]  # the closing question waits for an answer, then one neutral line ends the round
+    assert after[-1]["speaker"] == "interviewer" and after[-1]["intent"] == "closing_reply" and "?" not in after[-1]["text"]
+    if cid == "strong-staged-rollout":
+        assert [t["speaker"] for t in after] == ["candidate", "interviewer"] and "first year" in after[0]["text"].lower()
+    else:  # these cases have nothing to ask
+        assert len(after) == 1
     for t in r["turns"]:
         assert t["end_s"] >= t["start_s"]
-        if t["speaker"] == "interviewer":
+        if t["speaker"] == "interviewer" and t["intent"] != "closing_reply":
             assert check_turn(t["text"], rnd.interviewer["forbidden"]) is None, t["text"]  # one question, no praise
     starts = [t["start_s"] for t in r["turns"]]
     assert starts == sorted(starts)  # one timeline
@@ -74,7 +108,7 @@ def test_rehearse_a_whole_round(results, rnd, cid):
     assert 0 <= r["scores"]["total"] <= 100
     assert all({"id", "evidence"} <= set(t) for t in r["traps"])
     assert r["timings"]["stt_rtf"] < 0.5 and r["timings"]["llm_rewordings_tried"] > 0
-    assert candidate_wer(r, load_case(CASES / f"{cid}.toml")) <= 0.35
+    assert candidate_wer(r, load_case(CASE_PATHS[cid])) <= 0.35
 
 
 def test_story_quality_ranks(results):
