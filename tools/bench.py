@@ -171,6 +171,16 @@ def echo_cancellation() -> None:
     print(proc.stdout.strip() or f"(not run: {proc.stderr.strip().splitlines()[-1:]})")
 
 
+def long_round() -> None:
+    """One whole 20-minute live round through PulseAudio (tools/long_round_bench.py)."""
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "long_round_bench.py")], capture_output=True, text=True, cwd=ROOT)
+    print("\n## A whole 20-minute live round\n")
+    print("Through the PulseAudio rig, a virtual candidate answering from a 38-turn story (tests/data/long/); "
+          "gaps are measured at the speaker:\n")
+    lines = proc.stdout.strip().splitlines()
+    print("\n".join(lines[1:]) if lines else f"(not run: {proc.stderr.strip().splitlines()[-1:]})")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "cases"))
@@ -207,6 +217,7 @@ def main() -> int:
     scorer_text_vs_audio(results, args.cases)
     second_round()
     echo_cancellation()
+    long_round()
     scoring_speed()
     return 0
 

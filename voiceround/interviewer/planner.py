@@ -50,6 +50,13 @@ class Action:
     topics: tuple[str, ...] = ()
     reason: str = ""
     claims: list[str] = field(default_factory=list)
+    deepens: str | None = None  # a follow-up: the story slot it drills into
+
+    @property
+    def asks_for_story(self) -> bool:
+        """The question asks for part of the story (the scenario, a slot, a follow-up): its answer
+        may start with a longer pause (:class:`~voiceround.turntaking.endpointing.EndpointConfig` ``story_pause_s``)."""
+        return self.intent == "ask_scenario" or self.slot is not None or self.deepens is not None
 
     @property
     def is_wrap_up(self) -> bool:
@@ -58,7 +65,7 @@ class Action:
     def meta(self) -> dict:
         """What the planner needs to remember about this turn (stored in ``Turn.meta``)."""
         return {k: v for k, v in {"quote": self.quote, "claim": self.claim, "claims": self.claims or None,
-                                  "slot": self.slot, "reason": self.reason}.items() if v}
+                                  "slot": self.slot, "deepens": self.deepens, "reason": self.reason}.items() if v}
 
 
 @dataclass
@@ -134,7 +141,7 @@ def _followup(rnd: Round, transcript: Transcript, h: _History, probe, reason: st
         claims = A.find_claims(A.split_sentences(Transcript([transcript.turns[-1]])))
         quote = claims[0].quote if claims else short_quote(last, 0, 8)
     act = _action(rnd, probe.intent, h, quote=quote, reason=reason)
-    act.slot = None  # a follow-up deepens its slot; it doesn't ask for it
+    act.slot, act.deepens = None, probe.deepens  # a follow-up deepens its slot; it doesn't ask for it
     return act
 
 
@@ -299,20 +306,26 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
             and not re.search(r"\b(estimate|roughly|about|around)\b", last.text.lower()) \
             and "probe_estimate" in rnd.probes and not any(i == "probe_estimate" for i, _ in h.asked):
         return _action(rnd, "probe_estimate", h, reason="didn't remember a number")
-    probe = _inconsistency_probe(rnd, transcript, h) or _claim_probe(rnd, transcript, h, urgent_only=True) \
-        or _answer_probe(rnd, transcript, h) \
-        or _claim_probe(rnd, transcript, h)
-    if probe:
-        return probe
-
     sents = A.split_sentences(transcript)
     coverage = A.slot_coverage(sents, rnd.slots)
     covered = {s.id for s in rnd.slots if coverage[s.id][0] >= s.min_weight}
     slot_ids = [s.id for s in rnd.slots]
+    nudge = rnd.interviewer.get("nudge")
+    nudge_intent = nudge["intent"] if nudge else None
+    slot_intent = {p.slot: p.intent for p in rnd.probes.values() if p.slot and p.intent != nudge_intent}
+    uncovered = [slot for slot in rnd.interviewer.get("slot_order", slot_ids)
+                 if slot in slot_ids and slot not in covered and slot not in h.slots_asked and slot in slot_intent]
+    pace = D.pace(transcript, elapsed_s, rnd, len(uncovered) + _owed(rnd, h, slot_ids, slot_intent))
+    # Claims at their deadline while the owed questions still fit; fresh claims only with time to spare.
+    probe = _inconsistency_probe(rnd, transcript, h) \
+        or (_claim_probe(rnd, transcript, h, urgent_only=True) if pace.spare >= 0 else None) \
+        or _answer_probe(rnd, transcript, h) \
+        or (_claim_probe(rnd, transcript, h) if pace.spare >= pace.exchange else None)
+    if probe:
+        return probe
 
     # Time management (round file interviewer.nudge; Disagree and Commit: the argument has eaten
     # the clock, seed trap "missing the commitment phase").
-    nudge = rnd.interviewer.get("nudge")
     target = rnd.probes[nudge["intent"]].slot if nudge else None
     if nudge and elapsed_s > float(rnd.timing.get("commitment_nudge_after_s", 480)) and target not in covered \
             and target not in h.slots_asked:
@@ -327,12 +340,6 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
         if elapsed_s > 0 and phase_s / elapsed_s > float(rnd.timing.get("argument_share_limit", 0.6)):
             return _action(rnd, nudge["intent"], h, reason=f"{nudge['from_phase']} took most of the time")
 
-    nudge_intent = nudge["intent"] if nudge else None
-    slot_intent = {p.slot: p.intent for p in rnd.probes.values() if p.slot and p.intent != nudge_intent}
-    uncovered = [slot for slot in rnd.interviewer.get("slot_order", slot_ids)
-                 if slot in slot_ids and slot not in covered and slot not in h.slots_asked and slot in slot_intent]
-    must = len(uncovered) + _owed(rnd, h, slot_ids, slot_intent)
-    pace = D.pace(transcript, elapsed_s, rnd, must)
     asked = {i for i, _ in h.asked}
     deeper = [] if second or D.dry(transcript, rnd) else D.available(transcript, rnd, asked, covered | h.slots_asked)
     # One level deeper into what was just answered, if every slot still owed keeps time for a follow-up too.

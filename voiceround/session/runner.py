@@ -321,7 +321,7 @@ class SessionRunner:
             return turn, turn is not None
         frames = self.feed.frames_for(action)
         preroll, self._preroll = self._preroll, None
-        story = action.slot is not None or action.intent == "ask_scenario"
+        story = action.asks_for_story
         return (self._listen(frames, preroll, story, deadline) if frames is not None else None), frames is not None
 
     def _transcribe_audio(self, audio: np.ndarray, context: str = "") -> STTResult:
