@@ -57,3 +57,38 @@ def abstraction_drift(text: str, lexicons) -> bool:
         return False
     last = parts[-2:]
     return all(lexicons["abstraction"].search(p) and not CLAIM.search(p) for p in last)
+
+
+# A concrete event (issue "Interrupt abstraction while the candidate is still talking"): a person,
+# a time, a number, or an action in the past tense told by its doer.
+PAST_ACTION = re.compile(
+    r"\b(?:i|we|she|he|they|my \w+|our \w+)\s+(?:\w+ed|said|told|wrote|ran|built|took|made|sent|went|met|brought|showed|"
+    r"got|gave|put|did|found|shipped|called|spoke|saw|chose|thought|knew|left|won|lost|began|led|set up|sat down)\b", re.IGNORECASE)
+WHEN = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|"
+    r"wednesday|thursday|friday|(?:19|20)\d\d|yesterday|last (?:week|month|year|spring|summer|fall|autumn|winter|quarter)|"
+    r"that (?:morning|afternoon|evening|day|week|night)|in q[1-4])\b", re.IGNORECASE)
+NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+\b|^(?!(?:That|It|What|There|Here|He|She|Let|Who|Where|How|Everyone|Nobody|Today|Now)'s)[A-Z][a-z]+'s\b")  # a capitalised word inside a sentence (STT capitalises names), or "Jonas's"
+NUMBER_WORD = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+                         r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion|percent|half|dozen)\b", re.IGNORECASE)
+PAST_PASSIVE = re.compile(r"\b(?:had|has|was|were|got)\s+(?:\w+ed|built|made|sent|taken|given|shipped|cut|run)\b", re.IGNORECASE)
+IDIOM_NUMBER = re.compile(r"\b(?:a|one) hundred(?: and ten)? (?:percent|%)|\b1[01]0 ?%|\bone of the\b|\bone day\b|\bat one point\b", re.IGNORECASE)
+ABSTRACT_STRETCH_S = 20.0  # seconds of an answer with no concrete event before the interviewer cuts in
+
+
+def concrete(sentence: str) -> bool:
+    """Whether a sentence tells a concrete event: a number (:data:`CLAIM`, or in words), a time or
+    date, a named person, or an action in the past tense ("I wrote", "she said", "had tripled")."""
+    sentence = IDIOM_NUMBER.sub("", sentence)  # "I give it a hundred percent" counts nothing
+    return bool(CLAIM.search(sentence) or NUMBER_WORD.search(sentence) or WHEN.search(sentence) or PAST_ACTION.search(sentence)
+                or PAST_PASSIVE.search(sentence) or NAME.search(sentence))
+
+
+def live_drift(text: str, speech_s: float, lexicons) -> bool:
+    """Whether an answer in progress should be cut off for abstraction: its last two sentences
+    are abstract (:func:`abstraction_drift`), or ``speech_s`` seconds (≥ :data:`ABSTRACT_STRETCH_S`)
+    of it hold no concrete event at all (:func:`concrete`). ``text``: the answer so far."""
+    if abstraction_drift(text, lexicons):
+        return True
+    parts = split_text(strip_fillers(text))
+    return speech_s >= ABSTRACT_STRETCH_S and bool(parts) and not any(concrete(p) for p in parts)

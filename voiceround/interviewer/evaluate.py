@@ -77,5 +77,6 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
         "claim_probe_coverage": round(covered / needed, 3) if needed else 1.0, "missed_claims": missed,
         "pushback": "pushback" in intents, "pushback_response": response, "commitment": commitment,
         "reflection": "ask_reflection" in intents, "repeats": repeats, "leading": leading,
+        "no_example_noted": "note_no_example" in intents,
         "leading_examples": leading_examples, "duration_s": round(tr.end_s, 1),
     }

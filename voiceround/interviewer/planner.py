@@ -56,7 +56,7 @@ class Action:
     def asks_for_story(self) -> bool:
         """The question asks for part of the story (the scenario, a slot, a follow-up): its answer
         may start with a longer pause (:class:`~voiceround.turntaking.endpointing.EndpointConfig` ``story_pause_s``)."""
-        return self.intent == "ask_scenario" or self.slot is not None or self.deepens is not None
+        return self.intent in ("ask_scenario", "probe_abstraction", "ask_second_example") or self.slot is not None or self.deepens is not None
 
     @property
     def is_wrap_up(self) -> bool:
@@ -248,13 +248,46 @@ def _answer_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | N
     if yields and "probe_backbone" in rnd.probes and not any(i == "probe_backbone" for i, _ in h.asked):
         s, st = sorted(yields, key=lambda y: not y[0].text[y[1]:].lower().startswith("i "))[0]
         return _action(rnd, "probe_backbone", h, quote=short_quote(s.text, st, 8), claim=f"yield:{s.turn}", reason="dropped the argument")
-    abstract = A.cue_spans(rnd.lexicons["abstraction"], sents)
-    if len({s.index for s, _, _ in abstract}) >= 2:
-        s, st, _ = abstract[0]
-        key = f"abstract:{s.turn}"
-        if ok("probe_abstraction", key):
-            return _action(rnd, "probe_abstraction", h, quote=short_quote(s.text, st, 6), claim=key, reason="abstraction")
     return None
+
+
+def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_s: float) -> Action | None:
+    """Abstraction, escalating (issue "Interrupt abstraction while the candidate is still talking";
+    seed: "Interrupts on abstraction"). The latest answer was cut off for abstraction, or holds two
+    abstract sentences, or answers an abstraction probe with nothing concrete: the next of the
+    round's ``probe_abstraction`` templates, in order (each narrower than the last, never the same
+    twice). When they are spent with no concrete event anywhere, ``note_no_example`` says so once
+    (kept for the scorecard); if the answer to that is still not concrete, the round closes."""
+    if "probe_abstraction" not in rnd.probes:
+        return None
+    cands = transcript.candidate_turns()
+    if not cands:
+        return None
+    n_last, last = cands[-1]
+    sents = [s for s in A.split_sentences(transcript) if s.turn == n_last]
+    before = transcript.turns[n_last - 2] if n_last >= 2 else None
+    asked = sum(1 for i, _ in h.asked if i == "probe_abstraction")
+    concrete = any(A.concrete(s.text) for s in sents)
+    if before is not None and before.intent == "note_no_example":
+        return None if concrete else _wrap_up(rnd, h, "no concrete example", D.pace(transcript, elapsed_s, rnd, 0))
+    abstract = A.cue_spans(rnd.lexicons["abstraction"], sents)
+    cut = last.meta.get("interrupted") == "abstraction"
+    if not (cut or len({s.index for s, _, _ in abstract}) >= 2 or (before is not None and before.intent == "probe_abstraction" and not concrete)):
+        return None
+    key = f"abstract:{n_last}"
+    if key in {c for _, c in h.asked if c}:
+        return None
+    probe = rnd.probes["probe_abstraction"]
+    if asked >= len(probe.templates):
+        told = any(A.concrete(s.text) for s in A.split_sentences(transcript))
+        if not told and "note_no_example" in rnd.probes and not any(i == "note_no_example" for i, _ in h.asked):
+            return _action(rnd, "note_no_example", h, reason=f"no concrete example after {asked} abstraction probes")
+        return None
+    template = probe.templates[asked]
+    s, st = (abstract[0][0], abstract[0][1]) if abstract else (sents[0] if sents else None, 0)
+    quote = short_quote(s.text, st, 6) if s is not None and "{quote}" in template else None
+    text = template.replace("{quote}", f"'{quote}'") if quote else re.sub(r"You said \{quote\}\. ?", "", template)
+    return Action("probe_abstraction", text, quote, key, None, probe.topics, "abstraction, cut off" if cut else "abstraction")
 
 
 def _pushback_quote(transcript: Transcript, rnd: Round) -> str | None:
@@ -317,7 +350,7 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
                  if slot in slot_ids and slot not in covered and slot not in h.slots_asked and slot in slot_intent]
     pace = D.pace(transcript, elapsed_s, rnd, len(uncovered) + _owed(rnd, h, slot_ids, slot_intent))
     # Claims at their deadline while the owed questions still fit; fresh claims only with time to spare.
-    probe = _inconsistency_probe(rnd, transcript, h) \
+    probe = _abstraction_probe(rnd, transcript, h, elapsed_s) or _inconsistency_probe(rnd, transcript, h) \
         or (_claim_probe(rnd, transcript, h, urgent_only=True) if pace.spare >= 0 else None) \
         or _answer_probe(rnd, transcript, h) \
         or (_claim_probe(rnd, transcript, h) if pace.spare >= pace.exchange else None)

@@ -18,6 +18,8 @@ def round_use(a: dict) -> str:
     out = f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})"
     if share < 0.85:
         out += ", ended early: the scorecard reads only what was said in that time"
+    if a.get("no_example_noted"):
+        out += ". The interviewer noted that no specific example was given, after three requests for one"
     if a.get("second_example_asked"):
         out += ". A second example was asked once the first story had no depth left; only the first story is scored"
     return out

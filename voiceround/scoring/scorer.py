@@ -268,6 +268,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     """
     used_s = transcript.end_s  # the whole session, closing exchange included
     second = any(t.intent == "ask_second_example" for _, t in transcript.interviewer_turns())
+    no_example = any(t.intent == "note_no_example" for _, t in transcript.interviewer_turns())
     transcript = transcript.story()
     F, ctx = compute_features(transcript, rnd)
     traps = detect_traps(F, rnd)
@@ -299,6 +300,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "we_actions": int(F["we_actions"].value if "we_actions" in F else 0),
         # how much of the round's time the session used (a round ended early says so on the scorecard)
         "round_used_s": round(used_s, 1), "round_length_s": rnd.duration_s, "second_example_asked": second,
+        "no_example_noted": no_example,  # the interviewer noted that no concrete example was ever given
     }
     return {
         "round": rnd.id, "round_version": rnd.version, "primary_rubric": rnd.primary_rubric, "total": first["total"],

@@ -20,6 +20,19 @@ from voiceround.turntaking.bargein import BargeInConfig, BargeInDetector, Decisi
 # double-talk test passes, at a higher speech probability, and a barge-in needs 0.32 s of it (10
 # frames, against 3 in full duplex), so residual echo can't stop the interviewer.
 HALF_DUPLEX = BargeInConfig(speech_prob=0.7, onset_s=10 * FRAME_S)
+# Cutting in (abstraction, monologue): the interviewer holds the floor over the candidate's last
+# words, as a person does ("Let me stop you there…"); only speech that goes on for 1.2 s takes it back.
+CUTTING_IN = BargeInConfig(onset_s=0.6, backchannel_s=1.2)
+
+
+def barge_in_config(half: bool, cutting_in: bool) -> BargeInConfig | None:
+    """The barge-in thresholds for one sentence: :data:`CUTTING_IN` for the first sentence of an
+    interruption (at the half-duplex speech probability when in half-duplex), :data:`HALF_DUPLEX`,
+    or None (the detector's defaults)."""
+    if cutting_in:
+        return BargeInConfig(speech_prob=HALF_DUPLEX.speech_prob if half else CUTTING_IN.speech_prob, onset_s=CUTTING_IN.onset_s,
+                             backchannel_s=CUTTING_IN.backchannel_s)
+    return HALF_DUPLEX if half else None
 
 
 class DuplexPolicy:

@@ -9,6 +9,7 @@ candidate's endpoint and the interviewer's first sample is recorded as silence t
 """
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from typing import Callable, Iterator
@@ -25,7 +26,7 @@ from voiceround.engines.stt import STTResult
 from voiceround.rounds import Round
 from voiceround.session.engines import Engines
 from voiceround.session.feeds import CandidateFeed, with_echo_canceller
-from voiceround.session.playback import HALF_DUPLEX, DuplexPolicy, play_listening
+from voiceround.session.playback import DuplexPolicy, barge_in_config, play_listening
 from voiceround.session.results import SessionResult, first_sample, round_timings
 from voiceround.session.wording import ProbeWriter
 from voiceround.storage import Store
@@ -57,8 +58,7 @@ class SessionRunner:
         self.on_event, self.meta, self.transcript = on_event, meta or {}, Transcript()
         self._stop, self._say_closing = threading.Event(), True
         self.stats = {"stt_s": 0.0, "stt_audio_s": 0.0, "tts_s": 0.0, "tts_audio_s": 0.0, "planner_s": 0.0, "vad_s": 0.0}
-        self._pending_endpoint: float | None = None
-        self._last_endpoint: dict | None = None
+        self._pending_endpoint, self._last_endpoint = None, None  # (perf-counter second, endpoint dict) of the last answer
         self._last_level = self._turn_planner_s = self._turn_llm_s = 0.0
         self._preroll: list | None = None
         self.duplex = DuplexPolicy(self.echo, forced=self.meta.get("duplex") == "half", emit=self._emit)
@@ -113,6 +113,7 @@ class SessionRunner:
         first = futures[0].result()
         t_first_audio = time.perf_counter()
         live = getattr(self.feed, "live", False) and not action.is_wrap_up
+        cutting_in = bool(self.transcript.turns) and bool(self.transcript.turns[-1].meta.get("interrupted"))
         if self.realtime and not (live and getattr(self.feed, "backlog", 0)):
             self.rec.silence(t_first_audio - t_decided)  # deciding and synthesizing: silence on the timeline
         start = self.rec.t_s  # (a microphone's frames captured meanwhile are that silence, recorded as heard)
@@ -134,7 +135,7 @@ class SessionRunner:
                     time.sleep(len(audio) / SAMPLE_RATE)
                 played.append(sentence)
                 continue
-            done = self._play_listening(audio, speech.hifi)
+            done = self._play_listening(audio, speech.hifi, cutting_in=k == 0 and cutting_in)
             if done is None:
                 played.append(sentence)
                 continue
@@ -158,36 +159,35 @@ class SessionRunner:
                 return
         self._add_turn(Turn("interviewer", said, start, self.rec.t_s, intent=action.intent, meta=meta))
 
-    def _play_listening(self, audio: np.ndarray, hifi=None) -> dict | None:
-        """Playback of one sentence while listening (:func:`voiceround.session.playback.play_listening`),
-        in half-duplex when the echo isn't handled (:class:`~voiceround.session.playback.DuplexPolicy`)."""
+    def _play_listening(self, audio: np.ndarray, hifi=None, cutting_in: bool = False) -> dict | None:
+        """Playback of one sentence while listening (:func:`~voiceround.session.playback.play_listening`); half-duplex per
+        :class:`DuplexPolicy`; ``cutting_in``: an interruption's first sentence holds the floor (:func:`barge_in_config`)."""
         half = self.duplex.half(self.rec.t_s)
         return play_listening(audio, hifi, feed=self.feed, sink=self.sink, rec=self.rec, vad=self.engines.vad.stream(),
-                              realtime=self.realtime, config=HALF_DUPLEX if half else None, gate=getattr(self.echo, "double_talk", None) if half else None,
+                              realtime=self.realtime, config=barge_in_config(half, cutting_in), gate=getattr(self.echo, "double_talk", None) if half else None,
                               on_hold=lambda t, held: self._emit(ev.PlaybackHeld(t, held_s=round(held, 3))))
 
     def _record_latency(self, t_first_audio: float) -> None:
         """Emit the :class:`~voiceround.core.events.FirstSample` of this reply (:func:`first_sample`)."""
         event = first_sample(self._last_endpoint, self._pending_endpoint, t_first_audio, self._turn_planner_s, self._turn_llm_s, self.rec.t_s)
         self._last_endpoint = self._pending_endpoint = None
-        if event is not None:
-            self._emit(event)
+        self._emit(event) if event is not None else None
 
     def _listen(self, frames: Iterator[np.ndarray], preroll: list[np.ndarray] | None = None, story: bool = False,
-                deadline: float | None = None) -> Turn | None:
+                deadline: float | None = None, watch: bool = False) -> Turn | None:
         """Stream frames through VAD endpointing into STT; the candidate turn, or None if no speech.
 
-        Streaming: at each pause only the audio since the last pause (the tail) is decoded, and the
-        text so far is published as a partial. A complete sentence ends the turn (the endpoint);
-        otherwise listening goes on until the pause reaches ``max_pause_s``. The interviewer cuts
-        in (an interruption; the cut-off turn is kept) when the answer drifts into abstraction for
-        more than one sentence, or when it runs past the round's monologue budget. If the candidate
-        is still talking after an endpoint (a file source with speech left), the rest is kept in the
-        same turn. ``preroll``: frames already heard (a barge-in) that start this turn. ``story``:
+        At each pause only the audio since the last pause is decoded. A complete sentence ends the
+        turn (the endpoint), else listening goes on until the pause reaches ``max_pause_s``. The
+        interviewer cuts in (the cut-off turn is kept, ``meta.interrupted``) on abstraction or past
+        the round's monologue budget. Speech still coming after an endpoint (a file source) stays in
+        the turn. ``preroll``: frames already heard (a barge-in) that start this turn. ``story``:
         the question asked for a story, so its first seconds end only after a longer pause
         (:class:`~voiceround.turntaking.endpointing.EndpointConfig` ``story_pause_s``). ``deadline``:
         session second after which no answer is waited for any more (default: the round's end); an
         answer still going then ends at its next pause once past the round's end (or 30 s past ``deadline``).
+        ``watch``: in a live round, check the partial text at each gap between sentences and cut in
+        there when the answer drifts into abstraction (:func:`voiceround.analysis.live_drift`).
         """
         force_end = self.rnd.duration_s if deadline is None else max(self.rnd.duration_s, deadline + 30.0)
         deadline = self.rnd.duration_s if deadline is None else deadline
@@ -200,7 +200,7 @@ class SessionRunner:
         first_start = last_end = None
         done_samples, done_text = 0, ""  # decoded part of the utterance in progress
         interrupted = None
-        last_partial = 0.0
+        last_partial, peeked, drift = 0.0, 0, False
 
         def decode_tail(utt: Utterance) -> str:
             nonlocal done_samples, done_text
@@ -228,10 +228,8 @@ class SessionRunner:
                 last_end = t0 + utt.end_s
             done_samples, done_text = 0, ""
 
-        def heard():  # the barge-in frames (already recorded) first, then the live stream
-            yield from ((f, False) for f in preroll or [])
-            yield from ((f, True) for f in frames)
-        for frame, fresh in heard():
+        # the barge-in frames (already recorded) first, then the live stream
+        for frame, fresh in itertools.chain(((f, False) for f in preroll or []), ((f, True) for f in frames)):
             if fresh:
                 self.rec.write(frame)
             now = time.perf_counter()
@@ -248,20 +246,28 @@ class SessionRunner:
                 self._emit(ev.SpeechStarted(t0 + self.endpointer.start_frame * FRAME_S))
             if utt is None and self.rec.t_s >= deadline and not self.endpointer.in_speech:
                 break
-            if utt is None and self.endpointer.utterance_s >= self.max_turn_s:
+            soft = utt is not None and utt.soft
+            # Live partial text while the candidate talks: at each gap between sentences (or every
+            # 2.5 s without one), shown, and checked for abstraction (the answer is cut at this gap).
+            if self.realtime and self.endpointer.in_speech and (soft and len(utt.audio) > peeked + 16000 or utt is None and now - last_partial > 2.5):
+                last_partial = now
+                live = utt if soft else self.endpointer.peek()
+                if live is not None and len(live.audio) > done_samples + 8000:
+                    peeked = len(live.audio)
+                    partial = " ".join(texts + [done_text, self._transcribe_audio(live.audio[done_samples:]).text]).strip()
+                    self._emit(ev.PartialText(self.rec.t_s, text=partial))
+                    speech_s = self.rec.t_s - (first_start if first_start is not None else t0 + live.start_s)
+                    drift = watch and A.live_drift(partial, speech_s, self.rnd.lexicons)
+            over = utt is None and self.endpointer.utterance_s >= self.max_turn_s
+            if over or (soft and drift):  # cut in: a monologue past the round's budget, or abstraction at this pause
+                reason = "monologue" if over else "abstraction"
                 utt = self.endpointer.force()
                 text = decode_tail(utt)
-                self._emit(ev.Interrupted(self.rec.t_s, reason="monologue", after_s=round(utt.endpoint_s - utt.start_s, 1)))
-                close(utt, text, "monologue")
-                interrupted = "monologue"
+                self._emit(ev.Interrupted(self.rec.t_s, reason=reason, after_s=round(self.rec.t_s - (first_start if first_start is not None else t0 + utt.start_s), 1)))
+                close(utt, text, reason)
+                interrupted = reason
                 break
-            if utt is None and self.realtime and self.endpointer.in_speech and now - last_partial > 1.5:
-                last_partial = now  # live partial while the candidate is still talking (display only)
-                live = self.endpointer.peek()
-                if live is not None and len(live.audio) > done_samples + 8000:
-                    tail = self._transcribe_audio(live.audio[done_samples:])
-                    self._emit(ev.PartialText(self.rec.t_s, text=" ".join(texts + [done_text, tail.text]).strip()))
-            if utt is not None and utt.soft:  # a gap between sentences: decode ahead, decide nothing
+            if soft:  # a gap between sentences: decode ahead, decide nothing
                 if len(utt.audio) > done_samples + DECODE_AHEAD_MIN:
                     decode_tail(utt)
                 continue
@@ -307,8 +313,7 @@ class SessionRunner:
             return
         turn, _ = self._answer(closing, deadline=self.rec.t_s + CLOSING_WAIT_S)
         if turn is not None:
-            turn.meta["closing"] = True
-            self._add_turn(turn)
+            self._add_turn(Turn(**{**turn.__dict__, "meta": {**turn.meta, "closing": True}}))
         if not self._stop.is_set():
             self._speak(planner.closing_reply(self.rnd, turn is not None), time.perf_counter())
 
@@ -321,8 +326,9 @@ class SessionRunner:
             return turn, turn is not None
         frames = self.feed.frames_for(action)
         preroll, self._preroll = self._preroll, None
-        story = action.asks_for_story
-        return (self._listen(frames, preroll, story, deadline) if frames is not None else None), frames is not None
+        # a story is expected: abstraction is cut off (not in the pushback, the reflection or the close)
+        watch = action.asks_for_story and "reflection" not in (action.slot, action.deepens)
+        return (self._listen(frames, preroll, action.asks_for_story, deadline, watch) if frames is not None else None), frames is not None
 
     def _transcribe_audio(self, audio: np.ndarray, context: str = "") -> STTResult:
         result = self.engines.stt.transcribe(audio, context) if context else self.engines.stt.transcribe(audio)
@@ -366,8 +372,7 @@ class SessionRunner:
                 turn, heard = self._answer(action)
                 if turn is not None:
                     self._add_turn(turn)
-                t_decided = time.perf_counter()
-                p0 = time.perf_counter()
+                t_decided = p0 = time.perf_counter()
                 if getattr(self.feed, "lost", False) and not self._stop.is_set() and not self._time_up():
                     if self._wait_for_feed():  # the same question again, now typed
                         p0 = time.perf_counter()
