@@ -30,5 +30,6 @@ def test_a_live_round_with_speaker_echo_keeps_the_interviewer_and_candidate_apar
     assert r["self_interruptions"] == 0 and r["self_holds"] == 0, detail  # neither cut nor paused by its own voice
     assert r["echo_turns"] == 0, detail
     assert r["empty_turns"] == 0, detail
+    assert r["interruptions"] == [], detail  # a concrete story is never cut off for abstraction
     assert r["barge_in_stop_ms"] and r["barge_in_stop_ms"][0] <= 250, detail
     assert r["erle_db"] is not None and r["erle_db"] > 10, detail  # the canceller removed the echo

@@ -109,6 +109,7 @@ def test_abstract_answers_are_cut_off_mid_answer_and_concrete_ones_never(rig_ok,
     probes = [t[2] for t in turns if t[1] == "probe_abstraction"]
     marked = [t for t in turns if t[0] == "candidate" and json.loads(t[3] or "{}").get("interrupted") == "abstraction"]
     detail = {"cut_after_s": cut_after, "cuts": cuts, "turns": [(t[0], t[1], t[2][:60]) for t in turns]}
+    print(json.dumps(detail))
     assert cut_after[0] is not None and cut_after[1] is not None, detail  # both abstract answers cut off mid-answer
     assert all(c["reason"] == "abstraction" for c in cuts) and len(cuts) == 2, detail  # and nothing else: the concrete one runs
     assert len(marked) == 2 and len(probes) >= 2 and len(set(probes)) == len(probes), detail  # kept, marked; escalating wording

@@ -199,6 +199,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     cand = [t for t in cand if t["start_s"] < t_probe - 0.5]  # WER on the case answers, not the probe
     out["echo_turns"] = sum(1 for t in cand if ngrams(norm(t["text"])) & iv_grams)
     out["empty_turns"] = sum(1 for t in turns_rows if not t["text"].strip())
+    out["interruptions"] = [json.loads(e["data"]).get("reason") for e in events if e["kind"] == "interruption"]  # none on a concrete story
     # the virtual candidate never backchannels: a hold is the interviewer pausing for its own echo,
     # unless it falls inside the 4 s clip the candidate talks over the interviewer with
     clip = [t for t, _, k in kinds if k == "candidate"]

@@ -259,7 +259,7 @@ class SessionRunner:
                     speech_s = self.rec.t_s - (first_start if first_start is not None else t0 + live.start_s)
                     drift = watch and A.live_drift(partial, speech_s, self.rnd.lexicons)
             over = utt is None and self.endpointer.utterance_s >= self.max_turn_s
-            if over or (soft and drift):  # cut in: a monologue past the round's budget, or abstraction at this pause
+            if over or (drift and (soft or self.endpointer.silence_frames >= 3)):  # cut in: past the budget, or abstraction at a pause (≥ 96 ms)
                 reason = "monologue" if over else "abstraction"
                 utt = self.endpointer.force()
                 text = decode_tail(utt)
