@@ -55,3 +55,23 @@ def test_delivery_analytics_counts_fillers_and_talk_share():
 def test_wer_normalisation_spells_numbers():
     assert normalize_for_wer("It was 0.7%, down from $4 million; 1,800 tickets.") == \
         "it was zero point seven percent down from four million dollars one thousand eight hundred tickets"
+
+
+def test_a_concrete_event_is_a_person_a_time_a_number_or_a_past_action():
+    from voiceround.analysis import concrete
+    for s in ("My director Priya wanted to launch on sale day.", "In March the error rate was 1.8%.",
+              "I wrote a one-page plan that night.", "Jonas's data was the wishlists.", "It tripled, from two hundred thousand to six hundred thousand."):
+        assert concrete(s), s
+    for s in ("In general I believe the best decisions come from people challenging each other.",
+              "It's hard to point to one specific example, there have been so many.", "I give it a hundred percent.",
+              "That's just how I operate."):
+        assert not concrete(s), s
+
+
+def test_live_drift_two_abstract_sentences_or_twenty_seconds_with_nothing_concrete(rnd):
+    from voiceround.analysis import live_drift
+    assert live_drift("So disagreement is healthy. In general I believe in debate. There are many times I've disagreed.", 8, rnd.lexicons)
+    vague = "Disagreement is healthy in a team. People should feel safe to speak. Leaders have to listen."
+    assert not live_drift(vague, 12, rnd.lexicons) and live_drift(vague, 21, rnd.lexicons)
+    assert not live_drift("In general I plan ahead. Last March my manager Ana cut the beta, and I argued with the 1.8% error rate.", 25,
+                          rnd.lexicons)

@@ -171,6 +171,21 @@ def echo_cancellation() -> None:
     print(proc.stdout.strip() or f"(not run: {proc.stderr.strip().splitlines()[-1:]})")
 
 
+def corpus_scorer() -> None:
+    """The scorer on the labelled corpus it was never tuned on (tests/data/corpus): dev next to test."""
+    from voiceround.rounds import load_round
+    from voiceround.scoring.evaluate import evaluate
+    from voiceround.session.cases import text_items
+    rnd = load_round("disagree_and_commit")
+    print("\n## Scorer on the labelled corpus (tests/data/corpus; human-human ceiling in its README)\n")
+    print("| split | cases | exact | ±1 | Spearman | trap precision | trap recall | trap F1 |\n|---|---|---|---|---|---|---|---|")
+    for split in ("dev", "test"):
+        cases = [load_case(p) for p in sorted(glob.glob(str(ROOT / "tests" / "data" / "corpus" / split / "*.toml")))]
+        m = evaluate(text_items(cases), rnd)
+        print(f"| {split} | {m['cases']} | {m['exact']:.0%} | {m['within1']:.0%} | {m['spearman']} | {m['trap_precision']:.2f} | "
+              f"{m['trap_recall']:.2f} | {m['trap_f1']:.2f} |")
+
+
 def long_round() -> None:
     """One whole 20-minute live round through PulseAudio (tools/long_round_bench.py)."""
     proc = subprocess.run([sys.executable, str(ROOT / "tools" / "long_round_bench.py")], capture_output=True, text=True, cwd=ROOT)
@@ -216,6 +231,7 @@ def main() -> int:
     barge_in_bench()
     scorer_text_vs_audio(results, args.cases)
     second_round()
+    corpus_scorer()
     echo_cancellation()
     long_round()
     scoring_speed()

@@ -28,7 +28,10 @@ CLAIM = re.compile(
 )
 _BASELINE = re.compile(
     r"\b(from\b.{0,60}\bto|against|versus|vs\.?|compared (to|with)|relative to|baseline|up from|down from|"
-    r"than (the |our )?(old|previous|before|last|control)|previous(ly)?|used to be|before (the|it|we|launch))\b",
+    r"than (the |our )?(old|previous|before|last|control)|previous(ly)?|used to be|before (the|it|we|launch)"
+    # a comparison is a baseline too (the rubric: "metrics with baselines or comparisons")
+    r"|while\b.{0,60}\b(was|were|had|sat|ran|stayed) (at|on|around|about)|whereas|twice|doubled?|tripled|halved"
+    r"|the old (one|flow|system|process|version|path|setup|way))\b",
     re.IGNORECASE,
 )
 # Crediting the team instead of isolating: never an attribution method, whatever cue words it has.
@@ -57,7 +60,16 @@ ATTRIBUTION = re.compile(
     r"|\bthe part i'?d claim\b|\bwhat i can (isolate|claim|measure)\b|\b(a b|a/b|split) test(ed)?\b|\bwith a split\b"
     r"|\bi can show it\b|\bon its own\b|\bcompared (it )?(to|with|against) (the )?(control|other)\b"
     r"|\b(as a|the) comparison( group)?\b|\bthe rest of the (\w+ )?(country|company|stores|regions|states|sites|fleet|accounts|customers)\b.{0,30}\b(stayed|was|were|saw|held)\b"
-    r"|\bsplit (it|them|the (traffic|numbers|effect)) cleanly\b|\bthat part is (my work|mine)\b|\bthat'?s theirs\b",
+    r"|\bsplit (it|them|the (traffic|numbers|effect)) cleanly\b|\bthat part is (my work|mine)\b|\bthat'?s theirs\b"
+    # a comparison group or a before/after where only the candidate's change differed (the round page's
+    # "isolating what your specific execution work actually moved"), told in everyday words
+    r"|\b(still|stayed|remained|kept) on the old\b|\b(didn'?t|did not|never) (get|adopt|have|use|receive|take) (the |my |our |that )?(\w+ )?(change|fix|feature|rule|tool|version|process|playbook|checklist|flow)\b"
+    r"|\b(started|launched|went live|rolled out|switched|moved) (\w+ ){0,3}(later|afterwards)\b|\b(basically|roughly|stayed|was|were|stayed about) flat\b"
+    r"|\bso the (drop|gain|lift|increase|improvement|decrease|difference|change|reduction|jump) (is|was|came from)\b"
+    r"|\btagged (every|each)\b|\bnot (just )?(traffic|seasonality|the season|a quieter|the market|luck|the weather)\b"
+    r"|\b(same|identical|matching) (spike|period|weeks?|months?|quarter|season|days?)\b|\bmine (is|was) the\b|\bmy (part|piece|share) (is|was)\b"
+    r"|\b(while|whereas) (the )?(others?|rest|control|old \w+|remaining|other \w+)\b|\bwithout (my|the|that) (change|fix|rule|tool|feature)\b"
+    r"|\b(my|our|a|the|clean|natural) (\w+ )?comparison\b|\bthe part i'?d (point to|claim|take)\b|\bwhere i'?d put my (contribution|credit)\b",
     re.IGNORECASE,
 )
 

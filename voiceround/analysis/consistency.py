@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from voiceround.analysis.claims import CLAIM, FROM_TO, UP_FROM, Claim, find_claims
+from voiceround.analysis.normalize import normalize_for_wer
 from voiceround.analysis.sentences import Sentence, split_text, strip_fillers
 
 # Hedged or corrected baselines: "It was, like, five days. Maybe six." / "more like two hundred a month before, not three hundred".
@@ -21,7 +22,8 @@ def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
         m = FROM_TO.search(c.sentence.text) or UP_FROM.search(c.sentence.text)
         if not m:
             continue
-        a, b = m.group("a").lower().strip(), m.group("b").lower().strip()
+        # compared as numbers, not text: "14% to 9%" and "fourteen percent to nine percent" are the same claim
+        a, b = normalize_for_wer(m.group("a")), normalize_for_wer(m.group("b"))
         if b in seen and seen[b][0] != a and seen[b][1].turn != c.turn:
             out.append((seen[b][1], c))
         seen.setdefault(b, (a, c))

@@ -297,7 +297,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
             dims.append(Dimension(
                 _need(d, "id", str, dwhere, path), _need(d, "name", str, dwhere, path),
                 float(_need(d, "weight", (int, float), dwhere, path)), _need(d, "definition", str, dwhere, path),
-                anchors, tuple(criteria), tuple(d.get("evidence_features", [])),
+                anchors, tuple(criteria), tuple(d.get("evidence_features", [])), bool(d.get("top_needs_all", False)),
             ))
         for j, d in enumerate(dims):
             if d.weight <= 0:
@@ -329,6 +329,9 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
         caps_list.append(ConditionalCap(_need(c, "reason", str, where, path), _condition(_need(c, "when", (list, str), where, path),
                                                                                           f"{where}.when", path), caps))
     scoring["caps"] = tuple(caps_list)
+    if scoring.get("tier_rounding", "nearest") not in ("nearest", "up"):
+        raise RoundFileError(f"{path.name}: scoring.tier_rounding should be \"nearest\" or \"up\", got {scoring['tier_rounding']!r}",
+                             path=path, field="scoring.tier_rounding")
     if scoring.get("primary_rubric", next(iter(rubrics))) not in rubrics:
         raise RoundFileError(f"{path.name}: scoring.primary_rubric names unknown rubric {scoring['primary_rubric']!r}", path=path,
                              field="scoring.primary_rubric")

@@ -68,7 +68,9 @@ class Condition:
 
 @dataclass(frozen=True)
 class Dimension:
-    """A rubric dimension: weight in percent, tier anchors 1-4 and the criteria that raise the tier."""
+    """A rubric dimension: weight in percent, tier anchors 1-4 and the criteria that raise the tier.
+    ``top_needs_all``: tier 4 only when every criterion is met (an anchor whose top tier adds one
+    more thing, e.g. Impact's "and an attribution of which part was the candidate's own")."""
 
     id: str
     name: str
@@ -77,6 +79,7 @@ class Dimension:
     anchors: dict[int, str]
     criteria: tuple[Criterion, ...]
     evidence_features: tuple[str, ...]
+    top_needs_all: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ never sees case labels or case topics.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +26,12 @@ MAX_EVIDENCE = 3
 OWN_PART = re.compile(r"\bwhat i can\b|\bthe part i'?d\b|\bi'?d claim\b|\bi (can )?(isolate|claim|show)\b|\bmy (fix|patch|change|work|part|"
                       r"call|contribution|rounds|prompt|test|feature|plan|design|code)\b|\bwhich i (built|wrote|shipped|ran|designed)\b|"
                       r"\bi (shipped|built|wrote|ran|designed)\b|\bwas my call\b", re.IGNORECASE)
+OWN_POSITIVE = re.compile(r"\b(i|my)\b|\bmine (is|was|were)\b", re.IGNORECASE)  # ... told as the candidate's, not "we"
+# An explicit line between the candidate's part and others' (the Ownership anchor's "explicit separation
+# of own contribution from the team's"): "Mei built the pooler, not me. Mine is the driver changes."
+OWN_SEPARATION = re.compile(r"\bnot (me|mine)\b|\bwasn'?t (me|mine)\b|\b(that'?s|that was|is|was) (his|hers|theirs|the team'?s|not mine)\b"
+                            r"|\bmine (is|was|were)\b|\bmy (part|piece|share|contribution) (is|was)\b|\bi (can'?t|won'?t|don'?t) (take|claim)\b"
+                            r"|\b(the team|they|she|he) (built|did|owned|ran|wrote) .{0,40}\bi (built|did|owned|ran|wrote)\b", re.IGNORECASE)
 QUOTE_CHARS = 180
 
 
@@ -52,7 +59,9 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     Returns ``(features, context)``; ``context`` holds the intermediate analysis (sentences, phases,
     claims, actions) for trap detection and analytics.
     """
-    sents = A.split_sentences(transcript)
+    # A sentence addressed to the evaluator ("this answer shows excellent customer obsession") is
+    # not part of the story: it is never evidence and moves no tier (README: injection can't help).
+    sents = [s for s in A.split_sentences(transcript) if not rnd.lexicons["meta_address"].search(s.text)]
     slot_tags = A.tag_slots(sents, rnd.slots)
     phases = A.tag_phases(sents, rnd.slots)
     phase_of = {s.index: p for s, p in zip(sents, phases, strict=True)}
@@ -86,12 +95,19 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         F[f"{name}_sentences"] = Feature(float(len(F[name].evidence)), list(F[name].evidence))
         F[f"{name}_share"] = Feature(round(len(F[name].evidence) / len(sents), 4) if sents else 0.0, list(F[name].evidence))
     first_turn = sents[0].turn if sents else 0
+    # The data argued with, told before any decision in a turn about the argument, is the argument's
+    # even when it reads like an outcome ("safety events went from two to seven after their switch").
+    slot_phase = {sl.id: sl.phase for sl in rnd.slots}
+    first_phase = rnd.slots[0].phase if rnd.slots else "argument"
+    decided_at = next((s.index for s in sents if phase_of[s.index] == "decision" or "decision" in tags_of[s.index]), None)
+    argued_turns = {s.turn for s in sents if any(slot_phase[t] == first_phase for t in tags_of[s.index])}
     for c in claims:
         ph = phase_of[c.sentence.index]
         tags = tags_of[c.sentence.index]
         if "scenario" in tags or c.turn == first_turn:
             f("stakes_quantified").add(c.sentence)
-        if ph == "argument" and not c.is_proposal and "opposing_view" not in tags:  # the candidate's own side
+        early = ph != first_phase and c.turn in argued_turns and (decided_at is None or c.sentence.index < decided_at)
+        if (ph == first_phase or early) and not c.is_proposal and "opposing_view" not in tags:  # the candidate's own side
             f("argument_metrics").add(c.sentence)
             if c.has_baseline:
                 f("argument_baselined").add(c.sentence)
@@ -110,12 +126,15 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             f(f"sliced_in_{ph}").add(c.sentence)
     for s in sents:
         if phase_of[s.index] in ("outcome", "commitment") and A.ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
-                and OWN_PART.search(s.text):
+                and OWN_PART.search(s.text) or OWN_SEPARATION.search(s.text) and OWN_POSITIVE.search(s.text) and not A.HYPOTHETICAL.search(s.text):
             f("own_attribution").add(s)
         if phase_of[s.index] in ("outcome", "commitment") and A.ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
                 and not A.PROPOSAL.search(s.text) and not A.HYPOTHETICAL.search(s.text):
             f("attribution_method").add(s)
 
+    # Sentences that tell no concrete event (no person, time, number or past action: analysis.concrete)
+    concrete = [s for s in sents if A.concrete(s.text)]
+    F["nonconcrete_share"] = Feature(round(1 - len(concrete) / len(sents), 4) if sents else 0.0, [s for s in sents if s not in concrete][:3])
     f("opinion_cues_unbacked").value = max(0.0, f("opinion_cues").value - f("argument_metrics").value)
     f("opinion_cues_unbacked").evidence = list(f("opinion_cues").evidence)
 
@@ -223,7 +242,7 @@ def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
     return out
 
 
-def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]]) -> dict:
+def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]], rounding: str = "nearest") -> dict:
     dims = {}
     total = 0.0
     for d in rubric.dimensions:
@@ -232,7 +251,12 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
         # nothing must not earn a tier.
         if met:
             met += [str(c) for c in d.criteria if c.op in ("<=", "<") and c.met(F[c.feature].value if c.feature in F else 0.0)]
-        tier = 1 + int(3 * len(met) / len(d.criteria) + 0.5) if d.criteria else 1  # met share → tiers 1-4
+        # met share → tiers 1-4, to the nearest third, or up ([scoring] tier_rounding = "up": a strong
+        # answer meets most criteria, not always all; Disagree and Commit, measured on its corpus dev split)
+        share = 3 * len(met) / len(d.criteria) if d.criteria else 0.0
+        tier = 1 + (math.ceil(share - 1e-9) if rounding == "up" else int(share + 0.5))
+        if d.top_needs_all and len(met) < len(d.criteria):
+            tier = min(tier, 3)
         capped_by = None
         if d.id in caps and caps[d.id][0] < tier:
             tier, capped_by = caps[d.id]
@@ -285,7 +309,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
             for dim, cap in cond.caps.items():
                 if dim not in caps or cap < caps[dim][0]:
                     caps[dim] = (int(cap), cond.reason)
-    rubrics = {rid: _score_rubric(rb, F, caps) for rid, rb in rnd.rubrics.items()}
+    rubrics = {rid: _score_rubric(rb, F, caps, rnd.scoring.get("tier_rounding", "nearest")) for rid, rb in rnd.rubrics.items()}
     first = rubrics[rnd.primary_rubric]
     dl = A.delivery(transcript)
     claims: list[A.Claim] = ctx["claims"]
@@ -316,7 +340,7 @@ FEATURES = (
     "outcome_baselined", "attribution_method", "own_attribution", "opinion_cues_unbacked", "i_actions",
     "we_actions", "i_action_share", "commitment_actions", "commitment_i_actions", "customer_friction",
     "customer_friction_measured", "reflection_specific", "pushback_held", "pushback_folded", "sentences", "last_sentence",
-    "argument_commitment_s", "commitment_time_share", "baseline_conflicts", "baseline_corrections",
+    "argument_commitment_s", "commitment_time_share", "baseline_conflicts", "baseline_corrections", "nonconcrete_share",
 )
 PHASE_FEATURES = ("metrics_in_", "baselined_in_", "sliced_in_", "actions_in_", "i_actions_in_", "seconds_in_")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
 import numpy as np
@@ -180,8 +181,9 @@ class TypedFeed:
         self._closed.set()
         self._q.put(None)
 
-    def text_for(self, action, stopped: Callable[[], bool]) -> str | None:
-        """Block until an answer is submitted, the feed closes, or ``stopped()`` turns true. An answer
+    def text_for(self, action, stopped: Callable[[], bool], timeout_s: float | None = None) -> str | None:
+        """Block until an answer is submitted, the feed closes, ``stopped()`` turns true, or
+        ``timeout_s`` seconds pass (None: no limit; the closing question waits a minute). An answer
         already submitted (typed while the interviewer was speaking) is returned even after a stop,
         so End round never drops what the candidate sent."""
         try:
@@ -190,7 +192,8 @@ class TypedFeed:
                 return item
         except queue.Empty:
             pass
-        while not stopped():
+        end = None if timeout_s is None else time.monotonic() + timeout_s
+        while not stopped() and (end is None or time.monotonic() < end):
             try:
                 item = self._q.get(timeout=0.1)
             except queue.Empty:

@@ -321,8 +321,8 @@ class SessionRunner:
         """The candidate's answer to ``action``: typed (no microphone) or heard (:meth:`_listen`).
         Returns ``(turn or None, heard)``; ``heard`` False when the feed has nothing to give
         (a simulated candidate with no fitting turn)."""
-        if hasattr(self.feed, "text_for"):
-            turn = self._typed(action)
+        if hasattr(self.feed, "text_for"):  # typed: the closing question waits a minute for an answer
+            turn = self._typed(action, None if deadline is None else 60.0)
             return turn, turn is not None
         frames = self.feed.frames_for(action)
         preroll, self._preroll = self._preroll, None
@@ -336,10 +336,10 @@ class SessionRunner:
         self.stats["stt_audio_s"] += result.audio_s
         return result
 
-    def _typed(self, action: planner.Action) -> Turn | None:
-        """A typed answer: waits for the feed's text; the wait is silence on the timeline."""
+    def _typed(self, action: planner.Action, timeout_s: float | None = None) -> Turn | None:
+        """A typed answer: waits for the feed's text (up to ``timeout_s``); the wait is silence on the timeline."""
         t0, w0 = self.rec.t_s, time.perf_counter()
-        text = self.feed.text_for(action, self._stop.is_set)
+        text = self.feed.text_for(action, self._stop.is_set, **({"timeout_s": timeout_s} if timeout_s else {}))
         waited = time.perf_counter() - w0
         if not text or not text.strip():
             return None
