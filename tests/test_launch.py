@@ -264,7 +264,7 @@ def test_live_microphone_round_through_pulseaudio_then_close(pulse, tmp_path):
     """The live round as a user runs it: Start round on the microphone (PulseAudio virtual mic and
     speaker), a virtual candidate answers each question, End round (confirmed), the scorecard, then
     Quit. Exit 0, with no abort at interpreter exit (the old bool_dealloc crash) and no thread left."""
-    answers = [CASES / "audio" / f"{CASE.stem}.{n:02d}.wav" for n in (1, 2, 3)]
+    answers = [CASES / "audio" / f"{CASE.stem}.{n:02d}.wav" for n in (1, 2)]  # (three answers live: tests/test_live_echo.py)
     steps = [{"wait": "models"}, {"click": "start_btn"}, {"wait": "turns", "speaker": "candidate", "count": len(answers),
                                                          "timeout_s": 300},
              {"wait": "turns", "count": len(answers) + 1, "timeout_s": 60},

@@ -5,9 +5,9 @@ The app runs as a user starts it (``voiceround``, Start round) on a private Puls
 stops talking when the interviewer cuts in. Its first two answers are pure generalities (the
 ``weak-abstraction`` case's first three sentences, then a new abstract answer spoken by Piper);
 each must be cut off mid-answer, at a pause, by an escalating abstraction probe (never the same
-wording twice), and the cut-off turns are stored, marked as interrupted. The third answer is
-concrete (the ``strong-staged-rollout`` story, with a 1.5 s thinking pause): it is never cut off
-for abstraction (it may still be endpointed at that pause: end-of-turn is the latency issue's).
+wording twice), and the cut-off turns are stored, marked as interrupted. A concrete story is never
+cut off: ``tests/test_live_echo.py`` plays ``strong-staged-rollout`` through the same path and
+asserts no interruption.
 """
 import json
 import sqlite3
@@ -45,7 +45,7 @@ def rig_ok():
     need_pulse_rig()
 
 
-def test_abstract_answers_are_cut_off_mid_answer_and_concrete_ones_never(rig_ok, tmp_path):
+def test_abstract_answers_are_cut_off_mid_answer(rig_ok, tmp_path):
     from echo_bench import SpeakerRecorder
 
     from tests.pulse_rig import PulseRig
@@ -60,7 +60,6 @@ def test_abstract_answers_are_cut_off_mid_answer_and_concrete_ones_never(rig_ok,
         (tmp_path / "a1.wav", joined([audio / "weak-abstraction.01.wav", audio / "weak-abstraction.02.wav",
                                       audio / "weak-abstraction.03.wav"], 0.35, tmp_path / "a1.wav")),
         (tmp_path / "new.wav", sf.info(str(tmp_path / "new.wav")).duration),
-        (tmp_path / "c.wav", joined([audio / "strong-staged-rollout.01.wav", audio / "strong-staged-rollout.02.wav"], 1.5, tmp_path / "c.wav")),
     ]
     rig = PulseRig(tmp_path / "pulse").start()
     data = tmp_path / "data"
@@ -88,7 +87,7 @@ def test_abstract_answers_are_cut_off_mid_answer_and_concrete_ones_never(rig_ok,
                 heard = None
                 while player.poll() is None:  # a person stops talking when the interviewer cuts in
                     heard = spk.first_loud_after(t0 + 0.3)
-                    if heard is not None and k < 3:  # (the concrete answer is told to its end)
+                    if heard is not None:
                         player.terminate()
                         break
                     time.sleep(0.05)
@@ -111,5 +110,5 @@ def test_abstract_answers_are_cut_off_mid_answer_and_concrete_ones_never(rig_ok,
     detail = {"cut_after_s": cut_after, "cuts": cuts, "turns": [(t[0], t[1], t[2][:60]) for t in turns]}
     print(json.dumps(detail))
     assert cut_after[0] is not None and cut_after[1] is not None, detail  # both abstract answers cut off mid-answer
-    assert all(c["reason"] == "abstraction" for c in cuts) and len(cuts) == 2, detail  # and nothing else: the concrete one runs
+    assert all(c["reason"] == "abstraction" for c in cuts) and len(cuts) == 2, detail
     assert len(marked) == 2 and len(probes) >= 2 and len(set(probes)) == len(probes), detail  # kept, marked; escalating wording

@@ -156,7 +156,9 @@ def test_two_hour_monologue_is_cut_and_the_round_ends(engines, rnd, data_dir):
     cand = [t for t in res.transcript.turns if t.speaker == "candidate"]
     assert cand and all(t.end_s - t.start_s <= 62 for t in cand)
     assert cand[0].meta.get("interrupted") and cand[0].end_s - cand[0].start_s >= 55
-    assert res.transcript.turns[-1].intent == "wrap_up" and res.timings["session_s"] < 240 + 60
+    intents = [t.intent for t in res.transcript.turns if t.speaker == "interviewer"]
+    # the closing question hears the talker out (at most the budget), then one closing line
+    assert "wrap_up" in intents and intents[-1] == "closing_reply" and res.timings["session_s"] < 240 + 90
     kinds = [e["kind"] for e in Store().events(res.session_id)]
     assert "interruption" in kinds
 
