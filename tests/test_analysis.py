@@ -75,3 +75,11 @@ def test_live_drift_two_abstract_sentences_or_twenty_seconds_with_nothing_concre
     assert not live_drift(vague, 12, rnd.lexicons) and live_drift(vague, 21, rnd.lexicons)
     assert not live_drift("In general I plan ahead. Last March my manager Ana cut the beta, and I argued with the 1.8% error rate.", 25,
                           rnd.lexicons)
+
+
+def test_the_interviewers_voice_says_money_multipliers_and_percentages_as_words():
+    from voiceround.analysis import speakable
+    assert speakable("You said '$2M'. From what baseline?") == "You said 'two million dollars'. From what baseline?"
+    assert speakable("'1.5x faster' and '$4 million'") == "'one point five times faster' and 'four million dollars'"
+    assert speakable("from 14% to 9.5%, $900,000") == "from fourteen percent to nine point five percent, nine hundred thousand dollars"
+    assert speakable("Who made the final call?") == "Who made the final call?"

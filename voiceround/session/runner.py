@@ -109,7 +109,7 @@ class SessionRunner:
         text, info = self.writer.word(action, self.transcript)
         self._turn_llm_s = self.writer.last_llm_s
         sentences = A.split_text(text) or [text]
-        futures = [self.engines.tts.submit(self.engines.tts._speak, x) for x in sentences]
+        futures = [self.engines.tts.submit(self.engines.tts._speak, A.speakable(x)) for x in sentences]  # "$2M" said as words
         first = futures[0].result()
         t_first_audio = time.perf_counter()
         live = getattr(self.feed, "live", False) and not action.is_wrap_up
