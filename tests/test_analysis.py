@@ -83,3 +83,10 @@ def test_the_interviewers_voice_says_money_multipliers_and_percentages_as_words(
     assert speakable("'1.5x faster' and '$4 million'") == "'one point five times faster' and 'four million dollars'"
     assert speakable("from 14% to 9.5%, $900,000") == "from fourteen percent to nine point five percent, nine hundred thousand dollars"
     assert speakable("Who made the final call?") == "Who made the final call?"
+
+
+def test_a_second_story_started_mid_answer_is_drift(rnd):
+    from voiceround.analysis import live_drift
+    told = "My manager Ana wanted to cut the beta in March. I argued with the 1.8% error rate. "
+    assert live_drift(told + "Actually, at my previous company there was another time we disagreed about pricing.", 12, rnd.lexicons) == "second_story"
+    assert live_drift(told + "She decided to launch anyway.", 12, rnd.lexicons) is None

@@ -154,7 +154,7 @@ def test_two_hour_monologue_is_cut_and_the_round_ends(engines, rnd, data_dir):
     short = dataclasses.replace(rnd, timing=dict(rnd.timing, duration_s=240, monologue_budget_s=60))
     res = SessionRunner(short, engines, StreamFeed(two_hours()), Store(), source="test", use_llm=False).run()
     cand = [t for t in res.transcript.turns if t.speaker == "candidate"]
-    assert cand and all(t.end_s - t.start_s <= 62 for t in cand)
+    assert cand and all(t.end_s - t.start_s <= 67 for t in cand)  # cut at a pause past the budget, or 5 s later without one
     assert cand[0].meta.get("interrupted") and cand[0].end_s - cand[0].start_s >= 55
     intents = [t.intent for t in res.transcript.turns if t.speaker == "interviewer"]
     # the closing question hears the talker out (at most the budget), then one closing line

@@ -86,11 +86,17 @@ def concrete(sentence: str) -> bool:
                 or PAST_PASSIVE.search(sentence) or NAME.search(sentence))
 
 
-def live_drift(text: str, speech_s: float, lexicons) -> bool:
-    """Whether an answer in progress should be cut off for abstraction: its last two sentences
-    are abstract (:func:`abstraction_drift`), or ``speech_s`` seconds (≥ :data:`ABSTRACT_STRETCH_S`)
-    of it hold no concrete event at all (:func:`concrete`). ``text``: the answer so far."""
+def live_drift(text: str, speech_s: float, lexicons) -> str | None:
+    """Why an answer in progress should be cut off, or None. ``"abstraction"``: its last two
+    sentences are abstract (:func:`abstraction_drift`), or ``speech_s`` seconds (≥
+    :data:`ABSTRACT_STRETCH_S`) of it hold no concrete event at all (:func:`concrete`).
+    ``"second_story"``: after two sentences of one story, a sentence starts another (the
+    ``second_story`` lexicon: "another time", "at my previous company"). ``text``: the answer so far."""
     if abstraction_drift(text, lexicons):
-        return True
+        return "abstraction"
     parts = split_text(strip_fillers(text))
-    return speech_s >= ABSTRACT_STRETCH_S and bool(parts) and not any(concrete(p) for p in parts)
+    if speech_s >= ABSTRACT_STRETCH_S and parts and not any(concrete(p) for p in parts):
+        return "abstraction"
+    if len(parts) >= 3 and lexicons["second_story"].search(parts[-1]) and any(concrete(p) for p in parts[:-1]):
+        return "second_story"
+    return None

@@ -154,7 +154,7 @@ class PlaybackHeld(Event):
 
 @dataclass(frozen=True)
 class Interrupted(Event):
-    """The interviewer cut in: ``reason`` "abstraction" or "monologue" (after ``after_s`` seconds)."""
+    """The interviewer cut in: ``reason`` "abstraction", "second_story" or "monologue" (after ``after_s`` seconds)."""
 
     kind: ClassVar[str] = "interruption"
     reason: str = ""

@@ -264,6 +264,9 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
     if not cands:
         return None
     n_last, last = cands[-1]
+    if last.meta.get("interrupted") == "second_story" and "probe_focus" in rnd.probes \
+            and f"focus:{n_last}" not in {c for _, c in h.asked if c}:  # cut off as a second story began: back to the first
+        return _action(rnd, "probe_focus", h, claim=f"focus:{n_last}", reason="a second story began")
     sents = [s for s in A.split_sentences(transcript) if s.turn == n_last]
     before = transcript.turns[n_last - 2] if n_last >= 2 else None
     asked = sum(1 for i, _ in h.asked if i == "probe_abstraction")

@@ -200,7 +200,7 @@ class SessionRunner:
         first_start = last_end = None
         done_samples, done_text = 0, ""  # decoded part of the utterance in progress
         interrupted = None
-        last_partial, peeked, drift = 0.0, 0, False
+        last_partial, peeked, drift = 0.0, 0, None
 
         def decode_tail(utt: Utterance) -> str:
             nonlocal done_samples, done_text
@@ -257,10 +257,10 @@ class SessionRunner:
                     partial = " ".join(texts + [done_text, self._transcribe_audio(live.audio[done_samples:]).text]).strip()
                     self._emit(ev.PartialText(self.rec.t_s, text=partial))
                     speech_s = self.rec.t_s - (first_start if first_start is not None else t0 + live.start_s)
-                    drift = watch and A.live_drift(partial, speech_s, self.rnd.lexicons)
-            over = utt is None and self.endpointer.utterance_s >= self.max_turn_s
-            if over or (drift and (soft or self.endpointer.silence_frames >= 3)):  # cut in: past the budget, or abstraction at a pause (≥ 96 ms)
-                reason = "monologue" if over else "abstraction"
+                    drift = A.live_drift(partial, speech_s, self.rnd.lexicons) if watch else None
+            over = utt is None and self.endpointer.utterance_s >= self.max_turn_s + (0 if self.endpointer.silence_frames >= 3 else 5)  # at a pause
+            if over or (drift and (soft or self.endpointer.silence_frames >= 3)):  # cut in: past the budget, or drift at a pause (≥ 96 ms)
+                reason = "monologue" if over else drift
                 utt = self.endpointer.force()
                 text = decode_tail(utt)
                 self._emit(ev.Interrupted(self.rec.t_s, reason=reason, after_s=round(self.rec.t_s - (first_start if first_start is not None else t0 + utt.start_s), 1)))
