@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -230,6 +231,7 @@ def main() -> int:
     echo = tuple(float(x) if i == 0 else int(x) for i, x in enumerate(args.echo.split(":"))) if args.echo else None
     with tempfile.TemporaryDirectory() as tmp:
         r = run(args.case, echo, Path(tmp))
+        shutil.copy(Path(tmp) / "data" / "voiceround.db", Path(tempfile.gettempdir()) / "long_round_last.db")  # for a closer look
     print(json.dumps(r))
     print("\n| measure | value |\n|---|---|")
     for k in ("status", "session_s", "wrap_up_at_s", "questions", "repeats", "follow_ups", "depth_per_slot", "closing_answer_stored",

@@ -13,15 +13,17 @@ which only spend the rest (the *spare* time).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from voiceround.core.types import Transcript
+from voiceround import analysis as A
+from voiceround.core.types import Transcript, Turn
 from voiceround.rounds import Round
 from voiceround.rounds.model import Probe
 
 WRAP_UP_S = 120.0        # the wrap-up begins in the last two minutes (issue 18; round timing.wrap_up_s)
 EXCHANGE_S = 40.0        # one question and its answer before the round has its own figure (timing.exchange_s)
-SECOND_EXAMPLE_MIN_S = 240.0  # a second, shorter example needs this much time left (timing.second_example_min_s)
+SECOND_EXAMPLE_MIN_S = 120.0  # a second, shorter example needs this much time left (timing.second_example_min_s)
 DRY_FOLLOWUPS = 2        # this many non-answers to follow-ups in a row: the story has no depth left
 
 
@@ -62,7 +64,12 @@ def followups(rnd: Round) -> list[Probe]:
 
 
 def _non_answer(rnd: Round, text: str) -> bool:
-    return bool(rnd.lexicons["dont_know"].search(text) or rnd.lexicons["non_answer"].search(text)) or len(text.split()) < 4
+    """Nothing to go deeper into: "I don't know" (no estimate or number given with it), or a few words."""
+    if len(text.split()) < 4:
+        return True
+    shrug = rnd.lexicons["dont_know"].search(text) or rnd.lexicons["non_answer"].search(text)
+    return bool(shrug) and not (A.find_claims(A.split_sentences(Transcript([Turn("candidate", text, 0.0, 0.0)])))
+                                or re.search(r"\bestimate\b", text, re.IGNORECASE))
 
 
 def dry(transcript: Transcript, rnd: Round) -> bool:
