@@ -6,6 +6,7 @@ import pytest
 
 from voiceround.core.types import Transcript, Turn
 from voiceround.interviewer import closing_reply, next_action, opening
+from voiceround.interviewer.depth import dry, repeats
 from voiceround.interviewer.wording import praise_found
 from voiceround.scoring import score
 from voiceround.session.cases import load_case
@@ -104,8 +105,22 @@ def test_a_second_example_only_when_the_first_story_has_no_depth_left(rnd):
                       ("ask_reflection", "I learned to frame risk against her goal."))
     a = next_action(tr, 400, rnd)
     assert a.intent == "ask_second_example", a
-    late = next_action(tr, rnd.duration_s - 200, rnd)  # under four minutes left: close instead
+    late = next_action(tr, rnd.duration_s - 180, rnd)  # a minute before the wrap-up: too short, close instead
     assert late.intent == "wrap_up"
+
+
+def test_an_answer_said_again_is_no_depth(rnd):
+    """An answer said again is a non-answer: the same estimate (an answer the first time) given to
+    three follow-ups stops the drill like two "I don't know"s; the pushback and reflection come next."""
+    again = "I don't have that exact number in front of me. I estimate it was in the low hundreds, and we tracked it weekly."
+    tr = story_so_far(rnd, ("ask_decision", "Priya made the call in the launch review, on the campaign model."),
+                      ("deep_decision_mechanics", again), ("deep_opposing_strongest", again))
+    assert repeats(again.upper(), ["x", again]) and not repeats("We shipped the kill switch on Monday.", [again])
+    assert not dry(tr, rnd)
+    tr.add(asked(rnd, "deep_scenario_stakes", 130))
+    tr.add(Turn("candidate", again, 135, 150))
+    assert dry(tr, rnd)
+    assert next_action(tr, 300, rnd).deepens is None
 
 
 def test_only_the_first_story_is_scored(rnd):

@@ -3,7 +3,7 @@
 
 A private PulseAudio daemon (tests/pulse_rig.py) gives the app a virtual speaker and microphone.
 The app is started as a user starts it (``voiceround``, a scripted Start round). A virtual candidate
-keeps answering from a long story (``tests/data/long/strong-long-pricing-migration.toml``, 38
+keeps answering from a long story (``tests/data/long/strong-long-pricing-migration.toml``, 53
 turns, spoken once by the bundled Piper voice and cached): after each interviewer question it reads
 the question's intent from the session database and plays the best-fitting unused turn into the
 microphone, as :class:`voiceround.session.cases.SimulatedCandidate` picks it; it answers the

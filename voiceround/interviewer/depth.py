@@ -23,8 +23,9 @@ from voiceround.rounds.model import Probe
 
 WRAP_UP_S = 120.0        # the wrap-up begins in the last two minutes (issue 18; round timing.wrap_up_s)
 EXCHANGE_S = 40.0        # one question and its answer before the round has its own figure (timing.exchange_s)
-SECOND_EXAMPLE_MIN_S = 120.0  # a second, shorter example needs this much time left (timing.second_example_min_s)
+SECOND_EXAMPLE_MIN_S = 75.0   # a second, shorter example needs its telling and one probe (timing.second_example_min_s)
 DRY_FOLLOWUPS = 2        # this many non-answers to follow-ups in a row: the story has no depth left
+REPEAT_OVERLAP = 0.8     # an answer sharing this share of its words with an earlier one repeats it (Jaccard)
 
 
 @dataclass(frozen=True)
@@ -63,26 +64,47 @@ def followups(rnd: Round) -> list[Probe]:
     return [p for p in rnd.probes.values() if p.deepens]
 
 
-def _non_answer(rnd: Round, text: str) -> bool:
-    """Nothing to go deeper into: "I don't know" (no estimate or number given with it), or a few words."""
-    if len(text.split()) < 4:
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def repeats(text: str, earlier: list[str]) -> bool:
+    """True when ``text`` says again what an earlier answer said: its word set overlaps one of
+    ``earlier`` by :data:`REPEAT_OVERLAP` or more (Jaccard). A repeated answer adds nothing to drill into."""
+    w = _words(text)
+    return bool(w) and any(len(w & e) / len(w | e) >= REPEAT_OVERLAP for e in map(_words, earlier) if e)
+
+
+def _non_answer(rnd: Round, text: str, earlier: list[str] = ()) -> bool:
+    """Nothing to go deeper into: "I don't know" (no estimate or number given with it), a few
+    words, or a repeat of an earlier answer (``earlier``: the candidate's previous answers)."""
+    if len(text.split()) < 4 or repeats(text, list(earlier)):
         return True
     shrug = rnd.lexicons["dont_know"].search(text) or rnd.lexicons["non_answer"].search(text)
     return bool(shrug) and not (A.find_claims(A.split_sentences(Transcript([Turn("candidate", text, 0.0, 0.0)])))
                                 or re.search(r"\bestimate\b", text, re.IGNORECASE))
 
 
+def _answer_after(rnd: Round, turns: list[Turn], i: int) -> tuple[Turn | None, bool]:
+    """The candidate's answer to the question at ``turns[i]`` and whether it gave something to go
+    deeper into (not a non-answer, not a repeat of an earlier answer)."""
+    answer = next((u for u in turns[i + 1:i + 2] if u.speaker == "candidate"), None)
+    if answer is None:
+        return None, False
+    earlier = [u.text for u in turns[:i + 1] if u.speaker == "candidate"]
+    return answer, not _non_answer(rnd, answer.text, earlier)
+
+
 def dry(transcript: Transcript, rnd: Round) -> bool:
     """True when the last :data:`DRY_FOLLOWUPS` follow-ups were met with non-answers ("I don't
-    know", "I'm not sure", a few words): the candidate has no more depth to give (issue "A Bar
+    know", "I'm not sure", a few words, an earlier answer said again): the candidate has no more depth to give (issue "A Bar
     Raiser who listens": after two non-answers, acknowledge and move on)."""
     deep = {p.intent for p in followups(rnd)}
     runs = 0
     turns = transcript.turns
     for i, t in enumerate(turns):
         if t.speaker == "interviewer" and t.intent in deep:
-            answer = next((u for u in turns[i + 1:i + 2] if u.speaker == "candidate"), None)
-            runs = runs + 1 if answer is None or _non_answer(rnd, answer.text) else 0
+            runs = 0 if _answer_after(rnd, turns, i)[1] else runs + 1
     return runs >= DRY_FOLLOWUPS
 
 
@@ -99,8 +121,7 @@ def available(transcript: Transcript, rnd: Round, asked: set[str], slots_open: s
     for i, t in enumerate(turns):
         p = rnd.probes.get(t.intent or "") if t.speaker == "interviewer" else None
         if p is not None and p.deepens:
-            answer = next((u for u in turns[i + 1:i + 2] if u.speaker == "candidate"), None)
-            answered_at.setdefault(p.deepens, []).append(answer is not None and not _non_answer(rnd, answer.text))
+            answered_at.setdefault(p.deepens, []).append(_answer_after(rnd, turns, i)[1])
     out = []
     for p in followups(rnd):
         if p.intent in asked or p.deepens not in slots_open or (p.answered is not None and p.answered.search(said)):
@@ -120,7 +141,7 @@ def drill(transcript: Transcript, rnd: Round, candidates: list[Probe]) -> Probe 
     turns = transcript.turns
     if len(turns) < 2 or turns[-1].speaker != "candidate" or turns[-2].speaker != "interviewer":
         return None
-    if _non_answer(rnd, turns[-1].text):
+    if not _answer_after(rnd, turns, len(turns) - 2)[1]:
         return None
     q = turns[-2]
     p = rnd.probes.get(q.intent or "")

@@ -150,7 +150,7 @@ TIMING_RANGES = {
     "max_claim_probes": (0, 100),           # claim probes per round, so the story still gets told
     "wrap_up_s": (0, None),                 # the wrap-up begins this long before the end (default 120)
     "exchange_s": (5, 600),                 # a question and its answer, before the round has its own figure (default 40)
-    "second_example_min_s": (0, None),      # a second, shorter example is asked only with this much left (default 120)
+    "second_example_min_s": (0, None),      # a second, shorter example is asked only with this much left (default 75)
 }
 
 
