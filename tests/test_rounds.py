@@ -124,7 +124,7 @@ def _variant(tmp_path, old: str, new: str, name: str = "variant.toml", src: str 
     ('id = "royal_we"', 'id = "generic_customer"', "traps[4].id"),
     ("weight = 15\ndefinition = \"How clearly the solution", "weight = -15\ndefinition = \"How clearly the solution",
      "rubrics[0].dimensions[1].weight"),
-    ("What did you personally do there?", "What did you {personally} do there?", "probes[8].templates"),
+    ("What did you personally do there?", "What did you {personally} do there?", "probes[9].templates"),
     ("pushback_quote = '\\bi (decided", "pushback_quote = '\\bi ((decided", "interviewer.pushback_quote"),
     ("competitor = ['", "competitor = ['', '", "lexicon.competitor"),
     ("competitor = ['", 'competitor = ["\\bparity\\b", \'', "lexicon.competitor"),

@@ -74,7 +74,7 @@ NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+\b|^(?!(?:That|It|What|There|Here|He
 NUMBER_WORD = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
                          r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion|percent|half|dozen)\b", re.IGNORECASE)
 PAST_PASSIVE = re.compile(r"\b(?:had|has|was|were|got)\s+(?:\w+ed|built|made|sent|taken|given|shipped|cut|run)\b", re.IGNORECASE)
-IDIOM_NUMBER = re.compile(r"\b(?:a|one) hundred(?: and ten)? (?:percent|%)|\b1[01]0 ?%|\bone of the\b|\bone day\b|\bat one point\b", re.IGNORECASE)
+IDIOM_NUMBER = re.compile(r"\b(?:a|one) hundred(?: and ten)? (?:percent|%)|\b1[01]0 ?%|\bone of the\b|\bone day\b|\bat one point\b|\b(?:one|two)[- ]way doors?\b|\bfirst of all\b", re.IGNORECASE)
 ABSTRACT_STRETCH_S = 20.0  # seconds of an answer with no concrete event before the interviewer cuts in
 
 

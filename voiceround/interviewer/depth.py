@@ -95,6 +95,12 @@ def _answer_after(rnd: Round, turns: list[Turn], i: int) -> tuple[Turn | None, b
     return answer, not _non_answer(rnd, answer.text, earlier)
 
 
+def dry_answer(rnd: Round, transcript: Transcript) -> bool:
+    """True when the latest turn is a candidate answer with nothing to go deeper into (see :func:`_non_answer`)."""
+    turns = transcript.turns
+    return len(turns) < 2 or turns[-1].speaker != "candidate" or not _answer_after(rnd, turns, len(turns) - 2)[1]
+
+
 def dry(transcript: Transcript, rnd: Round) -> bool:
     """True when the last :data:`DRY_FOLLOWUPS` follow-ups were met with non-answers ("I don't
     know", "I'm not sure", a few words, an earlier answer said again): the candidate has no more depth to give (issue "A Bar

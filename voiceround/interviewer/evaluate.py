@@ -5,7 +5,7 @@ praise count; share of turns that are exactly one question; claim-probe coverage
 needed a probe and got one within ``PROBE_WINDOW`` interviewer turns / claims that needed one,
 leaving out claims made too close to the end to be probed); pushback asked; commitment reached;
 reflection asked; repeats (identical text, or the same intent on the same claim twice in a row);
-leading questions.
+leading questions; the fit redirects asked (a won, hypothetical or disagreement-free story, or no story).
 """
 from __future__ import annotations
 
@@ -78,5 +78,7 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
         "pushback": "pushback" in intents, "pushback_response": response, "commitment": commitment,
         "reflection": "ask_reflection" in intents, "repeats": repeats, "leading": leading,
         "no_example_noted": "note_no_example" in intents,
+        # stories redirected because they didn't fit the round (voiceround.interviewer.fit)
+        "fit_redirects": [str(t.meta["claim"])[4:] for _, t in iv if str(t.meta.get("claim", "")).startswith("fit:")],
         "leading_examples": leading_examples, "duration_s": round(tr.end_s, 1),
     }

@@ -7,9 +7,10 @@ from the interviewer turns' ``meta`` (``intent``, ``claim``, ``slot``), so the p
 hidden state and the same transcript always gives the same action.
 
 Order of decisions (seed, "How the AI behaves", and DESIGN.md "The interviewer"):
-wrap-up when time is up (the last two minutes) → claim probes on the latest answer (number
-without baseline, headline metric without slice, "we" where the candidate's own action is
-unclear, opinion without evidence, abstraction) → move to the commitment phase if the argument
+wrap-up when time is up (the last two minutes) → one redirect if the story doesn't fit the round
+(:mod:`voiceround.interviewer.fit`) → claim probes on the latest answer (number without baseline,
+headline metric without slice, "we" where the candidate's own action is unclear, opinion without
+evidence, abstraction) → move to the commitment phase if the argument
 has eaten the clock → a follow-up one level deeper into the slot just answered, when the time
 allows (:mod:`voiceround.interviewer.depth`) → story slots not yet covered → follow-ups while
 spare time is left → one pushback → reflection → follow-ups with the time left → a second,
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from voiceround import analysis as A
 from voiceround.core.types import Transcript
 from voiceround.interviewer import depth as D
+from voiceround.interviewer import fit as FIT
 from voiceround.interviewer.claims import PROBE_WINDOW, ClaimNeed, claim_needs  # noqa: F401  (package API)
 from voiceround.rounds import Round
 
@@ -56,7 +58,7 @@ class Action:
     def asks_for_story(self) -> bool:
         """The question asks for part of the story (the scenario, a slot, a follow-up): its answer
         may start with a longer pause (:class:`~voiceround.turntaking.endpointing.EndpointConfig` ``story_pause_s``)."""
-        return self.intent in ("ask_scenario", "probe_abstraction", "ask_second_example") or self.slot is not None or self.deepens is not None
+        return self.intent in ("probe_abstraction", "ask_second_example", *FIT.STORY_QUESTIONS) or self.slot is not None or self.deepens is not None
 
     @property
     def is_wrap_up(self) -> bool:
@@ -352,7 +354,11 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     uncovered = [slot for slot in rnd.interviewer.get("slot_order", slot_ids)
                  if slot in slot_ids and slot not in covered and slot not in h.slots_asked and slot in slot_intent]
     pace = D.pace(transcript, elapsed_s, rnd, len(uncovered) + _owed(rnd, h, slot_ids, slot_intent))
-    # Claims at their deadline while the owed questions still fit; fresh claims only with time to spare.
+    # A story that doesn't fit the round is redirected once (fit check); claims at their deadline
+    # while the owed questions still fit; fresh claims only with time to spare.
+    fit = FIT.redirect(transcript, rnd, [i for i, _ in h.asked])
+    if fit is not None:
+        return _action(rnd, fit[0], h, claim=f"fit:{fit[1]}", reason=f"story doesn't fit: {fit[1]}")
     probe = _abstraction_probe(rnd, transcript, h, elapsed_s) or _inconsistency_probe(rnd, transcript, h) \
         or (_claim_probe(rnd, transcript, h, urgent_only=True) if pace.spare >= 0 else None) \
         or _answer_probe(rnd, transcript, h) \
@@ -393,6 +399,12 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
         return _followup(rnd, transcript, h, deeper[0], f"deeper into {deeper[0].deepens}: time left")
     if not second and "ask_second_example" in rnd.probes and pace.left >= float(rnd.timing.get("second_example_min_s", D.SECOND_EXAMPLE_MIN_S)):
         return _action(rnd, "ask_second_example", h, reason="first story has no depth left")
+    if second and "deep_second_example" in rnd.probes and pace.left >= pace.exchange and last.speaker == "candidate" \
+            and not D.dry_answer(rnd, transcript):  # the second example, probed while time is left
+        n = sum(1 for i, _ in h.asked if i == "deep_second_example")
+        templates = rnd.probes["deep_second_example"].templates
+        if n < len(templates):
+            return Action("deep_second_example", templates[n], topics=rnd.probes["deep_second_example"].topics, reason="second example: time left")
     return _wrap_up(rnd, h, "story covered", pace)
 
 

@@ -8,21 +8,33 @@ def clock(seconds: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
+FIT_NOTES = {  # interviewer.fit problems, as the scorecard names them
+    "non_answer": "the opening question got no story at first",
+    "won": "the first story was one the candidate's side won, not lost",
+    "hypothetical": "the first answer said what the candidate would do, not what happened",
+    "no_disagreement": "the first answer had no disagreement in it",
+}
+
+
 def round_use(a: dict) -> str:
-    """"Round used 4:47 of 20:00 (24%), ended early" from a scorecard's analytics ("" for text-only
-    scoring, which has no round clock). A second example, when one was asked, is named as not scored."""
+    """"Round used 4:47 of 20:00 (24%), ended early" from a scorecard's analytics, then what the
+    interviewer noted: a story redirected because it didn't fit the round, no specific example, a
+    second example (named as not scored). "" when there is nothing to say; text-only scoring has no
+    round clock, so only the notes."""
     used, length = a.get("round_used_s"), a.get("round_length_s")
-    if not used or not length or a.get("timing"):
-        return ""
-    share = used / length
-    out = f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})"
-    if share < 0.85:
-        out += ", ended early: the scorecard reads only what was said in that time"
+    parts = []
+    if used and length and not a.get("timing"):
+        share = used / length
+        parts.append(f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})"
+                     + (", ended early: the scorecard reads only what was said in that time" if share < 0.85 else ""))
+    for p in a.get("fit_redirects") or []:
+        if p in FIT_NOTES:
+            parts.append(f"The interviewer redirected once: {FIT_NOTES[p]}")
     if a.get("no_example_noted"):
-        out += ". The interviewer noted that no specific example was given, after three requests for one"
+        parts.append("The interviewer noted that no specific example was given, after three requests for one")
     if a.get("second_example_asked"):
-        out += ". A second example was asked once the first story had no depth left; only the first story is scored"
-    return out
+        parts.append("A second example was asked once the first story had no depth left; only the first story is scored")
+    return ". ".join(parts)
 
 
 def work_on_next(dimensions: list[dict], n: int = 2) -> list[dict]:

@@ -293,6 +293,8 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     used_s = transcript.end_s  # the whole session, closing exchange included
     second = any(t.intent == "ask_second_example" for _, t in transcript.interviewer_turns())
     no_example = any(t.intent == "note_no_example" for _, t in transcript.interviewer_turns())
+    # the interviewer redirected a story that didn't fit the round (interviewer.fit): which problem
+    misfit = [t.meta["claim"][4:] for _, t in transcript.interviewer_turns() if str(t.meta.get("claim", "")).startswith("fit:")]
     transcript = transcript.story()
     F, ctx = compute_features(transcript, rnd)
     traps = detect_traps(F, rnd)
@@ -325,6 +327,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         # how much of the round's time the session used (a round ended early says so on the scorecard)
         "round_used_s": round(used_s, 1), "round_length_s": rnd.duration_s, "second_example_asked": second,
         "no_example_noted": no_example,  # the interviewer noted that no concrete example was ever given
+        "fit_redirects": misfit,  # e.g. ["won"]: the first story told was one the candidate's side won
     }
     return {
         "round": rnd.id, "round_version": rnd.version, "primary_rubric": rnd.primary_rubric, "total": first["total"],

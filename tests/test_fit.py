@@ -1,0 +1,94 @@
+"""Fit check: a story that doesn't fit Disagree and Commit (no story yet, a story the candidate
+won, a hypothetical, no disagreement) is redirected once, early, and the scorecard says so; a
+fitting story never is (issue "A Bar Raiser who listens", fit check)."""
+import glob
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CASES
+from voiceround.core.types import Transcript, Turn
+from voiceround.interviewer import next_action, opening
+from voiceround.interviewer.evaluate import evaluate
+from voiceround.interviewer.wording import check_turn, praise_found
+from voiceround.report import round_use
+from voiceround.rounds import load_round
+from voiceround.scoring import score
+from voiceround.session.cases import load_case
+from voiceround.session.textsim import simulate_text
+
+FITS = ("Last spring I was the lead engineer on checkout. My director, Priya, wanted to launch to everyone on sale day; "
+        "I wanted a staged rollout. She heard my data and decided to launch to everyone anyway.")
+
+
+@pytest.fixture(scope="module")
+def rnd():
+    return load_round("disagree_and_commit")
+
+
+def play(rnd, *answers):
+    """The interviewer's actions after each answer, in a text round."""
+    tr, t, act, acts = Transcript([]), 0.0, opening(rnd), []
+    for a in answers:
+        tr.add(Turn("interviewer", act.text, t, t + 5, intent=act.intent, meta=act.meta()))
+        tr.add(Turn("candidate", a, t + 5, t + 25))
+        t += 25
+        act = next_action(tr, t, rnd)
+        acts.append(act)
+    return tr, acts
+
+
+@pytest.mark.parametrize("answer, intent", [
+    ("Yes.", "ask_story_again"),
+    ("Sure, I have one.", "ask_story_again"),
+    ("In 2022 I argued with my director Priya that we should delay the pricing change. After he saw the numbers he "
+     "changed his mind, so my recommendation won and we delayed by a quarter.", "redirect_won"),
+    ("I would first gather the data. Then I'd set up a meeting with the stakeholders and I would present both options.",
+     "redirect_hypothetical"),
+    ("Honestly we all agreed on most things at my last job. I can't think of a time I lost an argument.",
+     "redirect_no_disagreement"),
+])
+def test_a_story_that_does_not_fit_is_redirected_once_in_plain_words(rnd, answer, intent):
+    _, acts = play(rnd, answer)
+    a = acts[0]
+    assert a.intent == intent, a
+    assert check_turn(a.text, []) is None and not praise_found(a.text, rnd.interviewer["forbidden"]) and len(a.text.split()) <= 25
+    assert a.asks_for_story  # its answer may start with a thinking pause, like the opening's
+
+
+def test_the_redirect_is_not_repeated_and_a_fitting_story_then_goes_on(rnd):
+    won = "My manager came around to my plan after I showed the numbers, so we went with my proposal."
+    _, acts = play(rnd, won, won)
+    assert acts[0].intent == "redirect_won" and acts[1].intent != "redirect_won"
+    _, acts = play(rnd, "Yes.", FITS)
+    assert acts[0].intent == "ask_story_again" and acts[1].intent not in ("ask_story_again", "redirect_won")
+
+
+def test_lost_stories_with_a_would_or_an_agreed_with_me_are_not_redirected(rnd):
+    _, acts = play(rnd, FITS, "I'd still push for a staged rollout next time, and I would frame it as protecting her goal.")
+    assert not any(a.intent.startswith("redirect") or a.intent == "ask_story_again" for a in acts), acts
+    _, acts = play(rnd, "Priya agreed with me that the risk was real, but she decided to launch to everyone on sale day. "
+                        "I had argued for a staged rollout with the beta's error rates.")
+    assert not acts[0].intent.startswith("redirect"), acts[0]
+
+
+def test_no_shared_or_dev_case_is_redirected(rnd):
+    """On the shared and dev cases (stories the candidate lost, told well or badly), nothing is
+    redirected but the dev variants told as won stories (``--won``)."""
+    redirected = {}
+    for path in sorted(glob.glob(str(CASES / "*.toml")) + glob.glob(str(Path(__file__).parent / "data" / "cases" / "*.toml"))):
+        case = load_case(path)
+        if case.round_ref != rnd.id:
+            continue
+        m = evaluate(simulate_text(case, rnd), rnd)
+        redirected[case.id] = m["fit_redirects"]
+    wrong = {cid: r for cid, r in redirected.items() if r != (["won"] if cid.endswith("--won") else [])}
+    assert not wrong, wrong
+    assert len(redirected) >= 40
+
+
+def test_the_scorecard_names_the_redirect(rnd):
+    tr, acts = play(rnd, "I would first gather the data. Then I'd set up a meeting and I would present both options.", FITS)
+    card = score(tr, rnd)
+    assert card["analytics"]["fit_redirects"] == ["hypothetical"]
+    assert "redirected once: the first answer said what the candidate would do" in round_use(card["analytics"])
