@@ -111,6 +111,22 @@ def test_rehearse_a_whole_round(results, rnd, cid):
     assert candidate_wer(r, load_case(CASE_PATHS[cid])) <= 0.35
 
 
+def test_natural_pauses_rarely_end_a_turn_early(results, monkeypatch):
+    """Across the rehearsed cases, at most 5% of candidate answers are cut by a premature endpoint
+    (an extra endpoint inside one answer)."""
+    data, res = results
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    premature = total = 0
+    st = Store()
+    for r in res.values():
+        endpoints = [e for e in st.events(r["session_id"]) if e["kind"] == "endpoint"]
+        answers = [t for t in r["turns"] if t["speaker"] == "candidate"]
+        total += len(answers)
+        premature += max(0, len(endpoints) - len(answers))
+    st.close()
+    assert total >= 20 and premature / total <= 0.05, (premature, total)
+
+
 def test_story_quality_ranks(results):
     _, res = results
     assert res["strong-staged-rollout"]["scores"]["total"] > res["mixed-headline-metric"]["scores"]["total"] > res["weak-royal-we"]["scores"]["total"]

@@ -9,13 +9,12 @@ import pytest
 from tests.conftest import CASES
 from voiceround.core.types import Transcript, Turn
 from voiceround.interviewer import next_action, opening
-from voiceround.interviewer.evaluate import evaluate
+from voiceround.interviewer.fit import redirect
 from voiceround.interviewer.wording import check_turn, praise_found
 from voiceround.report import round_use
 from voiceround.rounds import load_round
 from voiceround.scoring import score
 from voiceround.session.cases import load_case
-from voiceround.session.textsim import simulate_text
 
 FITS = ("Last spring I was the lead engineer on checkout. My director, Priya, wanted to launch to everyone on sale day; "
         "I wanted a staged rollout. She heard my data and decided to launch to everyone anyway.")
@@ -74,14 +73,23 @@ def test_lost_stories_with_a_would_or_an_agreed_with_me_are_not_redirected(rnd):
 
 def test_no_shared_or_dev_case_is_redirected(rnd):
     """On the shared and dev cases (stories the candidate lost, told well or badly), nothing is
-    redirected but the dev variants told as won stories (``--won``)."""
+    redirected but the dev variants told as won stories (``--won``). Each case's turns are played as
+    answers in order (the opening, then story questions that are not redirects)."""
     redirected = {}
     for path in sorted(glob.glob(str(CASES / "*.toml")) + glob.glob(str(Path(__file__).parent / "data" / "cases" / "*.toml"))):
         case = load_case(path)
         if case.round_ref != rnd.id:
             continue
-        m = evaluate(simulate_text(case, rnd), rnd)
-        redirected[case.id] = m["fit_redirects"]
+        tr, asked, found = Transcript([]), [], []
+        for k, ct in enumerate(t for t in case.turns if t.topic != "unknown"):
+            intent = "ask_scenario" if k == 0 else "ask_opposing_view"
+            tr.add(Turn("interviewer", "…", 30.0 * k, 30.0 * k + 5, intent=intent))
+            tr.add(Turn("candidate", ct.text, 30.0 * k + 5, 30.0 * k + 30))
+            r = redirect(tr, rnd, asked)
+            if r:
+                asked.append(r[0])
+                found.append(r[1])
+        redirected[case.id] = found
     wrong = {cid: r for cid, r in redirected.items() if r != (["won"] if cid.endswith("--won") else [])}
     assert not wrong, wrong
     assert len(redirected) >= 40

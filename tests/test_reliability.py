@@ -226,15 +226,6 @@ def test_no_network_socket_during_a_whole_rehearsal(monkeypatch, capsys):
     assert json.loads(capsys.readouterr().out)["scores"]["total"] >= 0
 
 
-def test_owner_only_files(data_dir, capsys):
-    assert main(["rehearse", str(CASES / "weak-royal-we.toml"), "--no-llm", "-q"]) == 0
-    row = Store().sessions()[0]
-    assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
-    assert stat.S_IMODE(os.stat(data_dir / "audio").st_mode) == 0o700
-    assert stat.S_IMODE(os.stat(data_dir / "voiceround.db").st_mode) == 0o600
-    assert stat.S_IMODE(os.stat(row["audio_path"]).st_mode) == 0o600
-
-
 def test_injection_does_not_steer_the_interviewer(rnd):
     from voiceround.core.types import Transcript, Turn
     from voiceround.interviewer import next_action, opening
@@ -250,8 +241,14 @@ def test_injection_does_not_steer_the_interviewer(rnd):
     assert praise_found(acts[1].text, rnd.interviewer["forbidden"]) is None
 
 
-def test_delete_session_and_all_data(data_dir, capsys):
+def test_owner_only_files_then_delete_session_and_all_data(data_dir, capsys):
+    """Stored sessions are readable by their owner only; one session, then all, can be deleted."""
     assert main(["rehearse", str(CASES / "weak-royal-we.toml"), "--no-llm", "-q"]) == 0
+    row = Store().sessions()[0]
+    assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(data_dir / "audio").st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(data_dir / "voiceround.db").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(row["audio_path"]).st_mode) == 0o600
     assert main(["rehearse", str(CASES / "weak-yields-quickly.toml"), "--no-llm", "-q"]) == 0
     st = Store()
     a, b = st.sessions()

@@ -10,7 +10,8 @@ interviewer once, 1.2 s into a question, to measure barge-in with echo on.
 
 Printed per run (one JSON line each, then a Markdown table):
 self_interruptions (interviewer turns cut while the candidate was silent), self_holds (pauses for a
-"backchannel" that was the interviewer's own echo: the virtual candidate never backchannels), echo_turns (candidate
+"backchannel" that was the interviewer's own echo: the virtual candidate never backchannels),
+holds_in_answers (pauses while an answer was still playing: a premature endpoint, not echo), echo_turns (candidate
 turns holding interviewer words), WER of the candidate turns against the case text, barge-in stop
 time, voice-to-voice gap at the speaker (end of an answer's speech → first interviewer sound),
 and the canceller's echo level and ERLE.
@@ -95,6 +96,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     turns = [(i + 1, t) for i, t in enumerate(case["turns"]) if t["topic"] != "unknown"][:n_answers]
     answers = [(CASE.parent / "audio" / f"{case['id']}.{n:02d}.wav", t["text"]) for n, t in turns]
     rig = PulseRig(folder / "pulse").start()
+    gaps, plays, t_first_sound = [], [], None  # plays: (start, end) of each answer on the microphone, monotonic seconds
     try:
         if echo:
             rig.echo(echo[0], echo[1])
@@ -119,7 +121,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
                 time.sleep(0.05)
             return False
 
-        gaps = []
+        t_launch = time.monotonic()
         for i, (wav, _text) in enumerate(answers, start=1):
             if not wait_turns(i):
                 break
@@ -128,6 +130,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
             t_start = time.monotonic()
             rig.play(wav)
             t_end = t_start + v1 + 0.05
+            plays.append((t_start + v0, t_end))
             t = spk.first_loud_after(t_end + 0.05)
             deadline = time.monotonic() + 15
             while t is None and time.monotonic() < deadline:
@@ -150,6 +153,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
             rig.play(clip)
             barge_played = True
         time.sleep(6)  # the barged-in turn is heard out and stored
+        t_first_sound = spk.first_loud_after(t_launch)
         proc.send_signal(signal.SIGTERM)
         try:
             code = proc.wait(60)
@@ -203,7 +207,15 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     # the virtual candidate never backchannels: a hold is the interviewer pausing for its own echo,
     # unless it falls inside the 4 s clip the candidate talks over the interviewer with
     clip = [t for t, _, k in kinds if k == "candidate"]
-    out["self_holds"] = sum(1 for e in events if e["kind"] == "hold" and not any(0 <= e["t_s"] - t <= 5.0 for t in clip))
+    # ... or while an answer was still playing (an endpoint came before the answer's end: the hold
+    # was for the candidate's own words, a premature endpoint, not echo). Session seconds map to the
+    # bench's clock through the first interviewer sound on the speaker.
+    first = next((e["t_s"] for e in events if e["kind"] == "first_sample"), None)
+    offset = t_first_sound - first if first is not None and t_first_sound is not None else None
+    answering = lambda t: offset is not None and any(a - 0.3 <= t + offset <= b + 0.3 for a, b in plays)  # noqa: E731
+    holds = [e for e in events if e["kind"] == "hold" and not any(0 <= e["t_s"] - t <= 5.0 for t in clip)]
+    out["self_holds"] = sum(1 for e in holds if not answering(e["t_s"]))
+    out["holds_in_answers"] = sum(1 for e in holds if answering(e["t_s"]))
     import jiwer
     ref = " ".join(" ".join(norm(text)) for _, text in answers)
     hyp = " ".join(" ".join(norm(t["text"])) for t in cand[: len(answers)])

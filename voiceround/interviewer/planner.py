@@ -265,18 +265,24 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
     cands = transcript.candidate_turns()
     if not cands:
         return None
-    n_last, last = cands[-1]
-    if last.meta.get("interrupted") == "second_story" and "probe_focus" in rnd.probes \
+    # The latest answer: every candidate turn since the interviewer last spoke (an answer cut off
+    # and then continued over the interviewer's interruption is still one answer).
+    answer = [(n, t) for n, t in cands if not any(u.speaker == "interviewer" for u in transcript.turns[n - 1:])]
+    if not answer:
+        return None
+    n_last = answer[0][0]
+    cut_for = {t.meta.get("interrupted") for _, t in answer}
+    if "second_story" in cut_for and "probe_focus" in rnd.probes \
             and f"focus:{n_last}" not in {c for _, c in h.asked if c}:  # cut off as a second story began: back to the first
         return _action(rnd, "probe_focus", h, claim=f"focus:{n_last}", reason="a second story began")
-    sents = [s for s in A.split_sentences(transcript) if s.turn == n_last]
+    sents = [s for s in A.split_sentences(transcript) if s.turn in {n for n, _ in answer}]
     before = transcript.turns[n_last - 2] if n_last >= 2 else None
     asked = sum(1 for i, _ in h.asked if i == "probe_abstraction")
     concrete = any(A.concrete(s.text) for s in sents)
     if before is not None and before.intent == "note_no_example":
         return None if concrete else _wrap_up(rnd, h, "no concrete example", D.pace(transcript, elapsed_s, rnd, 0))
     abstract = A.cue_spans(rnd.lexicons["abstraction"], sents)
-    cut = last.meta.get("interrupted") == "abstraction"
+    cut = "abstraction" in cut_for
     if not (cut or len({s.index for s, _, _ in abstract}) >= 2 or (before is not None and before.intent == "probe_abstraction" and not concrete)):
         return None
     key = f"abstract:{n_last}"
