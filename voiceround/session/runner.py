@@ -164,7 +164,7 @@ class SessionRunner:
         :class:`DuplexPolicy`; ``cutting_in``: an interruption's first sentence holds the floor (:func:`barge_in_config`)."""
         half = self.duplex.half(self.rec.t_s)
         return play_listening(audio, hifi, feed=self.feed, sink=self.sink, rec=self.rec, vad=self.engines.vad.stream(),
-                              realtime=self.realtime, config=barge_in_config(half, cutting_in), gate=getattr(self.echo, "double_talk", None) if half else None,
+                              realtime=self.realtime, config=barge_in_config(half, cutting_in), gate=getattr(self.echo, "double_talk", None),
                               on_hold=lambda t, held: self._emit(ev.PlaybackHeld(t, held_s=round(held, 3))))
 
     def _record_latency(self, t_first_audio: float) -> None:
