@@ -240,7 +240,7 @@ class SessionRunner:
             was, cfg = self.endpointer.in_speech, self.endpointer.cfg
             began = first_start if first_start is not None else t0 + self.endpointer.start_frame * FRAME_S
             early = story and (not self.endpointer.in_speech and first_start is None or self.rec.t_s - began < cfg.story_min_s)
-            self.endpointer.pause_s, self.endpointer.max_pause_s = (cfg.story_pause_s, cfg.story_max_pause_s) if early else (cfg.pause_s, cfg.max_pause_s)
+            self.endpointer.pause_s, self.endpointer.max_pause_s = (cfg.story_pause_s, cfg.story_max_pause_s) if early else (cfg.story_late_pause_s if story else cfg.pause_s, cfg.max_pause_s)
             utt = self.endpointer.push(frame, vad.prob_int16(frame))
             if self.endpointer.in_speech and not was:
                 self._emit(ev.SpeechStarted(t0 + self.endpointer.start_frame * FRAME_S))
