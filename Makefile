@@ -28,8 +28,12 @@ $(STAMP): pyproject.toml $(LLAMA_STAMP)
 run: $(STAMP)
 	$(PY) -m voiceround
 
+# The live echo round runs in a pytest process of its own: after the models other tests load in
+# the same process, its threads took enough of the 2 cores for the interviewer to pause for its own
+# echo (3 of 3 suite runs; alone 0 of 5).
 test: lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q --ignore=tests/test_live_echo.py
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/test_live_echo.py
 
 # The pure parts only (no models, no audio, no subprocesses): under a minute.
 test-fast: lint
