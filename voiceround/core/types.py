@@ -90,6 +90,14 @@ class Transcript:
                 return Transcript(self.turns[:i + 1])
         return self
 
+    FIT_CLAIM = "fit:"  # an interviewer turn's meta claim "fit:<problem>": the story was redirected
+
+    def fit_redirects(self) -> list[str]:
+        """The problems for which the interviewer redirected the story (``voiceround.interviewer.fit``:
+        "won", "hypothetical", …), in order, read from its turns' meta claim ``fit:<problem>``."""
+        return [str(t.meta["claim"])[len(self.FIT_CLAIM):] for _, t in self.interviewer_turns()
+                if str(t.meta.get("claim", "")).startswith(self.FIT_CLAIM)]
+
     @property
     def end_s(self) -> float:
         """End of the last turn in seconds (0.0 when empty)."""

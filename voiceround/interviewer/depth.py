@@ -147,7 +147,7 @@ def drill(transcript: Transcript, rnd: Round, candidates: list[Probe]) -> Probe 
     turns = transcript.turns
     if len(turns) < 2 or turns[-1].speaker != "candidate" or turns[-2].speaker != "interviewer":
         return None
-    if not _answer_after(rnd, turns, len(turns) - 2)[1]:
+    if dry_answer(rnd, transcript):
         return None
     q = turns[-2]
     p = rnd.probes.get(q.intent or "")

@@ -79,6 +79,6 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
         "reflection": "ask_reflection" in intents, "repeats": repeats, "leading": leading,
         "no_example_noted": "note_no_example" in intents,
         # stories redirected because they didn't fit the round (voiceround.interviewer.fit)
-        "fit_redirects": [str(t.meta["claim"])[4:] for _, t in iv if str(t.meta.get("claim", "")).startswith("fit:")],
+        "fit_redirects": tr.fit_redirects(),
         "leading_examples": leading_examples, "duration_s": round(tr.end_s, 1),
     }

@@ -33,13 +33,11 @@ STORY_QUESTIONS = {"ask_scenario", *REDIRECTS.values()}
 
 def _early_answers(transcript: Transcript) -> list[tuple[int, str, str]]:
     """``(turn number, question intent, answer text)`` for the answers the fit is judged on."""
-    out = []
-    turns = transcript.turns
-    for i, t in enumerate(turns):
+    out, intent = [], ""
+    for i, t in enumerate(transcript.turns):
         if t.speaker != "candidate":
+            intent = t.intent or ""  # the question the next answers answer
             continue
-        q = next((u for u in reversed(turns[:i]) if u.speaker == "interviewer"), None)
-        intent = (q.intent or "") if q is not None else ""
         if len(out) < EARLY_ANSWERS or intent in STORY_QUESTIONS:
             out.append((i + 1, intent, t.text))
     return out
@@ -60,6 +58,7 @@ def problem(transcript: Transcript, rnd: Round) -> str | None:
     cands = transcript.candidate_turns()
     if not cands or any(t.intent == "ask_second_example" for _, t in transcript.interviewer_turns()):
         return None
+    story = A.split_sentences(Transcript([t for _, t in cands]))  # the candidate's sentences; turn k = k-th answer
     early = _early_answers(transcript)
     if early and early[-1][0] == cands[-1][0]:
         _, intent, last = early[-1]
@@ -69,12 +68,11 @@ def problem(transcript: Transcript, rnd: Round) -> str | None:
         if story_q and len(last.split()) < BARE_WORDS and not concrete:
             return "non_answer"
         if _has(rnd, "no_disagreement", last):  # ("I can't think of a time I lost" is no "lost" cue)
-            rest = " ".join(s.text for s in A.split_sentences(Transcript([t for _, t in cands])) if not _has(rnd, "no_disagreement", s.text))
+            rest = " ".join(s.text for s in story if not _has(rnd, "no_disagreement", s.text))
             if not _has(rnd, "lost", rest):
                 return "no_disagreement"
         if sum(1 for s in sents if WOULD.search(s.text)) >= (1 if story_q else 2) and not concrete:
             return "hypothetical"
-    story = A.split_sentences(Transcript([t for _, t in cands]))
     won = [s for s in story if _has(rnd, "won_decision", s.text) and not _has(rnd, "counterfactual", s.text)]
     if won and won[-1].turn == len(cands) and not any(_has(rnd, "lost", s.text) for s in story):
         return "won"

@@ -267,7 +267,8 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
         return None
     # The latest answer: every candidate turn since the interviewer last spoke (an answer cut off
     # and then continued over the interviewer's interruption is still one answer).
-    answer = [(n, t) for n, t in cands if not any(u.speaker == "interviewer" for u in transcript.turns[n - 1:])]
+    last_iv = max((n for n, _ in transcript.interviewer_turns()), default=0)
+    answer = [(n, t) for n, t in cands if n > last_iv]
     if not answer:
         return None
     n_last = answer[0][0]
@@ -364,7 +365,7 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     # while the owed questions still fit; fresh claims only with time to spare.
     fit = FIT.redirect(transcript, rnd, [i for i, _ in h.asked])
     if fit is not None:
-        return _action(rnd, fit[0], h, claim=f"fit:{fit[1]}", reason=f"story doesn't fit: {fit[1]}")
+        return _action(rnd, fit[0], h, claim=f"{Transcript.FIT_CLAIM}{fit[1]}", reason=f"story doesn't fit: {fit[1]}")
     probe = _abstraction_probe(rnd, transcript, h, elapsed_s) or _inconsistency_probe(rnd, transcript, h) \
         or (_claim_probe(rnd, transcript, h, urgent_only=True) if pace.spare >= 0 else None) \
         or _answer_probe(rnd, transcript, h) \

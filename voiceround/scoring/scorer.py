@@ -293,8 +293,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     used_s = transcript.end_s  # the whole session, closing exchange included
     second = any(t.intent == "ask_second_example" for _, t in transcript.interviewer_turns())
     no_example = any(t.intent == "note_no_example" for _, t in transcript.interviewer_turns())
-    # the interviewer redirected a story that didn't fit the round (interviewer.fit): which problem
-    misfit = [t.meta["claim"][4:] for _, t in transcript.interviewer_turns() if str(t.meta.get("claim", "")).startswith("fit:")]
+    misfit = transcript.fit_redirects()  # stories the interviewer redirected as not fitting the round
     transcript = transcript.story()
     F, ctx = compute_features(transcript, rnd)
     traps = detect_traps(F, rnd)
