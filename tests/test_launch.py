@@ -262,23 +262,40 @@ def test_round_from_a_recording_then_close(tmp_path):
 
 def test_live_microphone_round_through_pulseaudio_then_close(pulse, tmp_path):
     """The live round as a user runs it: Start round on the microphone (PulseAudio virtual mic and
-    speaker), a virtual candidate answers each question, End round (confirmed), the scorecard, then
-    Quit. Exit 0, with no abort at interpreter exit (the old bool_dealloc crash) and no thread left."""
+    speaker), a virtual candidate answers the first question; before the second answer the user
+    presses Repeat the question (played again, not a new turn) and Pause, then Resume (the session
+    clock stands still meanwhile); End round (confirmed), the scorecard, then Quit. Exit 0, with no
+    abort at interpreter exit (the old bool_dealloc crash) and no thread left."""
     answers = [CASES / "audio" / f"{CASE.stem}.{n:02d}.wav" for n in (1, 2)]  # (three answers live: tests/test_live_echo.py)
-    steps = [{"wait": "models"}, {"click": "start_btn"}, {"wait": "turns", "speaker": "candidate", "count": len(answers),
-                                                         "timeout_s": 300},
+    steps = [{"wait": "models"}, {"click": "start_btn"}, {"wait": "turns", "speaker": "interviewer", "count": 2, "timeout_s": 200},
+             {"sleep": 0.5}, {"click": "repeat_btn"}, {"sleep": 10}, {"click": "pause_btn"}, {"sleep": 3}, {"click": "pause_btn"},
+             {"wait": "turns", "speaker": "candidate", "count": len(answers), "timeout_s": 300},
              {"wait": "turns", "count": len(answers) + 1, "timeout_s": 60},
              {"action": "End round"}, {"dialog": "Yes"}, {"wait": "result", "timeout_s": 120}, {"action": "Quit"}]
     app = App([VOICEROUND], tmp_path, steps, env=pulse.env)
-    for i, wav in enumerate(answers, start=1):  # answer each question once the interviewer has asked it
-        deadline = time.monotonic() + 120
-        while app.count(r"turn interviewer") < i and time.monotonic() < deadline and app.proc.poll() is None:
+
+    def wait_for(pattern: str) -> None:
+        deadline = time.monotonic() + 200
+        while app.count(pattern) < 1 and time.monotonic() < deadline and app.proc.poll() is None:
             time.sleep(0.1)
-        time.sleep(0.5)
-        pulse.play(wav)
+    wait_for(r"turn interviewer")
+    time.sleep(0.5)
+    pulse.play(answers[0])
+    wait_for(r"session clock running again")  # repeated, paused and resumed: now the second answer
+    time.sleep(0.5)
+    pulse.play(answers[1])
     code = app.finish(400)
     assert_clean_exit(app, code)
     assert app.count(r"turn candidate") >= len(answers), app.err
+    assert app.count(r"question repeated at") == 1 and app.count(r"session clock stopped at") == 1, app.err
+    stopped = re.search(r"session clock stopped at (\d+:\d\d)", app.err).group(1)
+    again = re.search(r"session clock running again at (\d+:\d\d)", app.err).group(1)
+    assert stopped == again, app.err  # 3 s paused: the clock did not move
+    # the repeat is not a new question: no interviewer turn between it and the second answer
+    lines = app.err.splitlines()
+    after = lines[next(i for i, ln in enumerate(lines) if "question repeated at" in ln):]
+    upto = after[:next(i for i, ln in enumerate(after) if re.search(r"turn candidate", ln))]
+    assert not any(re.search(r"turn interviewer", ln) for ln in upto), app.err
     assert "round scored" in app.err
 
 

@@ -35,7 +35,8 @@ class SoundCheck:
     frames while the candidate spoke; ``noise_dbfs``: 10th percentile; ``peak_dbfs``: loudest
     sample; ``clipped_share``: share of samples at full scale); ``echo_db`` / ``erle_db`` in dB (None when nothing came back to measure). ``verdict``:
     "headphones" (little echo), "speakers" (echo cancelled) or "half_duplex"; ``advice``: sentences
-    for the user."""
+    for the user. ``recording``: what the microphone heard while the candidate spoke (int16, 16 kHz
+    mono), for playing it back; kept in memory only, never stored (not in :meth:`to_dict`)."""
 
     echo_db: float | None
     erle_db: float | None
@@ -45,9 +46,13 @@ class SoundCheck:
     clipped_share: float = 0.0
     verdict: str = ""
     advice: list[str] = field(default_factory=list)
+    recording: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The measurements and verdict as JSON-able data (without ``recording``)."""
+        d = asdict(self)
+        d.pop("recording", None)
+        return d
 
 
 def judge(echo_db: float | None, erle_db: float | None, speech_dbfs: float, noise_dbfs: float,
@@ -105,6 +110,7 @@ def run_sound_check(tts, input_device=None, output_device=None, listen_s: float 
     echo = EchoCanceller(delay_frames=LIVE_DELAY_FRAMES)
     connect(echo, sink, mic)
     levels: list[float] = []
+    said: list[np.ndarray] = []
     peak = clipped = heard = 0
     try:
         frames = mic.frames()
@@ -126,6 +132,7 @@ def run_sound_check(tts, input_device=None, output_device=None, listen_s: float 
             if i == n_play and on_phase:
                 on_phase("listening")
             if i >= n_play:
+                said.append(frame)
                 levels.append(_dbfs(frame))
                 mag = np.abs(frame.astype(np.int32))
                 peak, clipped, heard = max(peak, int(mag.max())), clipped + int((mag >= CLIP_LEVEL).sum()), heard + len(frame)
@@ -149,5 +156,7 @@ def run_sound_check(tts, input_device=None, output_device=None, listen_s: float 
         erle_db = round(robust[1], 1)
         if robust[0] <= QUIET_ECHO_DB:
             echo_db = round(robust[0], 1)
-    return judge(echo_db, erle_db, float(np.percentile(lv, 90)), float(np.percentile(lv, 10)),
-                 20 * float(np.log10(max(peak, 1) / 32768.0)), clipped / max(heard, 1))
+    sc = judge(echo_db, erle_db, float(np.percentile(lv, 90)), float(np.percentile(lv, 10)),
+               20 * float(np.log10(max(peak, 1) / 32768.0)), clipped / max(heard, 1))
+    sc.recording = np.concatenate(said) if said else None
+    return sc

@@ -204,6 +204,25 @@ class StageError(Event):
 
 
 @dataclass(frozen=True)
+class Paused(Event):
+    """The candidate paused the round (``paused`` True) or resumed it (False). While paused the
+    microphone is not recorded and the session clock (the recorded WAV) stands still, so the
+    round's 20 minutes don't run down."""
+
+    kind: ClassVar[str] = "paused"
+    paused: bool = True
+
+
+@dataclass(frozen=True)
+class QuestionRepeated(Event):
+    """The candidate asked to hear the last question again; it was played again (``text``). Not a
+    new turn: the transcript keeps the question once."""
+
+    kind: ClassVar[str] = "question_repeated"
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class MicLevel(Event):
     """Microphone level for the meter, in dBFS (at most ten a second; not stored)."""
 
@@ -223,7 +242,7 @@ class PartialText(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.kind: cls for cls in (
     RoundStarted, SpeechStarted, SpeechEnded, EndpointReached, SttFinal, NoSpeech, PlannerDecided, TtsReady,
-    FirstSample, TurnAdded, BargedIn, PlaybackHeld, Interrupted, DeviceLost, DuplexChanged, RoundEnded, StageError, MicLevel, PartialText)}
+    FirstSample, TurnAdded, BargedIn, PlaybackHeld, Interrupted, DeviceLost, DuplexChanged, RoundEnded, StageError, Paused, QuestionRepeated, MicLevel, PartialText)}
 
 
 def from_row(row: dict) -> Event:

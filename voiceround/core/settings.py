@@ -20,7 +20,8 @@ class Settings:
     interviewer: "auto" (the last sound check decides), "headphones", "speakers" (echo cancelled,
     full duplex) or "half_duplex" (speakers whose echo isn't cancelled well enough: the candidate
     has to speak up to interrupt). ``sound_check``: the last sound check's measurements
-    (:class:`voiceround.audio.soundcheck.SoundCheck` as a dict) or None."""
+    (:class:`voiceround.audio.soundcheck.SoundCheck` as a dict) or None. ``theme``: the app's colour
+    scheme, "system" (follow the desktop), "light" or "dark"."""
 
     input_device: str | None = None
     output_device: str | None = None
@@ -30,6 +31,7 @@ class Settings:
     page_size: str = "A4"
     listening: str = "auto"
     sound_check: dict | None = None
+    theme: str = "system"
 
     LISTENING = ("auto", "headphones", "speakers", "half_duplex")
 
@@ -64,6 +66,8 @@ class Settings:
             s.page_size = "A4"
         if s.listening not in cls.LISTENING:
             s.listening = "auto"
+        if s.theme not in ("system", "light", "dark"):
+            s.theme = "system"
         sc = s.sound_check
         if not (isinstance(sc, dict) and sc.get("verdict") in ("headphones", "speakers", "half_duplex")
                 and isinstance(sc.get("advice", []), list) and all(isinstance(a, str) for a in sc.get("advice", []))):

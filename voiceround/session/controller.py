@@ -121,6 +121,19 @@ class SessionController:
         """Score an unfinished session and keep it (status "recovered"); returns the scorecard."""
         return self.read(lambda st: score_session(st, session_id, rnd or self.rnd, status="recovered"))
 
+    def correct(self, session_id: str, idx: int, text: str, rnd: Round | None = None) -> dict:
+        """Correct a misheard answer (turn ``idx``, 1-based) and re-score the session on ``rnd``
+        (the previous scorecard is kept in the score history). Returns the new scorecard. Raises
+        ValueError for a turn that isn't an answer or an empty text (nothing changes then)."""
+        from voiceround.storage import rescore
+
+        def work(st: Store) -> dict:
+            st.correct_turn(session_id, idx, text)
+            card = score(st.transcript(session_id), rnd or self.rnd)
+            rescore(st, session_id, card)
+            return card
+        return self.read(work)
+
     def delete(self, session_id: str) -> None:
         """Delete one session: its rows and its recording."""
         self.read(lambda st: st.delete_session(session_id))

@@ -63,6 +63,23 @@ class SessionRunner:
         self._preroll: list | None = None
         self.duplex = DuplexPolicy(self.echo, forced=self.meta.get("duplex") == "half", emit=self._emit)
         self.events: list[ev.Event] = []
+        self._paused, self._repeat = threading.Event(), threading.Event()
+        self._last_spoken: list[tuple[np.ndarray, object]] = []  # the last question as played: (16 kHz audio, device-rate audio)
+        self._last_question = ""
+
+    def pause(self, on: bool) -> None:
+        """Pause (``on`` True) or resume the round, from any thread. Takes effect while the
+        candidate has the floor (a question being asked is finished first): microphone frames are
+        dropped, not recorded, so the session clock and the round's time stand still
+        (:class:`~voiceround.core.events.Paused`). Only for a live microphone; a file or a typed
+        round ignores it."""
+        (self._paused.set if on else self._paused.clear)()
+
+    def repeat_question(self) -> None:
+        """Ask for the last question again, from any thread: it is played again once the candidate
+        has the floor and hasn't started answering (:class:`~voiceround.core.events.QuestionRepeated`);
+        ignored once the answer has begun."""
+        self._repeat.set()
 
     def replace_feed(self, feed) -> None:
         """Continue the round with another feed (after the microphone was lost: typed answers)."""
@@ -119,12 +136,14 @@ class SessionRunner:
         start = self.rec.t_s  # (a microphone's frames captured meanwhile are that silence, recorded as heard)
         self._emit(ev.TtsReady(start, synth_s=round(first.synth_s, 3)))
         played: list[str] = []
+        spoken: list[tuple[np.ndarray, object]] = []
         barge = None
         for k, (sentence, fut) in enumerate(zip(sentences, futures, strict=True)):
             speech = first if k == 0 else fut.result()
             self.stats["tts_s"] += speech.synth_s
             self.stats["tts_audio_s"] += speech.duration_s
             audio = speech.audio
+            spoken.append((audio, speech.hifi))
             if k == 0:
                 self._record_latency(t_first_audio)
             if not live:
@@ -157,7 +176,27 @@ class SessionRunner:
             self._preroll = barge["frames"]
             if not said.strip():  # cut before its first word: nothing was asked, the planner may ask again
                 return
+        self._last_spoken, self._last_question = spoken, said
+        self._repeat.clear()  # a repeat asked while this question played: it has just been heard
         self._add_turn(Turn("interviewer", said, start, self.rec.t_s, intent=action.intent, meta=meta))
+
+    def _say_again(self) -> list[np.ndarray] | None:
+        """Play the last question again (Repeat the question). Returns the candidate's frames when
+        they talked over it (a barge-in: those frames start the answer), else None."""
+        self._emit(ev.QuestionRepeated(self.rec.t_s, text=self._last_question))
+        live = getattr(self.feed, "live", False)
+        for audio, hifi in self._last_spoken:
+            if not live:
+                self.rec.write(audio)
+                if self.sink is not None:
+                    self.sink.play(audio, hifi)
+                continue
+            done = self._play_listening(audio, hifi)
+            if done is not None:
+                return done["frames"]
+        if not live and self.sink is not None:
+            self.sink.drain()
+        return None
 
     def _play_listening(self, audio: np.ndarray, hifi=None, cutting_in: bool = False) -> dict | None:
         """Playback of one sentence while listening (:func:`~voiceround.session.playback.play_listening`); half-duplex per
@@ -229,7 +268,18 @@ class SessionRunner:
             done_samples, done_text = 0, ""
 
         # the barge-in frames (already recorded) first, then the live stream
+        paused = False
         for frame, fresh in itertools.chain(((f, False) for f in preroll or []), ((f, True) for f in frames)):
+            if self._stop.is_set():
+                break
+            if fresh and self._paused.is_set() != paused and getattr(self.feed, "live", False):
+                paused = not paused
+                self._emit(ev.Paused(self.rec.t_s, paused=paused))
+            if fresh and paused:
+                continue  # not recorded: the session clock stands still while paused
+            if fresh and self._repeat.is_set() and not self.endpointer.in_speech and not texts and not done_text:
+                self._repeat_now = True
+                break
             if fresh:
                 self.rec.write(frame)
             now = time.perf_counter()
@@ -289,6 +339,10 @@ class SessionRunner:
             if self._stop.is_set():
                 break
         self.stats["vad_s"] += time.perf_counter() - vad_t
+        if paused:
+            self._emit(ev.Paused(self.rec.t_s, paused=False))
+        if getattr(self, "_repeat_now", False):
+            return None
         if self.endpointer.in_speech and done_text:  # the source ended mid-utterance
             texts.append(done_text)
         if not texts:
@@ -328,7 +382,15 @@ class SessionRunner:
         preroll, self._preroll = self._preroll, None
         # a story is expected: abstraction is cut off (not in the pushback, the reflection or the close)
         watch = action.asks_for_story and "reflection" not in (action.slot, action.deepens)
-        return (self._listen(frames, preroll, action.asks_for_story, deadline, watch) if frames is not None else None), frames is not None
+        if frames is None:
+            return None, False
+        while True:
+            self._repeat_now = False
+            turn = self._listen(frames, preroll, action.asks_for_story, deadline, watch)
+            if not self._repeat_now or self._stop.is_set():
+                return turn, True
+            self._repeat.clear()
+            preroll = self._say_again()  # the same question, played again; then listen again
 
     def _transcribe_audio(self, audio: np.ndarray, context: str = "") -> STTResult:
         result = self.engines.stt.transcribe(audio, context) if context else self.engines.stt.transcribe(audio)

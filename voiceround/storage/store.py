@@ -176,6 +176,31 @@ class Store:
         self._write(lambda: self.db["scores"].upsert({"session_id": session_id, "scored_at": _now(), "total": scorecard["total"], "scorecard": text}, pk="session_id"))
         self._write(lambda: self.db["sessions"].update(session_id, {"total": scorecard["total"]}))
 
+    def correct_turn(self, session_id: str, idx: int, text: str) -> dict:
+        """Replace the text of candidate turn ``idx`` (1-based) with the user's correction of a
+        mishearing. The STT's text is kept in the turn's ``meta.stt_text`` (the first one, however
+        often it is corrected) and a ``correction`` event records ``{"idx", "old", "new"}``.
+        Returns the updated turn row. Raises :class:`SessionNotFound`, or ValueError when ``idx``
+        isn't a candidate turn or ``text`` is empty."""
+        self.session(session_id)
+        text = " ".join(text.split())
+        rows = list(self.db["turns"].rows_where("session_id = ? and idx = ?", [session_id, idx]))
+        if not rows or rows[0]["speaker"] != "candidate":
+            raise ValueError(f"turn {idx} is not one of your answers in session {session_id}")
+        if not text:
+            raise ValueError("the corrected text is empty")
+        row = rows[0]
+        meta = json.loads(row["meta"] or "{}")
+        meta.setdefault("stt_text", row["text"])
+        meta["corrected"] = True
+        old = row["text"]
+        self._write(lambda: self.db.execute("update turns set text = ?, meta = ? where session_id = ? and idx = ?",
+                                            [text, json.dumps(meta, sort_keys=True), session_id, idx]))
+        self._write(lambda: self.db["events"].insert({
+            "session_id": session_id, "t_s": row["start_s"], "kind": "correction",
+            "data": json.dumps({"idx": idx, "old": old, "new": text}, sort_keys=True), "wall": _now()}))
+        return dict(row, text=text, meta=meta)
+
     # -- reading --------------------------------------------------------------------------------
     def session(self, session_id: str) -> dict:
         """The session row as a dict; raises :class:`SessionNotFound`."""

@@ -9,10 +9,22 @@ round runs on one session thread (the same :class:`~voiceround.session.runner.Se
 from __future__ import annotations
 
 import logging
+import os
 import threading
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QMessageBox, QProgressBar, QStackedWidget, QWidget
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QWidget,
+)
 
 from voiceround.core.settings import Settings
 from voiceround.report import clock
@@ -21,10 +33,19 @@ from voiceround.session.controller import SessionController
 from voiceround.ui.history import HistoryMixin
 from voiceround.ui.live import LiveRoundMixin
 from voiceround.ui.pages import PagesMixin
-from voiceround.ui.scorecard import ScorecardView
+from voiceround.ui.scorecard import ScorecardView, card_html
 from voiceround.ui.soundcheck import SoundCheckMixin
+from voiceround.ui.theme import app_icon, icon
 
 PAGES = ("Round card", "Briefing", "Live round", "Scorecard", "Replay", "Compare", "History", "Settings")
+# The side navigation: pages grouped by what the user is doing, each with its icon (Material Design
+# Icons through qtawesome) and its shortcut (Ctrl+1 … Ctrl+8, in PAGES order).
+NAV_GROUPS = (("Practise", ("Round card", "Briefing", "Live round")),
+              ("Review", ("Scorecard", "Replay", "Compare", "History")),
+              ("", ("Settings",)))
+PAGE_ICONS = {"Round card": "mdi6.card-text-outline", "Briefing": "mdi6.clipboard-check-outline",
+              "Live round": "mdi6.microphone", "Scorecard": "mdi6.chart-box-outline", "Replay": "mdi6.play-circle-outline",
+              "Compare": "mdi6.compare-horizontal", "History": "mdi6.history", "Settings": "mdi6.cog-outline"}
 log = logging.getLogger("voiceround.app")
 
 
@@ -42,6 +63,13 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
         self.rnd = rnd
         self.settings = Settings.load()
         self.settings.apply_models()
+        from PySide6.QtWidgets import QApplication
+
+        from voiceround.ui import theme
+        env = os.environ.get("VOICEROUND_THEME", "")  # light | dark | system: overrides Settings (screenshots, tests)
+        if env and env not in theme.SCHEMES:
+            log.warning("VOICEROUND_THEME=%s is not one of %s: using Settings", env, ", ".join(theme.SCHEMES))
+        theme.apply(QApplication.instance(), env if env in theme.SCHEMES else self.settings.theme)
         self.setWindowTitle(f"VoiceRound — {rnd.title}")
         self.resize(1280, 800)
         self.bridge = Bridge()
@@ -58,11 +86,16 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
         self.last_card: dict | None = None
         self.mic_problem: str | None = None
 
+        self.setWindowIcon(app_icon())
         self.nav = QListWidget()
-        self.nav.addItems(PAGES)
-        self.nav.setFixedWidth(150)
+        self.nav.setAccessibleName("Pages")
+        self.nav.setObjectName("nav")
+        self.nav.setSpacing(3)
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(180)
+        self._build_nav()
         self.stack = QStackedWidget()
-        self.nav.currentRowChanged.connect(self._on_nav)
+        self.nav.currentRowChanged.connect(self._on_nav_row)
         central = QWidget()
         h = QHBoxLayout(central)
         h.addWidget(self.nav)
@@ -73,6 +106,8 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
         self._build_live()
         self.scorecard = ScorecardView()
         self.scorecard.seek_requested.connect(self.open_replay)
+        self.scorecard.correct_requested.connect(self.correct_answer)
+        self.scorecard.practise_requested.connect(lambda did: self.practise(did) if did else self.new_round())
         self.stack.addWidget(self.scorecard)
         from voiceround.ui.replay import ComparePage, ReplayPage
         self.replay = ReplayPage()
@@ -85,21 +120,51 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
         self.model_status = QLabel("Models: not loaded")
         self.model_progress = QProgressBar()
         self.model_progress.setRange(0, 4)
+        self.model_progress.setTextVisible(False)  # its text is the label beside it
+        self.model_progress.setAccessibleName("model loading progress")
         self.model_progress.setMaximumWidth(180)
         self.statusBar().addWidget(self.model_status, 1)
         self.statusBar().addPermanentWidget(self.model_progress)
-        self.nav.setCurrentRow(0)
+        self.show_page("Round card")
         self._check_microphone()
+        from voiceround.ui.a11y import name_controls
+        name_controls(self)
         if autoload:
             self.load_models()
             QTimer.singleShot(0, self.check_unfinished)
 
     # -- helpers ---------------------------------------------------------------------------------
+    def _build_nav(self) -> None:
+        """The grouped side list: a header row per group (not selectable), then its pages."""
+        from voiceround.ui import theme
+        self._nav_rows: dict[str, int] = {}
+        for group, names in NAV_GROUPS:
+            if group:
+                head = QListWidgetItem(group.upper())
+                head.setFlags(Qt.NoItemFlags)
+                f = head.font()
+                f.setBold(True)
+                f.setPointSizeF(f.pointSizeF() * 0.85)
+                head.setFont(f)
+                head.setForeground(QColor(theme.color("muted")))
+                self.nav.addItem(head)
+            for name in names:
+                item = QListWidgetItem(icon(PAGE_ICONS[name]), name)
+                item.setData(Qt.UserRole, PAGES.index(name))
+                item.setToolTip(f"{name}  (Ctrl+{PAGES.index(name) + 1})")
+                self._nav_rows[name] = self.nav.count()
+                self.nav.addItem(item)
+
     def show_page(self, name: str) -> None:
         """Switch to a page by its title (see ``PAGES``)."""
-        if self.nav.currentRow() == PAGES.index(name):
+        if self.stack.count() > PAGES.index(name) and self.nav.currentRow() == self._nav_rows[name]:
             self._on_nav(PAGES.index(name))  # already there: refresh its data
-        self.nav.setCurrentRow(PAGES.index(name))
+        self.nav.setCurrentRow(self._nav_rows[name])
+
+    def _on_nav_row(self, row: int) -> None:
+        item = self.nav.item(row)
+        if item is not None and item.data(Qt.UserRole) is not None and self.stack.count() == len(PAGES):
+            self._on_nav(int(item.data(Qt.UserRole)))
 
     def _on_nav(self, row: int) -> None:
         """A page was chosen (side list, menu or shortcut): pages that show stored data re-read it,
@@ -175,7 +240,8 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
             self.engines = payload
             log.info("models loaded (%s)", ", ".join(f"{k} {v:.2f} s" for k, v in payload.load_times().items()))
             self.model_progress.setValue(4)
-            self.model_status.setText("Models loaded.")
+            self.model_status.setText("Models loaded: ready to start a round.")
+            QTimer.singleShot(4000, self._hide_model_progress)
             self.start_btn.setEnabled(True)
             self.type_btn.setEnabled(True)
             self.check_btn.setEnabled(self.mic_problem is None)
@@ -192,8 +258,12 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
                 log.info("echo %.1f dB, AEC removed %.1f dB", payload.timings["echo_db"], payload.timings["aec_erle_db"])
             self.last_card = payload.scorecard
             self.current_session = payload.session_id
+            base = getattr(self, "_drill_base", None)
+            if base is not None:  # a drill is over: the next round is the full round again
+                self._drill_base = None
+                self.set_round(base)
             self.scorecard.show_card(payload.scorecard, f"Session {payload.session_id} · {clock(payload.timings['session_s'])}",
-                                     self.rnd, payload.session_id)
+                                     self.rnd, payload.session_id, payload.transcript)
             self.show_page("Scorecard")
         elif kind == "task":
             callback, value = payload
@@ -202,6 +272,70 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
             log.error("round error: %s", payload)
             self._round_over()
             QMessageBox.critical(self, "VoiceRound", payload + "\n\nEverything said so far is kept in the session.")
+
+    def apply_theme(self) -> None:
+        """Settings → Appearance changed: the new scheme now (palette, icons, the round card, the
+        banner); the transcript on screen keeps its colours until the next round."""
+        from PySide6.QtWidgets import QApplication
+
+        from voiceround.ui import theme
+        theme.apply(QApplication.instance(), self.settings.theme)
+        self.nav.clear()
+        self._build_nav()
+        self.card.setHtml(card_html(self.rnd))
+        self._set_banner(self.state if self.state in theme.BANNERS else "idle")
+        self.nav.setCurrentRow(self._nav_rows["Settings"])
+
+    def correct_answer(self, session_id: str) -> None:
+        """Scorecard → Correct a misheard answer…: pick an answer, fix its words, save; the session
+        is re-scored (the old scorecard and the STT's text are kept) and shown again."""
+        from voiceround.ui.scorecard import CorrectionDialog
+        if not session_id or self._busy():
+            return
+
+        def ask(data):
+            row, tr = data
+            answers = [(i, t.start_s, t.text) for i, t in enumerate(tr.turns, start=1) if t.speaker == "candidate"]
+            if not answers:
+                QMessageBox.information(self, "VoiceRound", "This session has no answers to correct.")
+                return
+            dlg = CorrectionDialog(self, answers)
+            if dlg.exec() != CorrectionDialog.Accepted:
+                return
+            idx, text = dlg.choice()
+            rnd = self.session_round(row.get("round_id"))
+
+            def show(result):
+                card, tr2 = result
+                log.info("turn %d corrected; session %s re-scored: %.1f", idx, session_id, card["total"])
+                self.scorecard.show_card(card, f"Session {session_id} · re-scored after your correction", rnd, session_id, tr2)
+                self.statusBar().showMessage("Correction saved; the scorecard was re-scored (the previous one is kept).", 6000)
+            self.run_task("correct", lambda: (self.control.correct(session_id, idx, text, rnd),
+                                              self.control.read(lambda st: st.transcript(session_id))), show)
+        self.run_task("read", lambda: self.control.read(lambda st: (st.session(session_id), st.transcript(session_id))), ask)
+
+    def practise(self, dimension_id: str) -> None:
+        """"Practise this again": a short drill on one rubric dimension (:func:`voiceround.rounds.drill_round`):
+        its own opening question, five minutes, then its own scorecard."""
+        from voiceround.rounds import drill_round
+        if self._busy():
+            QMessageBox.information(self, "VoiceRound", "Finish the current round first.")
+            return
+        try:
+            drill = drill_round(self.rnd, dimension_id)
+        except KeyError as exc:
+            QMessageBox.warning(self, "VoiceRound", f"No drill for {exc}.")
+            return
+        self._drill_base = self.rnd
+        self.set_round(drill)
+        log.info("drill on %s", dimension_id)
+        self.new_round()
+
+    def _hide_model_progress(self) -> None:
+        """Once the models are loaded, the status bar stops saying so (it said it for 4 s)."""
+        if self.engines is not None:
+            self.model_progress.hide()
+            self.model_status.setText("")
 
     # -- closing ---------------------------------------------------------------------------------
     def request_close(self) -> None:

@@ -9,7 +9,9 @@ import logging
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from voiceround.report import clock
+from voiceround.ui import theme
 from voiceround.ui.pages import BRIEFING_S, STATE_TEXT
+from voiceround.ui.theme import icon
 
 log = logging.getLogger("voiceround.app")
 
@@ -103,14 +105,19 @@ class LiveRoundMixin:
             QMessageBox.warning(self, "VoiceRound", str(exc))
             return False
         self.typed_frame.setVisible(mode == "typed")
+        self.round_mode = mode
         self.check_btn.setEnabled(False)
         self.duplex_label.hide()
         self.transcript.clear()
         self.partial.clear()
         self.countdown.setText(clock(self.rnd.duration_s))
         self.end_btn.setEnabled(True)
+        self.pause_btn.setEnabled(mode == "mic")  # a recording or a case file plays on; typed answers wait anyway
+        self.repeat_btn.setEnabled(mode in ("mic", "recording"))
         self.scoring_bar.hide()
-        self._set_state("listening")
+        self.scoring_label.hide()
+        self._done_note = ""
+        self._set_state("thinking")  # the opening question is being prepared
         emit = self.bridge.event.emit
         # Live rounds use the LLM only when the user configured a bigger model (latency; see README).
         use_llm = not realtime or bool(self.settings.llm_model)
@@ -157,15 +164,68 @@ class LiveRoundMixin:
         if hasattr(self.feed, "close"):
             self.feed.close()
 
+    def pause_round(self, on: bool) -> None:
+        """Alt+P (the Pause button, checkable): pause or resume a live round. The clock stops and
+        the microphone isn't recorded while paused (:meth:`SessionRunner.pause`)."""
+        runner = self.control.runner if self._busy() else None
+        if runner is None:
+            self.pause_btn.setChecked(False) if on else None
+            return
+        runner.pause(on)
+        self.pause_btn.setText("&Resume" if on else "&Pause")
+        self.pause_btn.setIcon(icon("mdi6.play" if on else "mdi6.pause"))
+        if on:
+            self._set_state("paused")
+        elif self.state == "paused":
+            self._set_state("listening")
+        log.info("round %s", "paused" if on else "resumed")
+
+    def repeat_question(self) -> None:
+        """Alt+R: hear the last question again (played once the candidate has the floor and hasn't
+        started answering; :meth:`SessionRunner.repeat_question`)."""
+        if self._busy() and self.repeat_btn.isEnabled() and self.control.runner is not None:
+            self.control.runner.repeat_question()
+            self.statusBar().showMessage("The question will be played again.", 4000)
+
     def _round_over(self) -> None:
         self.check_btn.setEnabled(self.engines is not None and self.mic_problem is None)
         self.scoring_bar.hide()
+        self.scoring_label.hide()
         self.end_btn.setEnabled(False)
+        self.pause_btn.blockSignals(True)
+        self.pause_btn.setChecked(False)
+        self.pause_btn.setText("&Pause")
+        self.pause_btn.blockSignals(False)
+        self.pause_btn.setEnabled(False)
+        self.repeat_btn.setEnabled(False)
         self._set_state("done")
 
     def _set_state(self, state: str) -> None:
+        if state == "listening" and getattr(self, "round_mode", "") == "typed" and self._busy():
+            state = "typing"
+        if self.pause_btn.isChecked() and state in ("listening", "speaking", "typing"):
+            state = "paused"  # the banner says paused until the candidate resumes
         self.state = state
-        self.state_label.setText(STATE_TEXT[state])
+        note = getattr(self, "_done_note", "") if state == "done" else ""
+        self.state_label.setText(STATE_TEXT[state] + (f": {note}" if note else ""))
+        self.state_label.setWordWrap(True)
+        self._set_banner(state)
+
+    def _set_banner(self, state: str) -> None:
+        """Colour the state banner (:data:`voiceround.ui.theme.BANNERS`)."""
+        bg, fg = theme.BANNERS.get(state, theme.BANNERS["idle"])
+        self.state_label.setStyleSheet(f"QLabel#state_banner {{ background:{bg}; color:{fg}; border-radius:8px; padding:4px 16px; }}")
+
+    def _show_level(self, dbfs: float) -> None:
+        """The microphone meter and its reading beside it, with a warning when too quiet or clipping."""
+        self.level.setValue(int(max(-60, min(0, dbfs))))
+        if dbfs > -3:
+            note, role = "clipping: lower the input level", "bad"
+        elif self.state == "speaking" and dbfs < -45:
+            note, role = "quiet: move closer", "warn"
+        else:
+            note, role = "", "muted"
+        self.level_label.setText(f"<span style='color:{theme.color(role)}'>{dbfs:.0f} dBFS{' · ' + note if note else ''}</span>")
 
     def _on_session_event(self, event) -> None:
         """Reflect one round event (:mod:`voiceround.core.events`) on the live page."""
@@ -173,7 +233,14 @@ class LiveRoundMixin:
         left = max(0.0, self.rnd.duration_s - event.t_s)
         self.countdown.setText(clock(left))
         if isinstance(event, ev.MicLevel):
-            self.level.setValue(int(max(-60, min(0, event.dbfs))))
+            self._show_level(event.dbfs)
+        elif isinstance(event, ev.Paused):
+            log.info("session clock %s at %s", "stopped" if event.paused else "running again", clock(event.t_s))
+            self.transcript.append(f"<p style='color:{theme.color('muted')}'>[{clock(event.t_s)}] "
+                                   f"{'Paused' if event.paused else 'Resumed'}</p>")
+        elif isinstance(event, ev.QuestionRepeated):
+            log.info("question repeated at %s", clock(event.t_s))
+            self._set_state("interviewer")
         elif isinstance(event, ev.PartialText):
             self.partial.setText(f"You (speaking): {event.text}")
         elif isinstance(event, ev.SpeechStarted):
@@ -185,8 +252,8 @@ class LiveRoundMixin:
         elif isinstance(event, ev.TurnAdded):
             log.info("turn %s [%s]: %d words", event.speaker, clock(event.start_s), len(event.text.split()))
             who = "Interviewer" if event.speaker == "interviewer" else "You"
-            color = "#1a4d8f" if who == "Interviewer" else "#222"
-            self.transcript.append(f"<p><b style='color:{color}'>{who}</b> <span style='color:#777'>[{clock(event.start_s)}]</span> "
+            color = theme.color("interviewer" if who == "Interviewer" else "candidate")
+            self.transcript.append(f"<p><b style='color:{color}'>{who}</b> <span style='color:{theme.color('muted')}'>[{clock(event.start_s)}]</span> "
                                    f"{html.escape(event.text)}</p>")
             if who == "You":
                 self.partial.clear()
@@ -209,5 +276,14 @@ class LiveRoundMixin:
                                       "speak up for half a second. Headphones make the round natural again.")
         elif isinstance(event, ev.RoundEnded):
             log.info("round over (%s), scoring", event.status)
+            if event.status == "ended_early":
+                self._done_note = "you ended it early; the scorecard reads what was said"
+            elif event.t_s < self.rnd.duration_s - 150:  # before the wrap-up's last two minutes and a bit
+                self._done_note = f"the interviewer closed at {clock(event.t_s)}: your story was covered (see the scorecard)"
+            else:
+                self._done_note = ""
             self._set_state("scoring")
             self.scoring_bar.show()
+            self.scoring_label.show()
+            self.pause_btn.setEnabled(False)
+            self.repeat_btn.setEnabled(False)

@@ -29,13 +29,28 @@ from PySide6.QtWidgets import (
 
 from voiceround.report import clock
 from voiceround.rounds import RoundFileError, bundled_rounds, load_round
+from voiceround.ui import theme
+from voiceround.ui.theme import icon
 from voiceround.ui.scorecard import card_html, title_label
 
 log = logging.getLogger("voiceround.app")
 
 BRIEFING_S = 120  # seed: "Pre-interview checklist (2 minutes before you start)"
-STATE_TEXT = {"idle": "Not started", "listening": "● Listening", "speaking": "● You are speaking", "thinking": "… Thinking",
-              "interviewer": "▶ Interviewer speaking", "scoring": "Scoring…", "done": "Round over"}
+# The live page's banner: what is happening and whose turn it is (colours: voiceround.ui.theme.BANNERS).
+STATE_TEXT = {"idle": "Not started: open the Briefing (Ctrl+N)", "listening": "Your turn: answer now",
+              "typing": "Your turn: type your answer", "speaking": "You're speaking", "thinking": "Thinking…",
+              "interviewer": "Interviewer speaking", "paused": "Paused: press Alt+P to resume",
+              "scoring": "Scoring your answer…", "done": "Round over"}
+
+
+def section_label(text: str) -> QLabel:
+    """A bold section heading inside a page."""
+    lab = QLabel(text)
+    f = lab.font()
+    f.setBold(True)
+    f.setPointSize(f.pointSize() + 2)
+    lab.setFont(f)
+    return lab
 
 
 class PagesMixin:
@@ -66,38 +81,72 @@ class PagesMixin:
         pick.addWidget(self.round_pick, 1)
         v.addLayout(pick)
         self.card = QTextBrowser()
+        self.card.setAccessibleName("round card")
         self.card.setHtml(card_html(self.rnd))
         v.addWidget(self.card)
-        go = QPushButton("Prepare for this round  (Ctrl+N)")
+        go = QPushButton(icon("mdi6.clipboard-check-outline", "on_accent"), "Prepare for this round  (Ctrl+N)")
+        go.setObjectName("primary")
         go.clicked.connect(self.new_round)
         v.addWidget(go, 0, Qt.AlignRight)
         self.stack.addWidget(page)
 
     def _build_briefing(self) -> None:
+        """The pre-flight page: the checklist with its 2-minute countdown, the devices, the sound
+        check (the interviewer's voice, your sentence played back, the headphones verdict), Start."""
         page = QWidget()
         v = QVBoxLayout(page)
-        v.addWidget(title_label("Pre-interview checklist"))
+        head = QHBoxLayout()
+        head.addWidget(title_label("Before you start"), 1)
+        clock_box = QVBoxLayout()
+        cap = QLabel("Preparation time")
+        cap.setAlignment(Qt.AlignRight)
+        self.brief_clock = title_label(clock(BRIEFING_S))
+        self.brief_clock.setAlignment(Qt.AlignRight)
+        self.brief_clock.setAccessibleName("preparation time left")
+        clock_box.addWidget(cap)
+        clock_box.addWidget(self.brief_clock)
+        head.addLayout(clock_box)
+        v.addLayout(head)
         self.brief_text = QLabel(self._briefing_html())
         self.brief_text.setWordWrap(True)
         v.addWidget(self.brief_text)
-        self.brief_clock = title_label(clock(BRIEFING_S))
-        v.addWidget(self.brief_clock)
+        v.addWidget(section_label("1. Microphone and speaker"))
+        devs = QHBoxLayout()
+        self.in_dev = QComboBox()
+        self.in_dev.setAccessibleName("microphone")
+        self.out_dev = QComboBox()
+        self.out_dev.setAccessibleName("speaker")
+        in_label, out_label = QLabel("&Microphone"), QLabel("Spea&ker")
+        in_label.setBuddy(self.in_dev)
+        out_label.setBuddy(self.out_dev)
+        devs.addWidget(in_label)
+        devs.addWidget(self.in_dev, 1)
+        devs.addWidget(out_label)
+        devs.addWidget(self.out_dev, 1)
+        v.addLayout(devs)
         self.mic_label = QLabel("")
         self.mic_label.setWordWrap(True)
         v.addWidget(self.mic_label)
+        v.addWidget(section_label("2. Sound check: hear the interviewer, then say a sentence"))
         self._build_sound_check(v)
+        v.addWidget(section_label("3. Start"))
         row = QHBoxLayout()
-        self.skip_btn = QPushButton("Skip countdown")
-        self.skip_btn.clicked.connect(self._skip_briefing)
-        self.start_btn = QPushButton("Start round")
+        self.start_btn = QPushButton(icon("mdi6.microphone", "on_accent"), "Start round")
+        self.start_btn.setObjectName("primary")
+        self.start_btn.setDefault(True)
         self.start_btn.setEnabled(False)
-        self.start_btn.setToolTip("Enabled once the models are loaded")
+        self.start_btn.setToolTip("Answer out loud (enabled once the models are loaded)")
         self.start_btn.clicked.connect(self.start_live)
-        self.type_btn = QPushButton("Start, typing my answers")
+        self.type_btn = QPushButton(icon("mdi6.keyboard-outline"), "Type my answers instead")
+        self.type_btn.setFlat(True)
         self.type_btn.setEnabled(False)
         self.type_btn.clicked.connect(lambda: self.start_round("typed"))
-        for b in (self.skip_btn, self.type_btn, self.start_btn):
-            row.addWidget(b)
+        self.skip_btn = QPushButton("Skip countdown")
+        self.skip_btn.setFlat(True)
+        self.skip_btn.clicked.connect(self._skip_briefing)
+        row.addWidget(self.start_btn)
+        row.addWidget(self.type_btn)
+        row.addWidget(self.skip_btn)
         row.addStretch()
         v.addLayout(row)
         v.addStretch()
@@ -163,42 +212,56 @@ class PagesMixin:
         page = QWidget()
         v = QVBoxLayout(page)
         top = QHBoxLayout()
-        self.countdown = title_label(clock(self.rnd.duration_s))
-        self.state_label = QLabel(STATE_TEXT["idle"])
+        self.state_label = QLabel(STATE_TEXT["idle"])  # the banner: whose turn it is, at a glance
+        self.state_label.setObjectName("state_banner")
+        self.state_label.setAccessibleName("round state")
         f = self.state_label.font()
-        f.setPointSize(f.pointSize() + 3)
+        f.setPointSize(f.pointSize() + 8)
+        f.setBold(True)
         self.state_label.setFont(f)
+        self.state_label.setMinimumHeight(56)
+        self.state_label.setContentsMargins(16, 6, 16, 6)
+        top.addWidget(self.state_label, 1)
+        clock_box = QVBoxLayout()
+        time_caption = QLabel("Time left")
+        time_caption.setAlignment(Qt.AlignRight)
+        self.countdown = title_label(clock(self.rnd.duration_s))
+        self.countdown.setAlignment(Qt.AlignRight)
+        self.countdown.setAccessibleName("time left in the round")
+        clock_box.addWidget(time_caption)
+        clock_box.addWidget(self.countdown)
+        top.addLayout(clock_box)
+        v.addLayout(top)
+        meter = QHBoxLayout()
+        mic_caption = QLabel("Microphone")
         self.level = QProgressBar()
         self.level.setRange(-60, 0)
         self.level.setValue(-60)
-        self.level.setFormat("mic level")
+        self.level.setTextVisible(False)  # the reading is the label beside it
+        self.level.setAccessibleName("microphone level")
+        self.level.setToolTip("Microphone level, −60 to 0 dBFS")
+        self.level.setMaximumWidth(240)
+        self.level_label = QLabel("−60 dBFS")
+        self.level_label.setMinimumWidth(200)
+        meter.addWidget(mic_caption)
+        meter.addWidget(self.level)
+        meter.addWidget(self.level_label)
+        meter.addStretch()
+        v.addLayout(meter)
         self.duplex_label = QLabel("")
         self.duplex_label.setWordWrap(True)
         self.duplex_label.hide()
-        self.level.setMaximumWidth(200)
-        self.in_dev = QComboBox()
-        self.out_dev = QComboBox()
-        top.addWidget(self.countdown)
-        top.addSpacing(20)
-        top.addWidget(self.state_label, 1)
-        top.addWidget(QLabel("Mic"))
-        top.addWidget(self.level)
-        v.addLayout(top)
-        devs = QHBoxLayout()
-        devs.addWidget(QLabel("Input"))
-        devs.addWidget(self.in_dev, 1)
-        devs.addWidget(QLabel("Output"))
-        devs.addWidget(self.out_dev, 1)
-        v.addLayout(devs)
         v.addWidget(self.duplex_label)
         self.transcript = QTextBrowser()
+        self.transcript.setAccessibleName("transcript of the round")
         v.addWidget(self.transcript, 1)
         self.partial = QLabel("")
-        self.partial.setStyleSheet("color:#666; font-style:italic")
+        self.partial.setStyleSheet(f"color:{theme.color('muted')}; font-style:italic")
         self.partial.setWordWrap(True)
         v.addWidget(self.partial)
         self.typed_box = QPlainTextEdit()
         self.typed_box.setPlaceholderText("Type your answer, then Ctrl+Enter to send")
+        self.typed_box.setAccessibleName("your typed answer")
         self.typed_box.setMaximumHeight(90)
         self.send_btn = QPushButton("Send  (Ctrl+Enter)")
         self.send_btn.clicked.connect(self.send_typed)
@@ -212,32 +275,60 @@ class PagesMixin:
         self.typed_frame.hide()
         v.addWidget(self.typed_frame)
         bottom = QHBoxLayout()
+        self.scoring_label = QLabel("Scoring your answer…")
         self.scoring_bar = QProgressBar()
         self.scoring_bar.setRange(0, 0)
+        self.scoring_bar.setTextVisible(False)
+        self.scoring_bar.setAccessibleName("scoring progress")
+        self.scoring_bar.setMaximumWidth(240)
         self.scoring_bar.hide()
-        self.end_btn = QPushButton("End round  (Ctrl+E)")
+        self.scoring_label.hide()
+        self.repeat_btn = QPushButton(icon("mdi6.replay"), "&Repeat the question")
+        self.repeat_btn.setToolTip("Hear the last question again (Alt+R); the clock keeps running")
+        self.repeat_btn.setEnabled(False)
+        self.repeat_btn.clicked.connect(self.repeat_question)
+        self.pause_btn = QPushButton(icon("mdi6.pause"), "&Pause")
+        self.pause_btn.setToolTip("Pause the round (Alt+P): the clock stops and the microphone isn't recorded "
+                                  "until you resume. Takes effect once the interviewer has finished speaking.")
+        self.pause_btn.setCheckable(True)
+        self.pause_btn.setEnabled(False)
+        self.pause_btn.toggled.connect(self.pause_round)
+        self.end_btn = QPushButton(icon("mdi6.stop-circle-outline"), "End round  (Ctrl+E)")
         self.end_btn.setEnabled(False)
         self.end_btn.clicked.connect(lambda: self.end_round())  # clicked(bool) must not fill `confirm`
+        bottom.addWidget(self.scoring_label)
         bottom.addWidget(self.scoring_bar, 1)
         bottom.addStretch()
-        bottom.addWidget(self.end_btn)
+        for b in (self.repeat_btn, self.pause_btn, self.end_btn):
+            bottom.addWidget(b)
         v.addLayout(bottom)
         self.stack.addWidget(page)
-        self._fill_devices()
+        self._set_banner("idle")
 
     def _build_history(self) -> None:
         page = QWidget()
         v = QVBoxLayout(page)
         v.addWidget(title_label("History"))
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["Date", "Round", "Duration", "Total", "Status", "Session"])
+        self.history_empty = QLabel("No rounds yet.")  # shown instead of the table and chart when empty
+        self.history_empty.hide()
+        v.addWidget(self.history_empty)
+        self.history_start = QPushButton("Start your first round")
+        self.history_start.setToolTip("Prepare for the round on the Round card (Ctrl+N)")
+        self.history_start.clicked.connect(lambda: self.new_round())
+        self.history_start.hide()
+        v.addWidget(self.history_start, 0, Qt.AlignLeft)
+        self.table = QTableWidget(0, 5)  # the session id is each item's Qt.UserRole data, not a column
+        self.table.setHorizontalHeaderLabels(["Date", "Round", "Duration", "Total", "Status"])
+        self.table.setAccessibleName("Sessions, newest first")
+        self.table.setToolTip("Double-click a session to open its scorecard")
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellDoubleClicked.connect(self._open_history_row)
         v.addWidget(self.table, 1)
         hrow = QHBoxLayout()
-        dele = QPushButton("Delete session…")
+        dele = self.history_delete = QPushButton("Delete session…")
         dele.clicked.connect(self.delete_selected_session)
         hrow.addWidget(dele)
         hrow.addStretch()
@@ -245,7 +336,11 @@ class PagesMixin:
         self.chart_view = QChartView()
         self.chart_view.setRenderHint(QPainter.Antialiasing)
         self.chart_view.setMinimumHeight(240)
+        self.chart_view.setAccessibleName("Total score over attempts")
         v.addWidget(self.chart_view, 1)
+        self.history_spacer = QWidget()  # keeps the empty state at the top
+        self.history_spacer.hide()
+        v.addWidget(self.history_spacer, 1)
         self.stack.addWidget(page)
 
     def _build_settings(self) -> None:
@@ -272,6 +367,11 @@ class PagesMixin:
             row.addWidget(reset)
             form.addRow(label, row)
             self.model_edits[role] = edit
+        self.theme_pick = QComboBox()
+        for key, text in (("system", "Follow the desktop"), ("light", "Light"), ("dark", "Dark")):
+            self.theme_pick.addItem(text, key)
+        self.theme_pick.setCurrentIndex(max(0, self.theme_pick.findData(self.settings.theme)))
+        form.addRow("Appearance", self.theme_pick)
         self.page_size = QComboBox()
         self.page_size.addItems(["A4", "Letter"])
         self.page_size.setCurrentText(self.settings.page_size)
@@ -281,6 +381,7 @@ class PagesMixin:
         self.settings_msg.setWordWrap(True)
         v.addWidget(self.settings_msg)
         save = QPushButton("Save settings")
+        save.setObjectName("primary")
         save.clicked.connect(self.save_settings)
         v.addWidget(save, 0, Qt.AlignLeft)
         wipe = QPushButton("Delete all data…")
@@ -302,12 +403,18 @@ class PagesMixin:
         self.act_end = QAction("&End round", self, shortcut=QKeySequence("Ctrl+E"), triggered=lambda: self.end_round())
         r.addAction(self.act_end)
         r.addAction(QAction("&Pick round…", self, shortcut=QKeySequence("Ctrl+R"), triggered=self._focus_round_pick))
+        r.addAction(QAction("Repeat the &question", self, shortcut=QKeySequence("Ctrl+Shift+R"), triggered=self.repeat_question))
+        r.addAction(QAction("&Pause or resume", self, shortcut=QKeySequence("Ctrl+Shift+P"), triggered=lambda: self.pause_btn.toggle()))
         view = self.menuBar().addMenu("&View")
-        view.addAction(QAction("&History", self, shortcut=QKeySequence("Ctrl+H"), triggered=lambda: self.show_page("History")))
-        view.addAction(QAction("Round &card", self, shortcut=QKeySequence("F1"), triggered=lambda: self.show_page("Round card")))
-        view.addAction(QAction("&Settings", self, triggered=lambda: self.show_page("Settings")))
-        view.addAction(QAction("&Replay", self, triggered=lambda: self.open_replay(getattr(self, "current_session", ""), 0.0)))
-        view.addAction(QAction("C&ompare attempts", self, triggered=lambda: self.show_page("Compare")))
+        from voiceround.ui.app import PAGES
+        for n, name in enumerate(PAGES, start=1):  # Ctrl+1 … Ctrl+8, in the side list's order
+            if name == "Replay":
+                act = QAction(name, self, triggered=lambda: self.open_replay(getattr(self, "current_session", ""), 0.0))
+            else:
+                act = QAction(name, self, triggered=lambda _=False, p=name: self.show_page(p))
+            act.setShortcuts([QKeySequence(f"Ctrl+{n}")] + ([QKeySequence("Ctrl+H")] if name == "History" else [])
+                             + ([QKeySequence("F1")] if name == "Round card" else []))
+            view.addAction(act)
 
     def _fill_devices(self) -> None:
         from voiceround.audio.devices import input_devices, output_devices
@@ -333,12 +440,14 @@ class PagesMixin:
             self.mic_problem = problem or "no input device was found"
             self.mic_label.setText(f"<b>No working microphone:</b> {html.escape(self.mic_problem)}. "
                                    "You can still rehearse: type your answers, or use File → Rehearse from audio.")
-            self.mic_label.setStyleSheet("color:#a40")
+            self.mic_label.setStyleSheet(f"color:{theme.color('bad')}")
             if hasattr(self, "check_label"):
                 self.check_label.setText(self._sound_check_summary())
         else:
             self.mic_problem = None
-            self.mic_label.setText(f"Microphone ready ({len(ins)} input device{'s' if len(ins) > 1 else ''}).")
+            self.mic_label.setStyleSheet("")
+            self.mic_label.setText("Pick the microphone and speaker you will use, then run the sound check: it tells you "
+                                   "whether you can interrupt the interviewer on your speakers or need headphones.")
 
     # -- settings --------------------------------------------------------------------------------
     def _choose_model(self, role: str, kind: str) -> None:
@@ -357,7 +466,7 @@ class PagesMixin:
             if path:
                 verify(resolve(role, path))
         except VoiceRoundError as exc:
-            self.settings_msg.setText(f"<span style='color:#a40'>{html.escape(str(exc))}</span>")
+            self.settings_msg.setText(f"<span style='color:{theme.color('bad')}'>{html.escape(str(exc))}</span>")
             return False
         self.model_edits[role].setText(path)
         self.settings_msg.setText(f"{role.upper()} model: {'bundled' if not path else path} — save to use it.")
@@ -377,7 +486,11 @@ class PagesMixin:
         self.settings.output_device = self.set_out.currentData()
         self.settings.page_size = self.page_size.currentText()
         self.settings.listening = self.listening_pick.currentData()
+        theme_changed = self.theme_pick.currentData() != self.settings.theme
+        self.settings.theme = self.theme_pick.currentData()
         self.settings.save()
+        if theme_changed:
+            self.apply_theme()
         self._fill_devices()
         self.settings_msg.setText("Settings saved.")
         if changed and not self._busy():

@@ -10,6 +10,9 @@ import threading
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
+from voiceround.ui import theme
+from voiceround.ui.theme import icon
+
 log = logging.getLogger("voiceround.app")
 
 LISTENING_TEXT = {"auto": "Decided by the sound check", "headphones": "Headphones",
@@ -27,7 +30,7 @@ class SoundCheckMixin:
     def _build_sound_check(self, layout: QVBoxLayout) -> None:
         """Add the sound-check row and its result under the Briefing checklist."""
         row = QHBoxLayout()
-        self.check_btn = QPushButton("Sound check  (Ctrl+K)")
+        self.check_btn = QPushButton(icon("mdi6.headphones"), "Sound check  (Ctrl+K)")
         self.check_btn.setToolTip("10 seconds: the interviewer's voice plays, then say one sentence (needs a microphone)")
         self.check_btn.setEnabled(False)
         self.check_btn.clicked.connect(self.sound_check)
@@ -38,9 +41,16 @@ class SoundCheckMixin:
         self.check_level.setTextVisible(False)
         self.check_level.setAccessibleName("microphone level during the sound check")
         self.check_level.setMaximumWidth(220)
+        self.check_level_label = QLabel("")
+        self.playback_btn = QPushButton(icon("mdi6.play"), "Play back my sentence")
+        self.playback_btn.setToolTip("Hear what the microphone recorded during the sound check (kept in memory only)")
+        self.playback_btn.setEnabled(False)
+        self.playback_btn.clicked.connect(self.play_back_sentence)
         row.addWidget(self.check_btn)
-        row.addWidget(QLabel("Mic"))
+        row.addWidget(QLabel("Microphone"))
         row.addWidget(self.check_level)
+        row.addWidget(self.check_level_label)
+        row.addWidget(self.playback_btn)
         row.addStretch()
         layout.addLayout(row)
         self.check_label = QLabel(self._sound_check_summary())
@@ -66,9 +76,13 @@ class SoundCheckMixin:
             " ".join(html.escape(a) for a in sc.get("advice", []))
 
     def sound_check(self) -> None:
-        """Ctrl+K: run the sound check on a background thread (models loaded, no round running)."""
+        """Ctrl+K: run the sound check on a background thread (models loaded, no round running),
+        on the microphone and speaker picked on the Briefing page."""
         if self.engines is None or self._busy() or not self.check_btn.isEnabled():
             return
+        if hasattr(self, "in_dev"):  # the devices picked here are the ones the round uses
+            self.settings.input_device = self.in_dev.currentData()
+            self.settings.output_device = self.out_dev.currentData()
         self.check_btn.setEnabled(False)
         self.start_btn.setEnabled(False)
         self._brief_resume = self._brief_timer.isActive()
@@ -79,7 +93,7 @@ class SoundCheckMixin:
         dev_in, dev_out = self.settings.input_device, self.settings.output_device
 
         def level(dbfs: float) -> None:
-            emit("task", (self.check_level.setValue, int(max(-60, min(0, dbfs)))))
+            emit("task", (self._check_level_reading, dbfs))
 
         def phase(name: str) -> None:
             text = "Sound check: stay quiet while the interviewer's voice plays…" if name == "playing" \
@@ -94,18 +108,48 @@ class SoundCheckMixin:
                 emit("task", (self._sound_check_failed, str(exc)))
         threading.Thread(target=work, name="vr-sound-check", daemon=True).start()
 
+    def _check_level_reading(self, dbfs: float) -> None:
+        self.check_level.setValue(int(max(-60, min(0, dbfs))))
+        self.check_level_label.setText(f"{dbfs:.0f} dBFS")
+
+    def play_back_sentence(self) -> None:
+        """Play the sentence recorded by the last sound check on the chosen speaker (a thread)."""
+        audio = getattr(self, "_check_recording", None)
+        if audio is None or self._busy():
+            return
+        dev_out = self.settings.output_device
+        emit = self.bridge.event.emit
+        self.playback_btn.setEnabled(False)
+
+        def work():
+            from voiceround.audio.devices import SpeakerSink
+            try:
+                sink = SpeakerSink(dev_out)
+                try:
+                    sink.play(audio)
+                    sink.drain()
+                finally:
+                    sink.close()
+                emit("task", (lambda _: self.playback_btn.setEnabled(True), None))
+            except Exception as exc:  # a device problem: said, nothing lost
+                emit("task", (self._sound_check_failed, f"playback: {exc}"))
+        threading.Thread(target=work, name="vr-playback", daemon=True).start()
+
     def _sound_check_done(self, result) -> None:
+        self._check_recording = result.recording
+        self.playback_btn.setEnabled(result.recording is not None)
         self.settings.remember_sound_check(result.to_dict())
         self.settings.save()
         log.info("sound check: %s (echo %s dB, removed %s dB, speech %.1f dBFS)", result.verdict, result.echo_db,
                  result.erle_db, result.speech_dbfs)
         self.check_label.setText(self._sound_check_summary())
         self.check_level.setValue(-60)
+        self.check_level_label.setText(f"your voice {result.speech_dbfs:.0f} dBFS, room {result.noise_dbfs:.0f} dBFS")
         self._sound_check_idle()
 
     def _sound_check_failed(self, message: str) -> None:
         log.error("sound check failed: %s", message)
-        self.check_label.setText(f"<span style='color:#a40'><b>Sound check failed:</b> {html.escape(message)}</span>")
+        self.check_label.setText(f"<span style='color:{theme.color('bad')}'><b>Sound check failed:</b> {html.escape(message)}</span>")
         self._sound_check_idle()
 
     def _sound_check_idle(self) -> None:
