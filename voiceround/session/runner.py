@@ -22,7 +22,7 @@ from voiceround.audio import WavRecorder
 from voiceround.core import events as ev
 from voiceround.core.audio_format import FRAME_S, SAMPLE_RATE
 from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
-from voiceround.engines.stt import STTResult
+from voiceround.engines.stt import UNSURE_LOGPROB, STTResult
 from voiceround.rounds import Round
 from voiceround.session.engines import Engines
 from voiceround.session.feeds import CandidateFeed, with_echo_canceller
@@ -353,6 +353,9 @@ class SessionRunner:
         self._emit(ev.SttFinal(self.rec.t_s, text=text))
         conf = min((sg.avg_logprob for sg in segs), default=0.0)
         meta = {"stt_min_avg_logprob": round(conf, 3)}
+        unsure = [sg.text for sg in segs if sg.avg_logprob < UNSURE_LOGPROB and sg.text]
+        if unsure:  # the stretches the STT was least sure of (shown as "may be misheard")
+            meta["unsure"] = unsure
         if interrupted:
             meta["interrupted"] = interrupted
         start = first_start if first_start is not None else t0
