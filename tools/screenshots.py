@@ -2,8 +2,10 @@
 """Screenshot every screen of the app at 1280x800 (run under Xvfb): docs/screenshots/*.png, plus
 the exported scorecard PDF (turn its first page into scorecard-pdf.png with pdftoppm).
 
-Usage: xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tools/screenshots.py CASE.toml
+Usage: xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python tools/screenshots.py CASE.toml [light|dark]
+(dark: the files are named *-dark.png and no PDF is written).
 """
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +16,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from voiceround.rounds import load_round  # noqa: E402
 from voiceround.ui.app import MainWindow  # noqa: E402
 
+SCHEME = sys.argv[2] if len(sys.argv) > 2 else "light"
+os.environ["VOICEROUND_THEME"] = SCHEME
+SUFFIX = "-dark" if SCHEME == "dark" else ""
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 OUT.mkdir(parents=True, exist_ok=True)
 app = QApplication([])
@@ -25,8 +30,8 @@ steps = []
 
 
 def shot(name):
-    win.grab().save(str(OUT / f"{name}.png"))
-    print(OUT / f"{name}.png")
+    win.grab().save(str(OUT / f"{name}{SUFFIX}.png"))
+    print(OUT / f"{name}{SUFFIX}.png")
 
 
 def run():
@@ -58,9 +63,14 @@ steps += [
     (lambda: True, lambda: shot("6-settings"), 100),
     (lambda: True, lambda: win.open_replay(win.current_session, 40.0), 1000),
     (lambda: True, lambda: shot("7-replay"), 100),
-    (lambda: not (OUT / "scorecard.pdf").unlink(missing_ok=True), lambda: win.write_pdf(win.current_session, str(OUT / "scorecard.pdf")), 500),
-    (lambda: (OUT / "scorecard.pdf").exists(), lambda: None, 100),  # the session is read on a thread first
+    (lambda: True, lambda: win.show_page("Compare"), 1500),
+    (lambda: True, lambda: shot("8-compare"), 100),
 ]
+if not SUFFIX:
+    steps += [
+        (lambda: not (OUT / "scorecard.pdf").unlink(missing_ok=True), lambda: win.write_pdf(win.current_session, str(OUT / "scorecard.pdf")), 500),
+        (lambda: (OUT / "scorecard.pdf").exists(), lambda: None, 100),  # the session is read on a thread first
+    ]
 QTimer.singleShot(500, run)
 app.exec()
 win.shutdown()

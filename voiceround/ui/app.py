@@ -111,6 +111,7 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
         self.stack.addWidget(self.scorecard)
         from voiceround.ui.replay import ComparePage, ReplayPage
         self.replay = ReplayPage()
+        self.replay.open_history_requested.connect(lambda: self.show_page("History"))
         self.stack.addWidget(self.replay)
         self.compare = ComparePage(self.rnd)
         self.stack.addWidget(self.compare)
@@ -262,7 +263,7 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
             if base is not None:  # a drill is over: the next round is the full round again
                 self._drill_base = None
                 self.set_round(base)
-            self.scorecard.show_card(payload.scorecard, f"Session {payload.session_id} · {clock(payload.timings['session_s'])}",
+            self.scorecard.show_card(payload.scorecard, f"This round · {clock(payload.timings['session_s'])}",
                                      self.rnd, payload.session_id, payload.transcript)
             self.show_page("Scorecard")
         elif kind == "task":

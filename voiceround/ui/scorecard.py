@@ -41,9 +41,8 @@ def card_html(rnd: Round) -> str:
 
     traps = "".join(f"<li><b>{e(t.name)}.</b> {e(t.description)}</li>" for t in rnd.traps.values())
     faq = "".join(f"<p><b>{e(q['q'])}</b><br>{e(q['a'])}</p>" for q in c.get("faq", []))
-    # the seed's field and role are placeholders ("General Practice", "Generic Practice"): not repeated here
-    facts = " · ".join(dict.fromkeys(e(str(x)) for x in (c["company"], *(v for v in (c["field"], c["role"]) if "practice" not in str(v).lower()),
-                                                           f"{c['duration_min']}-minute round", f"difficulty: {c['difficulty']}")))
+    from voiceround.report.view import header_facts
+    facts = " · ".join(e(x) for x in header_facts(rnd))  # each fact once (the seed's field and role say the same)
     scoring = ""
     for n, rb in enumerate(sorted(rnd.rubrics.values(), key=lambda r: r.id != rnd.primary_rubric)):
         dims = "".join(f"<li>{e(d.name)} — {d.weight:.0f}%<br><span style='color:{muted}'>{e(d.definition)}</span></li>"
@@ -239,8 +238,10 @@ class ScorecardView(QWidget):
             box = QHBoxLayout()
             ex = step.get("example") or {}
             text = f"<b>{e(step['name'])}</b> (tier {step['tier']} of 4). {e(step['target'])}"
-            if ex.get("original"):
-                text += (f"<br><span style='color:{muted}'>You said:</span> “{e(ex['original'])}”"
+            if step.get("cap_note"):
+                text += f"<br><span style='color:{theme.color('bad')}'>{e(step['cap_note'])}</span>"
+            if ex.get("sentence"):
+                text += (f"<br><span style='color:{muted}'>You said:</span> “{e(ex['sentence'])}”"
                          f"<br><span style='color:{theme.color('good')}'>Stronger:</span> “{e(ex['rewrite'])}”")
             box.addWidget(self._label(text, f"next-{step['id']}"), 1)
             drill = QPushButton(theme.icon("mdi6.replay"), "Practise this again")
