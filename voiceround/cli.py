@@ -100,7 +100,7 @@ def cmd_rehearse(args) -> int:
     else:
         head = (f"Session {result.session_id}   {rnd.title}   {clock(result.timings['session_s'])}, "
                 f"{len(result.transcript.turns)} turns, {result.status}")
-        print(scorecard_text(result.scorecard, head))
+        print(scorecard_text(result.scorecard, head, rnd, result.transcript))
         t = result.timings
         print(f"\nTimings: wall {t['wall_s']:.1f} s; STT real-time factor {t['stt_rtf']}; TTS real-time factor {t['tts_rtf']}; "
               f"LLM rewordings accepted {t['llm_rewordings_accepted']}/{t['llm_rewordings_tried']}")
@@ -140,7 +140,7 @@ def cmd_score(args) -> int:
         out.pop("timings")
         print(json.dumps(out, sort_keys=True, ensure_ascii=False, indent=2))
     else:
-        print(scorecard_text(card, head))
+        print(scorecard_text(card, head, rnd, transcript))
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Scorecard rendering (pure): plain text for the terminal. HTML/PDF come in the report issue."""
+"""Scorecard rendering (pure): plain text for the terminal, from the presentation model in
+:mod:`voiceround.report.view` (the same one the HTML/PDF and the Qt view use)."""
 from __future__ import annotations
 
 
@@ -38,49 +39,91 @@ def round_use(a: dict) -> str:
 
 
 def work_on_next(dimensions: list[dict], n: int = 2) -> list[dict]:
-    """The ``n`` weakest dimensions (lowest tier, heavier weight first): "what to work on next"."""
+    """The ``n`` weakest dimensions (lowest tier, heavier weight first). Superseded by
+    :func:`voiceround.report.view.next_steps` (next tier only, with an example); kept for callers
+    not yet switched to it."""
     return sorted(dimensions, key=lambda d: (d["tier"], -d["weight"]))[:n]
 
 
-def scorecard_text(card: dict, header: str = "") -> str:
-    """The scorecard as terminal text: weighted total, each framework dimension with tier, weight
-    and evidence quotes (turn number and start time) or "no evidence", then flagged traps and the
-    second rubric's summary."""
+def bundled_round(card: dict):
+    """The bundled round a scorecard was scored on (``card["round"]``), or None when it isn't
+    bundled or can't be read (the report then shows only what the scorecard holds)."""
+    from voiceround.rounds import RoundFileError, load_round
+    try:
+        return load_round(card["round"]) if card.get("round") else None
+    except RoundFileError:
+        return None
+
+
+def _quote_line(q: dict, mark: str) -> str:
+    why = f"  [{q['why']}]" if q.get("why") else ""
+    unsure = " (may be misheard)" if q.get("unsure") else ""
+    return f"      {mark} “{q['quote']}” (turn {q['turn']}, {clock(q['start_s'])}){unsure}{why}"
+
+
+def scorecard_text(card: dict, header: str = "", rnd=None, transcript=None) -> str:
+    """The scorecard as terminal text, from :mod:`voiceround.report.view`: one headline score
+    ("Total: 58.3 / 100", the primary rubric) with the line saying what it is; each dimension with
+    tier, weight and its quotes, ✓ for the tier and ✗ against it (naming the trap), "(may be
+    misheard)" on low-confidence speech; flagged traps; what to work on next (the next tier as an
+    instruction and a rewrite of one of the candidate's sentences); the second rubric as a detail
+    under its one-line explanation; delivery analytics.
+
+    ``rnd``: the loaded round (default: the bundled round named in the card, see
+    :func:`bundled_round`); ``transcript``: the session's transcript, for the misheard marks and
+    the examples."""
+    from voiceround.report import view
+    rnd = rnd if rnd is not None else bundled_round(card)
     out = []
     if header:
         out += [header, ""]
-    primary = card.get("rubrics", {}).get(card.get("primary_rubric", "framework"), {})
-    out.append(f"Total: {card['total']:.1f} / 100   (weighted, {primary.get('title', 'interview framework').lower()})")
+    head = view.headline(card, rnd)
+    out.append(f"Total: {head['total']:.1f} / 100   ({head['title']})")
+    if head["summary"]:
+        out.append(head["summary"])
     used = round_use(card.get("analytics", {}))
     if used:
         out.append(used)
     out.append("")
-    for d in card["dimensions"].values():
+    for d in view.dimension_rows(card, rnd, transcript):
         bar = "█" * d["tier"] + "·" * (4 - d["tier"])
-        capped = f"  [capped by trap: {d['capped_by']}]" if d.get("capped_by") else ""
+        capped = f"  [held down by: {d['capped_by']}]" if d["capped_by"] else ""
         out.append(f"  {d['name']:<26} {d['weight']:>4.0f}%   tier {d['tier']}/4 {bar}{capped}")
         out.append(f"      {d['anchor']}")
-        if d["evidence"]:
-            for e in d["evidence"]:
-                out.append(f"      “{e['quote']}” (turn {e['turn']}, {clock(e['start_s'])})")
-        else:
+        out += [_quote_line(q, "✓") for q in d["for"]] + [_quote_line(q, "✗") for q in d["against"]]
+        if not d["for"] and not d["against"]:
             out.append("      no evidence")
     out.append("")
-    if card["traps"]:
+    flagged = view.traps(card, rnd, transcript)
+    if flagged:
         out.append("Traps flagged:")
-        for t in card["traps"]:
-            out.append(f"  - {t['name']}")
-            for e in t["evidence"]:
-                out.append(f"      “{e['quote']}” (turn {e['turn']}, {clock(e['start_s'])})")
+        for t in flagged:
+            held = ", ".join(f"{c['name']} at tier {c['tier']}" for c in t["caps"])
+            out.append(f"  - {t['name']}" + (f" (caps {held})" if held else ""))
+            out += [_quote_line(dict(q, why=""), "✗") for q in t["evidence"]]
     else:
         out.append("Traps flagged: none")
-    rubrics = card.get("rubrics", {})
-    if len(rubrics) > 1:
-        for rb in list(rubrics.values())[1:]:
-            out.append("")
-            out.append(f"{rb['title']}: {rb['total']:.1f} / 100")
-            for d in rb["dimensions"].values():
-                out.append(f"  {d['name']:<40} {d['weight']:>4.0f}%   tier {d['tier']}/4")
+    out.append("")
+    out.append("What to work on next:")
+    steps = view.next_steps(card, rnd, transcript)
+    if not steps:
+        out.append(f"  {view.ALL_TOP_NOTE}")
+    for i, st in enumerate(steps, start=1):
+        out.append(f"  {i}. {st['name']} (tier {st['tier']} of 4). {st['target']}")
+        if st["cap_note"]:
+            out.append(f"     {st['cap_note']}")
+        ex = st["example"]
+        if ex:
+            out.append(f"     {'Instead of' if ex['replaces'] else 'You said'}: “{ex['sentence']}”"
+                       + (" (may be misheard)" if ex["unsure"] else ""))
+            out.append(f"     {'Say' if ex['replaces'] else 'Stronger'}: “{ex['rewrite']}”")
+    for rb in view.secondary(card, rnd):
+        out.append("")
+        out.append(f"{rb['title']} (a second reading, not part of your score): {rb['total']:.1f} of 100")
+        if rb["summary"]:
+            out.append(f"  {rb['summary']}")
+        for d in rb["dimensions"]:
+            out.append(f"  {d['name']:<40} {d['weight']:>4.0f}%   tier {d['tier']}/4")
     a = card.get("analytics", {})
     if a:
         out.append("")

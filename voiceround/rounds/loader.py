@@ -130,6 +130,53 @@ def _check_interviewer(interviewer: dict, slot_ids: set[str], phases: set[str], 
                                  field="interviewer.pushback_quote") from exc
 
 
+COACH_TIERS = (2, 3, 4)  # a coach text is for reaching one of these tiers (tier 1 is where everyone starts)
+
+
+def _coach_texts(raw, key: str, where: str, path: Path) -> dict[int, str]:
+    """``"text"`` (the same for every tier) or ``{ 2 = "…", 3 = "…", 4 = "…" }`` → ``{tier: text}``."""
+    if raw is None:
+        return {}
+    if isinstance(raw, str):
+        return dict.fromkeys(COACH_TIERS, raw)
+    if not isinstance(raw, dict):
+        raise RoundFileError(f"{path.name}: {where}.{key} should be text or a table like {{ 2 = \"…\", 3 = \"…\", 4 = \"…\" }}",
+                             path=path, field=f"{where}.{key}")
+    out = {}
+    for k, v in raw.items():
+        if not str(k).isdigit() or int(k) not in COACH_TIERS or not isinstance(v, str) or not v.strip():
+            raise RoundFileError(f"{path.name}: {where}.{key}.{k} should be a tier to reach (2 to 4) holding text", path=path,
+                                 field=f"{where}.{key}")
+        out[int(k)] = v
+    return out
+
+
+def _coach(raw, where: str, path: Path) -> tuple[dict[int, str], dict[int, str], str | None]:
+    """A dimension's optional ``coach`` table: ``target`` (how to reach the tier, as an instruction),
+    ``rewrite`` (a pattern holding ``{sentence}``, the candidate's own sentence, plus bracketed
+    placeholders) and ``drill`` (the opening question of a short drill on the dimension,
+    :func:`voiceround.rounds.drill.drill_round`). A rewrite may hold no digits and no other ``{…}``
+    field: it must never put a number or a fact into the candidate's mouth."""
+    if raw is None:
+        return {}, {}, None
+    if not isinstance(raw, dict):
+        raise RoundFileError(f"{path.name}: {where} should be a table with `target` and `rewrite`", path=path, field=where)
+    unknown = set(raw) - {"target", "rewrite", "drill"}
+    if unknown:
+        raise RoundFileError(f"{path.name}: {where} has an unknown key {sorted(unknown)[0]!r} (known: target, rewrite, drill)", path=path,
+                             field=where)
+    drill = raw.get("drill")
+    if drill is not None and (not isinstance(drill, str) or not drill.strip()):
+        raise RoundFileError(f"{path.name}: {where}.drill should be a question (text)", path=path, field=f"{where}.drill")
+    target, rewrite = _coach_texts(raw.get("target"), "target", where, path), _coach_texts(raw.get("rewrite"), "rewrite", where, path)
+    for tier, text in rewrite.items():
+        fields = set(re.findall(r"\{(\w*)\}", text))
+        if fields != {"sentence"} or re.search(r"\d", text):
+            raise RoundFileError(f"{path.name}: {where}.rewrite.{tier} should hold {{sentence}}, bracketed placeholders and no "
+                                 f"digits or other {{fields}}: {text!r}", path=path, field=f"{where}.rewrite")
+    return target, rewrite, drill
+
+
 def _need(data: dict, key: str, kind, where: str, path: Path):
     if key not in data:
         raise RoundFileError(f"{path.name}: {where} is missing the field '{key}'", path=path, field=f"{where}.{key}")
@@ -294,10 +341,12 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
             if sorted(anchors) != [1, 2, 3, 4]:
                 raise RoundFileError(f"{path.name}: {dwhere}.anchors must define tiers 1, 2, 3 and 4", path=path, field=f"{dwhere}.anchors")
             criteria = [_criterion(c, f"{dwhere}.criteria", path) for c in _need(d, "criteria", list, dwhere, path)]
+            target, rewrite, drill = _coach(d.get("coach"), f"{dwhere}.coach", path)
             dims.append(Dimension(
                 _need(d, "id", str, dwhere, path), _need(d, "name", str, dwhere, path),
                 float(_need(d, "weight", (int, float), dwhere, path)), _need(d, "definition", str, dwhere, path),
                 anchors, tuple(criteria), tuple(d.get("evidence_features", [])), bool(d.get("top_needs_all", False)),
+                target, rewrite, drill,
             ))
         for j, d in enumerate(dims):
             if d.weight <= 0:
@@ -307,7 +356,10 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
         if abs(total - 100) > 1e-6:
             raise RoundFileError(f"{path.name}: {where} weights sum to {total:g}, not 100", path=path, field=f"{where}.dimensions.weight")
         rubric_id = _need(r, "id", str, where, path)
-        rubrics[rubric_id] = Rubric(rubric_id, r.get("title", rubric_id), tuple(dims))
+        summary = r.get("summary", "")
+        if not isinstance(summary, str):
+            raise RoundFileError(f"{path.name}: {where}.summary should be one line of text", path=path, field=f"{where}.summary")
+        rubrics[rubric_id] = Rubric(rubric_id, r.get("title", rubric_id), tuple(dims), " ".join(summary.split()))
     dim_ids = {d.id for rb in rubrics.values() for d in rb.dimensions}
 
     traps = {}

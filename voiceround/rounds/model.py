@@ -70,7 +70,16 @@ class Condition:
 class Dimension:
     """A rubric dimension: weight in percent, tier anchors 1-4 and the criteria that raise the tier.
     ``top_needs_all``: tier 4 only when every criterion is met (an anchor whose top tier adds one
-    more thing, e.g. Impact's "and an attribution of which part was the candidate's own")."""
+    more thing, e.g. Impact's "and an attribution of which part was the candidate's own").
+
+    ``coach_target`` and ``coach_rewrite`` (optional; round file ``[rubrics.dimensions.coach]``
+    ``target``/``rewrite``) are keyed by the tier to reach (2-4): the next tier's anchor said as an
+    instruction ("Give one outcome metric with its before and after"), and a pattern that rewrites
+    one of the candidate's own sentences (``{sentence}``) into a stronger one with what that tier
+    needs as bracketed placeholders ("{sentence} [Metric] went from [baseline] to [result]"). Used by
+    :func:`voiceround.report.view.next_steps`; without them the report derives the instruction
+    from ``anchors``. ``drill``: the opening question of a short drill on this dimension
+    ("Practise this again"; ``coach.drill``), or None for one built from the definition."""
 
     id: str
     name: str
@@ -80,15 +89,21 @@ class Dimension:
     criteria: tuple[Criterion, ...]
     evidence_features: tuple[str, ...]
     top_needs_all: bool = False
+    coach_target: dict[int, str] = field(default_factory=dict)
+    coach_rewrite: dict[int, str] = field(default_factory=dict)
+    drill: str | None = None
 
 
 @dataclass(frozen=True)
 class Rubric:
-    """A weighted set of dimensions; weights sum to 100."""
+    """A weighted set of dimensions; weights sum to 100. ``summary``: one line saying what the
+    rubric's total is (the headline score, or a second reading shown for detail and why it
+    differs); shown under the total on every scorecard."""
 
     id: str
     title: str
     dimensions: tuple[Dimension, ...]
+    summary: str = ""
 
 
 @dataclass(frozen=True)

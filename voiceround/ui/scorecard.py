@@ -241,8 +241,10 @@ class ScorecardView(QWidget):
             if step.get("cap_note"):
                 text += f"<br><span style='color:{theme.color('bad')}'>{e(step['cap_note'])}</span>"
             if ex.get("sentence"):
-                text += (f"<br><span style='color:{muted}'>You said:</span> “{e(ex['sentence'])}”"
-                         f"<br><span style='color:{theme.color('good')}'>Stronger:</span> “{e(ex['rewrite'])}”")
+                said, better = ("Instead of", "Say") if ex.get("replaces") else ("You said", "Stronger")
+                text += (f"<br><span style='color:{muted}'>{said}:</span> “{e(ex['sentence'])}”"
+                         f"{' <i>(may be misheard)</i>' if ex.get('unsure') else ''}"
+                         f"<br><span style='color:{theme.color('good')}'>{better}:</span> “{e(ex['rewrite'])}”")
             box.addWidget(self._label(text, f"next-{step['id']}"), 1)
             drill = QPushButton(theme.icon("mdi6.replay"), "Practise this again")
             drill.setToolTip(f"A 5-minute drill on {step['name']}")

@@ -1,0 +1,302 @@
+"""The scorecard's presentation model (voiceround.report.view) and the reports built on it: one
+headline score, quotes for and against (a trap's quote never shown as a strength), misheard
+marks, "what to work on next" aimed at the next tier with the candidate's own sentence, and a PDF
+whose text can be searched and whose summary fits on page 1 with no heading left at a page foot."""
+import glob
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from voiceround.core.types import Transcript, Turn
+from voiceround.report import scorecard_text, view
+from voiceround.rounds import RoundFileError, load_round
+from voiceround.scoring import score
+from voiceround.session.cases import load_case, text_transcript
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL_CASES = sorted(glob.glob(str(ROOT / "tests" / "data" / "cases" / "*.toml")))
+CO_CASES = sorted(glob.glob(str(ROOT / "tests" / "data" / "cases_customer_obsession" / "*" / "*.toml")))[:6]
+
+
+def scored(path: str, rnd):
+    tr = text_transcript(load_case(path, rnd))
+    return score(tr, rnd), tr
+
+
+@pytest.fixture(scope="module")
+def co_rnd():
+    return load_round("customer_obsession")
+
+
+def case(name: str) -> str:
+    return str(ROOT / "tests" / "data" / "cases" / f"{name}.toml")
+
+
+def keys(quotes):
+    return {(q["turn"], q["quote"]) for q in quotes}
+
+
+# -- headline and second rubric --------------------------------------------------------------
+
+@pytest.mark.fast
+def test_headline_is_the_primary_rubric_and_the_second_is_explained(rnd, co_rnd):
+    card, _ = scored(case("weak-fintech-kyc-threshold"), rnd)
+    head = view.headline(card, rnd)
+    assert head["title"] == "Interview framework" and head["total"] == card["total"] == card["rubrics"]["framework"]["total"]
+    assert "your score" in head["summary"].lower()
+    (second,) = view.secondary(card, rnd)
+    assert second["id"] == "scorecard" and second["title"] == "What we evaluate"  # the round page's heading
+    assert second["total"] == card["rubrics"]["scorecard"]["total"]
+    assert "not added to it" in second["summary"] and "higher or lower" in second["summary"]
+    assert [d["name"] for d in second["dimensions"]] == [d.name for d in rnd.rubrics["scorecard"].dimensions]
+    # a stored card with the old title still shows the round's title; one rubric: no second reading
+    old = dict(card, rubrics={k: dict(v, title="Final scorecard") for k, v in card["rubrics"].items()})
+    assert view.secondary(old, rnd)[0]["title"] == "What we evaluate"
+    co_card, _ = scored(CO_CASES[0], co_rnd)
+    assert view.headline(co_card, co_rnd)["title"] == "Customer Obsession" and view.secondary(co_card, co_rnd) == []
+    assert view.headline(card, None)["total"] == card["total"]  # no round file: the card's own data
+
+
+@pytest.mark.fast
+def test_text_report_has_one_headline_score_before_the_dimensions(rnd):
+    card, tr = scored(case("weak-fintech-kyc-threshold"), rnd)
+    for text in (scorecard_text(card, "Session x", rnd, tr), scorecard_text(card)):  # without rnd: the bundled round
+        lines = text.splitlines()
+        first_dim = next(i for i, line in enumerate(lines) if "Conflict Articulation" in line)
+        hundred = [line for line in lines[:first_dim] if "/ 100" in line]
+        assert len(hundred) == 1 and hundred[0].startswith("Total: 68.3 / 100") and "Interview framework" in hundred[0]
+        assert sum("/ 100" in line for line in lines) == 1  # the second reading is not a second total
+        assert "What we evaluate (a second reading, not part of your score): 26.7 of 100" in text
+        assert "Final scorecard" not in text
+
+
+@pytest.mark.fast
+def test_header_facts_say_each_fact_once(rnd, co_rnd):
+    for r in (rnd, co_rnd):
+        facts = view.header_facts(r)
+        assert "Generic Practice" in facts and "General Practice" not in facts  # the seed's role and field say the same
+        assert "Amazon" not in facts  # already in the headline
+        assert "20-minute round" in facts and "Medium difficulty" in facts
+
+
+# -- quotes for and against ------------------------------------------------------------------
+
+@pytest.mark.fast
+@pytest.mark.parametrize("path", LOCAL_CASES, ids=lambda p: Path(p).stem)
+def test_a_traps_quotes_count_against_the_dimension_it_caps_never_for_it(rnd, path):
+    card, tr = scored(path, rnd)
+    rows = {r["id"]: r for r in view.dimension_rows(card, rnd, tr)}
+    assert list(rows) == [d.id for d in rnd.rubrics["framework"].dimensions]  # the rubric's order
+    every_trap_quote = set()
+    for t in card["traps"]:
+        every_trap_quote |= keys(t["evidence"])
+        for dim, cap in rnd.traps[t["id"]].caps.items():
+            if dim in rows:
+                against = {(q["turn"], q["quote"]): q for q in rows[dim]["against"]}
+                for q in t["evidence"]:
+                    assert (q["turn"], q["quote"]) in against
+                    assert f"trap: {t['name']} (caps this at tier {cap})" in against[(q["turn"], q["quote"])]["why"]
+                assert not keys(t["evidence"]) & keys(rows[dim]["for"])
+    for r in rows.values():
+        assert not keys(r["for"]) & keys(r["against"])  # one list per quote
+        assert not keys(r["for"]) & every_trap_quote  # a trap's quote is never a strength
+        assert all(q["why"] for q in r["against"])
+        assert keys(r["for"]) | keys(r["against"]) >= keys(card["dimensions"][r["id"]]["evidence"])  # nothing dropped
+
+
+@pytest.mark.fast
+def test_i_gave_up_too_fast_is_against_even_where_the_trap_quote_was_cut(rnd):
+    """The user's report: "I gave up too fast." raised Execution Commitment while the answer
+    tripped "Yielding too quickly". The card keeps three quotes a trap, so the trap's lexicon is read."""
+    t = Transcript([Turn("candidate", "I was the product manager for our budgeting app, and my head of product Dana wanted to remove "
+                         "the free tier. I disagreed. She said the decision was pretty much made. So I said okay, I understand, and I "
+                         "didn't push it any further. I didn't want to create friction. Once it was decided, I wrote the migration "
+                         "plan myself. I gave up too fast.", 0.0, 60.0)])
+    card = score(t, rnd)
+    assert "yielding_too_quickly" in {x["id"] for x in card["traps"]}
+    assert "I gave up too fast." not in {q["quote"] for x in card["traps"] for q in x["evidence"]}  # cut at three
+    rows = {r["id"]: r for r in view.dimension_rows(card, rnd, t)}
+    everywhere_for = {q["quote"] for r in rows.values() for q in r["for"]}
+    assert "I gave up too fast." not in everywhere_for
+    against = [q for r in rows.values() for q in r["against"] if q["quote"] == "I gave up too fast."]
+    assert against and all("Yielding too quickly" in q["why"] for q in against)
+
+
+@pytest.mark.fast
+def test_quotes_are_marked_unsure_from_the_stt_confidence(rnd):
+    text_a = "I was the engineering lead and my director Priya wanted to ship in May. I pulled the crash data myself."
+    text_b = "The crash rate went from 1.8 to 0.7 percent. I disagreed with the date."
+    t = Transcript([
+        Turn("interviewer", "Tell me about one time you disagreed.", 0.0, 3.0),
+        Turn("candidate", text_a, 3.0, 13.0, meta={"stt_min_avg_logprob": -0.93}),  # below -0.8: all of it unsure
+        Turn("interviewer", "What happened?", 13.0, 15.0),
+        Turn("candidate", text_b, 15.0, 25.0, meta={"stt_min_avg_logprob": -0.5, "unsure": ["went from 1.8 to 0.7 percent."]}),
+    ])
+    card = {"round": rnd.id, "primary_rubric": "framework", "total": 10.0, "traps": [], "rubrics": {}, "dimensions": {
+        "conflict_articulation": {"name": "Conflict Articulation", "tier": 2, "weight": 15, "anchor": "a", "capped_by": None, "evidence": [
+            {"turn": 2, "quote": "I pulled the crash data myself.", "start_s": 8.6},
+            {"turn": 4, "quote": "The crash rate went from 1.8 to 0.7 percent.", "start_s": 15.0},
+            {"turn": 4, "quote": "I disagreed with the date.", "start_s": 21.25}]}}}
+    (row,) = view.dimension_rows(card, rnd, t)
+    assert [q["unsure"] for q in row["for"]] == [True, True, False]  # low confidence turn; the listed span; a clear sentence
+    assert not any(q["unsure"] for q in view.dimension_rows(card, rnd)[0]["for"])  # no transcript: nothing marked
+    confident = Transcript([Turn(**{**x.__dict__, "meta": {"stt_min_avg_logprob": -0.79}}) for x in t.turns])
+    assert not any(q["unsure"] for q in view.dimension_rows(card, rnd, confident)[0]["for"])
+    assert "(may be misheard)" in scorecard_text(card, "", rnd, t)
+
+
+# -- what to work on next --------------------------------------------------------------------
+
+@pytest.mark.fast
+@pytest.mark.parametrize("path", LOCAL_CASES + CO_CASES, ids=lambda p: Path(p).stem)
+def test_next_steps_aim_at_the_next_tier_with_the_users_own_sentence(rnd, co_rnd, path):
+    r = co_rnd if "customer_obsession" in path else rnd
+    card, tr = scored(path, r)
+    rows = view.dimension_rows(card, r, tr)
+    steps = view.next_steps(card, r, tr)
+    defs = {d.id: d for d in r.rubrics[r.primary_rubric].dimensions}
+    below = sorted((x for x in rows if x["tier"] < 4), key=lambda x: (x["tier"], -x["weight"]))
+    assert [s["tier"] for s in steps] == [x["tier"] for x in below[:2]]  # the weakest, heavier first
+    for s in steps:
+        d = defs[s["id"]]
+        assert s["tier"] < 4 and s["next_tier"] == s["tier"] + 1
+        assert s["target"].startswith(f"To reach tier {s['tier'] + 1}: ")
+        aim = s["target"].split(": ", 1)[1].lower()
+        assert aim == d.coach_target[s["tier"] + 1].lower()  # the next tier's instruction ...
+        assert all(aim != d.coach_target.get(t, "").lower() for t in range(1, s["tier"] + 1))  # ... never this one or lower
+        ex = s["example"]
+        if ex is None:
+            continue
+        digits_ok = set(re.findall(r"\d", ex["sentence"]))
+        assert set(re.findall(r"\d", ex["rewrite"])) <= digits_ok  # no number the candidate didn't say
+        assert re.search(r"\[[^\]]+\]", ex["rewrite"])  # placeholders for what the next tier needs
+        if not ex["replaces"]:  # the candidate's sentence, then what to add
+            assert ex["rewrite"].startswith(ex["sentence"]) and "[" in ex["rewrite"][len(ex["sentence"]):]
+        else:  # a sentence that tripped a trap is replaced, not built on
+            assert ex["sentence"] not in ex["rewrite"]
+
+
+@pytest.mark.fast
+def test_next_steps_rewrite_keeps_the_sentence_and_adds_placeholders(rnd):
+    said = "Latency went from 240 to 180 milliseconds."
+    t = Transcript([Turn("candidate", f"I was the lead and my manager Sam disagreed with me about the rollout. "
+                         f"Sam made the call to ship everything at once. {said}", 0.0, 30.0)])
+    card = score(t, rnd)
+    steps = {s["id"]: s for s in view.next_steps(card, rnd, t, n=6)}
+    impact = steps["impact_quantification"]  # tier 2, held there by "Headline metric without slice"
+    assert impact["tier"] == 2 and impact["capped_by"] == "Headline metric without slice" and "Held at tier 2" in impact["cap_note"]
+    ex = impact["example"]
+    assert ex["sentence"] == said and not ex["replaces"]  # the candidate's numbers are kept and built on
+    assert ex["rewrite"] == f"{said} In [the part my work touched], [metric] went from [baseline] to [result] over [time window]."
+    for s in steps.values():
+        if s["example"]:
+            rewrite, sentence = s["example"]["rewrite"], s["example"]["sentence"]
+            assert set(re.findall(r"\d+", rewrite)) <= set(re.findall(r"\d+", sentence)) and "[" in rewrite
+    commit = steps["execution_commitment"]["example"]  # no commitment told: the decision, with the commitment added
+    assert commit["sentence"] == "Sam made the call to ship everything at once." and commit["rewrite"].startswith(commit["sentence"] + " ")
+    assert "[" in commit["rewrite"][len(commit["sentence"]):]
+    assert not commit["replaces"]
+    # a sentence whose very words are the trap is replaced, not built on
+    t2 = Transcript([Turn("candidate", "My manager Sam disagreed with my rollout plan. I didn't want to create friction. "
+                          "I said okay, I understand, and I let it go.", 0.0, 20.0)])
+    card2 = score(t2, rnd)
+    replaced = [s["example"] for s in view.next_steps(card2, rnd, t2, n=6) if s["example"] and s["example"]["replaces"]]
+    for ex in replaced:
+        assert ex["sentence"] not in ex["rewrite"] and "[" in ex["rewrite"]
+
+
+@pytest.mark.fast
+def test_no_next_steps_at_the_top_tier_and_the_reports_say_so(rnd):
+    card, tr = scored(case("strong-nurse-shift-length"), rnd)
+    assert all(d["tier"] == 4 for d in card["dimensions"].values())
+    assert view.next_steps(card, rnd, tr) == []
+    assert view.ALL_TOP_NOTE in scorecard_text(card, "", rnd, tr)
+    from voiceround.report.html import next_steps_html
+    assert "top tier" in next_steps_html([])
+
+
+@pytest.mark.fast
+def test_coach_rewrites_with_digits_or_without_the_sentence_are_refused(tmp_path):
+    src = (ROOT / "voiceround" / "rounds" / "disagree_and_commit.toml").read_text()
+    for old, new in (('3 = "{sentence} [Name and role] wanted', '3 = "[Name and role] wanted'),
+                     ('2 = "{sentence} The decision was', '2 = "{sentence} The decision, 3 times over, was')):
+        assert old in src
+        p = tmp_path / "r.toml"
+        p.write_text(src.replace(old, new, 1))
+        with pytest.raises(RoundFileError, match="rewrite"):
+            load_round(p)
+    rnd = load_round()
+    assert all(d.coach_target and d.coach_rewrite for d in rnd.rubrics["framework"].dimensions)
+    assert all(rb.summary for rb in rnd.rubrics.values())
+
+
+@pytest.mark.fast
+def test_marks_have_enough_contrast_on_white():
+    from voiceround.report.html import BAD_COLOR, GOOD_COLOR, MUTED
+
+    def lum(h):
+        c = [int(h[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    for colour in (GOOD_COLOR, BAD_COLOR, MUTED):
+        assert 1.05 / (lum(colour) + 0.05) >= 4.5, colour
+
+
+# -- the PDF ---------------------------------------------------------------------------------
+
+def pdf_pages(path: Path) -> list[str]:
+    """Text per page, by poppler's pdftotext when installed (what a PDF viewer's search reads), else pypdf."""
+    if shutil.which("pdftotext"):
+        out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
+    from pypdf import PdfReader
+    return [p.extract_text() for p in PdfReader(str(path)).pages]
+
+
+@pytest.mark.parametrize("name,size", [("weak-fintech-kyc-threshold", "A4"), ("mixed-data-platform-streaming--passive", "Letter")])
+def test_pdf_is_searchable_has_a_one_page_summary_and_no_orphan_headings(rnd, tmp_path, name, size):
+    from voiceround.report.html import scorecard_document
+    from voiceround.ui.pdf import write_pdf
+    card, tr = scored(case(name), rnd)
+    # a long "round used" note too, so the summary page is as full as it gets
+    card["analytics"].update(fit_redirects=["won", "hypothetical"], no_example_noted=True, second_example_asked=True)
+    doc = scorecard_document(card, {"id": "20260512-103000-abcdef", "started_at": "2026-05-12T10:30:00", "duration_s": 300.0,
+                                    "status": "finished"}, rnd, tr)
+    pdf = write_pdf(doc, tmp_path / "card.pdf", size)
+    pages = pdf_pages(pdf)
+    text = " ".join(" ".join(p.split()) for p in pages)
+    assert "ﬂ" not in text and "ﬁ" not in text  # no ligature glyphs: a search for "conflict" finds it
+    for d in rnd.rubrics["framework"].dimensions:
+        assert d.name in text
+    assert "Conflict Articulation" in text and "Impact Quantification" in text
+    first = " ".join(pages[0].split())
+    assert f"{card['total']:.1f} / 100" in first and "Interview framework" in first
+    assert "Traps flagged" in first and "What to work on next" in first and "To reach tier" in first
+    assert "Evidence per dimension" not in first and "Evidence per dimension" in pages[1]  # page 1 is the summary
+    assert "General Practice" not in text  # the header says each fact once
+    assert first.count("/ 100") == 1
+    headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", doc)]
+    for page in pages:
+        lines = [" ".join(x.split()) for x in page.splitlines() if x.strip()]
+        assert lines and lines[-1] not in {" ".join(h.replace("&amp;", "&").split()) for h in headings}, lines[-1]
+
+
+def test_paginate_keeps_a_heading_with_the_text_after_it():
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtWidgets import QApplication
+
+    from voiceround.ui.pdf import _line_pages, paginate
+    _app = QApplication.instance() or QApplication([])  # noqa: F841
+    para = "<p>" + "words of a paragraph " * 30 + "</p>"
+    moved = 0
+    for n in range(0, 40, 2):  # some of these lead lengths leave the heading at the foot of page 1 (Qt alone does)
+        doc = paginate("<p>" + "lead " * (6 * n) + "</p>" + para * 4 + "<h2>Heading</h2>" + para * 4, QSizeF(500, 700))
+        block = doc.begin()
+        while block.isValid() and block.text() != "Heading":
+            block = block.next()
+        assert _line_pages(doc, block)[1] == _line_pages(doc, block.next())[0], n
+        moved += bool(block.blockFormat().pageBreakPolicy().value)
+    assert moved  # the case happened at least once
