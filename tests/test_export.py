@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtWidgets import QLabel
 
 from tests.conftest import CASES
 from voiceround.cli import main
@@ -118,7 +119,7 @@ def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeyp
     # an evidence link on the scorecard opens Replay at its second
     win.show_page("History")
     win._open_history_row(0, 0)
-    qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Scorecard"), timeout=10_000)
+    qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Scorecard") and win.scorecard.session_id == sid, timeout=10_000)
     q = next(q for d in r["scores"]["dimensions"].values() for q in d["evidence"])
     win.scorecard._link(f"t:{q['start_s']}")
     qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Replay"), timeout=10_000)
@@ -126,4 +127,23 @@ def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeyp
     assert win.replay.turn_times[win.replay.current_turn()][0] <= q["start_s"]
     win.show_page("Compare")
     qtbot.waitUntil(lambda: win.compare.a.count() >= 1, timeout=10_000)  # read on a thread
+    # Scorecard → Correct a misheard answer…: the dialog lists the answers; saving re-scores on screen
+    from voiceround.ui.scorecard import CorrectionDialog
+    seen = {}
+
+    def accept(dlg):
+        seen["answers"] = dlg.pick.count()
+        dlg.pick.setCurrentIndex(0)
+        dlg.edit.setPlainText("I personally wrote the rollback plan and cut payment errors from 1.8% to 0.7% in two weeks.")
+        return CorrectionDialog.Accepted
+    monkeypatch.setattr(CorrectionDialog, "exec", accept)
+    win.scorecard.correct_btn.click()
+    qtbot.waitUntil(lambda: "Re-scored" in " ".join(lab.text() for lab in win.scorecard.findChildren(QLabel)), timeout=20_000)
+    assert seen["answers"] == sum(1 for t in r["turns"] if t["speaker"] == "candidate")
+    st = Store()
+    first = next(i for i, t in enumerate(r["turns"], start=1) if t["speaker"] == "candidate")
+    turn = st.transcript(sid).turns[first - 1]
+    assert turn.text.startswith("I personally wrote the rollback plan") and turn.meta["stt_text"] == r["turns"][first - 1]["text"]
+    assert any(e["kind"] == "correction" for e in st.events(sid))
+    st.close()
     win.shutdown()

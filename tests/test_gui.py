@@ -79,8 +79,12 @@ def test_whole_round_from_case_audio_without_stalling(win, qtbot):
     text = win.transcript.toPlainText()
     assert "You" in text and "Interviewer" in text
     assert win.stack.currentIndex() == PAGES.index("Scorecard")
+    qtbot.waitUntil(lambda: win.scorecard.findChild(type(win.brief_clock), "total") is not None, timeout=5000)  # laid out next turn
     total = win.scorecard.findChild(type(win.brief_clock), "total")
-    assert total is not None and total.text().startswith("Total")
+    assert total is not None and total.text() == f"{win.last_card['total']:.1f} / 100"  # the one headline score
+    labels = " ".join(lab.text() for lab in win.scorecard.findChildren(type(win.brief_clock)))
+    assert labels.count("/ 100") == 1 and "What we evaluate" in labels and "not your score" in labels
+    assert "✓" in labels and "What to work on next" in labels
     print(f"longest GUI stall during the round: {1000 * max(stalls):.0f} ms")
     assert max(stalls) < 0.15, f"GUI stalled {max(stalls):.3f} s"
     win.show_page("History")

@@ -263,9 +263,8 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
             if base is not None:  # a drill is over: the next round is the full round again
                 self._drill_base = None
                 self.set_round(base)
-            self.scorecard.show_card(payload.scorecard, f"This round · {clock(payload.timings['session_s'])}",
-                                     self.rnd, payload.session_id, payload.transcript)
-            self.show_page("Scorecard")
+            self.present_card(payload.scorecard, f"This round · {clock(payload.timings['session_s'])}",
+                              self.rnd, payload.session_id, payload.transcript)
         elif kind == "task":
             callback, value = payload
             callback(value)
@@ -273,6 +272,12 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
             log.error("round error: %s", payload)
             self._round_over()
             QMessageBox.critical(self, "VoiceRound", payload + "\n\nEverything said so far is kept in the session.")
+
+    def present_card(self, card: dict | None, header: str, rnd, session_id: str, transcript=None) -> None:
+        """Open the Scorecard page on ``card``: the page first, the card laid out on the next turn of
+        the event loop, so neither step holds the GUI thread long (a scorecard's labels take ~50 ms)."""
+        self.show_page("Scorecard")
+        QTimer.singleShot(0, lambda: self.scorecard.show_card(card, header, rnd, session_id, transcript))
 
     def apply_theme(self) -> None:
         """Settings → Appearance changed: the new scheme now (palette, icons, the round card, the
@@ -309,7 +314,7 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
             def show(result):
                 card, tr2 = result
                 log.info("turn %d corrected; session %s re-scored: %.1f", idx, session_id, card["total"])
-                self.scorecard.show_card(card, f"Session {session_id} · re-scored after your correction", rnd, session_id, tr2)
+                self.present_card(card, "Re-scored after your correction", rnd, session_id, tr2)
                 self.statusBar().showMessage("Correction saved; the scorecard was re-scored (the previous one is kept).", 6000)
             self.run_task("correct", lambda: (self.control.correct(session_id, idx, text, rnd),
                                               self.control.read(lambda st: st.transcript(session_id))), show)

@@ -153,9 +153,7 @@ class HistoryMixin:
         def show(data):
             row, card, tr = data
             self.current_session = sid
-            self.scorecard.show_card(card, session_header(row), self.session_round((card or {}).get("round") or row.get("round_id")),
-                                     sid, tr)
-            self.show_page("Scorecard")
+            self.present_card(card, session_header(row), self.session_round((card or {}).get("round") or row.get("round_id")), sid, tr)
         self.run_task("open", lambda: self.control.read(lambda st: (st.session(sid), st.scorecard(sid), st.transcript(sid))), show)
 
     # -- recovery --------------------------------------------------------------------------------
@@ -178,8 +176,7 @@ class HistoryMixin:
             if box.clickedButton() is keep:
                 def show(card, sid=sid, r=r):
                     self.current_session = sid
-                    self.scorecard.show_card(card, session_header(r) + " · recovered", self.session_round(card.get("round")), sid)
-                    self.show_page("Scorecard")
+                    self.present_card(card, session_header(r) + " · recovered", self.session_round(card.get("round")), sid)
                 rnd = self.session_round(r.get("round_id"))
                 self.run_task("recover", lambda sid=sid, rnd=rnd: self.control.recover(sid, rnd), show)
             elif box.clickedButton() is drop:

@@ -179,12 +179,12 @@ class ScorecardView(QWidget):
         head = view.headline(card, rnd)
         if header:
             v.addWidget(self._label(f"<span style='color:{muted}'>{e(header)}</span>"))
-        total = title_label(f"{head['total']:.0f} / 100")
+        total = title_label(f"{head['total']:.1f} / 100")  # one decimal, as History, Compare and the PDF show it
         f = total.font()
         f.setPointSize(f.pointSize() + 10)
         total.setFont(f)
         total.setObjectName("total")
-        total.setAccessibleName(f"{head['title']} score {head['total']:.0f} out of 100")
+        total.setAccessibleName(f"{head['title']} score {head['total']:.1f} out of 100")
         top = QHBoxLayout()
         top.addWidget(total)
         top.addWidget(self._label(f"<b>{e(head['title'])}</b><br><span style='color:{muted}'>{e(head['summary'])}</span>"), 1)
@@ -254,7 +254,7 @@ class ScorecardView(QWidget):
             v.addLayout(box)
         rest = ""
         for rb in view.secondary(card, rnd):
-            rest += (f"<h3 style='color:{muted}'>{e(rb['title'])}: {rb['total']:.0f} / 100 (detail)</h3>"
+            rest += (f"<h3 style='color:{muted}'>{e(rb['title'])}: {rb['total']:.1f} of 100 (detail, not your score)</h3>"
                      f"<p style='color:{muted}'>{e(rb['summary'])}</p><ul style='color:{muted}'>" + "".join(
                          f"<li>{e(d['name'])} ({d['weight']:.0f}%): tier {d['tier']} of 4 — {e(d['anchor'])}</li>"
                          for d in rb["dimensions"]) + "</ul>")
