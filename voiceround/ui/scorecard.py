@@ -210,8 +210,10 @@ class ScorecardView(QWidget):
             bar.setAccessibleName(f"{d['name']}: tier {d['tier']} of 4")
             tier = QLabel(f"tier {d['tier']} of 4")
             tier_box = QHBoxLayout()
+            tier_box.setSpacing(8)
             tier_box.addWidget(bar)
             tier_box.addWidget(tier)
+            tier_box.addSpacing(8)
             capped = (f"<br><span style='color:{theme.color('bad')}'>capped by the trap “{e(d['capped_by'])}”</span>"
                       if d.get("capped_by") else "")
             quotes = [self._quote(q, "✓", "good") for q in d["for"]] + [self._quote(q, "✗", "bad") for q in d["against"]]
