@@ -100,3 +100,19 @@ def test_the_scorecard_names_the_redirect(rnd):
     card = score(tr, rnd)
     assert card["analytics"]["fit_redirects"] == ["hypothetical"]
     assert "redirected once: the first answer said what the candidate would do" in round_use(card["analytics"])
+
+
+@pytest.mark.fast
+def test_an_answer_cut_off_for_abstraction_gets_the_abstraction_probe_not_a_redirect(rnd):
+    """Seen in a live round: the abstract answer was cut off, the cut-in was talked over before its
+    first word (no interviewer turn), and the candidate's short continuation ("There are many
+    times, where I...") was taken as a bare non-answer: "tell me the story" came instead of the
+    escalating abstraction probe."""
+    tr = Transcript()
+    act = opening(rnd)
+    tr.add(Turn("interviewer", act.text, 0.0, 8.0, intent=act.intent, meta=act.meta()))
+    tr.add(Turn("candidate", "So I think disagreement is actually really healthy in a team. In general, I believe that the best "
+                "teams argue openly. Conflict is where good ideas come from.", 9.0, 22.0, meta={"interrupted": "abstraction"}))
+    tr.add(Turn("candidate", "There are many times, where I...", 22.5, 24.0))
+    assert redirect(tr, rnd, [act.intent]) is None
+    assert next_action(tr, 25.0, rnd).intent == "probe_abstraction"

@@ -146,8 +146,8 @@ def test_dark_theme_applies_to_the_window(qtbot, monkeypatch):
     w = MainWindow(load_round(), autoload=False)
     qtbot.addWidget(w)
     try:
-        bg = w.palette().color(QPalette.Window).name()
-        assert theme.is_dark() and theme.luminance(bg) < 0.05
+        qtbot.waitUntil(lambda: theme.luminance(w.palette().color(QPalette.Window).name()) < 0.05, timeout=2000)  # propagated
+        assert theme.is_dark() and theme.luminance(QApplication.instance().palette().color(QPalette.Window).name()) < 0.05
         assert theme.color("muted") == theme.COLORS["muted"][1]
         assert not w.windowIcon().isNull()
     finally:

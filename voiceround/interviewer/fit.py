@@ -58,6 +58,9 @@ def problem(transcript: Transcript, rnd: Round) -> str | None:
     cands = transcript.candidate_turns()
     if not cands or any(t.intent == "ask_second_example" for _, t in transcript.interviewer_turns()):
         return None
+    last_q = max((i for i, _ in transcript.interviewer_turns()), default=-1)
+    if any(t.meta.get("interrupted") == "abstraction" for i, t in cands if i > last_q):
+        return None  # an answer cut off for abstraction gets the abstraction probe, not a redirect
     story = A.split_sentences(Transcript([t for _, t in cands]))  # the candidate's sentences; turn k = k-th answer
     early = _early_answers(transcript)
     if early and early[-1][0] == cands[-1][0]:

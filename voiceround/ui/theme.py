@@ -51,10 +51,9 @@ def apply(app, scheme: str = "system") -> str:
     if scheme not in SCHEMES:
         raise ValueError(f"theme must be one of {', '.join(SCHEMES)}, got {scheme!r}")
     app.setStyle("Fusion")
-    hints = app.styleHints()
-    want = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(scheme, Qt.ColorScheme.Unknown)
-    hints.setColorScheme(want)
-    dark = scheme == "dark" or (scheme == "system" and hints.colorScheme() == Qt.ColorScheme.Dark)
+    # The palette below is complete, so the desktop's scheme is only read ("system"), never set: setting
+    # it makes Qt re-send the platform palette later, over this one (seen on a fresh QApplication).
+    dark = scheme == "dark" or (scheme == "system" and app.styleHints().colorScheme() == Qt.ColorScheme.Dark)
     _scheme = "dark" if dark else "light"
     app.setPalette(_palette(dark))
     font = app.font()
