@@ -154,3 +154,30 @@ def test_dark_theme_applies_to_the_window(qtbot, monkeypatch):
         w.shutdown()
         monkeypatch.setenv("VOICEROUND_THEME", "light")
         theme.apply(QApplication.instance(), "light")
+
+
+def test_practise_this_again_opens_a_drill_briefing_then_the_round_comes_back(qtbot, monkeypatch):
+    """Scorecard → What to work on next → Practise this again: the Briefing for a 5-minute drill on
+    that dimension (its own title and clock); after the drill's result the full round is back."""
+    monkeypatch.setenv("VOICEROUND_THEME", "light")
+    w = MainWindow(load_round(), autoload=False)
+    qtbot.addWidget(w)
+    try:
+        full = w.rnd
+        w.scorecard.practise_requested.emit("impact_quantification")
+        assert w.stack.currentIndex() == PAGES.index("Briefing")
+        assert w.rnd.duration_s == 300 and "Impact Quantification" in w.rnd.title and "Impact Quantification" in w.windowTitle()
+        assert w.countdown.text() == "5:00" and "5 minutes" in w.brief_text.text()
+        # the drill's result arrives (as from the session thread): the scorecard shows, the full round is back
+        from voiceround.scoring import score
+        from voiceround.session.cases import load_case, text_transcript
+        from voiceround.session.results import SessionResult
+        tr = text_transcript(load_case(CASES / "weak-royal-we.toml"))
+        card = score(tr, w.rnd)
+        w._on_event("result", SessionResult("drill-session", tr, card, {"session_s": 240.0}, "finished"))
+        assert w.rnd is full and w.rnd.duration_s == 1200 and w.stack.currentIndex() == PAGES.index("Scorecard")
+        qtbot.waitUntil(lambda: w.scorecard.session_id == "drill-session", timeout=3000)
+        w.scorecard.practise_requested.emit("")  # the empty scorecard's button: prepare a round
+        assert w.stack.currentIndex() == PAGES.index("Briefing")
+    finally:
+        w.shutdown()
