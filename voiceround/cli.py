@@ -160,7 +160,7 @@ def cmd_sessions(args) -> int:
     print(f"{'session':<24} {'started (UTC)':<26} {'round':<20} {'length':>7} {'turns':>5} {'total':>6}  status")
     for r in rows:
         total = f"{r['total']:.1f}" if r["total"] is not None else "-"
-        status = "unfinished" if r["unfinished"] else r["status"]
+        status = "unfinished" if r["unfinished"] else r["status"].replace("_", " ")
         print(f"{r['id']:<24} {r['started_at']:<26} {r['round_id']:<20} {clock(r['duration_s'] or 0):>7} {r['turns']:>5} {total:>6}  {status}")
     return 0
 

@@ -116,7 +116,7 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
     head = view.headline(card, rnd)
     rows = view.dimension_rows(card, rnd, transcript)
     date = (session.get("started_at") or "")[:16].replace("T", " ")
-    status = "" if session.get("status") in ("finished", None) else f" · {e(session['status'])}"
+    status = "" if session.get("status") in ("finished", None) else f" · {e(session['status'].replace('_', ' '))}"
     facts = " · ".join(e(f) for f in view.header_facts(rnd))
     # The title is a paragraph: Qt's <h1> ignores a font-size (its own size adjustment wins).
     out = [f"<p style='font-size:12pt; font-weight:bold; margin-bottom:2px'>{e(c.get('headline', rnd.title))}</p>",

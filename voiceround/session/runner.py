@@ -430,6 +430,9 @@ class SessionRunner:
                     action, status = planner.next_action(self.transcript, self.rnd.duration_s, self.rnd), "ended_early"
                 if action.is_wrap_up and self._stop.is_set() and not self._say_closing:
                     break
+                if action.is_wrap_up and self._stop.is_set():  # ended by the candidate: no question they can't answer
+                    self._speak(planner.closing_reply(self.rnd, False), t_decided)
+                    break
                 self._speak(action, t_decided)
                 if action.is_wrap_up:
                     self._closing_exchange(action)

@@ -71,7 +71,7 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
             log.warning("VOICEROUND_THEME=%s is not one of %s: using Settings", env, ", ".join(theme.SCHEMES))
         theme.apply(QApplication.instance(), env if env in theme.SCHEMES else self.settings.theme)
         self.setWindowTitle(f"VoiceRound — {rnd.title}")
-        self.resize(1280, 800)
+        self._fit_to_screen(1280, 800)
         self.bridge = Bridge()
         self.bridge.event.connect(self._on_event, Qt.QueuedConnection)
         self.engines = None
@@ -133,8 +133,20 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
         if autoload:
             self.load_models()
             QTimer.singleShot(0, self.check_unfinished)
+            QTimer.singleShot(0, self.show_latest_card)
 
     # -- helpers ---------------------------------------------------------------------------------
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """Open at ``width`` × ``height`` pixels, or the screen's available area when it is smaller
+        (a 1024×640 laptop screen cut off the clock and End round)."""
+        from PySide6.QtGui import QGuiApplication
+        screen = QGuiApplication.primaryScreen()
+        avail = screen.availableGeometry() if screen is not None else None
+        if avail is not None and avail.width() > 0 and avail.height() > 0:
+            width, height = min(width, avail.width()), min(height, avail.height())
+        self.setMinimumSize(min(900, width), min(560, height))
+        self.resize(width, height)
+
     def _build_nav(self) -> None:
         """The grouped side list: a header row per group (not selectable), then its pages."""
         from voiceround.ui import theme
@@ -272,6 +284,25 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
             log.error("round error: %s", payload)
             self._round_over()
             QMessageBox.critical(self, "VoiceRound", payload + "\n\nEverything said so far is kept in the session.")
+
+    def show_latest_card(self) -> None:
+        """At start: the newest scored session's scorecard waits on the Scorecard page (read on a
+        thread; the page shown doesn't change), so the last result isn't lost on a restart."""
+        def read(st):
+            for row in st.sessions():
+                card = st.scorecard(row["id"]) if row["total"] is not None else None
+                if card is not None:
+                    return row, card, st.transcript(row["id"])
+            return None
+
+        def show(found):
+            from voiceround.ui.history import session_header
+            if found is None or self.scorecard.session_id:
+                return  # nothing stored yet, or a round finished meanwhile
+            row, card, tr = found
+            self.current_session = row["id"]
+            self.scorecard.show_card(card, "Your last round · " + session_header(row), self.session_round(card.get("round")), row["id"], tr)
+        self.run_task("latest", lambda: self.control.read(read), show, on_error=lambda msg: log.warning("%s", msg))
 
     def present_card(self, card: dict | None, header: str, rnd, session_id: str, transcript=None) -> None:
         """Open the Scorecard page on ``card``: the page first, the card laid out on the next turn of

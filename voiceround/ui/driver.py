@@ -173,4 +173,4 @@ class UIScript:
         if "close" in step:
             QTimer.singleShot(0, w.close)
             return True
-        raise ValueError(f"unknown step {step!r}; steps: wait, click, action, choose, type, recording, dialog, sleep, close")
+        raise ValueError(f"unknown step {step!r}; steps: wait, click, action, choose, type, recording, dialog, screenshot, sleep, close")

@@ -77,7 +77,7 @@ class HistoryMixin:
             cells = [(started_label(r["started_at"]), None), (self.round_title(r["round_id"]), None),
                      (clock(r["duration_s"] or 0), right),
                      (f"{r['total']:.1f}" if r["total"] is not None else "–", right),
-                     ("unfinished" if r["unfinished"] else r["status"], None)]
+                     ("unfinished" if r["unfinished"] else r["status"].replace("_", " "), None)]
             for j, (val, align) in enumerate(cells):
                 item = QTableWidgetItem(val)
                 item.setData(Qt.UserRole, r["id"])

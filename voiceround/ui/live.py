@@ -113,6 +113,8 @@ class LiveRoundMixin:
             QMessageBox.warning(self, "VoiceRound", str(exc))
             return False
         self.typed_frame.setVisible(mode == "typed")
+        for w in (self.mic_caption, self.level, self.level_label):  # no microphone level to show when typing
+            w.setVisible(mode != "typed")
         self.round_mode = mode
         self.check_btn.setEnabled(False)
         self.duplex_label.hide()

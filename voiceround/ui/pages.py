@@ -233,7 +233,7 @@ class PagesMixin:
         top.addLayout(clock_box)
         v.addLayout(top)
         meter = QHBoxLayout()
-        mic_caption = QLabel("Microphone")
+        mic_caption = self.mic_caption = QLabel("Microphone")
         self.level = QProgressBar()
         self.level.setRange(-60, 0)
         self.level.setValue(-60)

@@ -31,6 +31,7 @@ BANNERS = {
     "interviewer": ("#1f5fa8", "#ffffff"),
     "listening": ("#1d7a34", "#ffffff"),
     "speaking": ("#1d7a34", "#ffffff"),
+    "typing": ("#1d7a34", "#ffffff"),
     "thinking": ("#9a5b00", "#ffffff"),
     "paused": ("#5f6368", "#ffffff"),
     "scoring": ("#6a3fa0", "#ffffff"),
