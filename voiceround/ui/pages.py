@@ -53,6 +53,21 @@ def section_label(text: str) -> QLabel:
     return lab
 
 
+def captioned_clock(row: QHBoxLayout, caption: str, text: str, name: str) -> QLabel:
+    """A large right-aligned clock under a small caption, added at the end of ``row``; returns the
+    clock label (``name``: its accessible name)."""
+    box = QVBoxLayout()
+    cap = QLabel(caption)
+    cap.setAlignment(Qt.AlignRight)
+    clk = title_label(text)
+    clk.setAlignment(Qt.AlignRight)
+    clk.setAccessibleName(name)
+    box.addWidget(cap)
+    box.addWidget(clk)
+    row.addLayout(box)
+    return clk
+
+
 class PagesMixin:
     """Builds the pages and menus of :class:`~voiceround.ui.app.MainWindow`; handles Settings."""
 
@@ -97,15 +112,7 @@ class PagesMixin:
         v = QVBoxLayout(page)
         head = QHBoxLayout()
         head.addWidget(title_label("Before you start"), 1)
-        clock_box = QVBoxLayout()
-        cap = QLabel("Preparation time")
-        cap.setAlignment(Qt.AlignRight)
-        self.brief_clock = title_label(clock(BRIEFING_S))
-        self.brief_clock.setAlignment(Qt.AlignRight)
-        self.brief_clock.setAccessibleName("preparation time left")
-        clock_box.addWidget(cap)
-        clock_box.addWidget(self.brief_clock)
-        head.addLayout(clock_box)
+        self.brief_clock = captioned_clock(head, "Preparation time", clock(BRIEFING_S), "preparation time left")
         v.addLayout(head)
         self.brief_text = QLabel(self._briefing_html())
         self.brief_text.setWordWrap(True)
@@ -222,15 +229,7 @@ class PagesMixin:
         self.state_label.setMinimumHeight(56)
         self.state_label.setContentsMargins(16, 6, 16, 6)
         top.addWidget(self.state_label, 1)
-        clock_box = QVBoxLayout()
-        time_caption = QLabel("Time left")
-        time_caption.setAlignment(Qt.AlignRight)
-        self.countdown = title_label(clock(self.rnd.duration_s))
-        self.countdown.setAlignment(Qt.AlignRight)
-        self.countdown.setAccessibleName("time left in the round")
-        clock_box.addWidget(time_caption)
-        clock_box.addWidget(self.countdown)
-        top.addLayout(clock_box)
+        self.countdown = captioned_clock(top, "Time left", clock(self.rnd.duration_s), "time left in the round")
         v.addLayout(top)
         meter = QHBoxLayout()
         mic_caption = self.mic_caption = QLabel("Microphone")

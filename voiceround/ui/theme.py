@@ -82,42 +82,26 @@ QListWidget#nav {{ border: none; padding-top: 6px; }}
 """
 
 
+# Palette roles: (light, dark) colours of each (Fusion's own greys, the app's text and link colours).
+PALETTE = {
+    "Window": ("#efefef", "#323232"), "WindowText": (COLORS["text"][0], COLORS["text"][1]),
+    "Base": ("#ffffff", "#262626"), "AlternateBase": ("#f5f5f5", "#2d2d2d"),
+    "Text": (COLORS["text"][0], COLORS["text"][1]), "Button": ("#e6e6e6", "#3c3c3c"),
+    "ButtonText": (COLORS["text"][0], COLORS["text"][1]), "ToolTipBase": ("#ffffdc", "#3c3c3c"),
+    "ToolTipText": (COLORS["text"][0], COLORS["text"][1]), "PlaceholderText": ("#6b6b6b", "#a0a0a0"),
+    "Highlight": ("#2a6fc0", "#2a6fc0"), "HighlightedText": ("#ffffff", "#ffffff"),
+    "Link": (COLORS["accent"][0], COLORS["accent"][1]), "LinkVisited": ("#6a3fa0", "#c9a3ff"),
+}
+DISABLED_TEXT = "#8a8a8a"
+
+
 def _palette(dark: bool) -> QPalette:
-    """A complete palette for the scheme (Fusion's own colours, with the app's link colour)."""
+    """A complete palette for the scheme (:data:`PALETTE`; disabled text grey in both)."""
     p = QPalette()
-    if dark:
-        base, window, text = QColor("#262626"), QColor("#323232"), QColor(COLORS["text"][1])
-        p.setColor(QPalette.Window, window)
-        p.setColor(QPalette.WindowText, text)
-        p.setColor(QPalette.Base, base)
-        p.setColor(QPalette.AlternateBase, QColor("#2d2d2d"))
-        p.setColor(QPalette.Text, text)
-        p.setColor(QPalette.Button, QColor("#3c3c3c"))
-        p.setColor(QPalette.ButtonText, text)
-        p.setColor(QPalette.ToolTipBase, QColor("#3c3c3c"))
-        p.setColor(QPalette.ToolTipText, text)
-        p.setColor(QPalette.PlaceholderText, QColor("#a0a0a0"))
-        p.setColor(QPalette.Highlight, QColor("#2a6fc0"))
-        p.setColor(QPalette.HighlightedText, QColor("#ffffff"))
-        p.setColor(QPalette.Link, QColor(COLORS["accent"][1]))
-        p.setColor(QPalette.LinkVisited, QColor("#c9a3ff"))
-        for role in (QPalette.WindowText, QPalette.Text, QPalette.ButtonText):
-            p.setColor(QPalette.Disabled, role, QColor("#8a8a8a"))
-    else:
-        p.setColor(QPalette.Window, QColor("#efefef"))
-        p.setColor(QPalette.WindowText, QColor(COLORS["text"][0]))
-        p.setColor(QPalette.Base, QColor("#ffffff"))
-        p.setColor(QPalette.AlternateBase, QColor("#f5f5f5"))
-        p.setColor(QPalette.Text, QColor(COLORS["text"][0]))
-        p.setColor(QPalette.Button, QColor("#e6e6e6"))
-        p.setColor(QPalette.ButtonText, QColor(COLORS["text"][0]))
-        p.setColor(QPalette.PlaceholderText, QColor("#6b6b6b"))
-        p.setColor(QPalette.Highlight, QColor("#2a6fc0"))
-        p.setColor(QPalette.HighlightedText, QColor("#ffffff"))
-        p.setColor(QPalette.Link, QColor(COLORS["accent"][0]))
-        p.setColor(QPalette.LinkVisited, QColor("#6a3fa0"))
-        for role in (QPalette.WindowText, QPalette.Text, QPalette.ButtonText):
-            p.setColor(QPalette.Disabled, role, QColor("#8a8a8a"))
+    for role, colours in PALETTE.items():
+        p.setColor(getattr(QPalette, role), QColor(colours[1] if dark else colours[0]))
+    for role in (QPalette.WindowText, QPalette.Text, QPalette.ButtonText):
+        p.setColor(QPalette.Disabled, role, QColor(DISABLED_TEXT))
     return p
 
 
