@@ -81,6 +81,30 @@ def no_thread_left_behind(request):
         pytest.fail(f"{request.node.name} left threads running: {sorted(t.name for t in left)}", pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def no_modal_dialog(request, monkeypatch):
+    """A warning or error dialog opened by the app fails the test instead of waiting for a click
+    that never comes (offscreen, a modal QMessageBox blocked a CI run until its 90 minutes ran out:
+    a first-launch storage race showed "database is locked"). The message is in the failure."""
+    import sys
+    if "PySide6.QtWidgets" not in sys.modules:
+        yield
+        return
+    from PySide6.QtWidgets import QMessageBox
+    shown: list[str] = []
+
+    def record(kind):
+        def show(*args, **kwargs):
+            shown.append(f"{kind}: {args[2] if len(args) > 2 else kwargs.get('text', '')}")
+            return QMessageBox.Ok
+        return show
+    monkeypatch.setattr(QMessageBox, "warning", record("warning"))
+    monkeypatch.setattr(QMessageBox, "critical", record("critical"))
+    yield
+    if shown:
+        pytest.fail(f"{request.node.name} opened a dialog: {shown}", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def rnd():
     from voiceround.rounds import load_round

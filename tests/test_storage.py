@@ -50,3 +50,30 @@ def test_corrupt_database_is_refused_not_truncated(data_dir):
     with pytest.raises(StorageError, match="cannot open the session database"):
         Store()
     assert bad.read_bytes() == junk
+
+
+def test_first_launch_reads_opened_at_once_all_succeed(data_dir):
+    """A first launch starts the History, unfinished-session and latest-scorecard reads together on a
+    data folder that doesn't exist yet. Each must open the new database (one creates the folder and
+    migrates it, the others wait): before, some got "database is locked" or "exists but is not a
+    folder", and the app showed that as an error dialog on its very first start."""
+    import threading
+
+    errors, barrier = [], threading.Barrier(8)
+
+    def open_and_read():
+        barrier.wait()
+        try:
+            st = Store()
+            st.sessions()
+            st.unfinished()
+            st.close()
+        except Exception as exc:  # collected: every thread must succeed
+            errors.append(str(exc))
+    threads = [threading.Thread(target=open_and_read) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert not data_dir.exists() or data_dir.is_dir()
+    assert errors == [] and data_dir.is_dir() and oct(data_dir.stat().st_mode & 0o777) == "0o700"

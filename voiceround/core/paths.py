@@ -13,18 +13,22 @@ APP = "voiceround"
 
 def _owner_only_dir(path: Path) -> Path:
     """Create ``path`` owner-only (0700) if it doesn't exist; an existing folder is left as it is.
-    Raises :class:`StorageError` when it can't be created or isn't a folder."""
+    Safe when several threads create it at once (the app's storage reads start together on a first
+    launch). Raises :class:`StorageError` when it can't be created or isn't a folder."""
     if path.is_dir():
         return path
-    if path.exists():
-        raise StorageError(f"the data path {path} exists but is not a folder",
-                           hint="point VOICEROUND_DATA_DIR (or VOICEROUND_CONFIG_DIR) at a folder")
     try:
         path.mkdir(parents=True, mode=0o700)
-        os.chmod(path, 0o700)
+    except FileExistsError:
+        pass  # made meanwhile by another thread, or a file: told apart below
     except OSError as exc:
         raise StorageError(f"cannot create the folder {path}: {exc.strerror or exc}",
                            hint="choose a writable location with VOICEROUND_DATA_DIR") from exc
+    else:
+        os.chmod(path, 0o700)
+    if not path.is_dir():
+        raise StorageError(f"the data path {path} exists but is not a folder",
+                           hint="point VOICEROUND_DATA_DIR (or VOICEROUND_CONFIG_DIR) at a folder")
     return path
 
 

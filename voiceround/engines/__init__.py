@@ -60,14 +60,19 @@ class Engine:
 
         Called before the interpreter and Qt tear down, so that no C extension (onnxruntime,
         CTranslate2, llama.cpp) frees its objects during interpreter finalization. Pending calls
-        are cancelled; a call still running gets ``timeout_s`` seconds to finish. Safe to call twice.
+        are cancelled; a call still running gets ``timeout_s`` seconds to finish, after which the
+        thread is left to end on its own (never an unbounded wait: a stuck native call must not hang
+        the app's exit). Safe to call twice.
         """
         if getattr(self, "_closed", False):
             return
         self._closed = True
+        released = True
         try:
             self._pool.submit(self._release).result(timeout=timeout_s)
-        except Exception:  # a failed or timed-out release must not block the shutdown
+        except TimeoutError:
+            released = False
+        except Exception:  # a failed release must not block the shutdown
             pass
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool.shutdown(wait=released, cancel_futures=True)
         self.loaded = False

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 import sqlite3
 import uuid
 from pathlib import Path
@@ -58,6 +59,11 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+_OPEN_LOCK = threading.Lock()
+"""Serializes opening (create, switch to WAL, migrate) within the process: done at once by several
+threads on a new file, SQLite answered "database is locked" to all but one (seen on a first launch)."""
+
+
 class Store:
     """The session database. ``path`` defaults to :func:`voiceround.core.paths.db_path`.
 
@@ -67,6 +73,10 @@ class Store:
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else paths.db_path()
+        with _OPEN_LOCK:  # the app's first storage reads start together: one creates and migrates, then the rest open
+            self._open()
+
+    def _open(self) -> None:
         new = not self.path.exists()
         try:
             if new:
