@@ -205,3 +205,18 @@ def test_echo_canceller_removes_the_speaker_and_keeps_the_candidate():
     assert db(near[echo_only]) - db(out[echo_only]) > 20
     assert abs(db(out[half:half + m]) - db(talk[:m].astype(np.int16))) < 3
     assert aec.echo_db is not None and -15 < aec.echo_db < 0 and aec.erle_db > 10
+
+
+@pytest.mark.parametrize("written,heard", [
+    ("You said $2M. From what baseline?", "million"),
+    ("It was 1.5x faster than the old flow.", "times"),
+    ("Churn went from 14% to 9% in Q3 2024.", "percent"),
+])
+def test_the_interviewer_voice_says_numbers_as_words(engines, written, heard):
+    """Issue 16, item 3: Piper read "$2M" as "dollar two em" and "1.5x" as "one point five ex". The
+    voice now gets the words (engines/spoken.py); Whisper, listening to what it says, hears the
+    amount (it writes "$2 million", "1.5 times", "14 percent" or "14%")."""
+    text = engines.stt.transcribe(engines.tts.speak(written).audio).text.lower()
+    accepted = {"million": ("million",), "times": ("times",), "percent": ("percent", "%")}[heard]
+    assert any(a in text for a in accepted), text
+    assert " em " not in f" {text} " and "ex " not in text

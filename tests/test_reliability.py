@@ -257,3 +257,33 @@ def test_owner_only_files_then_delete_session_and_all_data(data_dir, capsys):
     assert main(["delete", "--all"]) == 2  # needs --yes
     assert main(["delete", "--all", "--yes"]) == 0
     assert Store().sessions() == [] and not list((data_dir / "audio").glob("*.wav"))
+
+
+def test_a_scoring_failure_keeps_the_round_unscored_and_recover_offers_it(data_dir, monkeypatch, capsys):
+    """Issue 15, item 5: a scorer failure after a whole round (here a KeyError, as a round file the
+    scorer couldn't handle gave) must not lose the session: the error is one line naming the
+    session, no traceback; the session is stored *not scored*; `recover` lists it and scores it once
+    the scorer works, keeping its status."""
+    import voiceround.session.controller as controller
+    real = controller.score
+
+    def broken(tr, rnd):
+        return {}["primary_rubric"]
+    monkeypatch.setattr(controller, "score", broken)
+    code = main(["rehearse", str(CASES / "weak-abstraction.toml"), "--no-llm", "-q"])
+    err = capsys.readouterr().err
+    assert code == 3 and "Traceback" not in err
+    first = err.strip().splitlines()[0]
+    assert first.startswith("error: the round was kept, but scoring it failed (KeyError: 'primary_rubric'); session ")
+    st = Store()
+    [row] = st.unfinished()
+    assert row["unscored"] and row["status"] == "finished" and row["turns"] >= 7 and row["id"] in first
+    assert main(["sessions"]) == 0 and "not scored" in capsys.readouterr().out
+    assert main(["recover"]) == 0 and f"{row['id']}" in (out := capsys.readouterr().out) and "not scored" in out
+    assert main(["recover", row["id"]]) == 3 and "scoring it failed" in capsys.readouterr().err  # still broken: still kept
+    assert Store().unfinished()[0]["id"] == row["id"]
+    monkeypatch.setattr(controller, "score", real)
+    assert main(["recover", row["id"]]) == 0 and "recovered session" in capsys.readouterr().out
+    again = Store()
+    assert again.scorecard(row["id"])["total"] >= 0 and again.session(row["id"])["status"] == "finished"
+    assert again.unfinished() == [] and main(["recover", row["id"]]) == 2

@@ -122,12 +122,13 @@ def cmd_score(args) -> int:
         sid = None
         head = f"Case {case.id} (text only)   {rnd.title}"
     else:
+        from voiceround.session.controller import score_transcript
         from voiceround.storage import Store, rescore
         store = Store()
         row = store.session(args.target)
         rnd = round_of_session(args, row)
         transcript = store.transcript(args.target)
-        card = score(transcript, rnd)
+        card = score_transcript(transcript, rnd, args.target)
         if args.rescore:  # keep the old scorecard in the history, store the new one
             rescore(store, args.target, card)
         sid = args.target
@@ -146,7 +147,7 @@ def cmd_score(args) -> int:
 
 def cmd_sessions(args) -> int:
     """List stored sessions, newest first."""
-    from voiceround.report import clock
+    from voiceround.report import clock, status_text
     from voiceround.storage import Store
     store = Store()
     rows = store.sessions()
@@ -160,7 +161,7 @@ def cmd_sessions(args) -> int:
     print(f"{'session':<24} {'started (UTC)':<26} {'round':<20} {'length':>7} {'turns':>5} {'total':>6}  status")
     for r in rows:
         total = f"{r['total']:.1f}" if r["total"] is not None else "-"
-        status = "unfinished" if r["unfinished"] else r["status"].replace("_", " ")
+        status = status_text(r)
         print(f"{r['id']:<24} {r['started_at']:<26} {r['round_id']:<20} {clock(r['duration_s'] or 0):>7} {r['turns']:>5} {total:>6}  {status}")
     return 0
 
@@ -242,8 +243,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_recover(args) -> int:
-    """``recover``: list sessions a crash left unfinished; ``recover ID`` scores and keeps one;
-    ``recover ID --discard`` deletes it."""
+    """``recover``: list sessions to recover (left unfinished by a crash, or not scored because
+    scoring failed); ``recover ID`` scores and keeps one; ``recover ID --discard`` deletes it."""
     from voiceround.session.controller import SessionController
     control = SessionController(round_for(args))
     if args.discard and not args.session:
@@ -252,13 +253,14 @@ def cmd_recover(args) -> int:
     if not args.session:
         rows = control.unfinished()
         if not rows:
-            print("no unfinished sessions")
+            print("no sessions to recover")
         for r in rows:
-            print(f"{r['id']}  {r['started_at']}  {r['turns']} turns  (recover with `voiceround recover {r['id']}`)")
+            why = "not scored" if r["unscored"] else "unfinished"
+            print(f"{r['id']}  {r['started_at']}  {r['turns']} turns  {why}  (recover with `voiceround recover {r['id']}`)")
         return 0
     row = control.read(lambda st: st.session(args.session))
-    if not row["unfinished"]:
-        _err(f"error: session {args.session} is not unfinished ({row['status']})")
+    if not (row["unfinished"] or row["unscored"]):
+        _err(f"error: session {args.session} has nothing to recover ({row['status'].replace('_', ' ')} and scored)")
         return 2
     if args.discard:
         control.delete(args.session)
@@ -353,9 +355,10 @@ def build_parser() -> argparse.ArgumentParser:
     im = sub.add_parser("import", help="import a session zip made by `export --bundle`")
     im.add_argument("bundle", metavar="BUNDLE.zip")
     im.set_defaults(func=cmd_import)
-    rc = sub.add_parser("recover", help="list sessions a crash left unfinished; score (or --discard) one")
-    rc.add_argument("session", nargs="?", help="the unfinished session to score and keep (without it: list them)")
-    rc.add_argument("--discard", action="store_true", help="delete that unfinished session instead of scoring it")
+    rc = sub.add_parser("recover", help="list sessions to recover (a crash left them unfinished, or scoring failed); "
+                                          "score (or --discard) one")
+    rc.add_argument("session", nargs="?", help="the session to score and keep (without it: list them)")
+    rc.add_argument("--discard", action="store_true", help="delete that session instead of scoring it")
     rc.set_defaults(func=cmd_recover)
     dl = sub.add_parser("delete", help="delete a session (rows and audio), or --all --yes")
     dl.add_argument("session", nargs="?", help="the session to delete (see `voiceround sessions`)")
@@ -386,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except VoiceRoundError as exc:
         _err(f"error: {exc}")
-        return 3 if exc.code in ("model", "storage") else 2
+        return 3 if exc.code in ("model", "storage", "scoring") else 2
     except KeyboardInterrupt:
         _err("\ninterrupted")
         return 130

@@ -35,21 +35,23 @@ def cmd_eval(args) -> int:
             print(json.dumps(dict(rows), indent=2, sort_keys=True))
             return 0
         print(f"{'case':<34} {'turns':>5} {'praise':>6} {'1 question':>10} {'claim probes':>12} {'pushback':>8} {'commit':>6} "
-              f"{'reflect':>7} {'repeats':>7} {'leading':>7}  {'redirect':<16} pushback response")
-        tot = {"praise": 0, "single": 0, "turns": 0, "need": 0, "cov": 0, "push": 0, "com": 0, "ref": 0, "rep": 0, "lead": 0}
+              f"{'reflect':>7} {'repeats':>7} {'leading':>7} {'fragments':>9} {'>25 words':>9}  {'redirect':<16} pushback response")
+        tot = {"praise": 0, "single": 0, "turns": 0, "need": 0, "cov": 0, "push": 0, "com": 0, "ref": 0, "rep": 0, "lead": 0, "frag": 0, "long": 0}
         yes = lambda b: "yes" if b else "NO"  # noqa: E731
         for cid, m in rows:
             print(f"{cid:<34} {m['interviewer_turns']:>5} {m['praise']:>6} {m['single_question_share']:>10.0%} "
                   f"{m['claims_probed']:>4}/{m['claims_needing_probe']:<2} ({m['claim_probe_coverage']:>4.0%}) {yes(m['pushback']):>8} "
-                  f"{yes(m['commitment']):>6} {yes(m['reflection']):>7} {m['repeats']:>7} {m['leading']:>7}  {','.join(m['fit_redirects']) or '-':<16} {m['pushback_response'] or '-'}")
+                  f"{yes(m['commitment']):>6} {yes(m['reflection']):>7} {m['repeats']:>7} {m['leading']:>7} {m['fragments_quoted']:>9} "
+                  f"{m['questions_over_25_words']:>9}  {','.join(m['fit_redirects']) or '-':<16} {m['pushback_response'] or '-'}")
             tot["praise"] += m["praise"]; tot["turns"] += m["interviewer_turns"]  # noqa: E702
             tot["single"] += round(m["single_question_share"] * m["interviewer_turns"]); tot["need"] += m["claims_needing_probe"]  # noqa: E702
             tot["cov"] += m["claims_probed"]; tot["push"] += m["pushback"]; tot["com"] += m["commitment"]  # noqa: E702
             tot["ref"] += m["reflection"]; tot["rep"] += m["repeats"]; tot["lead"] += m["leading"]  # noqa: E702
+            tot["frag"] += m["fragments_quoted"]; tot["long"] += m["questions_over_25_words"]  # noqa: E702
         n = len(rows)
         print(f"{'ALL (' + str(n) + ' rounds)':<34} {tot['turns']:>5} {tot['praise']:>6} {tot['single'] / max(tot['turns'], 1):>10.0%} "
               f"{tot['cov']:>4}/{tot['need']:<2} ({tot['cov'] / max(tot['need'], 1):>4.0%}) {tot['push']:>5}/{n:<2} {tot['com']:>3}/{n:<2} "
-              f"{tot['ref']:>4}/{n:<2} {tot['rep']:>7} {tot['lead']:>7}")
+              f"{tot['ref']:>4}/{n:<2} {tot['rep']:>7} {tot['lead']:>7} {tot['frag']:>9} {tot['long']:>9}")
         return 0
     if args.what == "scorer":
         from voiceround.scoring.evaluate import evaluate as eval_scorer

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from voiceround.analysis.quotes import phrase_quote
 from voiceround.analysis.sentences import Sentence
 
 _NUMWORD = (
@@ -78,7 +79,8 @@ ATTRIBUTION = re.compile(
 class Claim:
     """A quantitative claim: a number with a unit, a percentage or money.
 
-    ``quote``: the claim phrase as said (number, unit and up to three following words).
+    ``quote``: the claim's whole phrase as said, from the number (and its lead-in, "the 70%"), at
+    most :data:`QUOTE_WORDS` words, ending where a phrase ends (:func:`~voiceround.analysis.quotes.phrase_quote`).
     ``has_*``: whether the claim's sentence states a baseline, a slice or segment, a time window, an
     attribution method; a baseline may also open the next sentence of the same turn ("… was 0.7%.
     Down from 1.8."). ``is_proposal``: the number describes a plan the candidate proposed ("five
@@ -139,8 +141,8 @@ class _FromToMatch:
         return self.m.end()
 
 
-_QUOTE_STOP = {"because", "and", "so", "but", "which", "who", "when", "while", "since", "if", "then", "would",
-               "could", "will", "was", "were", "is", "are", "it", "we", "i", "they", "he", "she"}
+QUOTE_WORDS = 7
+"""Longest claim quote, in words: with the probe's own words, a question stays under 25 words."""
 
 
 def find_claims(sentences: list[Sentence]) -> list[Claim]:
@@ -170,12 +172,8 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
             if not _is_number_phrase(num, m.group("unit") or "%"):
                 continue
             a, b = m.start(), m.end()
-            qe = b
-            for w in list(re.finditer(r"\s+(\$?[\w']+(?:[.,]\d+)?%?)", s.text[b:]))[:3]:
-                if w.start() != qe - b or w.group(1).lower() in _QUOTE_STOP:
-                    break
-                qe = b + w.end()
-            quote = s.text[a:qe].strip().rstrip(",.;")
+            # the whole phrase around the number, never cut mid-phrase ("70% on our paying users")
+            quote = phrase_quote(s.text, a, max_words=QUOTE_WORDS) or s.text[a:b]
             value = re.sub(r"^(a|about|around|roughly|some)\s+", "", re.sub(r"\s+", " ", num.lower()).strip())
             out.append(Claim(
                 s, a, b, quote, value,

@@ -40,6 +40,12 @@ class StorageError(VoiceRoundError):
     code = "storage"
 
 
+class ScoringError(VoiceRoundError):
+    """A stored round could not be scored. The session is kept, unscored; ``recover`` offers it."""
+
+    code = "scoring"
+
+
 class SessionNotFound(VoiceRoundError):
     """No stored session has the given id."""
 

@@ -11,6 +11,7 @@ import numpy as np
 from voiceround.core.errors import ModelError
 from voiceround.engines import Engine
 from voiceround.engines.models import ModelSpec, resolve, verify
+from voiceround.engines.spoken import for_speech
 
 OUT_RATE = 16000
 # Piper normalises every sentence to full scale, and resampling overshoots it (measured: clipped
@@ -78,8 +79,10 @@ class PiperTTS(Engine):
         self.speak("Okay. Go on.")
 
     def speak(self, text: str) -> Speech:
-        """Synthesize ``text`` on the TTS thread; one 16 kHz int16 array per sentence, and the native-rate float32 ones."""
-        return self.call(self._speak, text)
+        """Synthesize ``text`` on the TTS thread; one 16 kHz int16 array per sentence, and the
+        native-rate float32 ones. Numbers, amounts and symbols are said as words first
+        (:func:`voiceround.engines.spoken.for_speech`: "$2M" is "two million dollars")."""
+        return self.call(self._speak, for_speech(text))
 
     def _speak(self, text: str) -> Speech:
         import soxr

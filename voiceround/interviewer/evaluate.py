@@ -5,7 +5,8 @@ praise count; share of turns that are exactly one question; claim-probe coverage
 needed a probe and got one within ``PROBE_WINDOW`` interviewer turns / claims that needed one,
 leaving out claims made too close to the end to be probed); pushback asked; commitment reached;
 reflection asked; repeats (identical text, or the same intent on the same claim twice in a row);
-leading questions; the fit redirects asked (a won, hypothetical or disagreement-free story, or no story).
+leading questions; the fit redirects asked (a won, hypothetical or disagreement-free story, or no story);
+quotes cut mid-phrase (:func:`voiceround.analysis.is_fragment`) and questions over 25 words.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from itertools import pairwise
 from voiceround import analysis as A
 from voiceround.core.types import Transcript
 from voiceround.interviewer import PROBE_WINDOW, claim_needs
-from voiceround.interviewer.wording import check_turn, leading_reason, praise_found
+from voiceround.interviewer.planner import MAX_QUESTION_WORDS
+from voiceround.interviewer.wording import check_turn, leading_reason, praise_found, quoted_spans
 from voiceround.rounds import Round
 
 
@@ -66,6 +68,17 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
             if why:
                 leading += 1
                 leading_examples.append(why)
+    # Quotes cut mid-phrase ("You said '70% on our paying'"), and questions over 25 words.
+    fragments: list[str] = []
+    said = ""
+    for t in tr.turns:
+        if t.speaker == "candidate":
+            said += " " + t.text
+        elif t.intent != "closing_reply":
+            for q in quoted_spans(t.text):
+                if len(q.split()) >= 2 and A.is_fragment(q, _sentence_with(said, q)):
+                    fragments.append(q)
+    long_questions = [t.text for _, t in iv if len(A.words(t.text)) > MAX_QUESTION_WORDS]
     pushback_turn = next((i for i, t in iv if t.intent == "pushback"), None)
     response = None
     if pushback_turn is not None:
@@ -81,4 +94,17 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
         # stories redirected because they didn't fit the round (voiceround.interviewer.fit)
         "fit_redirects": tr.fit_redirects(),
         "leading_examples": leading_examples, "duration_s": round(tr.end_s, 1),
+        "fragments_quoted": len(fragments), "fragment_examples": fragments[:5],
+        "questions_over_25_words": len(long_questions), "long_question_examples": long_questions[:3],
     }
+
+
+def _sentence_with(text: str, quote: str) -> str:
+    """The sentence of ``text`` that holds ``quote`` (case-insensitive), or ``quote`` itself."""
+    low, q = text.lower(), quote.lower()
+    pos = low.find(q)
+    if pos < 0:
+        return quote
+    start = max(low.rfind(p, 0, pos) for p in ".?!") + 1
+    ends = [e for e in (low.find(p, pos + len(q)) for p in ".?!") if e >= 0]
+    return text[start:(min(ends) + 1 if ends else len(text))].strip()

@@ -31,6 +31,9 @@ from voiceround.rounds import Round
 
 MAX_INTERVIEWER_TURNS = 60  # a 20-minute round at ~20 s per exchange
 QUOTE_WORDS = 9
+MAX_QUESTION_WORDS = 25
+"""A question the candidate can hold in mind: 25 words at most (issue "A Bar Raiser who listens",
+item 3). A second quote or the acknowledgement is left out when it would pass this."""
 
 
 
@@ -94,22 +97,10 @@ def _history(transcript: Transcript) -> _History:
     return h
 
 
-_DANGLING = {"and", "but", "so", "because", "or", "the", "a", "an", "to", "of", "that", "with", "which", "in", "on",
-             "at", "for", "we", "i", "our", "my", "over", "by", "from", "is", "was", "were", "it", "then"}
-
-
 def short_quote(text: str, start: int = 0, max_words: int = QUOTE_WORDS) -> str:
-    """Up to ``max_words`` words of ``text`` from character ``start``, ending at a clause boundary
-    (a comma or sentence end) when there is one, and never on a dangling "and"/"the"/"so"."""
-    ws = text[start:].split()[:max_words]
-    for i, w in enumerate(ws):
-        if i >= 2 and w[-1:] in ",.;:!?":
-            ws = ws[: i + 1]
-            break
-    ws = [w.strip(" ,.;:!?\"'") for w in ws]
-    while len(ws) > 2 and ws[-1].lower() in _DANGLING:
-        ws.pop()
-    return " ".join(ws)
+    """The candidate's words from character ``start`` as a whole phrase of at most ``max_words``
+    words, never cut mid-phrase (:func:`voiceround.analysis.quotes.phrase_quote`)."""
+    return A.phrase_quote(text, start, max_words=max_words)
 
 
 def _fill(rnd: Round, intent: str, h: _History, quote: str | None) -> str:
@@ -130,7 +121,8 @@ def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, rea
     acks = rnd.interviewer.get("acknowledgements") or []
     # Seed: acknowledge neutrally, then probe. Every other question that doesn't open on the
     # candidate's own words gets the round's neutral acknowledgement.
-    if acks and h.asked and intent not in ("wrap_up", "pushback") and not quote and len(h.asked) % 2 == 1:
+    if acks and h.asked and intent not in ("wrap_up", "pushback") and not quote and len(h.asked) % 2 == 1 \
+            and len(A.words(text)) + len(A.words(acks[0])) <= MAX_QUESTION_WORDS:
         text = f"{acks[0]} {text}"
     return Action(intent, text, quote, claim, probe.slot, probe.topics, reason)
 
@@ -191,12 +183,16 @@ def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: b
     # From what baseline…?"); it quotes at most two of them.
     group = [first] + [n for n in needs[1:] if n.turn == first.turn and n.need == first.need]
     others = [n for n in group[1:] if n.claim.quote.lower() not in first.claim.quote.lower()]
-    quote = first.claim.quote if not others else f"{first.claim.quote}' and '{others[0].claim.quote}"
     intent = "probe_baseline" if first.need == "baseline" else "probe_slice"
     if intent not in rnd.probes:  # a round may leave a probe out: that gap is then not probed
         return None
-    action = _action(rnd, intent, h, quote=quote, claim=first.key,
-                     reason="number without baseline" if first.need == "baseline" else "headline metric without slice")
+    reason = "number without baseline" if first.need == "baseline" else "headline metric without slice"
+    action = None
+    if others:  # both quotes if the question stays short enough, else the first alone
+        action = _action(rnd, intent, h, quote=f"{first.claim.quote}' and '{others[0].claim.quote}", claim=first.key, reason=reason)
+        if len(A.words(action.text)) > MAX_QUESTION_WORDS:
+            action = None
+    action = action or _action(rnd, intent, h, quote=first.claim.quote, claim=first.key, reason=reason)
     action.claims = [n.key for n in group]
     action.quote = first.claim.quote
     return action

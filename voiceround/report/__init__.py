@@ -7,5 +7,6 @@ from voiceround.report.text import (  # noqa: F401  (the package API)
     clock,
     round_use,
     scorecard_text,
+    status_text,
     work_on_next,
 )

@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 
+def status_text(row: dict) -> str:
+    """A stored session's status as the user reads it in History, ``sessions`` and Replay:
+    "unfinished" (a crash left it), "not scored" (its scoring failed; ``recover`` offers it), or
+    its ended status ("finished", "ended early", "recovered"). ``row``: a :meth:`Store.sessions` row."""
+    if row.get("unfinished"):
+        return "unfinished"
+    if row.get("unscored"):
+        return "not scored"
+    return str(row.get("status", "")).replace("_", " ")
+
+
 def clock(seconds: float) -> str:
     """``m:ss`` for a number of seconds."""
     s = int(round(seconds))

@@ -16,17 +16,15 @@ DRILL_WRAP_UP_S = 60.0
 
 
 def drill_question(rnd: Round, dimension_id: str) -> str:
-    """The drill's opening question for ``dimension_id`` of the primary rubric. Raises KeyError
-    for an unknown dimension."""
+    """The drill's opening question for ``dimension_id`` of the primary rubric: the dimension's
+    ``coach.drill`` text, else one built from its name (25 words or fewer, like every question).
+    Raises KeyError for an unknown dimension."""
     dims = {d.id: d for d in rnd.rubrics[rnd.primary_rubric].dimensions}
     d = dims[dimension_id]
     own = getattr(d, "drill", None)
     if own:
         return own
-    definition = d.definition.rstrip(".")
-    definition = definition[0].lower() + definition[1:] if definition else ""
-    return (f"This is a five-minute drill on {d.name}: {definition}. Tell me about one specific time a decision "
-            f"went against you, and make that part of it concrete.")
+    return f"Drill on {d.name}. Tell me about one specific time a decision went against you, and make that part concrete."
 
 
 def drill_round(rnd: Round, dimension_id: str) -> Round:

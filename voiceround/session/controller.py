@@ -8,13 +8,15 @@ the session stays stored and *unscored*, and ``recover`` offers it.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import closing
 from dataclasses import replace
 from typing import Callable
 
-from voiceround.core.errors import VoiceRoundError
+from voiceround.core.errors import ScoringError, VoiceRoundError
 from voiceround.core.events import Event
+from voiceround.core.types import Transcript
 from voiceround.rounds import Round
 from voiceround.scoring import score
 from voiceround.session.engines import Engines
@@ -22,13 +24,34 @@ from voiceround.session.results import SessionResult
 from voiceround.session.runner import SessionRunner
 from voiceround.storage import Store
 
+log = logging.getLogger(__name__)
+
+def score_transcript(tr: Transcript, rnd: Round, session_id: str) -> dict:
+    """:func:`voiceround.scoring.score` of stored session ``session_id``'s transcript, with any
+    failure of the scorer turned into :class:`ScoringError`: one line naming the session and the
+    failure (the traceback goes to the log), and a fix line pointing at ``recover``."""
+    try:
+        return score(tr, rnd)
+    except VoiceRoundError:
+        raise
+    except Exception as exc:  # a scorer bug or a round file it can't handle: the session is kept
+        log.exception("scoring session %s on round %s failed", session_id, rnd.id)
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise ScoringError(f"the round was kept, but scoring it failed ({what}); session {session_id} is unscored",
+                           hint=f"`voiceround recover {session_id}` (or the app's recovery prompt) scores it again; "
+                                "if it fails again, check the round file") from exc
+
 
 def score_session(store: Store, session_id: str, rnd: Round, *, status: str | None = None) -> dict:
     """Score the stored transcript of ``session_id`` on ``rnd``, store the scorecard and return it.
-    ``status``: also mark the session (e.g. "recovered"). Raises :class:`VoiceRoundError` when the
-    session is unknown; any scoring error propagates with the session left as it was (unscored)."""
+    ``status``: also mark the session (e.g. "recovered").
+
+    Raises :class:`SessionNotFound` for an unknown session, :class:`StorageError` when the
+    scorecard can't be written, and :class:`ScoringError` (:func:`score_transcript`) when the scorer
+    fails. The session is then left as it was, unscored, and :meth:`Store.unfinished` offers it to
+    ``recover``."""
     tr = store.transcript(session_id)
-    card = score(tr, rnd)
+    card = score_transcript(tr, rnd, session_id)
     store.save_score(session_id, card)
     if status:
         store.finish(session_id, tr.end_s, status=status)
@@ -114,12 +137,18 @@ class SessionController:
             return fn(st)
 
     def unfinished(self) -> list[dict]:
-        """Sessions a crash left unfinished (newest first)."""
+        """Sessions to recover (newest first): left unfinished by a crash, or ended unscored
+        because scoring failed (:meth:`Store.unfinished`)."""
         return self.read(lambda st: st.unfinished())
 
     def recover(self, session_id: str, rnd: Round | None = None) -> dict:
-        """Score an unfinished session and keep it (status "recovered"); returns the scorecard."""
-        return self.read(lambda st: score_session(st, session_id, rnd or self.rnd, status="recovered"))
+        """Score a session to recover and keep it; returns the scorecard. A crashed session is
+        marked "recovered"; an unscored one keeps its status (finished, ended early). Raises
+        :class:`ScoringError` when scoring fails again (the session stays to recover)."""
+        def work(st: Store) -> dict:
+            crashed = st.session(session_id)["status"] == "running"
+            return score_session(st, session_id, rnd or self.rnd, status="recovered" if crashed else None)
+        return self.read(work)
 
     def correct(self, session_id: str, idx: int, text: str, rnd: Round | None = None) -> dict:
         """Correct a misheard answer (turn ``idx``, 1-based) and re-score the session on ``rnd``
@@ -129,7 +158,7 @@ class SessionController:
 
         def work(st: Store) -> dict:
             st.correct_turn(session_id, idx, text)
-            card = score(st.transcript(session_id), rnd or self.rnd)
+            card = score_transcript(st.transcript(session_id), rnd or self.rnd, session_id)
             rescore(st, session_id, card)
             return card
         return self.read(work)

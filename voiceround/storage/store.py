@@ -59,6 +59,14 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def _flags(row: dict) -> dict:
+    """Add a session row's ``unfinished`` (running, or left so by a crash) and ``unscored`` (ended
+    without a stored scorecard: its scoring failed) flags; returns the row."""
+    row["unfinished"] = row["status"] not in ("finished", "ended_early", "recovered")
+    row["unscored"] = not row["unfinished"] and row["total"] is None
+    return row
+
+
 _OPEN_LOCK = threading.Lock()
 """Serializes opening (create, switch to WAL, migrate) within the process: done at once by several
 threads on a new file, SQLite answered "database is locked" to all but one (seen on a first launch)."""
@@ -138,9 +146,13 @@ class Store:
         return len(ids)
 
     def unfinished(self) -> list[dict]:
-        """Sessions left unfinished by a crash or a kill (their process is gone), newest first."""
+        """Sessions to recover, newest first: those left unfinished by a crash or a kill (their
+        process is gone), and those that ended but whose scoring failed (``unscored``)."""
         out = []
         for r in self.sessions():
+            if r["unscored"]:
+                out.append(r)
+                continue
             if r["status"] != "running":
                 continue
             pid = r["meta"].get("pid")
@@ -219,19 +231,19 @@ class Store:
             raise SessionNotFound(f"no session with id {session_id!r}", hint="`voiceround sessions` lists them")
         row = rows[0]
         row["meta"] = json.loads(row["meta"] or "{}")
-        row["unfinished"] = row["status"] not in ("finished", "ended_early", "recovered")
-        return row
+        return _flags(row)
 
     def sessions(self) -> list[dict]:
-        """All sessions, newest first, with an ``unfinished`` flag and turn count."""
+        """All sessions, newest first, with their turn count and two flags: ``unfinished`` (still
+        running, or left so by a crash) and ``unscored`` (ended, but no scorecard was stored: the
+        scoring failed; ``recover`` scores it again)."""
         out = []
         for row in self.db.query(
             "select s.*, (select count(*) from turns t where t.session_id = s.id) as turns "
             "from sessions s order by s.started_at desc, s.id desc"
         ):
             row["meta"] = json.loads(row["meta"] or "{}")
-            row["unfinished"] = row["status"] not in ("finished", "ended_early", "recovered")
-            out.append(row)
+            out.append(_flags(row))
         return out
 
     def transcript(self, session_id: str) -> Transcript:

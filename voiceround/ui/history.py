@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QCursor, QPen
 from PySide6.QtWidgets import QFileDialog, QHeaderView, QMessageBox, QTableWidgetItem, QToolTip
 
-from voiceround.report import clock
+from voiceround.report import clock, status_text
 from voiceround.ui.replay import started_label
 
 log = logging.getLogger("voiceround.app")
@@ -77,7 +77,7 @@ class HistoryMixin:
             cells = [(started_label(r["started_at"]), None), (self.round_title(r["round_id"]), None),
                      (clock(r["duration_s"] or 0), right),
                      (f"{r['total']:.1f}" if r["total"] is not None else "–", right),
-                     ("unfinished" if r["unfinished"] else r["status"].replace("_", " "), None)]
+                     (status_text(r), None)]
             for j, (val, align) in enumerate(cells):
                 item = QTableWidgetItem(val)
                 item.setData(Qt.UserRole, r["id"])
@@ -158,16 +158,24 @@ class HistoryMixin:
 
     # -- recovery --------------------------------------------------------------------------------
     def check_unfinished(self) -> None:
-        """On start: sessions a crash or kill left unfinished (read on a thread)."""
+        """On start: sessions a crash or kill left unfinished, or whose scoring failed (read on a
+        thread), each offered by :meth:`recover`."""
         self.run_task("unfinished", self.control.unfinished, lambda rows: rows and self.recover(rows))
 
     def recover(self, rows: list[dict]) -> None:
-        """Offer each unfinished session: finish scoring it (kept as "recovered") or discard it."""
+        """Offer each session to recover (interrupted, or ended but not scored): finish scoring it
+        or discard it."""
         for r in rows:
             box = QMessageBox(self)
-            box.setWindowTitle("Recover an interrupted round")
-            box.setText(f"The round started {r['started_at'][:16].replace('T', ' ')} was interrupted after {r['turns']} turns "
-                        f"({clock(r['duration_s'] or 0)}). Everything up to then was saved.")
+            started = r['started_at'][:16].replace('T', ' ')
+            if r.get("unscored"):
+                box.setWindowTitle("Score a round again")
+                box.setText(f"The round started {started} ({r['turns']} turns, {clock(r['duration_s'] or 0)}) was saved, "
+                            "but scoring it failed. Everything said was kept.")
+            else:
+                box.setWindowTitle("Recover an interrupted round")
+                box.setText(f"The round started {started} was interrupted after {r['turns']} turns "
+                            f"({clock(r['duration_s'] or 0)}). Everything up to then was saved.")
             keep = box.addButton("Finish scoring it", QMessageBox.AcceptRole)
             drop = box.addButton("Discard it", QMessageBox.DestructiveRole)
             box.addButton("Later", QMessageBox.RejectRole)
