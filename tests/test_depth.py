@@ -28,7 +28,7 @@ def asked(rnd, intent, t0, meta=None):
 def story_so_far(rnd, *pairs):
     tr = Transcript([Turn("interviewer", opening(rnd).text, 0, 5, intent="ask_scenario", meta={"slot": "scenario"}),
                      Turn("candidate", "I was the lead engineer on checkout. My director, Priya, wanted to launch to everyone on "
-                          "sale day and I disagreed: I wanted a staged rollout.", 5, 30)])
+                          "sale day and I disagreed: I wanted a staged rollout. I lost that one.", 5, 30)])  # fits: no fit check needed
     t = 30.0
     for intent, answer in pairs:
         tr.add(asked(rnd, intent, t))

@@ -95,7 +95,7 @@ def phrase_quote(text: str, start: int = 0, max_words: int = 8, min_words: int =
         if cut is None:  # no phrase end within reach: the whole clause if it is short, else the next phrase end
             later = [k for k in range(max_words + 1, min(len(clause), max_words + 5))
                      if _bare(clause[k]) in OPENERS and _bare(clause[k - 1]) not in DANGLING]
-            cut = len(clause) if len(clause) <= max_words + 4 else later[0] if later else max_words
+            cut = len(clause) if len(clause) <= max_words + 6 else later[0] if later else max_words
         clause = clause[:cut]
     natural_end = clause[-1][-1:] in _PUNCT_END or clause[-1] == tokens[-1]
     words = [w for w in (w.strip(_STRIP) for w in clause) if w]

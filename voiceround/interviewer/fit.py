@@ -82,6 +82,27 @@ def problem(transcript: Transcript, rnd: Round) -> str | None:
     return None
 
 
+OUTCOME_CHECK_AFTER = 2  # answers told before the interviewer asks how the decision went, if the story hasn't said
+
+
+def outcome_check(transcript: Transcript, rnd: Round, asked_or_told: set[str]) -> str | None:
+    """The slot to ask now to learn whether the decision went against the candidate (the round's
+    ``interviewer.fit_outcome_slot``), or None. Asked once :data:`OUTCOME_CHECK_AFTER` answers are
+    in and none of them says who won (no ``lost`` or ``won_decision`` cue), so that a story the
+    candidate won shows, and is redirected, within the first five questions (regression case
+    ``won``: the win came out at the sixth). ``asked_or_told``: slots asked or already covered."""
+    slot = rnd.interviewer.get("fit_outcome_slot")
+    if not slot or slot in asked_or_told or REDIRECTS["won"] not in rnd.probes:
+        return None
+    cands = transcript.candidate_turns()
+    if len(cands) < OUTCOME_CHECK_AFTER or any(t.intent == "ask_second_example" for _, t in transcript.interviewer_turns()):
+        return None
+    said = " ".join(t.text for _, t in cands)
+    if _has(rnd, "lost", said) or _has(rnd, "won_decision", said):
+        return None
+    return slot
+
+
 def redirect(transcript: Transcript, rnd: Round, asked: list[str]) -> tuple[str, str] | None:
     """``(probe intent, problem)`` for the redirect to ask now, or None. Each story problem is
     redirected once, and only one of won / hypothetical / no disagreement per round ("redirect

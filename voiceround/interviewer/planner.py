@@ -108,16 +108,20 @@ def _fill(rnd: Round, intent: str, h: _History, quote: str | None) -> str:
     usable = [t for t in probe.templates if ("{quote}" in t) == bool(quote)] or list(probe.templates)
     n = sum(1 for i, _ in h.asked if i == intent)
     ordered = usable[n % len(usable):] + usable[: n % len(usable)]
+    def put(template: str) -> str:
+        return template.replace("{quote}", f"'{quote}'") if quote else re.sub(r"You said \{quote\}\. ?", "", template).replace("{quote}", "that")
     for template in ordered:
-        text = template.replace("{quote}", f"'{quote}'" if quote else "")
+        text = put(template)
         if text not in h.texts:
             return text
-    return ordered[0].replace("{quote}", f"'{quote}'" if quote else "")
+    return put(ordered[0])
 
 
 def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, reason="") -> Action:
     probe = rnd.probes[intent]
     text = _fill(rnd, intent, h, quote)
+    if quote and len(A.words(text)) > MAX_QUESTION_WORDS:  # a long quote: the question without it
+        quote, text = None, _fill(rnd, intent, h, None)
     acks = rnd.interviewer.get("acknowledgements") or []
     # Seed: acknowledge neutrally, then probe. Every other question that doesn't open on the
     # candidate's own words gets the round's neutral acknowledgement.
@@ -363,9 +367,14 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     if fit is not None:
         return _action(rnd, fit[0], h, claim=f"{Transcript.FIT_CLAIM}{fit[1]}", reason=f"story doesn't fit: {fit[1]}")
     probe = _abstraction_probe(rnd, transcript, h, elapsed_s) or _inconsistency_probe(rnd, transcript, h) \
-        or (_claim_probe(rnd, transcript, h, urgent_only=True) if pace.spare >= 0 else None) \
-        or _answer_probe(rnd, transcript, h) \
-        or (_claim_probe(rnd, transcript, h) if pace.spare >= pace.exchange else None)
+        or (_claim_probe(rnd, transcript, h, urgent_only=True) if pace.spare >= 0 else None)
+    if probe:
+        return probe
+    # Fit check, part two: two answers in and still no word of who won, ask how the decision went.
+    check = FIT.outcome_check(transcript, rnd, covered | h.slots_asked)
+    if check is not None and check in slot_intent and last.speaker == "candidate":
+        return _action(rnd, slot_intent[check], h, reason="fit check: did the decision go against them?")
+    probe = _answer_probe(rnd, transcript, h) or (_claim_probe(rnd, transcript, h) if pace.spare >= pace.exchange else None)
     if probe:
         return probe
 

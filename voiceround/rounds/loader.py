@@ -101,8 +101,8 @@ def _caps(raw, dim_ids: set[str], where: str, path: Path) -> dict[str, int]:
 
 
 def _check_interviewer(interviewer: dict, slot_ids: set[str], phases: set[str], probes: dict, path: Path) -> None:
-    """``slot_order``/``after_pushback`` name slots that have a probe, each once; the nudge names a
-    probe and a phase; ``pushback_quote`` compiles."""
+    """``slot_order``/``after_pushback`` name slots that have a probe, each once; so does
+    ``fit_outcome_slot``; the nudge names a probe and a phase; ``pushback_quote`` compiles."""
     for key in ("slot_order", "after_pushback"):
         for slot in interviewer.get(key, []):
             if slot not in slot_ids:
@@ -113,6 +113,10 @@ def _check_interviewer(interviewer: dict, slot_ids: set[str], phases: set[str], 
         order = interviewer.get(key, [])
         if len(set(order)) != len(order):
             raise RoundFileError(f"{path.name}: interviewer.{key} names a slot twice", path=path, field=f"interviewer.{key}")
+    outcome_slot = interviewer.get("fit_outcome_slot")
+    if outcome_slot is not None and not any(p.slot == outcome_slot for p in probes.values()):
+        raise RoundFileError(f"{path.name}: interviewer.fit_outcome_slot names {outcome_slot!r}, which no probe asks for", path=path,
+                             field="interviewer.fit_outcome_slot")
     nudge = interviewer.get("nudge")
     if nudge is not None:
         if not isinstance(nudge, dict) or nudge.get("intent") not in probes:
