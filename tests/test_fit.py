@@ -55,6 +55,21 @@ def test_a_story_that_does_not_fit_is_redirected_once_in_plain_words(rnd, answer
     assert a.asks_for_story  # its answer may start with a thinking pause, like the opening's
 
 
+@pytest.mark.parametrize("won", [
+    "We won that one, and the launch went out staged.",
+    "In the end I got my way and we shipped it in stages.",
+    "After two meetings my director backed down and we did the staged rollout.",
+    "Leadership sided with me, so we ended up going with my plan.",
+    "The VP approved my proposal the next week.",
+])
+def test_the_ways_people_say_they_won_are_redirected(rnd, won):
+    """A new user's "we won that one" was taken as a story that fits; each way of saying the
+    candidate's side won gets the redirect, once the story has a disagreement in it."""
+    _, acts = play(rnd, "Last spring my director Priya wanted to launch the new checkout to everyone and I disagreed: "
+                        "the beta showed 1.8% payment errors against 0.6%. " + won)
+    assert acts[0].intent == "redirect_won", acts[0]
+
+
 def test_the_redirect_is_not_repeated_and_a_fitting_story_then_goes_on(rnd):
     won = "My manager came around to my plan after I showed the numbers, so we went with my proposal."
     _, acts = play(rnd, won, won)
