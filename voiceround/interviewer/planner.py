@@ -440,9 +440,12 @@ def _last_questions(rnd: Round, transcript: Transcript, h: _History) -> Action |
 
 def _wrap_up(rnd: Round, h: _History, reason: str, pace: D.Pace) -> Action:
     """The closing question. When more than two exchanges' time is left before the wrap-up was due,
-    the round file's ``closing_early`` wording says why the round ends early."""
+    the round file's ``closing_early`` wording says why the round ends early (``closing_no_example``
+    when it ends for want of a specific example)."""
     act = _action(rnd, "wrap_up", h, reason=reason)
     early = rnd.interviewer.get("closing_early")
+    if reason == "no concrete example":  # there was no story to cover: say why the round ends
+        early = rnd.interviewer.get("closing_no_example") or early
     if early and pace.left > 2 * pace.exchange:
         act.text = early
     return act

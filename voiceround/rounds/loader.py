@@ -262,7 +262,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     interviewer = _need(data, "interviewer", dict, "round", path)
     _need(interviewer, "closing", str, "interviewer", path)
     _need(interviewer, "forbidden", list, "interviewer", path)
-    for key in ("closing_early", "closing_reply", "closing_reply_silent"):  # optional lines of the closing exchange
+    for key in ("closing_early", "closing_no_example", "closing_reply", "closing_reply_silent"):  # optional lines of the closing exchange
         line = interviewer.get(key)
         if line is not None and (not isinstance(line, str) or not line.strip()):
             raise RoundFileError(f"{path.name}: interviewer.{key} should be a line of text", path=path, field=f"interviewer.{key}")
