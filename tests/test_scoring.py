@@ -149,7 +149,7 @@ def test_second_round_scores_agree_with_its_human_labels(split, exact, within1, 
     cases = [load_case(p) for p in sorted((ROOT / "tests" / "data" / "cases_customer_obsession" / split).glob("*.toml"))]
     assert len(cases) == {"dev": 8, "test": 12}[split] and {c.round for c in cases} == {"customer_obsession"}
     m = evaluate(text_items(cases), load_round("customer_obsession"))
-    assert m["exact"] >= exact and m["within1"] >= within1 and m["spearman"] >= spearman, m
+    assert m["exact"] >= exact and m["within1"] >= within1 and m["spearman"] >= spearman and m["trap_f1"] >= trap_f1, m
 
 
 def test_a_sentence_addressed_to_the_evaluator_is_never_evidence(rnd):
@@ -183,13 +183,18 @@ def test_an_outcome_isolated_in_everyday_words_is_not_a_headline_metric(rnd, iso
     tr = Transcript([Turn("candidate", story, 0, 20),
                      Turn("candidate", "In the end, time to resolve went from 40% of tickets late to 22% after launch.", 21, 30),
                      Turn("candidate", isolation, 31, 40)])
+    claimed = Transcript([*tr.turns[:2], Turn("candidate", "So my rollout worked. " + isolation, 31, 40)])
     assert "headline_metric_without_slice" not in {t["id"] for t in score(tr, rnd)["traps"]}
-    bare = Transcript(tr.turns[:2])
+    assert "headline_metric_without_slice" not in {t["id"] for t in score(claimed, rnd)["traps"]}
+    # the same outcome offered as the candidate's success with nothing isolating it is the trap;
+    # told plainly, with no claim on it, it is not (the blind-labelled corpus reads it so)
+    bare = Transcript([*tr.turns[:2], Turn("candidate", "So my rollout worked.", 31, 40)])
     assert "headline_metric_without_slice" in {t["id"] for t in score(bare, rnd)["traps"]}
+    assert "headline_metric_without_slice" not in {t["id"] for t in score(Transcript(tr.turns[:2]), rnd)["traps"]}
 
 
-@pytest.mark.parametrize("split,exact,within1,spearman", [("dev", 0.5, 0.88, 0.7), ("test", 0.4, 0.85, 0.6)])
-def test_disagree_and_commit_corpus_floors(rnd, split, exact, within1, spearman):
+@pytest.mark.parametrize("split,exact,within1,spearman,trap_f1", [("dev", 0.5, 0.88, 0.7, 0.58), ("test", 0.4, 0.85, 0.6, 0.48)])
+def test_disagree_and_commit_corpus_floors(rnd, split, exact, within1, spearman, trap_f1):
     """The 156-answer corpus written and labelled blind to the code (tests/data/corpus; human-human
     ceiling in its README): dev (tuned on) and the frozen test split (never tuned on). Floors sit
     below the figures in docs/BENCHMARKS.md, so a regression fails."""
@@ -199,4 +204,4 @@ def test_disagree_and_commit_corpus_floors(rnd, split, exact, within1, spearman)
     cases = [load_case(p) for p in sorted((ROOT / "tests" / "data" / "corpus" / split).glob("*.toml"))]
     assert len(cases) == {"dev": 76, "test": 80}[split]
     m = evaluate(text_items(cases), rnd)
-    assert m["exact"] >= exact and m["within1"] >= within1 and m["spearman"] >= spearman, m
+    assert m["exact"] >= exact and m["within1"] >= within1 and m["spearman"] >= spearman and m["trap_f1"] >= trap_f1, m

@@ -12,7 +12,9 @@ _NUMWORD = (
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
     r"thousand|million|billion|point|half|a)"
 )
-_NUM = rf"(?:\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?|\b{_NUMWORD}(?:[\s-]+(?:and\s+)?{_NUMWORD})*)"
+# A number in digits or words; each number word ends at a word boundary ("fifteen and the holdout"
+# is "fifteen", not "fifteen a").
+_NUM = rf"(?:\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?|\b{_NUMWORD}\b(?:[\s-]+(?:and\s+)?{_NUMWORD}\b)*)"
 FROM_TO = re.compile(rf"\bfrom (?P<a>{_NUM})\s*(?:%|percent)?\s+(?:\w+\s){{0,3}}?to (?P<b>{_NUM})", re.IGNORECASE)
 UP_FROM = re.compile(rf"(?P<b>{_NUM})\s*(?:%|percent)?[^.]{{0,30}}?\b(?:up|down) from (?P<a>{_NUM})", re.IGNORECASE)
 _METRIC_NOUN = (
@@ -46,7 +48,7 @@ HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have
 ARGUING = re.compile(r"\b(my (argument|case|point|concern) (was|is)|i argued|i pointed out|i showed (him|her|them))\b", re.IGNORECASE)
 _SLICE = re.compile(
     r"\b(for|among|on|in|from) (the |our |that |this |one )?([a-z]+ ){0,2}(segment|cohort|region|market|card network|"
-    r"network|holdout|flow|platform|mobile|desktop|new users|tier|card type|country|group)\b|\bby (card type|segment|region|cohort)\b",
+    r"network|holdout|flow|mobile|desktop|new users|tier|card type|country|group)\b|\bby (card type|segment|region|cohort)\b",
     re.IGNORECASE,
 )
 _WINDOW = re.compile(
@@ -70,7 +72,9 @@ ATTRIBUTION = re.compile(
     r"|\btagged (every|each)\b|\bnot (just )?(traffic|seasonality|the season|a quieter|the market|luck|the weather)\b"
     r"|\b(same|identical|matching) (spike|period|weeks?|months?|quarter|season|days?)\b|\bmine (is|was) the\b|\bmy (part|piece|share) (is|was)\b"
     r"|\b(while|whereas) (the )?(others?|rest|control|old \w+|remaining|other \w+)\b|\bwithout (my|the|that) (change|fix|rule|tool|feature)\b"
-    r"|\b(my|our|a|the|clean|natural) (\w+ )?comparison\b|\bthe part i'?d (point to|claim|take)\b|\bwhere i'?d put my (contribution|credit)\b",
+    r"|\b(my|our|a|the|clean|natural) (\w+ )?comparison\b|\bthe part i'?d (point to|claim|take)\b|\bwhere i'?d put my (contribution|credit)\b"
+    # the candidate's own share named apart from the headline ("What's mine is those three deals")
+    r"|\bwhat'?s mine (is|was|are|were)\b|\bwhat i can (tie|trace|pin) (to|on) me\b|\bmy part,? i can (see|show|measure)\b",
     re.IGNORECASE,
 )
 

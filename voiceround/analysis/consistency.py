@@ -9,7 +9,16 @@ from voiceround.analysis.sentences import Sentence, split_text, strip_fillers
 
 # Hedged or corrected baselines: "It was, like, five days. Maybe six." / "more like two hundred a month before, not three hundred".
 BASELINE_CORRECTION = re.compile(
-    r"\bmore like\b[^.]{0,50}\bnot\b|\b(probably|actually) more like\b|\bthinking about it more\b|\bthan i said\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b", re.IGNORECASE)
+    r"\bmore like\b[^.]{0,50}\bnot\b|\b(probably|actually) more like\b|\bthinking about it more\b|\bthan i said\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b"
+    # a number taken back and replaced mid-answer: "or maybe it was closer to 8", "I think the average was more like 1.5",
+    # "I said 6.8 and then 9"
+    r"|\bor maybe (it was )?(closer to|more like)\b|\bi think (the \w+ |it )?was (actually )?more like\b|\bi said [\w.%]+ and then [\w.%]+\b",
+    re.IGNORECASE)
+
+
+# Fillers and the commas around them, which speech puts inside a from-to ("from, uh, 22%"); a
+# comma inside a number ("1,200") is kept.
+_SPOKEN_NOISE = re.compile(r",?\s*\b(?:um+|uh+|erm|er|you know|i mean|like)\b\s*,?|(?<!\d),|,(?!\d{3})")
 
 
 def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
@@ -19,7 +28,8 @@ def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
     seen: dict[str, tuple[str, Claim]] = {}
     out = []
     for c in claims:
-        m = FROM_TO.search(c.sentence.text) or UP_FROM.search(c.sentence.text)
+        text = " ".join(_SPOKEN_NOISE.sub(" ", c.sentence.text).split())  # "went from, um, nineteen percent down to fifteen"
+        m = FROM_TO.search(text) or UP_FROM.search(text)
         if not m:
             continue
         # compared as numbers, not text: "14% to 9%" and "fourteen percent to nine percent" are the same claim

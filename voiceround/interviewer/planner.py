@@ -120,8 +120,13 @@ def _fill(rnd: Round, intent: str, h: _History, quote: str | None) -> str:
 def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, reason="") -> Action:
     probe = rnd.probes[intent]
     text = _fill(rnd, intent, h, quote)
-    if quote and len(A.words(text)) > MAX_QUESTION_WORDS:  # a long quote: the question without it
-        quote, text = None, _fill(rnd, intent, h, None)
+    if quote and len(A.words(text)) > MAX_QUESTION_WORDS:  # a long quote: each part shortened to its head phrase
+        short = "'".join(A.phrase_quote(part, 0, max_words=2) if i % 2 == 0 else part
+                         for i, part in enumerate(quote.split("'")))
+        text = _fill(rnd, intent, h, short)
+        quote = short
+        if len(A.words(text)) > MAX_QUESTION_WORDS:  # still long: the question without the quote
+            quote, text = None, _fill(rnd, intent, h, None)
     acks = rnd.interviewer.get("acknowledgements") or []
     # Seed: acknowledge neutrally, then probe. Every other question that doesn't open on the
     # candidate's own words gets the round's neutral acknowledgement.
@@ -191,12 +196,12 @@ def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: b
     if intent not in rnd.probes:  # a round may leave a probe out: that gap is then not probed
         return None
     reason = "number without baseline" if first.need == "baseline" else "headline metric without slice"
-    action = None
+    quote = first.claim.quote
     if others:  # both quotes if the question stays short enough, else the first alone
-        action = _action(rnd, intent, h, quote=f"{first.claim.quote}' and '{others[0].claim.quote}", claim=first.key, reason=reason)
-        if len(A.words(action.text)) > MAX_QUESTION_WORDS:
-            action = None
-    action = action or _action(rnd, intent, h, quote=first.claim.quote, claim=first.key, reason=reason)
+        both = f"{first.claim.quote}' and '{others[0].claim.quote}"
+        if len(A.words(_fill(rnd, intent, h, both))) <= MAX_QUESTION_WORDS:
+            quote = both
+    action = _action(rnd, intent, h, quote=quote, claim=first.key, reason=reason)
     action.claims = [n.key for n in group]
     action.quote = first.claim.quote
     return action
