@@ -13,6 +13,30 @@ def _err(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+# A case's labels.fit -> the fit check's problem that should be redirected (voiceround.interviewer.fit);
+# "fits" should get no redirect at all. two_stories is not a fit problem: its metric is the focus probe.
+FIT_PROBLEM = {"won": "won", "hypothetical": "hypothetical", "no_disagreement": "no_disagreement", "no_story": "non_answer"}
+
+
+def fit_summary(metrics: dict[str, dict], fits: dict[str, str]) -> str:
+    """One line per fit label: how many of those cases got the redirect they needed (a story that
+    fits: how many were wrongly redirected). ``metrics``: case id -> :func:`evaluate` result;
+    ``fits``: case id -> the case's ``labels.fit``."""
+    lines = ["Fit check against labels.fit:"]
+    for label in sorted(set(fits.values())):
+        ids = [c for c, f in fits.items() if f == label]
+        if label == "fits":
+            wrong = [c for c in ids if metrics[c]["fit_redirects"]]
+            lines.append(f"  fits: redirected {len(wrong)}/{len(ids)}" + (f" ({', '.join(wrong)})" if wrong else ""))
+        elif label in FIT_PROBLEM:
+            got = [c for c in ids if FIT_PROBLEM[label] in metrics[c]["fit_redirects"]]
+            missed = sorted(set(ids) - set(got))
+            lines.append(f"  {label}: redirected {len(got)}/{len(ids)}" + (f" (missed: {', '.join(missed)})" if missed else ""))
+        else:
+            lines.append(f"  {label}: {len(ids)} case(s), not a fit-check label")
+    return "\n".join(lines)
+
+
 def cmd_eval(args) -> int:
     """``eval interviewer CASES...``: text-mode rounds against each case; a metrics table."""
     import glob as _glob
@@ -27,10 +51,14 @@ def cmd_eval(args) -> int:
         from voiceround.session.textsim import simulate_text
         rows = []
         given = load_round(args.round) if args.round else None
+        fits: dict[str, str] = {}
         for p in paths:
             case = load_case(p, given)
             rnd = given or load_round(case.round_ref)
-            rows.append((case.id, evaluate(simulate_text(case, rnd), rnd)))
+            m = evaluate(simulate_text(case, rnd), rnd)
+            if case.labels.get("fit"):
+                fits[case.id] = m["fit_expected"] = str(case.labels["fit"])
+            rows.append((case.id, m))
         if args.json:
             print(json.dumps(dict(rows), indent=2, sort_keys=True))
             return 0
@@ -52,6 +80,8 @@ def cmd_eval(args) -> int:
         print(f"{'ALL (' + str(n) + ' rounds)':<34} {tot['turns']:>5} {tot['praise']:>6} {tot['single'] / max(tot['turns'], 1):>10.0%} "
               f"{tot['cov']:>4}/{tot['need']:<2} ({tot['cov'] / max(tot['need'], 1):>4.0%}) {tot['push']:>5}/{n:<2} {tot['com']:>3}/{n:<2} "
               f"{tot['ref']:>4}/{n:<2} {tot['rep']:>7} {tot['lead']:>7} {tot['frag']:>9} {tot['long']:>9}")
+        if fits:
+            print(fit_summary(dict(rows), fits))
         return 0
     if args.what == "scorer":
         from voiceround.scoring.evaluate import evaluate as eval_scorer

@@ -25,6 +25,9 @@ BARE_WORDS = 8         # an answer to the opening this short, with nothing concr
 WOULD = re.compile(r"\b(i|we) would\b(?! have)|\bi'd\b(?! have)|\bi'?ll\b|\bmy (approach|first step|job|plan) would be\b"
                    r"|\bhypothetical(ly)?\b|\blet'?s say\b|\bif (that|this|it) (happened|were to happen|ever happened)\b", re.IGNORECASE)
 
+SUPPOSING = re.compile(r"\b(if|whenever|when(ever)?) (i|we|my \w+) (ever )?(disagreed|disagree|had|have|was|were|lost)\b|\bsay (that )?(i|we|my)\b",
+                       re.IGNORECASE)
+
 # problem -> the round file's probe intent that redirects it
 REDIRECTS = {"non_answer": "ask_story_again", "won": "redirect_won", "hypothetical": "redirect_hypothetical",
              "no_disagreement": "redirect_no_disagreement"}
@@ -66,7 +69,9 @@ def problem(transcript: Transcript, rnd: Round) -> str | None:
     if early and early[-1][0] == cands[-1][0]:
         _, intent, last = early[-1]
         sents = A.split_sentences(Transcript([cands[-1][1]]))
-        concrete = any(A.concrete(s.text) for s in sents)
+        # a sentence told as a supposition ("if I disagreed with my manager…", "I'd ask…") is no event,
+        # however concrete its words
+        concrete = any(A.concrete(s.text) and not WOULD.search(s.text) and not SUPPOSING.search(s.text) for s in sents)
         story_q = intent in STORY_QUESTIONS
         if story_q and len(last.split()) < BARE_WORDS and not concrete:
             return "non_answer"

@@ -379,7 +379,12 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     check = FIT.outcome_check(transcript, rnd, covered | h.slots_asked)
     if check is not None and check in slot_intent and last.speaker == "candidate":
         return _action(rnd, slot_intent[check], h, reason="fit check: did the decision go against them?")
-    probe = _answer_probe(rnd, transcript, h) or (_claim_probe(rnd, transcript, h) if pace.spare >= pace.exchange else None)
+    if pace.spare < 0:  # short of time: what every round must ask comes before probing the last answer
+        must = _must_ask(rnd, transcript, h, covered, slot_intent)
+        if must is not None:
+            return must
+    probe = (_answer_probe(rnd, transcript, h) if pace.spare >= 0 else None) \
+        or (_claim_probe(rnd, transcript, h) if pace.spare >= pace.exchange else None)
     if probe:
         return probe
 
@@ -423,6 +428,17 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
         if n < len(templates):
             return Action("deep_second_example", templates[n], topics=rnd.probes["deep_second_example"].topics, reason="second example: time left")
     return _wrap_up(rnd, h, "story covered", pace)
+
+
+def _must_ask(rnd: Round, transcript: Transcript, h: _History, covered: set[str], slot_intent: dict) -> Action | None:
+    """With less time left than the owed questions need: the commitment (the slot the round's
+    ``interviewer.nudge`` moves to), then the pushback and the after-pushback slots (reflection),
+    which every round asks (issue "A Bar Raiser who listens", item 2); None when all were asked."""
+    nudge = rnd.interviewer.get("nudge")
+    target = rnd.probes[nudge["intent"]].slot if nudge and nudge.get("intent") in rnd.probes else None
+    if target and target not in covered and target not in h.slots_asked and target in slot_intent:
+        return _action(rnd, slot_intent[target], h, reason=f"short of time: slot {target} first")
+    return _last_questions(rnd, transcript, h)
 
 
 def _owed(rnd: Round, h: _History, slot_ids: list[str], slot_intent: dict) -> int:
