@@ -32,9 +32,11 @@ def test_the_set_has_each_kind_in_dev_and_test():
 def test_stories_that_do_not_fit_are_redirected_and_fitting_ones_never(rounds):
     for cid, (labels, m) in rounds.items():
         if labels["fit"] == "fits":
-            assert m["fit_redirects"] == [], cid
+            assert m["fit_redirects"] == [] and m["focus_probes"] == 0, cid
         elif labels["fit"] in FIT_PROBLEM:
             assert FIT_PROBLEM[labels["fit"]] in m["fit_redirects"], (cid, m["fit_redirects"])
+        elif labels["fit"] == "two_stories":  # back to the first story, not a redirect
+            assert m["focus_probes"] == 1 and m["fit_redirects"] == [], cid
 
 
 def test_every_round_asks_the_pushback_the_commitment_and_the_reflection(rounds):

@@ -14,7 +14,8 @@ def _err(msg: str) -> None:
 
 
 # A case's labels.fit -> the fit check's problem that should be redirected (voiceround.interviewer.fit);
-# "fits" should get no redirect at all. two_stories is not a fit problem: its metric is the focus probe.
+# "fits" should get no redirect at all. two_stories is not a redirect: the interviewer brings the
+# candidate back to the first story (probe_focus).
 FIT_PROBLEM = {"won": "won", "hypothetical": "hypothetical", "no_disagreement": "no_disagreement", "no_story": "non_answer"}
 
 
@@ -32,6 +33,10 @@ def fit_summary(metrics: dict[str, dict], fits: dict[str, str]) -> str:
             got = [c for c in ids if FIT_PROBLEM[label] in metrics[c]["fit_redirects"]]
             missed = sorted(set(ids) - set(got))
             lines.append(f"  {label}: redirected {len(got)}/{len(ids)}" + (f" (missed: {', '.join(missed)})" if missed else ""))
+        elif label == "two_stories":
+            got = [c for c in ids if metrics[c].get("focus_probes")]
+            missed = sorted(set(ids) - set(got))
+            lines.append(f"  two_stories: brought back to the first story {len(got)}/{len(ids)}" + (f" (missed: {', '.join(missed)})" if missed else ""))
         else:
             lines.append(f"  {label}: {len(ids)} case(s), not a fit-check label")
     return "\n".join(lines)

@@ -95,6 +95,7 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
         "fit_redirects": tr.fit_redirects(),
         "leading_examples": leading_examples, "duration_s": round(tr.end_s, 1),
         "fragments_quoted": len(fragments), "fragment_examples": fragments[:5],
+        "focus_probes": sum(1 for _, t in iv if t.intent == "probe_focus"),  # back to the first story
         "questions_over_25_words": len(long_questions), "long_question_examples": long_questions[:3],
     }
 

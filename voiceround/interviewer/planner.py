@@ -278,8 +278,10 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
         return None
     n_last = answer[0][0]
     cut_for = {t.meta.get("interrupted") for _, t in answer}
-    if "second_story" in cut_for and "probe_focus" in rnd.probes \
-            and f"focus:{n_last}" not in {c for _, c in h.asked if c}:  # cut off as a second story began: back to the first
+    focused = any(str(c).startswith("focus:") for _, c in h.asked if c)
+    if "probe_focus" in rnd.probes and not focused and not any(i == "ask_second_example" for i, _ in h.asked) \
+            and ("second_story" in cut_for or any(rnd.lexicons["story_switch"].search(t.text) for _, t in answer)):
+        # a second story began (cut off live, or told in the answer): back to the first, once
         return _action(rnd, "probe_focus", h, claim=f"focus:{n_last}", reason="a second story began")
     sents = [s for s in A.split_sentences(transcript) if s.turn in {n for n, _ in answer}]
     before = transcript.turns[n_last - 2] if n_last >= 2 else None
