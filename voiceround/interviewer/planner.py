@@ -282,7 +282,11 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
     if "probe_focus" in rnd.probes and not focused and not any(i == "ask_second_example" for i, _ in h.asked) \
             and ("second_story" in cut_for or any(rnd.lexicons["story_switch"].search(t.text) for _, t in answer)):
         # a second story began (cut off live, or told in the answer): back to the first, once
-        return _action(rnd, "probe_focus", h, claim=f"focus:{n_last}", reason="a second story began")
+        act = _action(rnd, "probe_focus", h, claim=f"focus:{n_last}", reason="a second story began")
+        if "second_story" not in cut_for:  # the answer ended on its own: no "let me stop you there"
+            rest = re.sub(r"^(Okay\. )?Let me stop you there[:,.] ?", "", act.text)
+            act.text = rest[:1].upper() + rest[1:]
+        return act
     sents = [s for s in A.split_sentences(transcript) if s.turn in {n for n, _ in answer}]
     before = transcript.turns[n_last - 2] if n_last >= 2 else None
     asked = sum(1 for i, _ in h.asked if i == "probe_abstraction")
