@@ -28,7 +28,23 @@ def slot_coverage(sentences: list[Sentence], slots) -> dict[str, tuple[float, li
     return out
 
 
-def tag_phases(sentences: list[Sentence], slots) -> list[str]:
+def question_phases(transcript, slots) -> dict[int, str]:
+    """``{candidate turn number (1-based in transcript.turns): phase}`` for answers to a question
+    that asked for a story slot (the interviewer turn's ``meta.slot``, or ``meta.deepens`` for a
+    follow-up): the phase of that slot. An answer to "What data did you bring?" is the argument
+    even when it comes after the decision was told (the interviewer asks out of story order)."""
+    phase_of = {s.id: s.phase for s in slots}
+    out, asked = {}, None
+    for n, t in enumerate(transcript.turns, start=1):
+        if t.speaker != "candidate":
+            slot = (t.meta or {}).get("slot") or (t.meta or {}).get("deepens")
+            asked = phase_of.get(slot) if slot else None
+        elif asked:
+            out[n] = asked
+    return out
+
+
+def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = None) -> list[str]:
     """One story phase per sentence (the round's slot phases: argument, decision, commitment, ...).
 
     A tagged sentence takes the phase of its best slot: the matching slot latest in story order (a
@@ -38,7 +54,12 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
     (earlier first), else the previous turn's last phase; the first default is the first slot's
     phase (``"argument"`` in Disagree and Commit). Phases named ``decision``, ``commitment`` and
     ``outcome`` get the rules below when a round has them.
+
+    ``asked`` (:func:`question_phases`): the phase each answer was asked for. An answer asked for
+    the argument stays in the argument after the decision (no commitment by position), and its
+    untagged sentences take the asked phase before the previous turn's.
     """
+    asked = asked or {}
     order = {s.id: i for i, s in enumerate(slots)}
     first_phase = slots[0].phase if slots else "argument"
     phase_of = {s.id: s.phase for s in slots}
@@ -60,7 +81,8 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
             ph = first_phase
         # After the decision, something the candidate did (and that reports no number) is the
         # commitment phase, whatever other cue words it contains ("I set up a holdout").
-        if (decided or (decision_told and sent.turn not in argued_turns)) and "commitment" in phases_known \
+        if asked.get(sent.turn) != first_phase and (decided or (decision_told and sent.turn not in argued_turns)) \
+                and "commitment" in phases_known \
                 and sent.index in acted and sent.index not in claim_sents \
                 and ph not in ("reflection",) and not HYPOTHETICAL.search(sent.text):
             ph = "commitment"
@@ -74,7 +96,7 @@ def tag_phases(sentences: list[Sentence], slots) -> list[str]:
             same = [j for j in range(len(sentences)) if sentences[j].turn == sent.turn and own[j] is not None]
             before = [j for j in same if j < i]
             after = [j for j in same if j > i]
-            ph = own[before[-1]] if before else own[after[0]] if after else carry
+            ph = own[before[-1]] if before else own[after[0]] if after else asked.get(sent.turn, carry)
         else:
             ph = own[i]
         phases.append(ph)

@@ -39,7 +39,7 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
     """
     tr = transcript if upto_turn is None else Transcript(transcript.turns[:upto_turn])
     sents = A.split_sentences(tr)
-    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots), strict=True))
+    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots, A.question_phases(tr, rnd.slots)), strict=True))
     out: list[ClaimNeed] = []
     dont_know = {n for n, t in tr.candidate_turns() if rnd.lexicons["dont_know"].search(t.text)}
     for c in A.find_claims(sents):

@@ -184,7 +184,7 @@ def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: b
     if not needs:
         return None
     sents = A.split_sentences(transcript)
-    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots), strict=True))
+    phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots, A.question_phases(transcript, rnd.slots)), strict=True))
     needs.sort(key=lambda n: (-spent.get(n.turn, 0), n.need != "baseline", phases.get(n.claim.sentence.index) != "outcome",
                               n.turn, n.claim.sentence.index, n.claim.start))
     first = needs[0]
@@ -377,6 +377,14 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     fit = FIT.redirect(transcript, rnd, [i for i, _ in h.asked])
     if fit is not None:
         return _action(rnd, fit[0], h, claim=f"{Transcript.FIT_CLAIM}{fit[1]}", reason=f"story doesn't fit: {fit[1]}")
+    if any(i == FIT.REDIRECTS["non_answer"] for i, _ in h.asked) and FIT.problem(transcript, rnd) == "non_answer":
+        # asked for the story twice and still no story ("Yes.", "No."): note it once, then close,
+        # rather than probing a story that was never told
+        told = any(A.concrete(s.text) for s in A.split_sentences(transcript))
+        if not told and "note_no_example" in rnd.probes and not any(i == "note_no_example" for i, _ in h.asked):
+            return _action(rnd, "note_no_example", h, reason="no story after the story was asked for again")
+        if not told:
+            return _wrap_up(rnd, h, "no concrete example", pace)
     probe = _abstraction_probe(rnd, transcript, h, elapsed_s) or _inconsistency_probe(rnd, transcript, h) \
         or (_claim_probe(rnd, transcript, h, urgent_only=True) if pace.spare >= 0 else None)
     if probe:
@@ -400,7 +408,7 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     if nudge and elapsed_s > float(rnd.timing.get("commitment_nudge_after_s", 480)) and target not in covered \
             and target not in h.slots_asked:
         # Share of the elapsed time spent in the nudge's phase (candidate speech, by sentence position).
-        phases = A.tag_phases(sents, rnd.slots)
+        phases = A.tag_phases(sents, rnd.slots, A.question_phases(transcript, rnd.slots))
         phase_s = 0.0
         for i, (sent, ph) in enumerate(zip(sents, phases, strict=True)):
             turn = transcript.turns[sent.turn - 1]

@@ -63,7 +63,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # not part of the story: it is never evidence and moves no tier (README: injection can't help).
     sents = [s for s in A.split_sentences(transcript) if not rnd.lexicons["meta_address"].search(s.text)]
     slot_tags = A.tag_slots(sents, rnd.slots)
-    phases = A.tag_phases(sents, rnd.slots)
+    phases = A.tag_phases(sents, rnd.slots, A.question_phases(transcript, rnd.slots))
     phase_of = {s.index: p for s, p in zip(sents, phases, strict=True)}
     tags_of = {s.index: t for s, t in zip(sents, slot_tags, strict=True)}
     claims = A.find_claims(sents)
