@@ -129,6 +129,11 @@ def _variant(tmp_path, old: str, new: str, name: str = "variant.toml", src: str 
     ("competitor = ['", "competitor = ['', '", "lexicon.competitor"),
     ("competitor = ['", 'competitor = ["\\bparity\\b", \'', "lexicon.competitor"),
     ('phase = "outcome", with_number', 'phase = "outcomes", with_number', "scoring.cue_features.customer_outcome"),
+    # every regex of the round is checked like the lexicons' (a new user's round file passed these)
+    ("cues = ['\\bi was (the|a|an|our) ', ", "cues = ['(x)?', ", "slots[0].cues"),
+    ("cues = ['\\bi was (the|a|an|our) ', ", 'cues = ["\\bdisagreed\\b", ', "slots[0].cues"),
+    ("pushback_quote = '\\bi (decided|chose|argued|pushed|convinced|insisted|wanted|delayed|held)\\b'",
+     'pushback_quote = "\\bi (decided|chose|argued|pushed|convinced|insisted|wanted|delayed|held)\\b"', "interviewer.pushback_quote"),
 ])
 def test_bad_round_data_is_refused_with_the_field(tmp_path, old, new, field):
     p = _variant(tmp_path, old, new)

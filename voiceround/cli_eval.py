@@ -42,6 +42,28 @@ def fit_summary(metrics: dict[str, dict], fits: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+OVERALL_LABELS = ("weak", "mixed", "strong")
+
+
+def label_problems(cases, dims: set[str]) -> list[str]:
+    """What in the cases' ``[labels]`` a scorer evaluation can't use, one line per problem: a tier
+    that isn't 1-4, a tier for a dimension the round doesn't have, an ``overall`` other than
+    weak/mixed/strong, ``traps`` that isn't a list of trap ids. Empty when all are usable."""
+    out = []
+    for c in cases:
+        tiers, overall, traps = c.labels.get("tiers", {}), c.labels.get("overall"), c.labels.get("traps", [])
+        for d, t in (tiers.items() if isinstance(tiers, dict) else []):
+            if d not in dims:
+                out.append(f"{c.id}: labels.tiers.{d} is not a dimension of this round ({', '.join(sorted(dims))})")
+            elif isinstance(t, bool) or not isinstance(t, int) or not 1 <= t <= 4:
+                out.append(f"{c.id}: labels.tiers.{d} = {t!r} is not a tier (1 to 4)")
+        if overall is not None and overall not in OVERALL_LABELS:
+            out.append(f"{c.id}: labels.overall = {overall!r} should be one of {', '.join(OVERALL_LABELS)}")
+        if not isinstance(traps, list) or not all(isinstance(t, str) for t in traps):
+            out.append(f"{c.id}: labels.traps should be a list of trap ids")
+    return out
+
+
 def cmd_eval(args) -> int:
     """``eval interviewer CASES...``: text-mode rounds against each case; a metrics table."""
     import glob as _glob
@@ -104,16 +126,21 @@ def cmd_eval(args) -> int:
             _err(f"error: {len(unlabelled)} case(s) have no labels for round {rnd.id}'s dimensions ({', '.join(sorted(dims))}), "
                  f"e.g. {unlabelled[0]}: are they cases of another round?")
             return 2
+        bad = label_problems(cases, dims)
+        if bad:
+            _err("error: labels a scorer can't be compared with:\n" + "\n".join(f"  {b}" for b in bad[:10]))
+            return 2
         m = eval_scorer(text_items(cases), rnd)
         if args.json:
             print(json.dumps(m, indent=2, sort_keys=True))
             return 0
         print(f"Scorer vs human labels on {m['cases']} cases (text)")
         print(f"{'dimension':<26} {'exact':>6} {'±1':>6} {'n':>4}")
+        pct = lambda x: f"{x:>6.0%}" if x is not None else f"{'-':>6}"  # noqa: E731  (no case labels the dimension)
         for d, v in m["per_dimension"].items():
-            print(f"{d:<26} {v['exact']:>6.0%} {v['within1']:>6.0%} {v['n']:>4}")
+            print(f"{d:<26} {pct(v['exact'])} {pct(v['within1'])} {v['n']:>4}")
         print(f"{'ALL':<26} {m['exact']:>6.0%} {m['within1']:>6.0%}")
-        print(f"Spearman(total, overall label): {m['spearman']}")
+        print(f"Spearman(total, overall label): {m['spearman'] if m['spearman'] is not None else 'n/a (needs cases with different overall labels)'}")
         print(f"Traps: precision {m['trap_precision']:.2f}, recall {m['trap_recall']:.2f}, F1 {m['trap_f1']:.2f}")
         if m["pairs"]:
             print(f"Minimal pairs: {m['pairs']}, flip rate {m['flip_rate']:.0%}")

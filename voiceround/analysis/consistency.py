@@ -43,11 +43,14 @@ def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
 def pushback_response(text: str, lexicons) -> str:
     """How a candidate answered a pushback: ``"folded"`` (conceded without reasoning),
     ``"held_with_data"`` (kept the position with numbers or reasons), ``"recalibrated"`` (conceded
-    part and kept part), or ``"unclear"``. Rule-based on the answer's words and numbers, with the
+    part and kept part), ``"no_answer"`` ("I don't know", with no number and no position kept), or
+    ``"unclear"``. Rule-based on the answer's words and numbers, with the
     round's ``fold``, ``hold`` and ``recalibrate`` lexicons."""
     sents_ = [Sentence(1, i, 0, len(t), t, 0.0) for i, t in enumerate(split_text(text)) if t]
     has_numbers = bool(find_claims(sents_))
     folded, held, recal = (bool(lexicons[k].search(text)) for k in ("fold", "hold", "recalibrate"))
+    if lexicons["dont_know"].search(text) and not has_numbers and not held:
+        return "no_answer"  # "I'm not sure, I'd have to check": the challenge was not answered
     if held and (recal or folded):
         return "recalibrated"
     if held or (has_numbers and not folded):

@@ -15,6 +15,7 @@ from itertools import pairwise
 from voiceround import analysis as A
 from voiceround.core.types import Transcript
 from voiceround.interviewer import PROBE_WINDOW, claim_needs
+from voiceround.interviewer import fit as FIT
 from voiceround.interviewer.planner import MAX_QUESTION_WORDS
 from voiceround.interviewer.wording import check_turn, leading_reason, praise_found, quoted_spans
 from voiceround.rounds import Round
@@ -63,7 +64,7 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
     for t in tr.turns:
         if t.speaker == "candidate":
             said += " " + t.text
-        else:
+        elif t.intent not in FIT.STORY_QUESTIONS:  # the opening and the redirects state the round's premise
             why = leading_reason(t.text, said, presup)
             if why:
                 leading += 1

@@ -77,15 +77,26 @@ def _lexicons(data: dict, path: Path) -> Lexicons:
         if not isinstance(patterns, list) or not all(isinstance(x, str) for x in patterns):
             raise RoundFileError(f"{where} should be a list of regular expressions", path=path, field=f"lexicon.{name}")
         for pattern in patterns:
-            try:
-                rx = re.compile(pattern)
-            except re.error as exc:
-                raise RoundFileError(f"{where} has a bad regex {pattern}: {exc}", path=path, field=f"lexicon.{name}") from exc
-            if rx.search("") is not None or any(ord(ch) < 32 for ch in pattern):
-                why = "matches every sentence" if rx.search("") is not None else \
-                    "holds a control character (a \\b in a double-quoted TOML string is a backspace: use 'single quotes')"
-                raise RoundFileError(f"{where} has a regex that {why}: {pattern!r}", path=path, field=f"lexicon.{name}")
+            _pattern(pattern, where, path, f"lexicon.{name}")
     return Lexicons(merged)
+
+
+def _pattern(pattern, where: str, path: Path, field: str, flags: int = 0) -> re.Pattern:
+    """``pattern`` compiled; raises :class:`RoundFileError` naming ``where`` and ``field`` when it
+    isn't a string, doesn't compile, matches every sentence (it matches the empty string), or holds
+    a control character (a ``\\b`` in a double-quoted TOML string is a backspace). Used for every
+    regex of a round file: lexicons, slot cues, ``pushback_quote``."""
+    if not isinstance(pattern, str):
+        raise RoundFileError(f"{where} should be a regular expression in quotes, got {pattern!r}", path=path, field=field)
+    try:
+        rx = re.compile(pattern, flags)
+    except re.error as exc:
+        raise RoundFileError(f"{where} has a bad regex {pattern}: {exc}", path=path, field=field) from exc
+    if rx.search("") is not None or any(ord(ch) < 32 for ch in pattern):
+        why = "matches every sentence" if rx.search("") is not None else \
+            "holds a control character (a \\b in a double-quoted TOML string is a backspace: use 'single quotes')"
+        raise RoundFileError(f"{where} has a regex that {why}: {pattern!r}", path=path, field=field)
+    return rx
 
 
 def _caps(raw, dim_ids: set[str], where: str, path: Path) -> dict[str, int]:
@@ -127,11 +138,7 @@ def _check_interviewer(interviewer: dict, slot_ids: set[str], phases: set[str], 
                                  f"got {nudge.get('from_phase')!r}", path=path, field="interviewer.nudge")
     pattern = interviewer.get("pushback_quote")
     if pattern is not None:
-        try:
-            re.compile(pattern)
-        except (re.error, TypeError) as exc:
-            raise RoundFileError(f"{path.name}: interviewer.pushback_quote is not a regular expression: {exc}", path=path,
-                                 field="interviewer.pushback_quote") from exc
+        _pattern(pattern, f"{path.name}: interviewer.pushback_quote", path, "interviewer.pushback_quote")
 
 
 COACH_TIERS = (2, 3, 4)  # a coach text is for reaching one of these tiers (tier 1 is where everyone starts)
@@ -275,10 +282,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
         where = f"slots[{i}]"
         cues = []
         for pattern in _need(s, "cues", list, where, path):
-            try:
-                cues.append(re.compile(pattern))
-            except re.error as exc:
-                raise RoundFileError(f"{path.name}: {where}.cues has a bad regex {pattern!r}: {exc}", path=path, field=f"{where}.cues") from exc
+            cues.append(_pattern(pattern, f"{path.name}: {where}.cues", path, f"{where}.cues"))
         slots.append(Slot(_need(s, "id", str, where, path), _need(s, "phase", str, where, path), tuple(cues),
                           float(s.get("min_weight", 1.0))))
     slot_ids = {s.id for s in slots}
