@@ -44,6 +44,10 @@ def test_pdf_has_the_scorecard_and_the_transcript(session, tmp_path, monkeypatch
     assert pdf.stat().st_mode & 0o777 == 0o600  # owner-only, like the data folder
     assert main(["export", r["session_id"], "--pdf", str(tmp_path / "letter.pdf"), "--page-size", "Letter"]) == 0
     assert PdfReader(str(tmp_path / "letter.pdf")).pages[0].mediabox.width == pytest.approx(612, abs=2)
+    capsys.readouterr()
+    missing = tmp_path / "no-such-folder" / "x.pdf"  # a mistyped folder: an error, nothing created
+    assert main(["export", r["session_id"], "--pdf", str(missing)]) == 3
+    assert "doesn't exist" in capsys.readouterr().err and not missing.parent.exists()
 
 
 def test_bundle_round_trip_and_damaged_zips(session, tmp_path, monkeypatch, capsys):

@@ -300,3 +300,19 @@ def test_paginate_keeps_a_heading_with_the_text_after_it():
         assert _line_pages(doc, block)[1] == _line_pages(doc, block.next())[0], n
         moved += bool(block.blockFormat().pageBreakPolicy().value)
     assert moved  # the case happened at least once
+
+
+@pytest.mark.fast
+def test_a_typed_round_ended_early_says_how_much_of_the_round_was_used_and_a_killed_one_is_unfinished(rnd):
+    """A new user's typed round, ended at 0:39, showed no "Round used" line (typed answers have no
+    measured pace, but the round's clock is real); a killed round's PDF header said "running"."""
+    from voiceround.report import round_use
+    from voiceround.report.html import scorecard_document
+    t = Transcript([Turn("candidate", "My director Priya overruled me on the launch; I had the beta's error rates.", 0.0, 39.0,
+                         meta={"typed": True})])
+    card = score(t, rnd)
+    assert card["analytics"]["timing"] == "typed answers"
+    assert round_use(card["analytics"]).startswith("Round used 0:39 of 20:00 (3%), ended early")
+    doc = scorecard_document(card, {"id": "x", "started_at": "2026-12-01T10:00:00", "duration_s": 39.0, "status": "running",
+                                    "unfinished": True, "unscored": False}, rnd, t)
+    assert "· unfinished" in doc and "running" not in doc

@@ -136,6 +136,7 @@ def cmd_score(args) -> int:
         store.close()
     if args.text:
         card["analytics"]["timing"] = "estimated from text at 150 words/min (no audio)"
+        card["analytics"].pop("round_used_s", None)  # no round was run: no round clock to report
     if args.json:
         out = result_json(sid, rnd, transcript, card)
         out.pop("timings")

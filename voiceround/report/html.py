@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 
-from voiceround.report import clock, round_use
+from voiceround.report import clock, round_use, status_text
 from voiceround.report import view
 
 PHASE_COLORS = {"argument": "#c0504d", "decision": "#8064a2", "commitment": "#4f81bd", "outcome": "#9bbb59",
@@ -116,7 +116,8 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
     head = view.headline(card, rnd)
     rows = view.dimension_rows(card, rnd, transcript)
     date = (session.get("started_at") or "")[:16].replace("T", " ")
-    status = "" if session.get("status") in ("finished", None) else f" · {e(session['status'].replace('_', ' '))}"
+    said = status_text(session) if "unfinished" in session else str(session.get("status") or "").replace("_", " ")
+    status = "" if said in ("finished", "") else f" · {e(said)}"  # "unfinished", not "running", for a killed round
     facts = " · ".join(e(f) for f in view.header_facts(rnd))
     # The title is a paragraph: Qt's <h1> ignores a font-size (its own size adjustment wins).
     out = [f"<p style='font-size:12pt; font-weight:bold; margin-bottom:2px'>{e(c.get('headline', rnd.title))}</p>",

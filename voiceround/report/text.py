@@ -35,7 +35,7 @@ def round_use(a: dict) -> str:
     round clock, so only the notes."""
     used, length = a.get("round_used_s"), a.get("round_length_s")
     parts = []
-    if used and length and not a.get("timing"):
+    if used and length:  # typed rounds too: their clock is real (only text-only scoring has none, and no round_used_s)
         share = used / length
         parts.append(f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})"
                      + (", ended early: the scorecard reads only what was said in that time" if share < 0.85 else ""))

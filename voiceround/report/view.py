@@ -317,6 +317,18 @@ def _rewrite(pattern: str, sentence: str) -> str:
     return pattern.replace("{sentence}", s)
 
 
+MIN_GROUND_WORDS = 4
+
+
+def _no_ground(sentence: str, rnd) -> bool:
+    """A sentence no stronger answer can be built on: under :data:`MIN_GROUND_WORDS` words ("No."),
+    a non-answer, or the candidate's side winning ("I won that argument.", the round's
+    ``won_decision`` lexicon) in a round about losing. Its rewrite is said instead of it."""
+    if len(A.words(sentence)) < MIN_GROUND_WORDS:
+        return True
+    return rnd is not None and any(k in rnd.lexicons and rnd.lexicons[k].search(sentence) for k in ("non_answer", "won_decision"))
+
+
 def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: str) -> dict | None:
     """The candidate's sentence to build on: a ``for`` quote of the dimension (one heard clearly
     first), else the first scored candidate sentence sharing a content word with the dimension's
@@ -348,6 +360,8 @@ def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: 
         chosen = pick(q, replaces=tripped.wording(tripped.of(q)))
     if chosen is None:
         return None
+    if not chosen.get("replaces") and _no_ground(chosen["sentence"], rnd):
+        chosen["replaces"] = True  # "No.", "I won that argument.": nothing a stronger answer builds on
     if chosen.get("replaces"):  # a trap's sentence is replaced, not built on
         return dict(chosen, rewrite=" ".join(pattern.replace("{sentence}", "").split()))
     return dict(chosen, replaces=False, rewrite=_rewrite(pattern, chosen["sentence"]))

@@ -17,7 +17,7 @@ MAX_SHRINKS = 4    # ... at most this many times (to about 75 %)
 def write_pdf(html_text: str, out: str | Path, page_size: str = "A4") -> Path:
     """Render ``html_text`` to ``out`` on A4 or Letter pages (laid out by :func:`paginate`).
     Creates a QApplication (offscreen when there is no display) if none exists. Raises
-    :class:`StorageError` if the file can't be written."""
+    :class:`StorageError` if the file can't be written or its folder doesn't exist."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QMarginsF
@@ -26,8 +26,10 @@ def write_pdf(html_text: str, out: str | Path, page_size: str = "A4") -> Path:
     # A QApplication (not just QGuiApplication), so widgets can still be made in this process.
     _app = QApplication.instance() or QApplication([])  # noqa: F841 - keeps Qt alive while rendering
     out = Path(out)
+    if not out.parent.is_dir():  # a mistyped folder is an error, not a new folder
+        raise StorageError(f"cannot write {out}: the folder {out.parent} doesn't exist",
+                           hint="pick an existing folder (it is not created for you)")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
         with open(out, "ab"):
             pass
         os.chmod(out, 0o600)  # owner-only, like the data folder (the PDF holds the transcript)
