@@ -42,6 +42,9 @@ TEAM_CREDIT = re.compile(r"\b(team (result|effort|number|win)|whole team|we all 
                          r"can'?t (really )?(prove|separate|isolate)|it all helped)\b", re.IGNORECASE)
 _DURATION_CHANGE = re.compile(rf"\b(?:went|dropped|fell|rose|came|got|cut|brought) (?:it )?(?:down |up )?(?:to|from) (?:about |like |around |under |over )?"
                               rf"(?P<num>{_NUM}) (?P<unit>days?|weeks?|hours?|minutes?|months?)\b", re.IGNORECASE)
+# A duration that is itself the metric ("12 minutes of downtime", "three days of delay"), not a window.
+_DURATION_METRIC = re.compile(rf"\b(?P<num>{_NUM}) (?P<unit>seconds?|minutes?|hours?|days?|weeks?) of (?:\w+ )?"
+                              rf"(?:downtime|delay|delays|outage|waiting|wait|latency|lag|rework|overtime|disruption)\b", re.IGNORECASE)
 _BASELINE_LEAD = re.compile(r"\s*(down|up|compared|against|versus|from|that was|before that)\b", re.IGNORECASE)
 PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have done|see|show|tell|measure|read)\b)", re.IGNORECASE)
@@ -162,7 +165,7 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
         baseline = bool(_BASELINE.search(s.text)) or bool(nxt and _BASELINE_LEAD.match(nxt.text))
         proposal = bool(PROPOSAL.search(s.text))
         matches = list(CLAIM.finditer(s.text))
-        for dm in _DURATION_CHANGE.finditer(s.text):
+        for dm in [*_DURATION_CHANGE.finditer(s.text), *_DURATION_METRIC.finditer(s.text)]:
             if not any(m.start() <= dm.start("num") < m.end() for m in matches):
                 matches.append(dm)
         # "went from about sixty a month to eighteen": a change stated as from-to is a claim even
