@@ -249,6 +249,8 @@ def _rows(card: dict, rnd, sents: _Sentences) -> list[dict]:
             else:
                 pro.append(_quote(q, sents))
         against.sort(key=lambda q: (q["turn"], q["start_s"]))
+        if d["tier"] <= 1 and not d.get("criteria_met") and not d.get("capped_by"):
+            pro = []  # nothing raised the tier: a quote listed as ✓ would say it had ("I built…" at tier 1)
         rows.append({"id": did, "name": d["name"], "weight": d["weight"], "tier": d["tier"], "anchor": d["anchor"],
                      "capped_by": capped_label(card, rnd, d.get("capped_by")), "for": pro, "against": against})
     return rows
@@ -260,7 +262,8 @@ def dimension_rows(card: dict, rnd, transcript=None) -> list[dict]:
         {"id", "name", "weight", "tier", "anchor", "capped_by", "for": [quote], "against": [quote]}
         quote = {"quote", "turn", "start_s", "unsure": bool, "why": str}
 
-    ``for``: the scorer's evidence for the dimension (the sentences that raised its tier).
+    ``for``: the scorer's evidence for the dimension (the sentences that raised its tier); empty at
+    tier 1 when no criterion was met, since nothing raised it.
     ``against``: the evidence of every flagged trap whose round-file ``caps`` name this dimension
     (``rnd.traps[id].caps``), ``why`` naming the trap and its cap; and any of the dimension's own
     evidence that trips a flagged trap (see :class:`_Traps`): a sentence that trips a trap is never
