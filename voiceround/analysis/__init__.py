@@ -12,7 +12,6 @@ from voiceround.analysis.claims import ATTRIBUTION, HYPOTHETICAL, PROPOSAL, TEAM
 from voiceround.analysis.consistency import BASELINE_CORRECTION, abstraction_drift, baseline_conflicts, concrete, live_drift, pushback_response  # noqa: F401
 from voiceround.analysis.cues import FILLERS, cue_spans, customer_friction  # noqa: F401
 from voiceround.analysis.delivery import Delivery, delivery  # noqa: F401
-from voiceround.analysis.normalize import speakable  # noqa: F401
 from voiceround.analysis.quotes import is_fragment, phrase_quote  # noqa: F401
 from voiceround.analysis.phases import question_phases, slot_coverage, tag_phases, tag_slots  # noqa: F401
 from voiceround.analysis.sentences import Sentence, split_sentences, split_text, strip_fillers, words  # noqa: F401

@@ -53,29 +53,3 @@ def normalize_for_wer(text: str) -> str:
     t = re.sub(r"[^a-z0-9' ]+", " ", t)
     t = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", t)
     return re.sub(r"\s+", " ", t).strip()
-
-
-def _decimal_words(whole: str, frac: str | None) -> str:
-    words = int_words(int(whole.replace(",", ""))) if whole else "zero"
-    return words + (" point " + " ".join(_ONES[int(d)] for d in frac) if frac else "")
-
-
-_SCALE_WORD = {"k": "thousand", "m": "million", "mm": "million", "bn": "billion", "b": "billion",
-               "thousand": "thousand", "million": "million", "billion": "billion"}
-_MONEY = re.compile(r"\$(?P<whole>\d[\d,]*)(?:\.(?P<frac>\d+))?(?:\s?(?P<scale>k|mm|m|bn|b|thousand|million|billion)\b)?", re.IGNORECASE)
-_TIMES = re.compile(r"\b(?P<whole>\d+)(?:\.(?P<frac>\d+))?x\b", re.IGNORECASE)
-_PERCENT = re.compile(r"\b(?P<whole>\d[\d,]*)(?:\.(?P<frac>\d+))?\s?%")
-
-
-def speakable(text: str) -> str:
-    """Text for the interviewer's voice: money, multipliers and percentages spelled the way people
-    say them, because Piper reads "$2M" as "dollar two em" and "1.5x" as "one point five ex"
-    (issue "A Bar Raiser who listens"). "$2M" → "two million dollars", "$4.5 million" → "four
-    point five million dollars", "1.5x" → "one point five times", "14%" → "fourteen percent".
-    Everything else is left as written; the stored turn keeps the original text."""
-    def money(m: re.Match) -> str:
-        scale = m.group("scale")
-        return _decimal_words(m.group("whole"), m.group("frac")) + (f" {_SCALE_WORD[scale.lower()]}" if scale else "") + " dollars"
-    text = _MONEY.sub(money, text)
-    text = _TIMES.sub(lambda m: _decimal_words(m.group("whole"), m.group("frac")) + " times", text)
-    return _PERCENT.sub(lambda m: _decimal_words(m.group("whole"), m.group("frac")) + " percent", text)

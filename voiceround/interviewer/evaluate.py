@@ -97,8 +97,17 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
         "leading_examples": leading_examples, "duration_s": round(tr.end_s, 1),
         "fragments_quoted": len(fragments), "fragment_examples": fragments[:5],
         "focus_probes": sum(1 for _, t in iv if t.intent == "probe_focus"),  # back to the first story
+        # the share of questions that open with the most common first two words ("You said", "Okay. Who")
+        "same_opening_share": _same_opening_share([t.text for _, t in iv]),
         "questions_over_25_words": len(long_questions), "long_question_examples": long_questions[:3],
     }
+
+
+def _same_opening_share(texts: list[str]) -> float:
+    """The share of ``texts`` that start with the most common first two words (0.0 for none)."""
+    from collections import Counter
+    heads = Counter(" ".join(t.lower().split()[:2]) for t in texts if t.strip())
+    return round(max(heads.values()) / len(texts), 3) if heads else 0.0
 
 
 def _sentence_with(text: str, quote: str) -> str:

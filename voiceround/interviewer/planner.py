@@ -31,6 +31,10 @@ from voiceround.rounds import Round
 
 MAX_INTERVIEWER_TURNS = 60  # a 20-minute round at ~20 s per exchange
 QUOTE_WORDS = 9
+# Lead-ins for a question that quotes the candidate, taken in turn so the questions don't all open
+# the same way (issue "A Bar Raiser who listens", item 3: "nearly every question starts with 'You
+# said'"); the round's templates are written with the first.
+QUOTE_LEADS = ("You said {quote}.", "You mentioned {quote}.", "On {quote}:", "You told me {quote}.")
 MAX_QUESTION_WORDS = 25
 """A question the candidate can hold in mind: 25 words at most (issue "A Bar Raiser who listens",
 item 3). A second quote or the acknowledgement is left out when it would pass this."""
@@ -108,8 +112,17 @@ def _fill(rnd: Round, intent: str, h: _History, quote: str | None) -> str:
     usable = [t for t in probe.templates if ("{quote}" in t) == bool(quote)] or list(probe.templates)
     n = sum(1 for i, _ in h.asked if i == intent)
     ordered = usable[n % len(usable):] + usable[: n % len(usable)]
+    lead = QUOTE_LEADS[len(h.asked) % len(QUOTE_LEADS)]
+
     def put(template: str) -> str:
-        return template.replace("{quote}", f"'{quote}'") if quote else re.sub(r"You said \{quote\}\. ?", "", template).replace("{quote}", "that")
+        if not quote:
+            return re.sub(r"You said \{quote\}\. ?", "", template).replace("{quote}", "that")
+        if template.startswith("You said {quote}. ") and lead != "You said {quote}.":
+            rest = template[len("You said {quote}. "):]  # the same question behind another lead-in
+            if lead.endswith(":") and not rest.startswith("I "):
+                rest = rest[:1].lower() + rest[1:]
+            template = f"{lead} {rest}"
+        return template.replace("{quote}", f"'{quote}'")
     for template in ordered:
         text = put(template)
         if text not in h.texts:
@@ -130,9 +143,10 @@ def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, rea
     acks = rnd.interviewer.get("acknowledgements") or []
     # Seed: acknowledge neutrally, then probe. Every other question that doesn't open on the
     # candidate's own words gets the round's neutral acknowledgement.
+    ack = acks[(len(h.asked) // 2) % len(acks)] if acks else ""
     if acks and h.asked and intent not in ("wrap_up", "pushback") and not quote and len(h.asked) % 2 == 1 \
-            and len(A.words(text)) + len(A.words(acks[0])) <= MAX_QUESTION_WORDS:
-        text = f"{acks[0]} {text}"
+            and len(A.words(text)) + len(A.words(ack)) <= MAX_QUESTION_WORDS:
+        text = f"{ack} {text}"
     return Action(intent, text, quote, claim, probe.slot, probe.topics, reason)
 
 
@@ -284,7 +298,7 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
         # a second story began (cut off live, or told in the answer): back to the first, once
         act = _action(rnd, "probe_focus", h, claim=f"focus:{n_last}", reason="a second story began")
         if "second_story" not in cut_for:  # the answer ended on its own: no "let me stop you there"
-            rest = re.sub(r"^(Okay\. )?Let me stop you there[:,.] ?", "", act.text)
+            rest = re.sub(r"^(\w+( \w+)?\. )?Let me stop you there[:,.] ?", "", act.text)
             act.text = rest[:1].upper() + rest[1:]
         return act
     sents = [s for s in A.split_sentences(transcript) if s.turn in {n for n, _ in answer}]
@@ -351,7 +365,8 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     if last.speaker == "interviewer" and last.intent not in ("repeat_question", "wrap_up") and "repeat_question" in rnd.probes:
         template = rnd.probes["repeat_question"].templates[0]
         previous = last.meta.get("template_text", last.text)
-        previous = re.sub(r"^(I didn't hear an answer\. Take a moment\. |Okay\. )", "", previous)
+        acks = "|".join(re.escape(a) for a in rnd.interviewer.get("acknowledgements") or ["Okay."])
+        previous = re.sub(rf"^(I didn't hear an answer\. Take a moment\. |(?:{acks}) )", "", previous)
         return Action("repeat_question", template.replace("{previous}", previous), last.meta.get("quote"), None, last.meta.get("slot"),
                       rnd.probes[last.intent].topics if last.intent in rnd.probes else (), "no answer")
     # "I don't remember" to a number probe: ask for an estimate and how it was tracked (seed FAQ).

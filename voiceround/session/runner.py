@@ -22,6 +22,7 @@ from voiceround.audio import WavRecorder
 from voiceround.core import events as ev
 from voiceround.core.audio_format import FRAME_S, SAMPLE_RATE
 from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
+from voiceround.engines.spoken import for_speech
 from voiceround.engines.stt import UNSURE_LOGPROB, STTResult
 from voiceround.rounds import Round
 from voiceround.session.engines import Engines
@@ -126,7 +127,7 @@ class SessionRunner:
         text, info = self.writer.word(action, self.transcript)
         self._turn_llm_s = self.writer.last_llm_s
         sentences = A.split_text(text) or [text]
-        futures = [self.engines.tts.submit(self.engines.tts._speak, A.speakable(x)) for x in sentences]  # "$2M" said as words
+        futures = [self.engines.tts.submit(self.engines.tts._speak, for_speech(x)) for x in sentences]  # "$2M" said as words
         first = futures[0].result()
         t_first_audio = time.perf_counter()
         live = getattr(self.feed, "live", False) and not action.is_wrap_up
