@@ -29,14 +29,13 @@ def fit_summary(metrics: dict[str, dict], fits: dict[str, str]) -> str:
         if label == "fits":
             wrong = [c for c in ids if metrics[c]["fit_redirects"]]
             lines.append(f"  fits: redirected {len(wrong)}/{len(ids)}" + (f" ({', '.join(wrong)})" if wrong else ""))
-        elif label in FIT_PROBLEM:
-            got = [c for c in ids if FIT_PROBLEM[label] in metrics[c]["fit_redirects"]]
+        elif label in FIT_PROBLEM or label == "two_stories":
+            if label == "two_stories":
+                what, got = "brought back to the first story", [c for c in ids if metrics[c].get("focus_probes")]
+            else:
+                what, got = "redirected", [c for c in ids if FIT_PROBLEM[label] in metrics[c]["fit_redirects"]]
             missed = sorted(set(ids) - set(got))
-            lines.append(f"  {label}: redirected {len(got)}/{len(ids)}" + (f" (missed: {', '.join(missed)})" if missed else ""))
-        elif label == "two_stories":
-            got = [c for c in ids if metrics[c].get("focus_probes")]
-            missed = sorted(set(ids) - set(got))
-            lines.append(f"  two_stories: brought back to the first story {len(got)}/{len(ids)}" + (f" (missed: {', '.join(missed)})" if missed else ""))
+            lines.append(f"  {label}: {what} {len(got)}/{len(ids)}" + (f" (missed: {', '.join(missed)})" if missed else ""))
         else:
             lines.append(f"  {label}: {len(ids)} case(s), not a fit-check label")
     return "\n".join(lines)

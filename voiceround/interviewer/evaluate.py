@@ -10,6 +10,7 @@ quotes cut mid-phrase (:func:`voiceround.analysis.is_fragment`) and questions ov
 """
 from __future__ import annotations
 
+from collections import Counter
 from itertools import pairwise
 
 from voiceround import analysis as A
@@ -59,23 +60,21 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
     for (_, a), (_, b) in pairwise(iv):
         if a.intent == b.intent and a.meta.get("claim") and a.meta.get("claim") == b.meta.get("claim"):
             repeats += 1
+    # Leading questions, and quotes cut mid-phrase ("You said '70% on our paying'"), each against
+    # what the candidate had said by then.
     leading, said = 0, ""
-    leading_examples = []
+    leading_examples: list[str] = []
+    fragments: list[str] = []
     for t in tr.turns:
         if t.speaker == "candidate":
             said += " " + t.text
-        elif t.intent not in FIT.STORY_QUESTIONS:  # the opening and the redirects state the round's premise
+            continue
+        if t.intent not in FIT.STORY_QUESTIONS:  # the opening and the redirects state the round's premise
             why = leading_reason(t.text, said, presup)
             if why:
                 leading += 1
                 leading_examples.append(why)
-    # Quotes cut mid-phrase ("You said '70% on our paying'"), and questions over 25 words.
-    fragments: list[str] = []
-    said = ""
-    for t in tr.turns:
-        if t.speaker == "candidate":
-            said += " " + t.text
-        elif t.intent != "closing_reply":
+        if t.intent != "closing_reply":
             for q in quoted_spans(t.text):
                 if len(q.split()) >= 2 and A.is_fragment(q, _sentence_with(said, q)):
                     fragments.append(q)
@@ -105,17 +104,12 @@ def evaluate(tr: Transcript, rnd: Round) -> dict:
 
 def _same_opening_share(texts: list[str]) -> float:
     """The share of ``texts`` that start with the most common first two words (0.0 for none)."""
-    from collections import Counter
     heads = Counter(" ".join(t.lower().split()[:2]) for t in texts if t.strip())
     return round(max(heads.values()) / len(texts), 3) if heads else 0.0
 
 
 def _sentence_with(text: str, quote: str) -> str:
-    """The sentence of ``text`` that holds ``quote`` (case-insensitive), or ``quote`` itself."""
-    low, q = text.lower(), quote.lower()
-    pos = low.find(q)
-    if pos < 0:
-        return quote
-    start = max(low.rfind(p, 0, pos) for p in ".?!") + 1
-    ends = [e for e in (low.find(p, pos + len(q)) for p in ".?!") if e >= 0]
-    return text[start:(min(ends) + 1 if ends else len(text))].strip()
+    """The sentence of ``text`` (:func:`voiceround.analysis.split_text`) that holds ``quote``
+    (case-insensitive), or ``quote`` itself."""
+    q = quote.lower()
+    return next((s for s in A.split_text(text) if q in s.lower()), quote)

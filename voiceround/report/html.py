@@ -116,7 +116,7 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
     head = view.headline(card, rnd)
     rows = view.dimension_rows(card, rnd, transcript)
     date = (session.get("started_at") or "")[:16].replace("T", " ")
-    said = status_text(session) if "unfinished" in session else str(session.get("status") or "").replace("_", " ")
+    said = status_text(session)
     status = "" if said in ("finished", "") else f" · {e(said)}"  # "unfinished", not "running", for a killed round
     facts = " · ".join(e(f) for f in view.header_facts(rnd))
     # The title is a paragraph: Qt's <h1> ignores a font-size (its own size adjustment wins).

@@ -81,7 +81,7 @@ def _lexicons(data: dict, path: Path) -> Lexicons:
     return Lexicons(merged)
 
 
-def _pattern(pattern, where: str, path: Path, field: str, flags: int = 0) -> re.Pattern:
+def _pattern(pattern, where: str, path: Path, field: str) -> re.Pattern:
     """``pattern`` compiled; raises :class:`RoundFileError` naming ``where`` and ``field`` when it
     isn't a string, doesn't compile, matches every sentence (it matches the empty string), or holds
     a control character (a ``\\b`` in a double-quoted TOML string is a backspace). Used for every
@@ -89,7 +89,7 @@ def _pattern(pattern, where: str, path: Path, field: str, flags: int = 0) -> re.
     if not isinstance(pattern, str):
         raise RoundFileError(f"{where} should be a regular expression in quotes, got {pattern!r}", path=path, field=field)
     try:
-        rx = re.compile(pattern, flags)
+        rx = re.compile(pattern)
     except re.error as exc:
         raise RoundFileError(f"{where} has a bad regex {pattern}: {exc}", path=path, field=field) from exc
     if rx.search("") is not None or any(ord(ch) < 32 for ch in pattern):

@@ -26,6 +26,7 @@ from voiceround.storage import Store
 
 log = logging.getLogger(__name__)
 
+
 def score_transcript(tr: Transcript, rnd: Round, session_id: str) -> dict:
     """:func:`voiceround.scoring.score` of stored session ``session_id``'s transcript, with any
     failure of the scorer turned into :class:`ScoringError`: one line naming the session and the
