@@ -103,7 +103,7 @@ def _percent(m: re.Match) -> str:
 
 
 def _year(m: re.Match) -> str:
-    return f"{m.group(1)}{' ' if m.group(2).strip() == '' else ' '}{num2words(int(m.group(3)), to='year').replace('-', ' ')}"
+    return f"{m.group(1)} {num2words(int(m.group(3)), to='year').replace('-', ' ')}"  # "in '19" and "in 2019" alike
 
 
 def _unit(m: re.Match) -> str:
