@@ -103,12 +103,10 @@ def rig(pulse):
     return pulse
 
 
-def _record_speaker(rig, seconds: float, out: list) -> None:
-    proc = subprocess.Popen(["parec", "--device=speaker.monitor", "--raw", "--format=s16le", "--rate=16000", "--channels=1"],
+def _record_speaker(rig) -> subprocess.Popen:
+    """Start recording the virtual speaker (16 kHz mono s16le on stdout) until terminated."""
+    return subprocess.Popen(["parec", "--device=speaker.monitor", "--raw", "--format=s16le", "--rate=16000", "--channels=1"],
                             env=rig.env, stdout=subprocess.PIPE)
-    time.sleep(seconds)
-    proc.terminate()
-    out.append(np.frombuffer(proc.stdout.read(), np.int16))
 
 
 @pytest.mark.parametrize("echo", [None, (-12.0, 60)])
@@ -116,19 +114,24 @@ def test_soundcheck_on_real_devices_tells_headphones_from_speakers(rig, tmp_path
     """``voiceround soundcheck`` as a user runs it: the phrase plays whole on the speaker (the
     recorded speaker holds all of it, no underrun gap), the candidate's sentence is heard, and the
     verdict (headphones without echo; speakers, echo cancelled by more than 20 dB, with it) is kept
-    in Settings for the next round."""
+    in Settings for the next round. The candidate speaks when the check says it is listening (its
+    phases go to stderr with --json), as a user does, however long the voice took to load."""
     if echo:
         rig.echo(*echo)
     env = {**rig.env, "VOICEROUND_CONFIG_DIR": str(tmp_path / "cfg"), "VOICEROUND_DATA_DIR": str(tmp_path / "data")}
-    speaker: list = []
-    rec = threading.Thread(target=_record_speaker, args=(rig, 16.0, speaker))
-    rec.start()
+    rec = _record_speaker(rig)
     proc = subprocess.Popen([VOICEROUND, "soundcheck", "--json", "--listen", "4"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    time.sleep(9.0)  # the voice loads and says its phrase (about 7 s)
+    phases = []
+    for line in proc.stderr:
+        phases.append(line.strip())
+        if "listening" in line:
+            break
+    assert phases and "playing" in phases[0] and "listening" in phases[-1], phases
     rig.play(CASES / "audio" / "strong-staged-rollout.01.wav")
     out, err = proc.communicate(timeout=60)
-    rec.join()
+    rec.terminate()
+    speaker = np.frombuffer(rec.communicate()[0], np.int16)
     assert proc.returncode == 0, err
     result = json.loads(out)
     if echo:
@@ -138,7 +141,7 @@ def test_soundcheck_on_real_devices_tells_headphones_from_speakers(rig, tmp_path
     assert -30 < result["speech_dbfs"] < -5, result  # the sentence played into the microphone was heard
     settings = json.loads((tmp_path / "cfg" / "settings.json").read_text())
     assert settings["sound_check"]["verdict"] == result["verdict"]
-    played = speaker[0].astype(np.float32) / 32768.0
+    played = speaker.astype(np.float32) / 32768.0
     hop = 320
     rms = np.sqrt(np.mean(played[: len(played) // hop * hop].reshape(-1, hop) ** 2, axis=1))
     voiced = np.where(20 * np.log10(rms + 1e-9) > -40)[0]

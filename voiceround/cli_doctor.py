@@ -70,7 +70,9 @@ def cmd_soundcheck(args) -> int:
         tts.load()
         if not args.json:
             print("Sound check: stay quiet while the voice plays, then say one sentence when it stops.", flush=True)
-        phase = (lambda name: print(f"  {name}…", flush=True)) if not args.json else None
+        # with --json, stdout holds only the result: the phases go to stderr (a script can wait for "listening")
+        phase_out = sys.stderr if args.json else sys.stdout
+        phase = lambda name: print(f"  {name}…", file=phase_out, flush=True)  # noqa: E731
         result = run_sound_check(tts, settings.input_device, settings.output_device, listen_s=args.listen, on_phase=phase)
     except VoiceRoundError as exc:
         print(f"voiceround: {exc}", file=sys.stderr)
