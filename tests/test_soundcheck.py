@@ -98,6 +98,29 @@ def test_the_half_duplex_gate_lets_the_candidate_through_but_not_the_echo():
     assert talk_n > 20 and talk_pass / talk_n > 0.9
 
 
+@pytest.mark.parametrize("delay_ms", [0, 60, 150])
+def test_the_double_talk_gate_measures_the_echo_path_it_tests_against(delay_ms):
+    """Echo alone (a case answer back at -12 dB, 0-150 ms late): the gate's echo path reads about
+    -12 dB and no echo frame passes it. The old path (the quieter quarter of the per-frame ratio)
+    read -25 to -28 dB here and let 47-64% of the echo frames through: live, the interviewer paused
+    for its own voice."""
+    from voiceround.audio.echo import PATH_PERCENTILE, EchoCanceller
+    far = read_audio(CASES / "audio" / "strong-staged-rollout.02.wav")
+    n = len(far) // 512 * 512
+    far, d = far[:n], int(delay_ms * 16)
+    near = np.zeros(n)
+    near[d:] = far[: n - d] * 10 ** (-12 / 20)
+    near = near.astype(np.int16)
+    aec, passed = EchoCanceller(delay_frames=3), []
+    for i in range(0, n, 512):
+        aec.played(far[i:i + 512], captured=i)
+        aec.process(near[i:i + 512])
+        if aec.far_db > -40 and i > 4 * 16000:
+            passed.append(aec.double_talk())
+    assert abs(float(np.percentile(aec._path, PATH_PERCENTILE)) + 12) < 3
+    assert len(passed) > 200 and np.mean(passed) < 0.02, np.mean(passed)
+
+
 @pytest.fixture
 def rig(pulse):
     return pulse

@@ -42,6 +42,8 @@ from tests.pulse_rig import PulseRig, available  # noqa: E402
 
 CASE = ROOT.parent / "shared" / "cases" / "strong-staged-rollout.toml"
 BARGE = ROOT.parent / "shared" / "realspeech" / "fwh_jfk.flac"
+BARGE_REF = ROOT.parent / "shared" / "realspeech" / "refs" / "fwh_jfk.txt"
+STOP = {"a", "an", "and", "the", "so", "i", "it", "to", "of", "you", "my", "what", "do", "can", "for", "not", "your"}
 VOICEROUND = str(ROOT / ".venv" / "bin" / "voiceround")
 RATE = 16000
 HOP = 320  # 20 ms
@@ -184,7 +186,12 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
         iv_grams |= ngrams(norm(meta.get("full_text") or t["text"]))
     # What each barge-in turned out to be, from the session itself (no clock mapping): the turn it
     # opened was the candidate's words (a real barge-in), or nothing / the interviewer's own words
-    # (its voice came back through the microphone: a self-interruption).
+    # (its voice came back through the microphone: a self-interruption). A short turn is the
+    # candidate's when it shares a word with what the candidate played (the barge-in clip's
+    # reference text, or an answer), since a 4 s clip can be heard as two words.
+    said = set(norm(" ".join(ln for ln in BARGE_REF.read_text().splitlines() if not ln.startswith("#"))))
+    for _, text in answers:
+        said |= set(norm(text))
     kinds = []
     for i, e in enumerate(events):
         if e["kind"] != "barge_in":
@@ -192,12 +199,12 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
         nxt = next((x for x in events[i + 1:] if x["kind"] in ("stt_final", "no_speech")), None)
         heard = json.loads(nxt["data"]).get("text", "") if nxt is not None and nxt["kind"] == "stt_final" else ""
         words_ = norm(heard)
-        own = bool(ngrams(words_) & iv_grams) or len(words_) < 3
-        kinds.append((e["t_s"], json.loads(e["data"]), "self" if own else "candidate"))
-    out["self_interruptions"] = sum(1 for _, _, k in kinds if k == "self")
-    out["candidate_barge_ins"] = sum(1 for _, _, k in kinds if k == "candidate")
-    out["barge_in_at_s"] = [(round(t, 2), k) for t, _, k in kinds]
-    real = [(t, b) for t, b, k in kinds if k == "candidate"]
+        own = bool(ngrams(words_) & iv_grams) or (len(words_) < 3 and not set(words_) & (said - STOP))
+        kinds.append((e["t_s"], json.loads(e["data"]), "self" if own else "candidate", heard))
+    out["self_interruptions"] = sum(1 for _, _, k, _ in kinds if k == "self")
+    out["candidate_barge_ins"] = sum(1 for _, _, k, _ in kinds if k == "candidate")
+    out["barge_in_at_s"] = [(round(t, 2), k, heard) for t, _, k, heard in kinds]
+    real = [(t, b) for t, b, k, _ in kinds if k == "candidate"]
     out["barge_in_stop_ms"] = [round(real[-1][1].get("stop_ms", 0))] if barge_played and real else []
     t_probe = real[-1][0] if barge_played and real else float("inf")
     cand = [t for t in cand if t["start_s"] < t_probe - 0.5]  # WER on the case answers, not the probe
@@ -206,7 +213,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     out["interruptions"] = [json.loads(e["data"]).get("reason") for e in events if e["kind"] == "interruption"]  # none on a concrete story
     # the virtual candidate never backchannels: a hold is the interviewer pausing for its own echo,
     # unless it falls inside the 4 s clip the candidate talks over the interviewer with
-    clip = [t for t, _, k in kinds if k == "candidate"]
+    clip = [t for t, _, k, _ in kinds if k == "candidate"]
     # ... or while an answer was still playing (an endpoint came before the answer's end: the hold
     # was for the candidate's own words, a premature endpoint, not echo). Session seconds map to the
     # bench's clock through the first interviewer sound on the speaker.
@@ -216,6 +223,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     holds = [e for e in events if e["kind"] == "hold" and not any(0 <= e["t_s"] - t <= 5.0 for t in clip)]
     out["self_holds"] = sum(1 for e in holds if not answering(e["t_s"]))
     out["holds_in_answers"] = sum(1 for e in holds if answering(e["t_s"]))
+    out["self_hold_at_s"] = [round(e["t_s"], 2) for e in holds if not answering(e["t_s"])]
     import jiwer
     ref = " ".join(" ".join(norm(text)) for _, text in answers)
     hyp = " ".join(" ".join(norm(t["text"])) for t in cand[: len(answers)])
