@@ -242,10 +242,16 @@ class SessionRunner:
         interrupted = None
         last_partial, peeked, drift = 0.0, 0, None
 
+        spec: tuple | None = None  # (decoded from sample, to sample, context, STTResult): the tail decoded at a gap
+
         def decode_tail(utt: Utterance) -> str:
             nonlocal done_samples, done_text
             tail = utt.audio[done_samples:]
-            res = self._transcribe_audio(tail, " ".join(texts + [done_text])) if len(tail) > 1600 else None
+            context = " ".join(texts + [done_text])
+            if spec is not None and spec[:3] == (done_samples, len(utt.audio), context):
+                res = spec[3]  # decoded ahead at the gap, and nothing was said since: the same audio, the same text
+            else:
+                res = self._transcribe_audio(tail, context) if len(tail) > 1600 else None
             if res is not None:
                 segs.extend(res.segments)
             text = (done_text + " " + res.text).strip() if res is not None and res.text else done_text
@@ -300,12 +306,20 @@ class SessionRunner:
             soft = utt is not None and utt.soft
             # Live partial text while the candidate talks: at each gap between sentences (or every
             # 2.5 s without one), shown, and checked for abstraction (the answer is cut at this gap).
-            if self.realtime and self.endpointer.in_speech and (soft and len(utt.audio) > peeked + 16000 or utt is None and now - last_partial > 2.5):
+            # In a live round the whole tail is decoded at each gap (with the context the endpoint would
+            # use): when the pause then ends the turn, its text is already there (speculative decoding;
+            # discarded when the candidate goes on).
+            ahead = self.realtime and soft and len(utt.audio) > done_samples + 3200 and len(utt.audio) <= done_samples + DECODE_AHEAD_MIN
+            if ahead:
+                context = " ".join(texts + [done_text])
+                spec = (done_samples, len(utt.audio), context, self._transcribe_audio(utt.audio[done_samples:], context))
+            if self.realtime and self.endpointer.in_speech and (ahead or soft and len(utt.audio) > peeked + 16000 or utt is None and now - last_partial > 2.5):
                 last_partial = now
                 live = utt if soft else self.endpointer.peek()
-                if live is not None and len(live.audio) > done_samples + 8000:
+                if live is not None and (ahead or len(live.audio) > done_samples + 8000):
                     peeked = len(live.audio)
-                    partial = " ".join(texts + [done_text, self._transcribe_audio(live.audio[done_samples:]).text]).strip()
+                    tail_text = spec[3].text if ahead else self._transcribe_audio(live.audio[done_samples:]).text
+                    partial = " ".join(texts + [done_text, tail_text]).strip()
                     self._emit(ev.PartialText(self.rec.t_s, text=partial))
                     speech_s = self.rec.t_s - (first_start if first_start is not None else t0 + live.start_s)
                     drift = A.live_drift(partial, speech_s, self.rnd.lexicons) if watch else None
