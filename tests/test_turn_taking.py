@@ -130,3 +130,24 @@ def test_a_pause_after_the_first_sentence_of_a_story_does_not_end_it(engines, rn
         firsts[label] = [e for e in events if e.kind == "stt_final"][0].text
     assert "checkout" in firsts["story rule"].lower() and "orders a week" in firsts["story rule"].lower(), firsts
     assert len(firsts["plain pause"].split()) < 20, firsts
+
+
+def test_a_live_round_has_the_answer_decoded_when_the_pause_ends_it(engines, rnd, data_dir):
+    """In a live (real-time) round the tail of an answer is decoded at the gap after its last word
+    (0.2 s), so when the pause ends the turn (0.5 s) nothing is left to decode: the STT stage of
+    the reply is ~0 (it was the whole tail's decode, about 0.3 s, without look-ahead), and the text
+    is the same as without it."""
+    from voiceround.turntaking.endpointing import EndpointConfig
+    answer = read_audio(CASES / "audio" / "mixed-argument-heavy.08.wav")  # 5.4 s: decoded whole at the end
+    plain = EndpointConfig(story_pause_s=0.5, story_max_pause_s=2.0, story_late_pause_s=0.5)  # the 0.5 s pause throughout
+    parts = (("silence", 12.0), ("audio", answer), ("silence", 4.0))
+    seen = {}
+    for realtime in (False, True):
+        events = []
+        SessionRunner(rnd, engines, StreamFeed(scripted(*parts)), Store(), source="test", use_llm=False, endpoint=plain,
+                      realtime=realtime, on_event=events.append).run()
+        text = [e for e in events if e.kind == "stt_final"][0].text
+        reply = [e for e in events if e.kind == "first_sample" and e.from_speech][0]
+        seen[realtime] = (text, reply.stt_tail_s)
+    assert seen[True][0] == seen[False][0], seen
+    assert seen[True][1] < 0.05 and seen[False][1] > 0.1, seen
