@@ -6,7 +6,13 @@ speaker is looped back into the microphone at -12 dB with 60 ms delay (a laptop'
 answers each question, then talks over one. With echo cancellation on, the interviewer never cuts
 itself off or pauses for its own voice (without it: 51 such pauses in one round), no candidate turn holds the interviewer's words, no empty turn is stored, the real
 barge-in still stops playback within 250 ms, and the app exits 0.
+
+A barge-in is the candidate's when it comes while the candidate's clip plays (by the clock) or its
+words are theirs. Its words are sometimes lost (``barge_in_words_lost``: the interviewer stopped,
+but the turn was heard as nothing; about 1 run in 8 here): reported in the failure detail, not
+asserted, until that is fixed (docs/BENCHMARKS.md).
 """
+import json
 import sys
 
 import pytest
@@ -24,7 +30,7 @@ def rig_ok():
 def test_a_live_round_with_speaker_echo_keeps_the_interviewer_and_candidate_apart(rig_ok, tmp_path):
     from echo_bench import run_once
     r = run_once((-12.0, 60), True, 3, tmp_path)
-    detail = {k: v for k, v in r.items() if k != "log_tail"}
+    detail = json.dumps({k: v for k, v in r.items() if k != "log_tail"}, default=str)  # in full on failure
     assert r["exit"] == 0, r.get("log_tail")
     assert r["turns"]["candidate"] >= 3 and r["turns"]["interviewer"] >= 4, detail
     assert r["self_interruptions"] == 0 and r["self_holds"] == 0, detail  # neither cut nor paused by its own voice

@@ -41,8 +41,12 @@ sys.path.insert(0, str(ROOT))
 from tests.pulse_rig import PulseRig, available  # noqa: E402
 
 CASE = ROOT.parent / "shared" / "cases" / "strong-staged-rollout.toml"
-BARGE = ROOT.parent / "shared" / "realspeech" / "fwh_jfk.flac"
-BARGE_REF = ROOT.parent / "shared" / "realspeech" / "refs" / "fwh_jfk.txt"
+# The candidate's barge-in: a clean, close-mic read sentence (TIMIT's LDC93S1, 2.9 s), played at
+# -15 dBFS. (JFK's inaugural clip, used before, is a distant PA recording: through the live path its
+# speech probability fell to 0.2-0.6 and 1 barge-in in about 5 wasn't taken or was heard as nothing.)
+BARGE = ROOT.parent / "shared" / "realspeech" / "dsp_LDC93S1.wav"
+BARGE_REF = ROOT.parent / "shared" / "realspeech" / "refs" / "dsp_LDC93S1.txt"
+BARGE_DBFS = -15.0
 STOP = {"a", "an", "and", "the", "so", "i", "it", "to", "of", "you", "my", "what", "do", "can", "for", "not", "your"}
 VOICEROUND = str(ROOT / ".venv" / "bin" / "voiceround")
 RATE = 16000
@@ -98,7 +102,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     turns = [(i + 1, t) for i, t in enumerate(case["turns"]) if t["topic"] != "unknown"][:n_answers]
     answers = [(CASE.parent / "audio" / f"{case['id']}.{n:02d}.wav", t["text"]) for n, t in turns]
     rig = PulseRig(folder / "pulse").start()
-    gaps, plays, t_first_sound = [], [], None  # plays: (start, end) of each answer on the microphone, monotonic seconds
+    gaps, plays, t_first_sound, barge_played = [], [], None, None  # plays: (start, end) of each answer on the microphone, monotonic seconds
     try:
         if echo:
             rig.echo(echo[0], echo[1])
@@ -141,7 +145,6 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
             if t is not None:
                 gaps.append(round(t - t_end, 3))
         # barge-in: the candidate talks over the next question 1.2 s after it starts
-        barge_played = False
         t_q = spk.first_loud_after(time.monotonic() - 0.5)
         deadline = time.monotonic() + 20
         while t_q is None and time.monotonic() < deadline:
@@ -150,10 +153,12 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
         if t_q is not None:
             time.sleep(max(0.0, t_q + 1.2 - time.monotonic()))
             clip = folder / "barge.wav"
-            a, sr = sf.read(str(BARGE), dtype="int16")
-            sf.write(str(clip), a[: sr * 4], sr)
+            a, sr = sf.read(str(BARGE), dtype="float64")
+            a = a[: sr * 4] * 10 ** (BARGE_DBFS / 20) / max(float(np.sqrt(np.mean(a[: sr * 4] ** 2))), 1e-9)
+            sf.write(str(clip), np.clip(a * 32767, -32768, 32767).astype(np.int16), sr)
+            t_clip = time.monotonic()
             rig.play(clip)
-            barge_played = True
+            barge_played = (t_clip, time.monotonic())
         time.sleep(6)  # the barged-in turn is heard out and stored
         t_first_sound = spk.first_loud_after(t_launch)
         proc.send_signal(signal.SIGTERM)
@@ -169,7 +174,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     db.row_factory = sqlite3.Row
     sid = db.execute("select id from sessions order by started_at desc limit 1").fetchone()
     out = {"echo": f"{echo[0]:g} dB, {echo[1]} ms" if echo else "none", "aec": aec, "exit": code, "gaps_s": gaps,
-           "barge_played": barge_played}
+           "barge_played": bool(barge_played)}
     if code != 0:
         out["log_tail"] = [ln for ln in lines if "voiceround:" in ln][-12:]
     if sid is None:
@@ -189,6 +194,10 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     # (its voice came back through the microphone: a self-interruption). A short turn is the
     # candidate's when it shares a word with what the candidate played (the barge-in clip's
     # reference text, or an answer), since a 4 s clip can be heard as two words.
+    # Session seconds map to the bench's clock through the first interviewer sound on the speaker.
+    first = next((e["t_s"] for e in events if e["kind"] == "first_sample"), None)
+    offset = t_first_sound - first if first is not None and t_first_sound is not None else None
+    in_clip = lambda t: bool(barge_played) and offset is not None and barge_played[0] - 0.3 <= t + offset <= barge_played[1] + 0.3  # noqa: E731
     said = set(norm(" ".join(ln for ln in BARGE_REF.read_text().splitlines() if not ln.startswith("#"))))
     for _, text in answers:
         said |= set(norm(text))
@@ -200,10 +209,13 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
         heard = json.loads(nxt["data"]).get("text", "") if nxt is not None and nxt["kind"] == "stt_final" else ""
         words_ = norm(heard)
         own = bool(ngrams(words_) & iv_grams) or (len(words_) < 3 and not set(words_) & (said - STOP))
-        kinds.append((e["t_s"], json.loads(e["data"]), "self" if own else "candidate", heard))
+        # a barge-in while the candidate's clip played is the candidate's, even when its words were lost
+        kinds.append((e["t_s"], json.loads(e["data"]), "candidate" if in_clip(e["t_s"]) or not own else "self", heard))
     out["self_interruptions"] = sum(1 for _, _, k, _ in kinds if k == "self")
     out["candidate_barge_ins"] = sum(1 for _, _, k, _ in kinds if k == "candidate")
     out["barge_in_at_s"] = [(round(t, 2), k, heard) for t, _, k, heard in kinds]
+    # the candidate's barge-in heard as no words at all: the interviewer stopped, but what they said was lost
+    out["barge_in_words_lost"] = sum(1 for _, _, k, heard in kinds if k == "candidate" and not norm(heard))
     real = [(t, b) for t, b, k, _ in kinds if k == "candidate"]
     out["barge_in_stop_ms"] = [round(real[-1][1].get("stop_ms", 0))] if barge_played and real else []
     t_probe = real[-1][0] if barge_played and real else float("inf")
@@ -217,8 +229,6 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     # ... or while an answer was still playing (an endpoint came before the answer's end: the hold
     # was for the candidate's own words, a premature endpoint, not echo). Session seconds map to the
     # bench's clock through the first interviewer sound on the speaker.
-    first = next((e["t_s"] for e in events if e["kind"] == "first_sample"), None)
-    offset = t_first_sound - first if first is not None and t_first_sound is not None else None
     answering = lambda t: offset is not None and any(a - 0.3 <= t + offset <= b + 0.3 for a, b in plays)  # noqa: E731
     holds = [e for e in events if e["kind"] == "hold" and not any(0 <= e["t_s"] - t <= 5.0 for t in clip)]
     out["self_holds"] = sum(1 for e in holds if not answering(e["t_s"]))
