@@ -151,3 +151,28 @@ def test_a_live_round_has_the_answer_decoded_when_the_pause_ends_it(engines, rnd
         seen[realtime] = (text, reply.stt_tail_s)
     assert seen[True][0] == seen[False][0], seen
     assert seen[True][1] < 0.05 and seen[False][1] > 0.1, seen
+
+
+def test_a_thinking_pause_mid_sentence_does_not_end_the_answer(engines, rnd, data_dir):
+    """A 2.5 s thinking pause mid-sentence ("…Payment errors were" | pause | "already our top
+    ticket driver…"), 12 s and again about 80 s into one answer to a story question: one turn
+    through both (the latency issue's target). With the old 2 s limit the same audio is cut at
+    the first pause: the test has teeth."""
+    from voiceround.turntaking.endpointing import EndpointConfig
+    a02 = read_audio(CASES / "audio" / "strong-staged-rollout.02.wav")
+    cut = int(12.36 * 16000)  # just before "already" (Whisper tiny.en ends the prefix "...were..."; at 12.44 s a sliver of "al-" was heard as "R.")
+    gap = np.zeros(int(0.5 * 16000), np.int16)
+    paused = [a02[:cut], np.zeros(int(2.5 * 16000), np.int16), a02[cut:]]
+    middle = [x for n in (1, 4) for x in (gap, read_audio(CASES / "audio" / f"strong-staged-rollout.{n:02d}.wav"))]
+    answer = np.concatenate(paused + middle + [gap] + paused)
+    second_pause_end = (len(answer) - len(a02) + cut) / 16000 + 2.5
+    assert 70 < second_pause_end - 2.5 < 88, second_pause_end  # about 80 s in, before the 90 s monologue budget
+
+    def first_turn(audio, cfg):
+        events = []
+        SessionRunner(rnd, engines, StreamFeed(scripted(("silence", 12.0), ("audio", audio), ("silence", 5.0))), Store(),
+                      source="test", use_llm=False, endpoint=cfg, on_event=events.append).run()
+        turn = [e for e in events if e.kind == "turn" and e.speaker == "candidate"][0]
+        return turn.end_s - turn.start_s
+    assert first_turn(answer, EndpointConfig()) > second_pause_end
+    assert first_turn(np.concatenate(paused), EndpointConfig(unfinished_max_pause_s=2.0)) < 12.36 + 2.5

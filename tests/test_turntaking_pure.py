@@ -97,6 +97,10 @@ def test_endpointer_hysteresis_keeps_speech_between_the_two_thresholds():
 
 
 @pytest.mark.parametrize("text,complete", [("We shipped it in March.", True), ("and then we", False),
-                                           ("It was because.", False), ("Why?", True), ("", False)])
+                                           ("It was because.", False), ("Why?", True), ("", False),
+                                           # Whisper's mark of speech that broke off, and a full stop after a fragment
+                                           ("Payment errors were...", False), ("against 0.6% on the…", False),
+                                           ("The main trade-off was.", False), ("I pulled the support queue.", True),
+                                           ("That's how it was, and I committed.", True)])
 def test_sentence_complete(text, complete):
     assert sentence_complete(text) is complete

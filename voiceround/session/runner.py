@@ -276,6 +276,7 @@ class SessionRunner:
 
         # the barge-in frames (already recorded) first, then the live stream
         paused = False
+        unfinished = False  # the words before the current pause don't end a sentence
         for frame, fresh in itertools.chain(((f, False) for f in preroll or []), ((f, True) for f in frames)):
             if self._stop.is_set():
                 break
@@ -298,6 +299,8 @@ class SessionRunner:
             began = first_start if first_start is not None else t0 + self.endpointer.start_frame * FRAME_S
             early = story and (not self.endpointer.in_speech and first_start is None or self.rec.t_s - began < cfg.story_min_s)
             self.endpointer.pause_s, self.endpointer.max_pause_s = (cfg.story_pause_s, cfg.story_max_pause_s) if early else (cfg.story_late_pause_s if story else cfg.pause_s, cfg.max_pause_s)
+            if unfinished and self.endpointer.silence_frames:  # a pause mid-sentence: a thinking pause is kept longer
+                self.endpointer.max_pause_s = max(self.endpointer.max_pause_s, cfg.unfinished_max_pause_s)
             utt = self.endpointer.push(frame, vad.prob_int16(frame))
             if self.endpointer.in_speech and not was:
                 self._emit(ev.SpeechStarted(t0 + self.endpointer.start_frame * FRAME_S))
@@ -347,6 +350,7 @@ class SessionRunner:
                     interrupted = "abstraction"
                     break
                 long_enough = utt.endpoint_s - utt.end_s >= self.endpointer.pause_s - 0.02  # (a story's first seconds: 1 s)
+                unfinished = not sentence_complete(text)
                 if utt.final or (long_enough and sentence_complete(text)) or self.rec.t_s >= force_end:
                     close(utt, text, None)
                     if not getattr(self.feed, "has_more_speech", lambda: False)():

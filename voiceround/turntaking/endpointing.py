@@ -38,6 +38,10 @@ class EndpointConfig:
     silence, not ``pause_s``: in live rounds (no look-ahead) the 0.5 s rule ended 5 of 40 story
     answers of the long-round bench between sentences; the bundled voice's sentence gaps reach
     0.6-0.7 s in 5 of 397 gaps (energy below -45 dBFS), and a person's are longer.
+    ``unfinished_max_pause_s``: anywhere in an answer, a pause after words that don't end a
+    sentence ("…the main trade-off was", "…against…") ends the turn only after this much silence,
+    not ``max_pause_s``: a thinking pause of 2.5 s mid-sentence is the candidate still answering
+    (the latency issue's target; Whisper marks such a fragment with a trailing "...").
     """
 
     start_prob: float = 0.5
@@ -51,6 +55,7 @@ class EndpointConfig:
     story_max_pause_s: float = 3.0
     story_min_s: float = 8.0
     story_late_pause_s: float = 0.65
+    unfinished_max_pause_s: float = 3.5
 
 
 @dataclass
@@ -183,15 +188,21 @@ class Endpointer:
         return None
 
 
-_OPEN_END = ("and", "but", "so", "because", "or", "um", "uh", "then", "the", "a", "to", "of", "with", "which",
-             "like", "if", "when", "while", "for", "my", "our", "we", "i")
+_OPEN_END = ("and", "but", "so", "because", "or", "um", "uh", "then", "the", "a", "an", "to", "of", "with", "which",
+             "like", "if", "when", "while", "for", "my", "our", "their", "your", "his", "her", "its", "we", "i",
+             # words a spoken sentence hardly ends on ("…the main trade-off was.", "…payment errors were."):
+             # Whisper puts a full stop after a fragment cut there
+             "was", "were", "is", "are", "be", "been", "very", "than", "from", "by", "at", "into", "would", "could",
+             "should", "will", "can", "also", "just", "whether")
 
 
 def sentence_complete(text: str) -> bool:
     """Whether a transcript so far reads as a finished thought: it ends with ``.``, ``?`` or ``!`` and
-    its last word is not a conjunction, article or filler ("…and.", "because." are not endings)."""
+    its last word is not a conjunction, article or filler ("…and.", "because." are not endings).
+    A trailing ellipsis ("…of sessions against...") is Whisper marking speech that broke off: not
+    an ending (Whisper tiny.en wrote it on 6 of 8 mid-sentence cuts of a shared case answer)."""
     t = text.strip()
-    if not t or t[-1] not in ".?!":
+    if not t or t[-1] not in ".?!" or t.endswith(("...", "…")):
         return False
     words = t.rstrip(".?!").split()
     return bool(words) and words[-1].lower().strip(",") not in _OPEN_END
