@@ -46,7 +46,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 bench: $(STAMP)
-	$(PY) tools/bench.py --realtime | tee docs/BENCHMARKS.md
+	$(PY) tools/bench.py --realtime --into docs/BENCHMARKS.md
 
 # The frozen one-folder app (PyInstaller): dist/voiceround/voiceround
 dist: $(STAMP)

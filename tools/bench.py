@@ -196,15 +196,56 @@ def long_round() -> None:
     print("\n".join(lines[1:]) if lines else f"(not run: {proc.stderr.strip().splitlines()[-1:]})")
 
 
+BEGIN, END = "<!-- make bench: begin -->", "<!-- make bench: end -->"
+
+
+class _Tee:
+    """Writes to the terminal and keeps a copy (the run spliced into the benchmarks file)."""
+
+    def __init__(self, out):
+        self.out, self.copy = out, []
+
+    def write(self, text: str) -> int:
+        self.copy.append(text)
+        return self.out.write(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def splice(path: Path, run: str) -> None:
+    """Put ``run`` between the :data:`BEGIN`/:data:`END` markers of ``path`` (after its title when it
+    has none), so the dated, hand-written sections around them are kept."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    block = f"{BEGIN}\n{run.strip()}\n{END}"
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        head, _, rest = text.partition("\n")
+        text = f"{head}\n\n{block}\n{rest}"
+    path.write_text(text, encoding="utf-8")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cases", default=str(ROOT.parent / "shared" / "cases"))
     ap.add_argument("--realtime", action="store_true")
     ap.add_argument("--no-llm", action="store_true")
+    ap.add_argument("--into", type=Path, help="also put this run into FILE between its make-bench markers, keeping the rest")
     args = ap.parse_args()
+    if args.into:
+        tee = sys.stdout = _Tee(sys.stdout)
+        try:
+            return _run(args)
+        finally:
+            sys.stdout = tee.out
+            splice(args.into, "".join(tee.copy))
+    return _run(args)
+
+
+def _run(args) -> int:
     env = dict(os.environ, VOICEROUND_DATA_DIR=tempfile.mkdtemp(prefix="vr-bench-"))
-    print("# Benchmarks\n")
-    print(f"`make bench` on {time.strftime('%Y-%m-%d')}: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+    print(f"## Latest `make bench` run\n\n`make bench` on {time.strftime('%Y-%m-%d')}: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"bundled models{' (real-time pacing)' if args.realtime else ''}.\n")
     print("## `rehearse` on every shared case\n")
     print("Tiers are got(label) for CA conflict articulation, DA data-driven advocacy, EC execution commitment, IQ impact "
