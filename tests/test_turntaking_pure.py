@@ -101,6 +101,7 @@ def test_endpointer_hysteresis_keeps_speech_between_the_two_thresholds():
                                            # Whisper's mark of speech that broke off, and a full stop after a fragment
                                            ("Payment errors were...", False), ("against 0.6% on the…", False),
                                            ("The main trade-off was.", False), ("I pulled the support queue.", True),
-                                           ("That's how it was, and I committed.", True)])
+                                           ("That's how it was, and I committed.", True), ("So I told her.", True),
+                                           ("That's just how it is.", True), ("We shipped as fast as we could.", True)])
 def test_sentence_complete(text, complete):
     assert sentence_complete(text) is complete

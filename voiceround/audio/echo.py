@@ -160,8 +160,8 @@ class EchoCanceller:
 
         The echo path is measured in the test's own terms: the :data:`PATH_PERCENTILE` th percentile
         of microphone level minus the speaker's recent peak over the last :data:`PATH_FRAMES` frames
-        the speaker played (the loud end of the echo; the candidate talking over the speaker is too
-        rare to move it). Unknown yet (under :data:`MIN_FRAMES`): the echo is assumed to come back
+        the speaker played (the loud end of the echo; frames this test took for the candidate are
+        left out, so talking over the speaker doesn't raise it). Unknown yet (under :data:`MIN_FRAMES`): the echo is assumed to come back
         at full level. Live at -12 dB, 60 ms the old path (the quieter quarter of the per-frame
         level ratio) read -30 dB: the gate let any echo within 24 dB of the speaker through, and
         the interviewer paused for its own voice (docs/BENCHMARKS.md)."""

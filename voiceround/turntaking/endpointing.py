@@ -189,11 +189,11 @@ class Endpointer:
 
 
 _OPEN_END = ("and", "but", "so", "because", "or", "um", "uh", "then", "the", "a", "an", "to", "of", "with", "which",
-             "like", "if", "when", "while", "for", "my", "our", "their", "your", "his", "her", "its", "we", "i",
+             "like", "if", "when", "while", "for", "my", "our", "their", "your", "its", "we", "i",
              # words a spoken sentence hardly ends on ("…the main trade-off was.", "…payment errors were."):
-             # Whisper puts a full stop after a fragment cut there
-             "was", "were", "is", "are", "be", "been", "very", "than", "from", "by", "at", "into", "would", "could",
-             "should", "will", "can", "also", "just", "whether")
+             # Whisper puts a full stop after a fragment cut there. Not words an answer does end on
+             # ("I told her.", "that's how it is.", "as fast as we could.")
+             "was", "were", "very", "than", "from", "into", "also", "whether")
 
 
 def sentence_complete(text: str) -> bool:
