@@ -150,7 +150,8 @@ def test_soundcheck_on_real_devices_tells_headphones_from_speakers(rig, tmp_path
         phases.append(line.strip())
         if "listening" in line:
             break
-    assert phases and "playing" in phases[0] and "listening" in phases[-1], phases
+    # (other lines on stderr, e.g. an audio library's warnings, may come first)
+    assert any("playing" in p for p in phases) and "listening" in phases[-1], phases
     rig.play(CASES / "audio" / "strong-staged-rollout.01.wav")
     out, err = proc.communicate(timeout=60)
     rec.terminate()
