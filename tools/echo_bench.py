@@ -189,9 +189,10 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     for t in iv:
         meta = json.loads(t.get("meta") or "{}")
         iv_grams |= ngrams(norm(meta.get("full_text") or t["text"]))
-    # What each barge-in turned out to be, from the session itself (no clock mapping): the turn it
-    # opened was the candidate's words (a real barge-in), or nothing / the interviewer's own words
-    # (its voice came back through the microphone: a self-interruption). A short turn is the
+    # What each barge-in turned out to be: one while the candidate's clip played (by the clock) is
+    # theirs; otherwise the turn it opened tells: the candidate's words (a real barge-in), or
+    # nothing / the interviewer's own words (its voice came back through the microphone: a
+    # self-interruption). A short turn is the
     # candidate's when it shares a word with what the candidate played (the barge-in clip's
     # reference text, or an answer), since a 4 s clip can be heard as two words.
     # Session seconds map to the bench's clock through the first interviewer sound on the speaker.

@@ -72,6 +72,7 @@ class EchoCanceller:
         self._far_db: collections.deque = collections.deque(maxlen=FAR_WINDOW)
         self.near_db = self.far_db = -120.0  # the last frame's microphone level, the recent far-end peak (dBFS)
         self._path: collections.deque = collections.deque(maxlen=PATH_FRAMES)  # near_db - far_db while the speaker played
+        self._path_db = 0.0  # the echo path the double-talk test uses (0 dB: unknown yet, assume full level)
 
     def played(self, audio: np.ndarray, captured: int | None = None) -> None:
         """``audio`` (int16, 16 kHz) was just written to the speaker; ``captured``: microphone samples
@@ -115,6 +116,8 @@ class EchoCanceller:
         self.near_db, self.far_db = _dbfs(p_near), max(self._far_db)
         if self.far_db > ACTIVE_DB and not self.double_talk():  # the candidate's own words don't measure the echo
             self._path.append(self.near_db - self.far_db)
+            if len(self._path) >= MIN_FRAMES:
+                self._path_db = float(np.percentile(self._path, PATH_PERCENTILE))
         if p_far > 1e4:  # the speaker played (above about -50 dBFS) during this frame
             self._echo.append(10 * np.log10(p_near / p_far))
             self._erle.append(10 * np.log10(p_near / (float(np.mean(out.astype(np.float64) ** 2)) + 1e-3)))
@@ -161,14 +164,14 @@ class EchoCanceller:
         The echo path is measured in the test's own terms: the :data:`PATH_PERCENTILE` th percentile
         of microphone level minus the speaker's recent peak over the last :data:`PATH_FRAMES` frames
         the speaker played (the loud end of the echo; frames this test took for the candidate are
-        left out, so talking over the speaker doesn't raise it). Unknown yet (under :data:`MIN_FRAMES`): the echo is assumed to come back
-        at full level. Live at -12 dB, 60 ms the old path (the quieter quarter of the per-frame
-        level ratio) read -30 dB: the gate let any echo within 24 dB of the speaker through, and
-        the interviewer paused for its own voice (docs/BENCHMARKS.md)."""
+        left out, so talking over the speaker doesn't raise it), updated by :meth:`process` as
+        frames come. Unknown yet (under :data:`MIN_FRAMES`): the echo is assumed to come back at
+        full level. Live at -12 dB, 60 ms the old path (the quieter quarter of the per-frame level
+        ratio) read -30 dB: the gate let any echo within 24 dB of the speaker through, and the
+        interviewer paused for its own voice (docs/BENCHMARKS.md)."""
         if self.far_db < -50.0:
             return True
-        path = float(np.percentile(self._path, PATH_PERCENTILE)) if len(self._path) >= MIN_FRAMES else 0.0
-        return self.near_db > self.far_db + path + DOUBLE_TALK_MARGIN_DB
+        return self.near_db > self.far_db + self._path_db + DOUBLE_TALK_MARGIN_DB
 
 
 def _dbfs(power: float) -> float:

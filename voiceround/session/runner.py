@@ -351,7 +351,7 @@ class SessionRunner:
                     break
                 long_enough = utt.endpoint_s - utt.end_s >= self.endpointer.pause_s - 0.02  # (a story's first seconds: 1 s)
                 unfinished = not sentence_complete(text)
-                if utt.final or (long_enough and sentence_complete(text)) or self.rec.t_s >= force_end:
+                if utt.final or (long_enough and not unfinished) or self.rec.t_s >= force_end:
                     close(utt, text, None)
                     if not getattr(self.feed, "has_more_speech", lambda: False)():
                         break
