@@ -44,6 +44,38 @@ def question_phases(transcript, slots) -> dict[int, str]:
     return out
 
 
+def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, ...]] | None = None) -> int | None:
+    """Index (in ``sentences``) of the decision moment the story turns on, or None.
+
+    Many answers open with the decision as context ("Our VP decided to add a $35 fee. I argued for
+    $25.") and only later tell how it was settled ("He decided twenty percent for all."). What the
+    candidate did between the two is the argument, not the commitment. The decision moment is the
+    first sentence tagged with the ``decision`` slot that comes after the candidate argued (a
+    sentence with an argument-phase slot other than the round's first, the setting, or an
+    :data:`~voiceround.analysis.claims.ARGUING` phrase, and no decision cue of its own). When no
+    decision sentence follows an argument, it is the first decision sentence (None when the round
+    has no ``decision`` slot or none is told). Source: the seed's story order (disagree, argue with
+    data, lose, commit) and the labelled corpus's dev split, where answers opening on the decision had
+    their argument scored as commitment.
+    """
+    ids = {s.id for s in slots}
+    if "decision" not in ids:
+        return None
+    all_tags = all_tags if all_tags is not None else tag_slots(sentences, slots)
+    first_phase = slots[0].phase
+    arguing = {slots[j].id for j in range(1, len(slots)) if slots[j].phase == first_phase}
+    decisions = [i for i, t in enumerate(all_tags) if "decision" in t and not HYPOTHETICAL.search(sentences[i].text)]
+    if not decisions:
+        return None
+    argued = [i for i, (s, t) in enumerate(zip(sentences, all_tags, strict=True))
+              if "decision" not in t and (arguing & set(t) or ARGUING.search(s.text))]
+    if argued:
+        after = [i for i in decisions if i > argued[0]]
+        if after:
+            return after[0]
+    return decisions[0]
+
+
 def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = None) -> list[str]:
     """One story phase per sentence (the round's slot phases: argument, decision, commitment, ...).
 
@@ -73,7 +105,8 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
     # once a decision is told anywhere, a turn with no argument cue can hold commitment actions.
     decision_told = any("decision" in t for t in all_tags)
     argued_turns = {s_.turn for s_, t in zip(sentences, all_tags, strict=True) if any(phase_of[x] == first_phase for x in t)}
-    for sent, tags in zip(sentences, all_tags, strict=True):
+    point = decision_point(sentences, slots, all_tags)
+    for k, (sent, tags) in enumerate(zip(sentences, all_tags, strict=True)):
         ph = phase_of[max(tags, key=order.__getitem__)] if tags else None
         # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
         # holdout would cost revenue") is still the argument.
@@ -86,7 +119,7 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
                 and sent.index in acted and sent.index not in claim_sents \
                 and ph not in ("reflection",) and not HYPOTHETICAL.search(sent.text):
             ph = "commitment"
-        if ph == "decision" or (tags and "decision" in tags):
+        if (ph == "decision" or (tags and "decision" in tags)) and (point is None or k >= point):
             decided = True
         own.append(ph)
     phases: list[str] = []

@@ -143,7 +143,9 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         f(f"actions_in_{phase_of[a.sentence.index]}").add(a.sentence)
         if a.who == "i":
             f(f"i_actions_in_{phase_of[a.sentence.index]}").add(a.sentence)
-        if phase_of[a.sentence.index] == "commitment":
+        # Walking away once it was decided ("I moved on to other projects": the round's `disengage`
+        # lexicon) is told as an action but is no commitment.
+        if phase_of[a.sentence.index] == "commitment" and not ("disengage" in lex and lex["disengage"].search(a.sentence.text)):
             f("commitment_actions").add(a.sentence)
             if a.who == "i":
                 f("commitment_i_actions").add(a.sentence)
