@@ -350,11 +350,15 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
                 raise RoundFileError(f"{path.name}: {dwhere}.anchors must define tiers 1, 2, 3 and 4", path=path, field=f"{dwhere}.anchors")
             criteria = [_criterion(c, f"{dwhere}.criteria", path) for c in _need(d, "criteria", list, dwhere, path)]
             target, rewrite, drill = _coach(d.get("coach"), f"{dwhere}.coach", path)
+            tiers_raw = d.get("tiers", {})
+            if not isinstance(tiers_raw, dict) or not set(tiers_raw) <= {"2", "3", "4"}:
+                raise RoundFileError(f"{path.name}: {dwhere}.tiers must map tiers 2, 3 and 4 to conditions", path=path, field=f"{dwhere}.tiers")
+            tiers = {int(k): _condition(v, f"{dwhere}.tiers.{k}", path) for k, v in tiers_raw.items()}
             dims.append(Dimension(
                 _need(d, "id", str, dwhere, path), _need(d, "name", str, dwhere, path),
                 float(_need(d, "weight", (int, float), dwhere, path)), _need(d, "definition", str, dwhere, path),
                 anchors, tuple(criteria), tuple(d.get("evidence_features", [])), bool(d.get("top_needs_all", False)),
-                target, rewrite, drill,
+                target, rewrite, drill, tiers,
             ))
         for j, d in enumerate(dims):
             if d.weight <= 0:

@@ -79,7 +79,12 @@ class Dimension:
     needs as bracketed placeholders ("{sentence} [Metric] went from [baseline] to [result]"). Used by
     :func:`voiceround.report.view.next_steps`; without them the report derives the instruction
     from ``anchors``. ``drill``: the opening question of a short drill on this dimension
-    ("Practise this again"; ``coach.drill``), or None for one built from the definition."""
+    ("Practise this again"; ``coach.drill``), or None for one built from the definition.
+
+    ``tiers`` (optional; round file ``tiers = { 2 = [...], 3 = [...], 4 = [...] }``): the anchors as
+    conditions over the scorer's features. When given, the tier is the highest one whose condition
+    holds (1 when none does), instead of the share of ``criteria`` met; ``criteria`` are then only
+    reported."""
 
     id: str
     name: str
@@ -92,6 +97,7 @@ class Dimension:
     coach_target: dict[int, str] = field(default_factory=dict)
     coach_rewrite: dict[int, str] = field(default_factory=dict)
     drill: str | None = None
+    tiers: dict[int, Condition] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

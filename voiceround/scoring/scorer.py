@@ -132,6 +132,10 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
                 and not A.PROPOSAL.search(s.text) and not A.HYPOTHETICAL.search(s.text):
             f("attribution_method").add(s)
 
+    # People named in a role (Conflict Articulation's "named stakeholder": "Sandra said…", "I told Greg")
+    for s, _name in A.named_people(sents):
+        f("people_named").add(s)
+
     # Sentences that tell no concrete event (no person, time, number or past action: analysis.concrete)
     concrete = [s for s in sents if A.concrete(s.text)]
     F["nonconcrete_share"] = Feature(round(1 - len(concrete) / len(sents), 4) if sents else 0.0, [s for s in sents if s not in concrete][:3])
@@ -154,10 +158,18 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     f("i_action_share").evidence = f("i_actions").evidence[:2] + f("we_actions").evidence[:2]
 
     for s in sents:
-        if A.customer_friction(s.text, lex):
+        friction = A.customer_friction(s.text, lex)
+        if friction:
             f("customer_friction").add(s)
             if s.index in claim_sents:
                 f("customer_friction_measured").add(s)
+        # The customer in this phase of the story (Customer Focus's top anchor: friction that "drives
+        # both the argument and the outcome"); measured: with a number ("nine thousand customers a
+        # week getting the wrong thing").
+        if friction or lex["customer"].search(s.text):
+            f(f"customer_in_{phase_of[s.index]}").add(s)
+            if s.index in claim_sents:
+                f("customer_measured").add(s)
     # Pushback: how the candidate answered the interviewer's challenge (issue "Bar Raiser
     # interviewer": held with data / recalibrated / folded feeds Pushback Recalibration Response).
     # Without an interviewer pushback (text-only scoring), the candidate's own words are read.
@@ -259,6 +271,11 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
         tier = 1 + (math.ceil(share - 1e-9) if rounding == "up" else int(share + 0.5))
         if d.top_needs_all and len(met) < len(d.criteria):
             tier = min(tier, 3)
+        if d.tiers:  # the anchors written as conditions: the highest tier whose condition holds
+            value_of = lambda k: F[k].value if k in F else 0.0  # noqa: E731
+            tier = max((t for t, cond in d.tiers.items() if cond.holds(value_of)), default=1)
+            held = next((alt for alt in d.tiers[tier].alternatives if all(c.met(value_of(c.feature)) for c in alt)), ()) if tier > 1 else ()
+            met = [str(c) for c in held]
         capped_by = None
         if d.id in caps and caps[d.id][0] < tier:
             tier, capped_by = caps[d.id]
@@ -343,10 +360,10 @@ FEATURES = (
     "stakes_quantified", "argument_metrics", "argument_baselined", "opposing_metrics", "outcome_metrics",
     "outcome_baselined", "attribution_method", "own_attribution", "opinion_cues_unbacked", "i_actions",
     "we_actions", "i_action_share", "commitment_actions", "commitment_i_actions", "customer_friction",
-    "customer_friction_measured", "reflection_specific", "pushback_held", "pushback_folded", "sentences", "last_sentence",
+    "customer_friction_measured", "customer_measured", "people_named", "reflection_specific", "pushback_held", "pushback_folded", "sentences", "last_sentence",
     "argument_commitment_s", "commitment_time_share", "baseline_conflicts", "baseline_corrections", "nonconcrete_share",
 )
-PHASE_FEATURES = ("metrics_in_", "baselined_in_", "sliced_in_", "actions_in_", "i_actions_in_", "seconds_in_")
+PHASE_FEATURES = ("metrics_in_", "baselined_in_", "sliced_in_", "actions_in_", "i_actions_in_", "seconds_in_", "customer_in_")
 
 
 def known_features(rnd: Round) -> set[str]:
@@ -370,7 +387,7 @@ def check_round(rnd: Round) -> None:
             raise RoundFileError(f"{rnd.path.name}: {what} names unknown feature {name!r}", path=rnd.path, field=where)
     for rb in rnd.rubrics.values():
         for d in rb.dimensions:
-            for name in [c.feature for c in d.criteria] + list(d.evidence_features):
+            for name in [c.feature for c in d.criteria] + list(d.evidence_features) + [f for c in d.tiers.values() for f in c.features]:
                 need(name, f"rubrics.{rb.id}.{d.id}.criteria", f"dimension {d.id}")
     for t in rnd.traps.values():
         for name in (t.when.features if t.when else set()) | {n for e in t.evidence for n in e.split("|")}:
