@@ -1,9 +1,14 @@
 """Story slots (from the round file) and story phases relative to the decision."""
 from __future__ import annotations
 
+import re
+
 from voiceround.analysis.actions import find_actions
 from voiceround.analysis.claims import ARGUING, HYPOTHETICAL, PROPOSAL, find_claims
 from voiceround.analysis.sentences import Sentence
+
+# a result told against what would have happened without the work (isolation, not a proposal)
+COUNTERFACTUAL = re.compile(r"\b(would|could) have (been|had|cost|needed|taken|happened|gone)\b|\bwithout (the|my|that|our|this) \w+", re.IGNORECASE)
 
 
 def tag_slots(sentences: list[Sentence], slots) -> list[tuple[str, ...]]:
@@ -76,6 +81,16 @@ def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, .
     return decisions[0]
 
 
+def _argued_before(sentences: list[Sentence], slots, all_tags, point: int | None) -> bool:
+    """Whether the candidate argued (as :func:`decision_point` reads it) before sentence ``point``."""
+    if point is None:
+        return False
+    first_phase = slots[0].phase
+    arguing = {slots[j].id for j in range(1, len(slots)) if slots[j].phase == first_phase}
+    return any("decision" not in t and (arguing & set(t) or ARGUING.search(s.text))
+               for s, t in zip(sentences[:point], all_tags[:point], strict=True))
+
+
 def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = None) -> list[str]:
     """One story phase per sentence (the round's slot phases: argument, decision, commitment, ...).
 
@@ -99,26 +114,38 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
     own: list[str | None] = []
     decided = False
     claim_sents = {c.sentence.index for c in find_claims(sentences)}
-    acted = {a.sentence.index for a in find_actions(sentences)}
+    actions = find_actions(sentences)
+    acted = {a.sentence.index for a in actions}
+    i_acted = {a.sentence.index for a in actions if a.who == "i"}  # after a settled decision, "I trained my thirty agents" is commitment
     all_tags = tag_slots(sentences, slots)
     # A story told out of order (the interviewer asked for the commitment before the decision):
     # once a decision is told anywhere, a turn with no argument cue can hold commitment actions.
     decision_told = any("decision" in t for t in all_tags)
     argued_turns = {s_.turn for s_, t in zip(sentences, all_tags, strict=True) if any(phase_of[x] == first_phase for x in t)}
     point = decision_point(sentences, slots, all_tags)
+    resolved = _argued_before(sentences, slots, all_tags, point)  # the story told the argument, then how it was settled
     for k, (sent, tags) in enumerate(zip(sentences, all_tags, strict=True)):
         ph = phase_of[max(tags, key=order.__getitem__)] if tags else None
         # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
         # holdout would cost revenue") is still the argument.
-        if ph == "outcome" and (PROPOSAL.search(sent.text) or HYPOTHETICAL.search(sent.text) or ARGUING.search(sent.text)):
+        # After the decision a counterfactual is how the result is isolated ("without the script every
+        # one of those would have been a truck roll"), so it stays in the outcome.
+        if ph == "outcome" and (PROPOSAL.search(sent.text) or ARGUING.search(sent.text)
+                                or (HYPOTHETICAL.search(sent.text) and not (decided and COUNTERFACTUAL.search(sent.text)))):
             ph = first_phase
         # After the decision, something the candidate did (and that reports no number) is the
         # commitment phase, whatever other cue words it contains ("I set up a holdout").
-        if asked.get(sent.turn) != first_phase and (decided or (decision_told and sent.turn not in argued_turns)) \
+        if asked.get(sent.turn) != first_phase and (decided or (decision_told and sent.turn not in argued_turns and (not resolved or asked.get(sent.turn) == "commitment"))) \
                 and "commitment" in phases_known \
-                and sent.index in acted and sent.index not in claim_sents \
+                and sent.index in acted and (sent.index not in claim_sents or (resolved and decided and sent.index in i_acted)) \
                 and ph not in ("reflection",) and not HYPOTHETICAL.search(sent.text):
             ph = "commitment"
+        # After the decision, a number that is not something the candidate did is a result ("About
+        # 1,900 routers didn't come back", "We needed 180 truck rolls instead of 1,900"), though it
+        # carries no outcome cue word.
+        elif asked.get(sent.turn) != first_phase and decided and resolved and "outcome" in phases_known and ph in (None, "commitment") \
+                and sent.index in claim_sents and sent.index not in acted and not HYPOTHETICAL.search(sent.text):
+            ph = "outcome"
         if (ph == "decision" or (tags and "decision" in tags)) and (point is None or k >= point):
             decided = True
         own.append(ph)
