@@ -92,7 +92,8 @@ def test_a_traps_quotes_count_against_the_dimension_it_caps_never_for_it(rnd, pa
     assert list(rows) == [d.id for d in rnd.rubrics["framework"].dimensions]  # the rubric's order
     every_trap_quote = set()
     for t in card["traps"]:
-        every_trap_quote |= keys(t["evidence"])
+        if not rnd.traps[t["id"]].absence:  # an absence trap quotes where a part is missing, not a fault
+            every_trap_quote |= keys(t["evidence"])
         for dim, cap in rnd.traps[t["id"]].caps.items():
             if dim in rows:
                 against = {(q["turn"], q["quote"]): q for q in rows[dim]["against"]}
@@ -320,3 +321,29 @@ def test_a_typed_round_ended_early_says_how_much_of_the_round_was_used_and_a_kil
     doc = scorecard_document(card, {"id": "x", "started_at": "2026-12-01T10:00:00", "duration_s": 39.0, "status": "running",
                                     "unfinished": True, "unscored": False}, rnd, t)
     assert "· unfinished" in doc and "running" not in doc
+
+
+@pytest.mark.fast
+def test_a_missing_phase_is_shown_where_it_is_missing_not_against_other_dimensions(rnd):
+    """'Missing the commitment phase' is about something absent: it quotes where the commitment
+    should have been (the decision), under Execution Commitment only, and never marks that sentence
+    as tripping it under Ownership or Conflict Articulation (a new user saw the conflict sentence
+    marked ✗ under three dimensions)."""
+    story = [
+        "I was the data lead, and my director, Ana Ruiz, wanted to switch the whole churn model to a vendor tool.",
+        "I disagreed because our model caught 41% of churners against the vendor's 28% on last year's data, and I showed her that table.",
+        "Ana decided to go with the vendor anyway.",
+        "Customers who churned cost us about $120,000 a month.",
+    ]
+    tr = Transcript([Turn("candidate", t, i * 10.0, i * 10.0 + 8) for i, t in enumerate(story)])
+    card = score(tr, rnd)
+    assert "missing_commitment_phase" in {t["id"] for t in card["traps"]}
+    rows = {r["id"]: r for r in view.dimension_rows(card, rnd, tr)}
+    trap = next(t for t in card["traps"] if t["id"] == "missing_commitment_phase")
+    assert [q["quote"] for q in trap["evidence"]] == ["Ana decided to go with the vendor anyway."]
+    for did, row in rows.items():
+        marked = [q for q in row["against"] if "Missing the commitment phase" in q["why"]]
+        if did == "execution_commitment":
+            assert [q["quote"] for q in marked] == ["Ana decided to go with the vendor anyway."]
+        else:
+            assert marked == [], (did, marked)

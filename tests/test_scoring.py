@@ -205,3 +205,21 @@ def test_disagree_and_commit_corpus_floors(rnd, split, exact, within1, spearman,
     assert len(cases) == {"dev": 76, "test": 80}[split]
     m = evaluate(text_items(cases), rnd)
     assert m["exact"] >= exact and m["within1"] >= within1 and m["spearman"] >= spearman and m["trap_f1"] >= trap_f1, m
+
+
+@pytest.mark.fast
+def test_data_argued_in_the_first_answer_counts_for_advocacy(rnd):
+    """A new user told the argument in answer to the opening question: "I argued for a staged
+    rollout because the beta error rate was 1.8% against 0.6%". The numbers are the reason for the
+    proposal, not the plan, so Data-driven Advocacy is not "no data" (it was tier 1)."""
+    opening = Turn("interviewer", "Tell me about one specific time you disagreed with a manager and lost.", 0, 4,
+                   intent="ask_scenario", meta={"slot": "scenario"})
+    answer = Turn("candidate", "Last spring my director Priya wanted to ship the new checkout to everyone at once. "
+                  "I argued for a staged rollout because the beta error rate was 1.8% against 0.6% on the old flow.", 5, 20)
+    card = score(Transcript([opening, answer]), rnd)
+    da = card["dimensions"]["data_driven_advocacy"]
+    assert da["tier"] >= 3, da
+    assert any("1.8% against 0.6%" in q["quote"] for q in da["evidence"]), da["evidence"]
+    # the plan's own number is still a proposal, not evidence
+    plan = Turn("candidate", "I wanted a ten percent holdout before anything else.", 5, 12)
+    assert score(Transcript([opening, plan]), rnd)["dimensions"]["data_driven_advocacy"]["tier"] <= 2

@@ -148,6 +148,18 @@ class _FromToMatch:
         return self.m.end()
 
 
+# The reason given for a proposal: a number after it is evidence, not part of the plan ("I argued
+# for a staged rollout because the beta error rate was 1.8% against 0.6%").
+_EVIDENCE_LEAD = re.compile(r"\b(because|since|given( that)?|as|the data|showed|shows|was|were|had)\b", re.IGNORECASE)
+
+
+def _proposed(text: str, proposal_ends: list[int], at: int) -> bool:
+    """Whether the number at character ``at`` describes the plan a proposal phrase (ending at one of
+    ``proposal_ends``) put forward: it follows the phrase with no reason given in between."""
+    return any(e <= at and not _EVIDENCE_LEAD.search(text, e, at) for e in proposal_ends) or \
+        any(e > at for e in proposal_ends) and not _EVIDENCE_LEAD.search(text, 0, at)
+
+
 QUOTE_WORDS = 7
 """Longest claim quote, in words: with the probe's own words, a question stays under 25 words."""
 
@@ -163,7 +175,7 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
     for k, s in enumerate(sentences):
         nxt = sentences[k + 1] if k + 1 < len(sentences) and sentences[k + 1].turn == s.turn else None
         baseline = bool(_BASELINE.search(s.text)) or bool(nxt and _BASELINE_LEAD.match(nxt.text))
-        proposal = bool(PROPOSAL.search(s.text))
+        proposal_at = [pm.end() for pm in PROPOSAL.finditer(s.text)]
         matches = list(CLAIM.finditer(s.text))
         for dm in [*_DURATION_CHANGE.finditer(s.text), *_DURATION_METRIC.finditer(s.text)]:
             if not any(m.start() <= dm.start("num") < m.end() for m in matches):
@@ -185,6 +197,6 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
             out.append(Claim(
                 s, a, b, quote, value,
                 baseline, bool(_SLICE.search(s.text)), bool(_WINDOW.search(s.text)),
-                bool(ATTRIBUTION.search(s.text)), proposal,
+                bool(ATTRIBUTION.search(s.text)), _proposed(s.text, proposal_at, a),
             ))
     return out

@@ -188,6 +188,8 @@ class _Traps:
         self.flagged = card.get("traps", [])
         self.quoted: dict[tuple, dict] = {}
         for t in self.flagged:
+            if rnd is not None and t["id"] in rnd.traps and rnd.traps[t["id"]].absence:
+                continue  # a missing part of the story: its quotes say where, no sentence trips it
             for q in t["evidence"]:
                 self.quoted.setdefault(_key(q), t)
         self.cues: list[tuple[dict, list, list]] = []

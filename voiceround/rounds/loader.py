@@ -383,7 +383,8 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
             raise RoundFileError(f"{path.name}: {where}.id {tid!r} is used by an earlier trap", path=path, field=f"{where}.id")
         evidence = tuple(t.get("evidence", []))
         traps[tid] = Trap(tid, _need(t, "name", str, where, path), t.get("description", ""), caps,
-                          _condition(_need(t, "when", (list, str), where, path), f"{where}.when", path), evidence)
+                          _condition(_need(t, "when", (list, str), where, path), f"{where}.when", path), evidence,
+                          bool(t.get("absence", False)))
 
     scoring = dict(data.get("scoring", {}))
     caps_list = []

@@ -116,7 +116,9 @@ class Rubric:
 class Trap:
     """A named failure pattern. ``when`` flags it; ``caps`` maps dimension id to the highest tier
     allowed when flagged; ``evidence`` lists the features whose sentences are quoted, each entry
-    ``"a|b"`` taking the first of its alternatives that has any."""
+    ``"a|b"`` taking the first of its alternatives that has any. ``absence``: the trap is about a
+    part of the story that is missing ("Missing the commitment phase"), so its quotes only show
+    where that part should have been, under the dimensions it caps, and no sentence "trips" it."""
 
     id: str
     name: str
@@ -124,6 +126,7 @@ class Trap:
     caps: dict[str, int]
     when: Condition | None = None
     evidence: tuple[str, ...] = ()
+    absence: bool = False
 
 
 @dataclass(frozen=True)
