@@ -223,3 +223,25 @@ def test_data_argued_in_the_first_answer_counts_for_advocacy(rnd):
     # the plan's own number is still a proposal, not evidence
     plan = Turn("candidate", "I wanted a ten percent holdout before anything else.", 5, 12)
     assert score(Transcript([opening, plan]), rnd)["dimensions"]["data_driven_advocacy"]["tier"] <= 2
+
+
+def test_numbers_said_as_words_score_the_same_as_digits(rnd):
+    """Issue "A scorecard that holds": the same transcript with digits or words scores the same.
+    Every shared and local case and the corpus's dev split is retold with its numbers spelled out (the voice's own
+    normaliser, engines.spoken.for_speech: "$14 million" → "fourteen million dollars", "3
+    failures" → "three failures", "I said 6.8 and then 9" → "… six point eight and then nine")."""
+    from tests.conftest import ROOT
+    from voiceround.engines.spoken import for_speech
+    paths = ALL + sorted(glob.glob(str(ROOT / "tests" / "data" / "cases" / "*.toml"))) + \
+        sorted(glob.glob(str(ROOT / "tests" / "data" / "corpus" / "dev" / "*.toml")))
+    differ, retold = [], 0
+    for p in paths:
+        tr = text_transcript(load_case(p))
+        # "A/B" is read out as "A B" by the voice: the same in both versions, so only numbers differ
+        tr = Transcript([Turn(t.speaker, t.text.replace("A/B", "AB"), t.start_s, t.end_s) for t in tr.turns])
+        words = Transcript([Turn(t.speaker, for_speech(t.text), t.start_s, t.end_s) for t in tr.turns])
+        retold += sum(ch.isdigit() for t in words.turns for ch in t.text) < sum(ch.isdigit() for t in tr.turns for ch in t.text)
+        a, b = score(tr, rnd), score(words, rnd)
+        if (a["total"], sorted(t["id"] for t in a["traps"])) != (b["total"], sorted(t["id"] for t in b["traps"])):
+            differ.append((p.rsplit("/", 1)[-1], a["total"], b["total"]))
+    assert retold >= 40 and differ == []

@@ -111,12 +111,15 @@ class Claim:
 
 
 _SMALL = {"a", "and", "point", "half", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "zero"}
+_SMALL_DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 def _is_number_phrase(text: str, unit: str) -> bool:
     """Whether a matched number phrase is a real quantity. A lone small spelled number ("one page",
     "two engineers") is a count of things, not a metric, unless it is a percentage or money."""
     t = text.strip().lower()
+    if re.fullmatch(r"\d", t):  # "3 failures" is read as "three failures": the same count, digits or words
+        t = _SMALL_DIGITS[int(t)]
     if re.search(r"\d", t):
         return not (re.fullmatch(r"100", t) and unit.strip().lower().startswith(("%", "percent")))
     tokens = [tok for tok in re.split(r"[\s-]+", t) if tok]

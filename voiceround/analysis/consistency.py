@@ -12,7 +12,7 @@ BASELINE_CORRECTION = re.compile(
     r"\bmore like\b[^.]{0,50}\bnot\b|\b(probably|actually) more like\b|\bthinking about it more\b|\bthan i said\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b"
     # a number taken back and replaced mid-answer: "or maybe it was closer to 8", "I think the average was more like 1.5",
     # "I said 6.8 and then 9"
-    r"|\bor maybe (it was )?(closer to|more like)\b|\bi think (the \w+ |it )?was (actually )?more like\b|\bi said [\w.%]+ and then [\w.%]+\b",
+    r"|\bor maybe (it was )?(closer to|more like)\b|\bi think (the \w+ |it )?was (actually )?more like\b|\bi said (?:[\d.,%]+|(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|point|percent)[\s-]*){1,6}) ?and then\b",
     re.IGNORECASE)
 
 
