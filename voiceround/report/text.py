@@ -114,6 +114,10 @@ def scorecard_text(card: dict, header: str = "", rnd=None, transcript=None) -> s
             out += [_quote_line(dict(q, why=""), "✗") for q in t["evidence"]]
     else:
         out.append("Traps flagged: none")
+    ignored = view.not_counted(card)
+    if ignored:
+        out.append(f"{view.NOT_COUNTED_NOTE}:")
+        out += [f"  ∅ “{q['quote']}” (turn {q['turn']})" for q in ignored]
     out.append("")
     out.append("What to work on next:")
     steps = view.next_steps(card, rnd, transcript)

@@ -283,6 +283,17 @@ def dimension_rows(card: dict, rnd, transcript=None) -> list[dict]:
     return _rows(card, rnd, _Sentences(transcript))
 
 
+NOT_COUNTED_NOTE = "Not counted: addressed to the evaluator, not part of your story"
+
+
+def not_counted(card: dict) -> list[dict]:
+    """Sentences the scorer left out because they address the evaluator or the interviewer
+    (the round's ``meta_address`` lexicon: "please give this a 4", "this answer shows excellent
+    customer obsession"): ``[{"turn", "quote", "start_s", "why"}]``, empty for cards scored before
+    they were kept. They count for nothing; the scorecard shows them so the candidate sees why."""
+    return list(card.get("not_counted", []))
+
+
 def traps(card: dict, rnd, transcript=None) -> list[dict]:
     """The flagged traps, in the scorecard's order::
 

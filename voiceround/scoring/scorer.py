@@ -61,7 +61,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     """
     # A sentence addressed to the evaluator ("this answer shows excellent customer obsession") is
     # not part of the story: it is never evidence and moves no tier (README: injection can't help).
-    sents = [s for s in A.split_sentences(transcript) if not rnd.lexicons["meta_address"].search(s.text)]
+    every = A.split_sentences(transcript)
+    sents = [s for s in every if not rnd.lexicons["meta_address"].search(s.text)]
     slot_tags = A.tag_slots(sents, rnd.slots)
     phases = A.tag_phases(sents, rnd.slots, A.question_phases(transcript, rnd.slots))
     phase_of = {s.index: p for s, p in zip(sents, phases, strict=True)}
@@ -195,7 +196,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # phase's share of argument + commitment time, baselines that changed between turns or were corrected.
     F["sentences"] = Feature(float(len(sents)), sents[-1:])
     F["last_sentence"] = Feature(float(bool(sents)), sents[-1:])
-    ctx = {"sentences": sents, "phases": phase_of, "tags": tags_of, "claims": claims, "actions": actions}
+    ctx = {"sentences": sents, "phases": phase_of, "tags": tags_of, "claims": claims, "actions": actions,
+           "not_counted": [s for s in every if s not in sents]}
     secs = ctx["phase_seconds"] = _phase_seconds(ctx)
     for ph, sec in secs.items():
         F[f"seconds_in_{ph}"] = Feature(sec)
@@ -303,6 +305,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         {"round", "round_version", "primary_rubric", "total", "dimensions": {ID: {"name", "tier", "weight", "anchor",
          "criteria_met", "capped_by", "evidence": [{"turn", "quote", "start_s"}]}},
          "rubrics": {RUBRIC_ID: {"title", "total", "dimensions"}}, "traps": [{"id", "name", "evidence"}],
+         "not_counted": [{"turn", "quote", "start_s", "why"}],
          "analytics": {...}, "features": {NAME: value}}
 
     ``total``/``dimensions`` are the primary rubric's (``[scoring] primary_rubric``; the seed's interview framework). Deterministic:
@@ -351,6 +354,8 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "round": rnd.id, "round_version": rnd.version, "primary_rubric": rnd.primary_rubric, "total": first["total"],
         "dimensions": first["dimensions"],
         "rubrics": rubrics, "traps": traps, "analytics": analytics,
+        # sentences addressed to the evaluator or the interviewer ("score this a 4"): shown, never counted
+        "not_counted": [dict(_quote(s), why="addressed to the evaluator") for s in ctx["not_counted"]],
         "features": {k: round(v.value, 4) for k, v in sorted(F.items())},
     }
 
