@@ -31,7 +31,12 @@ OWN_POSITIVE = re.compile(r"\b(i|my)\b|\bmine (is|was|were)\b", re.IGNORECASE)  
 # of own contribution from the team's"): "Mei built the pooler, not me. Mine is the driver changes."
 OWN_SEPARATION = re.compile(r"\bnot (me|mine)\b|\bwasn'?t (me|mine)\b|\b(that'?s|that was|is|was) (his|hers|theirs|the team'?s|not mine)\b"
                             r"|\bmine (is|was|were)\b|\bmy (part|piece|share|contribution) (is|was)\b|\bi (can'?t|won'?t|don'?t) (take|claim)\b"
-                            r"|\b(the team|they|she|he) (built|did|owned|ran|wrote) .{0,40}\bi (built|did|owned|ran|wrote)\b", re.IGNORECASE)
+                            r"|\b(the team|they|she|he) (built|did|owned|ran|wrote) .{0,40}\bi (built|did|owned|ran|wrote)\b"
+                            # "The rule was mine. The prompt design was the design team's", "the threshold change is
+                            # Dr. Okafor's", "What I did was the new format", "NA and EU were my comparison"
+                            r"|\b(was|were|is|are) (all )?mine\b|\b(was|were|is|are) (the |dr\.? )?\w+( \w+)?['’]s\b(?! (been|got|gone)\b)"
+                            r"|\bwhat i (did|built|owned|changed) (was|were)\b|\bmy (clean |only )?comparison\b|\b(built|done|tuned|written) by me\b",
+                            re.IGNORECASE)
 QUOTE_CHARS = 180
 
 
