@@ -82,3 +82,22 @@ def test_a_second_story_started_mid_answer_is_drift(rnd):
     told = "My manager Ana wanted to cut the beta in March. I argued with the 1.8% error rate. "
     assert live_drift(told + "Actually, at my previous company there was another time we disagreed about pricing.", 12, rnd.lexicons) == "second_story"
     assert live_drift(told + "She decided to launch anyway.", 12, rnd.lexicons) is None
+
+
+@pytest.mark.parametrize("first,later,conflict", [
+    # the same metric retold from another baseline, hedged and in words the first time
+    ("Schedule tickets went from about twelve hundred a week before the change to about nine hundred a week.",
+     "Tickets went from 850 a week to 600 after it launched.", True),
+    ("The loss ratio came down from sixty-eight to about sixty-one percent.", "The loss ratio came down from 72% to 61%.", True),
+    # two metrics that share a generic head, a slice of the metric, and a plan are not conflicts
+    ("The late-delivery rate in the sim went from 6% to about 13%.", "And thirty-day reorder rate went from 64% to 67%.", False),
+    ("Tickets went from 1,200 a week to 900.", "For the segment on the new flow, tickets went from 850 a week to 600.", False),
+    ("Our director wanted to move the unit from eight hour shifts to twelve.", "Agency shifts on the unit went from about sixty a month to eighteen.", False),
+])
+def test_a_metric_retold_from_another_baseline_is_a_conflict(first, later, conflict):
+    """The seed's "never invent a false baseline": the same metric told as a change from two
+    different starting points, in different turns, whatever the final number and however the
+    numbers are said."""
+    from voiceround.analysis.consistency import baseline_conflicts
+    tr = Transcript([Turn("candidate", first, 0, 8), Turn("candidate", later, 9, 16)])
+    assert bool(baseline_conflicts(A.find_claims(A.split_sentences(tr)))) is conflict

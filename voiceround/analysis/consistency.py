@@ -26,6 +26,7 @@ def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
     baselines ("from 14% to 9%" … later "from 12% to 9%"): the seed's "never invent a false
     baseline". Returns ``[(earlier, later)]``."""
     seen: dict[str, tuple[str, Claim]] = {}
+    by_metric: dict[str, tuple[str, Claim]] = {}
     out = []
     for c in claims:
         text = " ".join(_SPOKEN_NOISE.sub(" ", c.sentence.text).split())  # "went from, um, nineteen percent down to fifteen"
@@ -37,7 +38,44 @@ def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
         if b in seen and seen[b][0] != a and seen[b][1].turn != c.turn:
             out.append((seen[b][1], c))
         seen.setdefault(b, (a, c))
+        # the same metric retold from another baseline ("tickets went from about twelve hundred a week"
+        # … later "tickets went from 850 a week"), unless either is a slice of it
+        metric = _metric(text[:m.start()]) if FROM_TO.search(text) else None
+        if metric and not c.has_slice:
+            prev = by_metric.get(metric)
+            if prev and prev[0] != a and prev[1].turn != c.turn and (prev[1], c) not in out:
+                out.append((prev[1], c))
+            by_metric.setdefault(metric, (a, c))
     return out
+
+
+_CHANGE_WORDS = frozenset("went came down dropped fell rose was were up it has had got moved improved increased decreased "
+                          "reduced cut grew climbed jumped shrank the that this our my their its and so then also over "
+                          "after before by about around".split())
+
+
+_CHANGED = re.compile(r"\b(?:went|came|dropped|fell|rose|moved|improved|grew|climbed|jumped|shrank|decreased|increased|"
+                      r"went (?:up|down)|came (?:up|down)|was|were)\s*,?\s*$", re.IGNORECASE)
+_PREP_PHRASE = re.compile(r"\b(?:on|in|at|for|of|across|among|with|by) (?:the |our |my |that |this |their )?[\w-]+(?: [\w-]+)?", re.IGNORECASE)
+
+
+def _metric(before: str) -> str | None:
+    """The metric a from-to is about, when it is told as a change ("Schedule tickets went from…"):
+    its subject's last word, prepositional phrases left out ("agency shifts on the unit went" →
+    "shift"), singular. None for anything else ("wanted to move the unit from…")."""
+    clause = re.split(r"[,;:]", before)[-1]
+    m = _CHANGED.search(clause)
+    if not m:
+        return None
+    words = [w for w in re.findall(r"[a-z][a-z-]*", _PREP_PHRASE.sub(" ", clause[:m.start()]).lower()) if w not in _CHANGE_WORDS]
+    if not words:
+        return None
+    head = words[-1].rstrip("s")
+    # a generic head needs its modifier: "late-delivery rate" and "reorder rate" are two metrics
+    return f"{words[-2]} {head}" if head in _GENERIC_HEADS and len(words) > 1 else head
+
+
+_GENERIC_HEADS = frozenset("rate number count share percentage score time level volume ratio cost value metric".split())
 
 
 def pushback_response(text: str, lexicons) -> str:

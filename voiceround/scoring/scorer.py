@@ -38,6 +38,10 @@ OWN_SEPARATION = re.compile(r"\bnot (me|mine)\b|\bwasn'?t (me|mine)\b|\b(that'?s
                             r"|\bwhat i (did|built|owned|changed) (was|were)\b|\bmy (clean |only )?comparison\b|\b(built|done|tuned|written) by me\b",
                             re.IGNORECASE)
 QUOTE_CHARS = 180
+# A number in the other side's plan ("Our COO, Greg Palmer, wanted to cut the menu from ninety items to
+# fifty five"): the opposing position, not the candidate's data.
+OTHER_SIDE_PLAN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][a-z]+|(?:[Tt]he|[Oo]ur|[Mm]y|[Hh]is|[Hh]er|[Tt]heir) [a-z]+(?: [a-z]+)?),? "
+                             r"(?:wanted|proposed|planned|decided|asked|pushed|was pushing) (?:us )?to\b")
 
 
 @dataclass
@@ -113,7 +117,10 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         if "scenario" in tags or c.turn == first_turn:
             f("stakes_quantified").add(c.sentence)
         early = ph != first_phase and c.turn in argued_turns and (decided_at is None or c.sentence.index < decided_at)
-        if (ph == first_phase or early) and not c.is_proposal and "opposing_view" not in tags:  # the candidate's own side
+        other_side = "opposing_view" in tags or bool(OTHER_SIDE_PLAN.search(c.sentence.text))
+        if other_side and "opposing_view" not in tags:
+            f("opposing_metrics").add(c.sentence)
+        if (ph == first_phase or early) and not c.is_proposal and not other_side:  # the candidate's own side
             f("argument_metrics").add(c.sentence)
             if c.has_baseline:
                 f("argument_baselined").add(c.sentence)
