@@ -266,11 +266,11 @@ def main() -> int:
             print(json.dumps(r), file=sys.stderr, flush=True)
             rows.append(r)
     print("| echo (level, delay) | AEC | self-interruptions | pauses for its own echo | candidate turns holding interviewer words | "
-          "empty turns | candidate WER | barge-in stop (ms) | voice-to-voice gap at the speaker, median (s) | echo level / ERLE (dB) |")
+          "empty turns | candidate WER | barge-in stop (ms) | voice-to-voice gap at the speaker, p50 / p95 / max (s) | echo level / ERLE (dB) |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         g = sorted(r.get("gaps_s") or [])
-        gap = f"{g[len(g) // 2]:.2f}" if g else "–"
+        gap = f"{g[len(g) // 2]:.2f} / {g[min(len(g) - 1, round(0.95 * (len(g) - 1)))]:.2f} / {g[-1]:.2f}" if g else "–"
         er = f"{r.get('echo_db', '–')} / {r.get('erle_db', '–')}" if r["aec"] else "–"
         print(f"| {r['echo']} | {'on' if r['aec'] else 'off'} | {r.get('self_interruptions', '–')} | {r.get('self_holds', '–')} | "
               f"{r.get('echo_turns', '–')} | "
