@@ -199,7 +199,7 @@ def test_an_outcome_isolated_in_everyday_words_is_not_a_headline_metric(rnd, iso
     assert "headline_metric_without_slice" not in {t["id"] for t in score(Transcript(tr.turns[:2]), rnd)["traps"]}
 
 
-@pytest.mark.parametrize("split,exact,within1,spearman,trap_f1", [("dev", 0.5, 0.88, 0.7, 0.58), ("test", 0.4, 0.85, 0.6, 0.48)])
+@pytest.mark.parametrize("split,exact,within1,spearman,trap_f1", [("dev", 0.66, 0.94, 0.82, 0.7), ("test", 0.55, 0.9, 0.75, 0.52)])
 def test_disagree_and_commit_corpus_floors(rnd, split, exact, within1, spearman, trap_f1):
     """The 156-answer corpus written and labelled blind to the code (tests/data/corpus; human-human
     ceiling in its README): dev (tuned on) and the frozen test split (never tuned on). Floors sit

@@ -132,7 +132,7 @@ def test_a_pause_after_the_first_sentence_of_a_story_does_not_end_it(engines, rn
     assert len(firsts["plain pause"].split()) < 20, firsts
 
 
-def test_a_live_round_has_the_answer_decoded_when_the_pause_ends_it(engines, rnd, data_dir):
+def test_a_live_round_has_the_answer_decoded_and_the_reply_spoken_ahead_when_the_pause_ends_it(engines, rnd, data_dir):
     """In a live (real-time) round the tail of an answer is decoded at the gap after its last word
     (0.2 s), so when the pause ends the turn (0.5 s) nothing is left to decode: the STT stage of
     the reply is ~0 (it was the whole tail's decode, about 0.3 s, without look-ahead), and the text
@@ -141,7 +141,7 @@ def test_a_live_round_has_the_answer_decoded_when_the_pause_ends_it(engines, rnd
     answer = read_audio(CASES / "audio" / "mixed-argument-heavy.08.wav")  # 5.4 s: decoded whole at the end
     plain = EndpointConfig(story_pause_s=0.5, story_max_pause_s=2.0, story_late_pause_s=0.5)  # the 0.5 s pause throughout
     parts = (("silence", 12.0), ("audio", answer), ("silence", 4.0))
-    seen = {}
+    seen, replies = {}, {}
     for realtime in (False, True):
         events = []
         SessionRunner(rnd, engines, StreamFeed(scripted(*parts)), Store(), source="test", use_llm=False, endpoint=plain,
@@ -149,8 +149,17 @@ def test_a_live_round_has_the_answer_decoded_when_the_pause_ends_it(engines, rnd
         text = [e for e in events if e.kind == "stt_final"][0].text
         reply = [e for e in events if e.kind == "first_sample" and e.from_speech][0]
         seen[realtime] = (text, reply.stt_tail_s)
+        replies[realtime] = (reply, [e for e in events if e.kind == "spoke_ahead"],
+                             [e.text for e in events if e.kind == "turn" and e.speaker == "interviewer"])
     assert seen[True][0] == seen[False][0], seen
     assert seen[True][1] < 0.05 and seen[False][1] > 0.1, seen
+    # Speak ahead: the next question was planned at that gap and its first sentence synthesized
+    # there; the final plan said the same words, so the reply's TTS stage is ~0 (about 0.1 s
+    # without), and the question asked is the one asked without look-ahead.
+    (rt, ahead, asked), (plain_reply, none, plain_asked) = replies[True], replies[False]
+    assert none == [] and [e.used for e in ahead][:1] == [True], ahead
+    assert asked[:2] == plain_asked[:2], (asked, plain_asked)
+    assert rt.tts_first_s < 0.03 < plain_reply.tts_first_s, (rt, plain_reply)
 
 
 def test_a_thinking_pause_mid_sentence_does_not_end_the_answer(engines, rnd, data_dir):

@@ -100,6 +100,15 @@ class TtsReady(Event):
 
 
 @dataclass(frozen=True)
+class SpokeAhead(Event):
+    """A question's first sentence had been synthesized ahead, at a gap in the answer (speak-ahead).
+    ``used``: the final plan said the same words, so that audio was played; else it was dropped."""
+
+    kind: ClassVar[str] = "spoke_ahead"
+    used: bool = False
+
+
+@dataclass(frozen=True)
 class FirstSample(Event):
     """The interviewer's first sample after a candidate endpoint, with the per-stage times (s).
 

@@ -67,6 +67,9 @@ class SessionRunner:
         self._paused, self._repeat = threading.Event(), threading.Event()
         self._last_spoken: list[tuple[np.ndarray, object]] = []  # the last question as played: (16 kHz audio, device-rate audio)
         self._last_question = ""
+        # Speak ahead: (spoken text, TTS future) of the next question's first sentence, synthesized at
+        # the gap where the answer was decoded ahead; used when the final plan says the same words.
+        self._tts_ahead: tuple[str, object] | None = None
 
     def pause(self, on: bool) -> None:
         """Pause (``on`` True) or resume the round, from any thread. Takes effect while the
@@ -127,7 +130,12 @@ class SessionRunner:
         text, info = self.writer.word(action, self.transcript)
         self._turn_llm_s = self.writer.last_llm_s
         sentences = A.split_text(text) or [text]
-        futures = [self.engines.tts.submit(self.engines.tts._speak, for_speech(x)) for x in sentences]  # "$2M" said as words
+        spoken_text = [for_speech(x) for x in sentences]  # "$2M" said as words
+        ahead, self._tts_ahead = self._tts_ahead, None
+        reuse = ahead is not None and ahead[0] == spoken_text[0] and not ahead[1].cancelled()
+        if ahead is not None:
+            self._emit(ev.SpokeAhead(self.rec.t_s, used=reuse))
+        futures = [ahead[1] if k == 0 and reuse else self.engines.tts.submit(self.engines.tts._speak, x) for k, x in enumerate(spoken_text)]
         first = futures[0].result()
         t_first_audio = time.perf_counter()
         live = getattr(self.feed, "live", False) and not action.is_wrap_up
@@ -206,6 +214,25 @@ class SessionRunner:
         return play_listening(audio, hifi, feed=self.feed, sink=self.sink, rec=self.rec, vad=self.engines.vad.stream(),
                               realtime=self.realtime, config=barge_in_config(half, cutting_in), gate=getattr(self.echo, "double_talk", None),
                               on_hold=lambda t, held: self._emit(ev.PlaybackHeld(t, held_s=round(held, 3))))
+
+    def _plan_ahead(self, text: str, topic: str | None = None) -> None:
+        """Plan and speak ahead (latency issue, item 3): at a gap where the answer so far was decoded
+        ahead, plan the next question as if the answer ended here and start synthesizing its first
+        sentence. :meth:`_speak` uses that audio only when the final plan, on the final transcript,
+        says the same first sentence; otherwise it is dropped. Planning is pure and takes ~10 ms;
+        the synthesis runs on the TTS thread. Never raises: a failure here only loses the head start."""
+        if not text:
+            return
+        try:
+            tentative = Transcript([*self.transcript.turns, Turn("candidate", text, self.rec.t_s, self.rec.t_s, topic=topic)])
+            action = planner.next_action(tentative, self.rec.t_s, self.rnd)
+            if action.is_wrap_up or (self.writer.use_llm and action.intent in self.rnd.probes):
+                return  # the wrap-up is timed at the endpoint; an LLM may reword the question
+            first = for_speech((A.split_text(action.text) or [action.text])[0])
+            if self._tts_ahead is None or self._tts_ahead[0] != first:
+                self._tts_ahead = (first, self.engines.tts.submit(self.engines.tts._speak, first))
+        except Exception:  # noqa: BLE001  (the question is planned again at the endpoint anyway)
+            self._tts_ahead = None
 
     def _record_latency(self, t_first_audio: float) -> None:
         """Emit the :class:`~voiceround.core.events.FirstSample` of this reply (:func:`first_sample`)."""
@@ -316,6 +343,8 @@ class SessionRunner:
             if ahead:
                 context = " ".join(texts + [done_text])
                 spec = (done_samples, len(utt.audio), context, self._transcribe_audio(utt.audio[done_samples:], context))
+                if getattr(self.feed, "live", False):
+                    self._plan_ahead(" ".join(texts + [(done_text + " " + spec[3].text).strip()]).strip(), topic=getattr(self.feed, "last_topic", None))
             if self.realtime and self.endpointer.in_speech and (ahead or soft and len(utt.audio) > peeked + 16000 or utt is None and now - last_partial > 2.5):
                 last_partial = now
                 live = utt if soft else self.endpointer.peek()
