@@ -374,3 +374,15 @@ def test_rehearse_a_case_of_the_second_round_end_to_end(tmp_path):
     assert any("cost" in t for t in iv), iv  # the trade-off probe of this round
     assert set(out["scores"]["dimensions"]) == {"customer_specificity", "working_backwards", "tradeoff_judgment", "personal_ownership",
                          "customer_impact", "trust_mechanism"}
+
+
+def test_eval_scorer_refuses_labels_it_cannot_compare(tmp_path):
+    """`voiceround eval scorer` on cases whose labels it can't use (a tier of 7, a trap the round
+    doesn't have: it would be counted as missed) says which, one line each, and exits 2."""
+    src = (CASES / "weak-royal-we.toml").read_text()
+    (tmp_path / "bad-tier.toml").write_text(re.sub(r"(?m)^conflict_articulation = \d", "conflict_articulation = 7", src))
+    (tmp_path / "bad-trap.toml").write_text(re.sub(r"(?m)^traps = \[", 'traps = ["not_a_trap", ', src))
+    r = subprocess.run([VOICEROUND, "eval", "scorer", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "labels.tiers.conflict_articulation = 7 is not a tier (1 to 4)" in r.stderr
+    assert "labels.traps has 'not_a_trap', not a trap of this round" in r.stderr

@@ -90,9 +90,10 @@ def test_a_traps_quotes_count_against_the_dimension_it_caps_never_for_it(rnd, pa
     card, tr = scored(path, rnd)
     rows = {r["id"]: r for r in view.dimension_rows(card, rnd, tr)}
     assert list(rows) == [d.id for d in rnd.rubrics["framework"].dimensions]  # the rubric's order
-    every_trap_quote = set()
+    every_trap_quote = set()  # quotes of traps flagged by their wording: never a strength anywhere
+    cue_features = set(rnd.scoring.get("cue_features", {}))
     for t in card["traps"]:
-        if not rnd.traps[t["id"]].absence:  # an absence trap quotes where a part is missing, not a fault
+        if all(n in cue_features for e in rnd.traps[t["id"]].evidence for n in e.split("|")):
             every_trap_quote |= keys(t["evidence"])
         for dim, cap in rnd.traps[t["id"]].caps.items():
             if dim in rows:
@@ -103,7 +104,8 @@ def test_a_traps_quotes_count_against_the_dimension_it_caps_never_for_it(rnd, pa
                 assert not keys(t["evidence"]) & keys(rows[dim]["for"])
     for r in rows.values():
         assert not keys(r["for"]) & keys(r["against"])  # one list per quote
-        assert not keys(r["for"]) & every_trap_quote  # a trap's quote is never a strength
+        assert not keys(r["for"]) & every_trap_quote  # a wording trap's quote is never a strength (a structural
+        # trap's never under the dimensions it caps, checked above)
         assert all(q["why"] for q in r["against"])
         d = card["dimensions"][r["id"]]
         if d["tier"] <= 1 and not d.get("criteria_met") and not d.get("capped_by"):
@@ -347,3 +349,24 @@ def test_a_missing_phase_is_shown_where_it_is_missing_not_against_other_dimensio
             assert [q["quote"] for q in marked] == ["Ana decided to go with the vendor anyway."]
         else:
             assert marked == [], (did, marked)
+
+
+@pytest.mark.fast
+def test_a_we_sentence_holds_ownership_down_but_still_shows_customer_focus(rnd):
+    """A new user saw Customer Focus at tier 4 with its customer sentences all marked ✗ "trap: The
+    royal 'we'". The royal 'we' is about who did it: it holds Ownership down; the same sentences
+    still show the customer for Customer Focus."""
+    story = [
+        "Last year our team disagreed with the product director, Sam Ortiz, about removing the free trial.",
+        "We looked at the funnel and we saw that 62 percent of paying customers had started on the trial.",
+        "Sam decided to remove the trial in June. We committed to it and we rebuilt the onboarding flow.",
+        "Paid conversion went from 4 percent to 9 percent, and customers who signed up dropped from 5000 a month to 4000.",
+    ]
+    tr = Transcript([Turn("candidate", t, i * 10.0, i * 10.0 + 8) for i, t in enumerate(story)])
+    card = score(tr, rnd)
+    assert "royal_we" in {t["id"] for t in card["traps"]}
+    rows = {r["id"]: r for r in view.dimension_rows(card, rnd, tr)}
+    funnel = "We looked at the funnel and we saw that 62 percent of paying customers had started on the trial."
+    assert funnel in [q["quote"] for q in rows["customer_focus"]["for"]]
+    assert not any("royal" in q["why"] for q in rows["customer_focus"]["against"])
+    assert any("royal" in q["why"] for q in rows["ownership_distinctions"]["against"])

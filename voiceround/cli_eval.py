@@ -44,10 +44,11 @@ def fit_summary(metrics: dict[str, dict], fits: dict[str, str]) -> str:
 OVERALL_LABELS = ("weak", "mixed", "strong")
 
 
-def label_problems(cases, dims: set[str]) -> list[str]:
+def label_problems(cases, dims: set[str], known_traps: set[str] | None = None) -> list[str]:
     """What in the cases' ``[labels]`` a scorer evaluation can't use, one line per problem: a tier
     that isn't 1-4, a tier for a dimension the round doesn't have, an ``overall`` other than
-    weak/mixed/strong, ``traps`` that isn't a list of trap ids. Empty when all are usable."""
+    weak/mixed/strong, ``traps`` that isn't a list of trap ids, or names a trap the round doesn't
+    have (``known_traps``; it would count as a missed trap). Empty when all are usable."""
     out = []
     for c in cases:
         tiers, overall, traps = c.labels.get("tiers", {}), c.labels.get("overall"), c.labels.get("traps", [])
@@ -60,6 +61,9 @@ def label_problems(cases, dims: set[str]) -> list[str]:
             out.append(f"{c.id}: labels.overall = {overall!r} should be one of {', '.join(OVERALL_LABELS)}")
         if not isinstance(traps, list) or not all(isinstance(t, str) for t in traps):
             out.append(f"{c.id}: labels.traps should be a list of trap ids")
+        elif known_traps is not None:
+            out += [f"{c.id}: labels.traps has {t!r}, not a trap of this round ({', '.join(sorted(known_traps))})"
+                    for t in traps if t not in known_traps]
     return out
 
 
@@ -125,7 +129,7 @@ def cmd_eval(args) -> int:
             _err(f"error: {len(unlabelled)} case(s) have no labels for round {rnd.id}'s dimensions ({', '.join(sorted(dims))}), "
                  f"e.g. {unlabelled[0]}: are they cases of another round?")
             return 2
-        bad = label_problems(cases, dims)
+        bad = label_problems(cases, dims, set(rnd.traps))
         if bad:
             _err("error: labels a scorer can't be compared with:\n" + "\n".join(f"  {b}" for b in bad[:10]))
             return 2

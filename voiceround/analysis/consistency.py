@@ -21,10 +21,11 @@ BASELINE_CORRECTION = re.compile(
 _SPOKEN_NOISE = re.compile(r",?\s*\b(?:um+|uh+|erm|er|you know|i mean|like)\b\s*,?|(?<!\d),|,(?!\d{3})")
 
 
-def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
+def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -> list[tuple[Claim, Claim]]:
     """Pairs of claims in different turns that report the same final value from different
-    baselines ("from 14% to 9%" … later "from 12% to 9%"): the seed's "never invent a false
-    baseline". Returns ``[(earlier, later)]``."""
+    baselines ("from 14% to 9%" … later "from 12% to 9%"), the same metric changing from two
+    baselines, or (for sentences in ``stated_in``) a level stated while arguing that another turn
+    contradicts: the seed's "never invent a false baseline". Returns ``[(earlier, later)]``."""
     seen: dict[str, tuple[str, Claim]] = {}
     by_metric: dict[str, tuple[str, Claim]] = {}
     out = []
@@ -41,12 +42,36 @@ def baseline_conflicts(claims: list[Claim]) -> list[tuple[Claim, Claim]]:
         # the same metric retold from another baseline ("tickets went from about twelve hundred a week"
         # … later "tickets went from 850 a week"), unless either is a slice of it
         metric = _metric(text[:m.start()]) if FROM_TO.search(text) else None
-        if metric and not c.has_slice:
-            prev = by_metric.get(metric)
-            if prev and prev[0] != a and prev[1].turn != c.turn and (prev[1], c) not in out:
-                out.append((prev[1], c))
-            by_metric.setdefault(metric, (a, c))
+        _same_metric(by_metric, metric, a, c, out)
+    # a starting level stated outright while arguing ("our monthly churn was 8 percent" … "our monthly
+    # churn at the time was 5 percent" … "churn went from 12 percent to 10"): one metric, one baseline.
+    # ``stated_in``: the sentence indexes told before the decision (levels stated later are results).
+    for c in (c for c in claims if stated_in is not None and c.sentence.index in stated_in):
+        text = " ".join(_SPOKEN_NOISE.sub(" ", c.sentence.text).split())
+        for sm in _STATED.finditer(text):
+            if FROM_TO.search(text) and FROM_TO.search(text).start() <= sm.start() <= FROM_TO.search(text).end():
+                continue
+            _same_metric(by_metric, _metric(sm.group("lead") + " was"), normalize_for_wer(sm.group("v")), c, out)
     return out
+
+
+# "<metric> (at the time) was (about) N%": a level stated as the starting point
+_STATED = re.compile(r"(?P<lead>(?:\b[\w-]+\s){1,4}?)(?:at the time |back then |before |then )?(?:was|were) (?:running at |sitting at |at )?"
+                     r"(?:about |around |roughly |only |just )?(?P<v>\d[\d,.]*|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                     r"twelve|\w+teen|\w+ty)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|point|\w+teen|\w+ty))*)\s?(?:%|percent)",
+                     re.IGNORECASE)
+
+
+def _same_metric(by_metric: dict, metric: str | None, value: str, c: Claim, out: list) -> None:
+    """Record ``value`` as ``metric``'s baseline from claim ``c``; a different baseline for the same
+    metric from another turn (neither a slice) is a conflict appended to ``out``."""
+    if not metric or c.has_slice:
+        return
+    prev = by_metric.get(metric)
+    if prev and prev[0] != value and prev[1].turn != c.turn and not prev[1].has_slice \
+            and (prev[1], c) not in out and (c, prev[1]) not in out:
+        out.append((prev[1], c))
+    by_metric.setdefault(metric, (value, c))
 
 
 _CHANGE_WORDS = frozenset("went came down dropped fell rose was were up it has had got moved improved increased decreased "

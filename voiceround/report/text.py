@@ -39,9 +39,10 @@ def round_use(a: dict) -> str:
         share = used / length
         parts.append(f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})"
                      + (", ended early: the scorecard reads only what was said in that time" if share < 0.85 else ""))
-    for p in a.get("fit_redirects") or []:
-        if p in FIT_NOTES:
-            parts.append(f"The interviewer redirected once: {FIT_NOTES[p]}")
+    fits = [p for p in a.get("fit_redirects") or [] if p in FIT_NOTES]
+    if fits:  # the first is why the story was redirected; a later one is what the redirect got back
+        parts.append(f"The interviewer redirected once: {FIT_NOTES[fits[0]]}"
+                     + ("; asked again, no other story was told" if len(fits) > 1 else ""))
     if a.get("no_example_noted"):
         parts.append("The interviewer noted that no specific example was given, after three requests for one")
     if a.get("second_example_asked"):

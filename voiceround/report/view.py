@@ -187,11 +187,12 @@ class _Traps:
     def __init__(self, card: dict, rnd):
         self.flagged = card.get("traps", [])
         self.quoted: dict[tuple, dict] = {}
+        self.caps = {t["id"]: (set(rnd.traps[t["id"]].caps) if rnd is not None and t["id"] in rnd.traps else None) for t in self.flagged}
         for t in self.flagged:
             if rnd is not None and t["id"] in rnd.traps and rnd.traps[t["id"]].absence:
                 continue  # a missing part of the story: its quotes say where, no sentence trips it
             for q in t["evidence"]:
-                self.quoted.setdefault(_key(q), t)
+                self.quoted.setdefault(_key(q), []).append(t)
         self.cues: list[tuple[dict, list, list]] = []
         cue_features = rnd.scoring.get("cue_features", {}) if rnd is not None else {}
         self.lexical = {t["id"] for t in self.flagged if rnd is not None and t["id"] in rnd.traps and rnd.traps[t["id"]].evidence
@@ -211,10 +212,15 @@ class _Traps:
         part of the story (outcome numbers without a slice, "we" actions, no commitment)."""
         return trap is not None and trap["id"] in self.lexical
 
-    def of(self, q: dict) -> dict | None:
-        """The first flagged trap that ``q`` (``{"turn", "quote", …}``) trips, or None."""
-        if _key(q) in self.quoted:
-            return self.quoted[_key(q)]
+    def of(self, q: dict, dim: str | None = None) -> dict | None:
+        """The first flagged trap that ``q`` (``{"turn", "quote", …}``) trips under dimension ``dim``,
+        or None. A trap flagged by its wording (:meth:`wording`) trips its sentences everywhere; one
+        about the story's structure (outcome numbers without a slice, "we" actions) trips them only
+        under the dimensions it caps: "We looked at the funnel: 62 percent of paying customers…" holds
+        Ownership down but is still evidence of Customer Focus."""
+        for t in self.quoted.get(_key(q), []):
+            if dim is None or self.wording(t) or self.caps.get(t["id"]) is None or dim in self.caps[t["id"]]:
+                return t
         text = q["quote"]
         return next((t for t, lex, unless in self.cues if any(rx.search(text) for rx in lex) and not any(u.search(text) for u in unless)),
                     None)
@@ -244,7 +250,7 @@ def _rows(card: dict, rnd, sents: _Sentences) -> list[dict]:
         for q in d.get("evidence", []):
             if _key(q) in seen:
                 continue
-            trap = tripped.of(q)
+            trap = tripped.of(q, did)
             if trap is not None:  # a sentence that trips a trap is never shown as a strength
                 seen.add(_key(q))
                 against.append(_quote(q, sents, f"trap: {trap['name']}"))

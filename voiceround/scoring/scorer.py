@@ -40,8 +40,25 @@ OWN_SEPARATION = re.compile(r"\bnot (me|mine)\b|\bwasn'?t (me|mine)\b|\b(that'?s
 QUOTE_CHARS = 180
 # A number in the other side's plan ("Our COO, Greg Palmer, wanted to cut the menu from ninety items to
 # fifty five"): the opposing position, not the candidate's data.
+# Also what the other side argued with ("Priya argued that the new flow lifted conversion by 3 percent").
+# Only the numbers in that clause: "…wanted to ship it, but I disagreed because the error rate was 1.8%"
+# keeps the candidate's 1.8% (see :func:`_other_sides`).
 OTHER_SIDE_PLAN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][a-z]+|(?:[Tt]he|[Oo]ur|[Mm]y|[Hh]is|[Hh]er|[Tt]heir) [a-z]+(?: [a-z]+)?),? "
-                             r"(?:wanted|proposed|planned|decided|asked|pushed|was pushing) (?:us )?to\b")
+                             r"(?:(?:wanted|proposed|planned|decided|asked|pushed|was pushing) (?:us )?to|argued|claimed|pointed (?:out|to)|"
+                             r"said|believed|thought|showed|had data)\b")
+_OWN_CLAUSE = re.compile(r"\b(but|because|whereas|while|though|although)\b|\bi\b|;|:|\.", re.IGNORECASE)
+
+
+def _other_sides(c: "A.Claim") -> bool:
+    """Whether claim ``c`` is a number of the other side's: it follows an :data:`OTHER_SIDE_PLAN`
+    phrase in its sentence with no turn to the candidate's own clause ("but", "because", "I") between."""
+    text = c.sentence.text
+    for m in OTHER_SIDE_PLAN.finditer(text):
+        if m.group(0).split()[0].lower() in ("i", "we") or m.group(0).startswith(("I ", "We ")):
+            continue
+        if m.end() <= c.start and not _OWN_CLAUSE.search(text, m.end(), c.start):
+            return True
+    return False
 
 
 @dataclass
@@ -117,7 +134,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         if "scenario" in tags or c.turn == first_turn:
             f("stakes_quantified").add(c.sentence)
         early = ph != first_phase and c.turn in argued_turns and (decided_at is None or c.sentence.index < decided_at)
-        other_side = "opposing_view" in tags or bool(OTHER_SIDE_PLAN.search(c.sentence.text))
+        other_side = "opposing_view" in tags or _other_sides(c)
         if other_side and "opposing_view" not in tags:
             f("opposing_metrics").add(c.sentence)
         if (ph == first_phase or early) and not c.is_proposal and not other_side:  # the candidate's own side
@@ -130,6 +147,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             f("outcome_metrics").add(c.sentence)
             if c.has_baseline:
                 f("outcome_baselined").add(c.sentence)
+    # in how many sentences the candidate's own numbers were told ("1.8% against 0.6%" is one comparison, not two metrics)
+    F["argument_metric_sentences"] = Feature(float(len(f("argument_metrics").evidence)), list(f("argument_metrics").evidence))
     for c in claims:  # per story phase of the round
         ph = phase_of[c.sentence.index]
         f(f"metrics_in_{ph}").add(c.sentence)
@@ -162,7 +181,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             f(f"i_actions_in_{phase_of[a.sentence.index]}").add(a.sentence)
         # Walking away once it was decided ("I moved on to other projects": the round's `disengage`
         # lexicon) is told as an action but is no commitment.
-        if phase_of[a.sentence.index] == "commitment" and not ("disengage" in lex and lex["disengage"].search(a.sentence.text)):
+        # Nor is telling that one's own side won ("I won the argument": the round's `won` lexicon).
+        if phase_of[a.sentence.index] == "commitment" and not any(k in lex and lex[k].search(a.sentence.text) for k in ("disengage", "won")):
             f("commitment_actions").add(a.sentence)
             if a.who == "i":
                 f("commitment_i_actions").add(a.sentence)
@@ -216,7 +236,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     arg, com = secs.get("argument", 0.0), secs.get("commitment", 0.0)
     F["argument_commitment_s"] = Feature(round(arg + com, 2))
     F["commitment_time_share"] = Feature(round(com / (arg + com), 4) if arg + com > 0 else 0.0)
-    for pair in A.baseline_conflicts(claims):
+    for pair in A.baseline_conflicts(claims, stated_in={s.index for s in sents if phase_of[s.index] == first_phase}):
         for c in pair:
             f("baseline_conflicts").add(c.sentence)
     for s in sents:
@@ -374,7 +394,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
 
 # Features computed for every round (the cue features and per-phase ones depend on the round file).
 FEATURES = (
-    "stakes_quantified", "argument_metrics", "argument_baselined", "opposing_metrics", "outcome_metrics",
+    "stakes_quantified", "argument_metrics", "argument_metric_sentences", "argument_baselined", "opposing_metrics", "outcome_metrics",
     "outcome_baselined", "attribution_method", "own_attribution", "opinion_cues_unbacked", "i_actions",
     "we_actions", "i_action_share", "commitment_actions", "commitment_i_actions", "customer_friction",
     "customer_friction_measured", "customer_measured", "people_named", "reflection_specific", "pushback_held", "pushback_folded", "sentences", "last_sentence",
