@@ -251,3 +251,19 @@ def test_numbers_said_as_words_score_the_same_as_digits(rnd):
         if (a["total"], sorted(t["id"] for t in a["traps"])) != (b["total"], sorted(t["id"] for t in b["traps"])):
             differ.append((p.rsplit("/", 1)[-1], a["total"], b["total"]))
     assert retold >= 40 and differ == []
+
+
+def test_a_level_stated_while_arguing_and_retold_differently_is_an_invented_baseline(rnd):
+    """A new user's story gave monthly churn as 8%, then 5% 'at the time', then 'from 12 percent'
+    in the outcome: no trap was flagged and the score was 85. A level stated after the decision is a
+    result, not a baseline ("turnover was thirteen percent" the next year)."""
+    story = ["My VP, Carla Mendes, decided to raise the monthly price from 9 dollars to 12 dollars. "
+             "I disagreed, because our monthly churn was 8 percent and I expected it to jump.",
+             "I ran a survey of 2000 subscribers. Our monthly churn at the time was 5 percent, so I projected it would double.",
+             "Carla decided to go ahead with the price rise in September. I told her I was on board and I wrote the customer email.",
+             "After the price rise, churn went from 12 percent to 10 percent."]
+    tr = Transcript([Turn("candidate", t, i * 12.0, i * 12.0 + 10) for i, t in enumerate(story)])
+    assert "invented_baseline" in {t["id"] for t in score(tr, rnd)["traps"]}
+    steady = Transcript([*tr.turns[:1], Turn("candidate", "I ran a survey of 2000 subscribers.", 12, 20), *tr.turns[2:3],
+                         Turn("candidate", "After the price rise, churn went from 8 percent to 7 percent. A year later churn was 6 percent.", 36, 46)])
+    assert "invented_baseline" not in {t["id"] for t in score(steady, rnd)["traps"]}
