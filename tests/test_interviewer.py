@@ -41,6 +41,18 @@ def test_royal_we_gets_an_ownership_probe(rnd):
     assert "personally" in a.text.lower() or "yours" in a.text.lower()
 
 
+def test_a_single_we_in_an_aside_draws_no_ownership_probe(rnd):
+    """A rambling opening ("…right around when we moved offices, that's its own story…") was
+    answered with "You mentioned 'we moved offices'. What did you personally do there?": a Bar
+    Raiser doesn't chase the aside. One "we" in a sentence with no number and no named person is
+    left alone; the same "we" told as the story's fact is still probed."""
+    aside = ("This was about two years ago, right around when we moved offices, which is its own story. "
+             "I was a data scientist on the fraud team, and our head of risk wanted to lower the model's threshold.")
+    assert one_turn(rnd, aside).intent != "probe_ownership"
+    story = "Our head of risk, Sandra, wanted a lower threshold, and we shipped it to 40 percent of traffic that week."
+    assert one_turn(rnd, story).intent == "probe_ownership"
+
+
 def test_opinion_gets_an_evidence_probe(rnd):
     a = one_turn(rnd, "We felt that Vue was cleaner and nicer to work with.")
     assert a.intent == "probe_opinion" and "evidence" in a.text

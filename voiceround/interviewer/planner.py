@@ -237,6 +237,10 @@ def _inconsistency_probe(rnd: Round, transcript: Transcript, h: _History) -> Act
     return None
 
 
+# A sentence the candidate marks as a digression ("that's its own story", "anyway", "by the way").
+_ASIDE = re.compile(r"\b(its own story|a long story|long story short|side note|by the way|on a tangent|but anyway)\b", re.IGNORECASE)
+
+
 def _answer_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | None:
     """Probes on the latest answer's wording: inconsistent baselines, "we", opinion, yielding, abstraction."""
     cands = transcript.candidate_turns()
@@ -256,9 +260,12 @@ def _answer_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | N
     acts = A.find_actions(sents)
     we = [a for a in acts if a.who == "we"]
     if we and len(we) > len([a for a in acts if a.who == "i"]):
-        a = we[0]
-        key = f"we:{a.verb}"
-        if ok("probe_ownership", key) and last_asked[0] != "probe_ownership":
+        # the "we" of the story, not of an aside ("…around when we moved offices, which is its own
+        # story"): a "we" in a sentence marked as an aside is never the one quoted
+        story_we = [x for x in we if not _ASIDE.search(x.sentence.text)]
+        a = story_we[0] if story_we else None
+        key = f"we:{a.verb}" if a else ""
+        if a is not None and ok("probe_ownership", key) and last_asked[0] != "probe_ownership":
             return _action(rnd, "probe_ownership", h, quote=short_quote(a.sentence.text, a.start, 6), claim=key, reason="'we' hides the candidate's action")
     if not A.find_claims(sents):
         for s, st, _ in A.cue_spans(rnd.lexicons["opinion"], sents):
