@@ -53,6 +53,22 @@ def test_a_single_we_in_an_aside_draws_no_ownership_probe(rnd):
     assert one_turn(rnd, story).intent == "probe_ownership"
 
 
+def test_the_other_sides_plan_and_data_are_not_probed_as_the_candidates(rnd):
+    """"Dana wanted to run a blanket fifteen percent discount" drew "From what baseline…?" on the
+    discount, and Linda's "twelves cut handoffs from three a day to two" drew "which part of that did
+    your own work move?". A number in the other side's plan is no measurement; their data can be
+    asked for its baseline but not for the candidate's share."""
+    plan = one_turn(rnd, "Our category manager, Dana, wanted to run a blanket fifteen percent discount on all produce for six weeks.")
+    assert plan.intent != "probe_baseline", plan
+    tr = Transcript([Turn("interviewer", opening(rnd).text, 0, 5, intent="ask_scenario", meta={"slot": "scenario"}),
+                     Turn("candidate", "Linda Okafor, our director, wanted twelve hour shifts, and I disagreed.", 5, 12),
+                     Turn("interviewer", "Who exactly was on the other side, and what data did they use?", 12, 16,
+                          intent="ask_opposing_view", meta={"slot": "opposing_view"}),
+                     Turn("candidate", "Linda had real data. Twelves cut handoffs from three a day to two.", 16, 24)])
+    a = next_action(tr, 24, rnd)
+    assert a.intent != "probe_slice", a
+
+
 def test_opinion_gets_an_evidence_probe(rnd):
     a = one_turn(rnd, "We felt that Vue was cleaner and nicer to work with.")
     assert a.intent == "probe_opinion" and "evidence" in a.text

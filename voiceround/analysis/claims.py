@@ -205,3 +205,28 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
                 bool(ATTRIBUTION.search(s.text)), _proposed(s.text, proposal_at, a),
             ))
     return out
+
+
+# A number in the other side's plan ("Our COO, Greg Palmer, wanted to cut the menu from ninety items to
+# fifty five") or in what they argued with ("Priya argued that the new flow lifted conversion by 3
+# percent"): the opposing position, not the candidate's data. Only the numbers in that clause count:
+# "…wanted to ship it, but I disagreed because the error rate was 1.8%" keeps the candidate's 1.8%.
+_OTHER_SUBJECT = r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][a-z]+|(?:[Tt]he|[Oo]ur|[Mm]y|[Hh]is|[Hh]er|[Tt]heir) [a-z]+(?: [a-z]+)?),? "
+OTHER_PLAN = re.compile(_OTHER_SUBJECT + r"(?:wanted|proposed|planned|decided|asked|pushed|was pushing) (?:us )?to\b")
+OTHER_ARGUED = re.compile(_OTHER_SUBJECT + r"(?:argued|claimed|pointed (?:out|to)|said|believed|thought|showed|had data)\b")
+_OWN_CLAUSE = re.compile(r"\b(but|because|whereas|while|though|although)\b|\bi\b|;|:|\.", re.IGNORECASE)
+
+
+def others_number(c: Claim, plans_only: bool = False) -> bool:
+    """Whether claim ``c`` is a number of the other side's: it follows an :data:`OTHER_PLAN` (or,
+    unless ``plans_only``, :data:`OTHER_ARGUED`) phrase in its sentence with no turn to the
+    candidate's own clause ("but", "because", "I") between. A number in someone's plan is not a
+    measurement (the interviewer asks it no baseline); one they argued with is still a claim."""
+    text = c.sentence.text
+    for rx in (OTHER_PLAN,) if plans_only else (OTHER_PLAN, OTHER_ARGUED):
+        for m in rx.finditer(text):
+            if m.group(0).startswith(("I ", "We ", "i ", "we ")):
+                continue
+            if m.end() <= c.start and not _OWN_CLAUSE.search(text, m.end(), c.start):
+                return True
+    return False

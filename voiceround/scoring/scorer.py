@@ -38,27 +38,6 @@ OWN_SEPARATION = re.compile(r"\bnot (me|mine)\b|\bwasn'?t (me|mine)\b|\b(that'?s
                             r"|\bwhat i (did|built|owned|changed) (was|were)\b|\bmy (clean |only )?comparison\b|\b(built|done|tuned|written) by me\b",
                             re.IGNORECASE)
 QUOTE_CHARS = 180
-# A number in the other side's plan ("Our COO, Greg Palmer, wanted to cut the menu from ninety items to
-# fifty five"): the opposing position, not the candidate's data.
-# Also what the other side argued with ("Priya argued that the new flow lifted conversion by 3 percent").
-# Only the numbers in that clause: "…wanted to ship it, but I disagreed because the error rate was 1.8%"
-# keeps the candidate's 1.8% (see :func:`_other_sides`).
-OTHER_SIDE_PLAN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][a-z]+|(?:[Tt]he|[Oo]ur|[Mm]y|[Hh]is|[Hh]er|[Tt]heir) [a-z]+(?: [a-z]+)?),? "
-                             r"(?:(?:wanted|proposed|planned|decided|asked|pushed|was pushing) (?:us )?to|argued|claimed|pointed (?:out|to)|"
-                             r"said|believed|thought|showed|had data)\b")
-_OWN_CLAUSE = re.compile(r"\b(but|because|whereas|while|though|although)\b|\bi\b|;|:|\.", re.IGNORECASE)
-
-
-def _other_sides(c: "A.Claim") -> bool:
-    """Whether claim ``c`` is a number of the other side's: it follows an :data:`OTHER_SIDE_PLAN`
-    phrase in its sentence with no turn to the candidate's own clause ("but", "because", "I") between."""
-    text = c.sentence.text
-    for m in OTHER_SIDE_PLAN.finditer(text):
-        if m.group(0).split()[0].lower() in ("i", "we") or m.group(0).startswith(("I ", "We ")):
-            continue
-        if m.end() <= c.start and not _OWN_CLAUSE.search(text, m.end(), c.start):
-            return True
-    return False
 
 
 @dataclass
@@ -134,7 +113,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         if "scenario" in tags or c.turn == first_turn:
             f("stakes_quantified").add(c.sentence)
         early = ph != first_phase and c.turn in argued_turns and (decided_at is None or c.sentence.index < decided_at)
-        other_side = "opposing_view" in tags or _other_sides(c)
+        other_side = "opposing_view" in tags or A.others_number(c)
         if other_side and "opposing_view" not in tags:
             f("opposing_metrics").add(c.sentence)
         if (ph == first_phase or early) and not c.is_proposal and not other_side:  # the candidate's own side
