@@ -222,9 +222,10 @@ def cmd_export(args) -> int:
     from voiceround.ui.pdf import write_pdf
     page = args.page_size or Settings.load().page_size
     pdf = Path(args.pdf) if args.pdf else Path(tempfile.mkdtemp()) / "scorecard.pdf"
+    replaced = args.pdf is not None and pdf.exists()
     write_pdf(doc, pdf, page)
     if args.pdf:
-        print(f"wrote {pdf}")
+        print(f"wrote {pdf}" + (" (replaced the file that was there)" if replaced else ""))
     if args.bundle:
         print(f"wrote {export_bundle(store, args.session, Path(args.bundle), pdf)}")
     store.close()
