@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from voiceround.analysis.actions import find_actions
-from voiceround.analysis.claims import ARGUING, HYPOTHETICAL, PROPOSAL, find_claims
+from voiceround.analysis.claims import ARGUING, HYPOTHETICAL, OTHER_PLAN, PROPOSAL, find_claims
 from voiceround.analysis.sentences import Sentence
 
 # a result told against what would have happened without the work (isolation, not a proposal)
@@ -133,6 +133,10 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         if ph == "outcome" and (PROPOSAL.search(sent.text) or ARGUING.search(sent.text)
                                 or (HYPOTHETICAL.search(sent.text) and not (decided and COUNTERFACTUAL.search(sent.text)))):
             ph = first_phase
+        # A decision to cut something is the plan, not its result ("Tanya decided to cut reserve
+        # coverage from twelve percent to eight").
+        if ph == "outcome" and "decision" in tags and OTHER_PLAN.search(sent.text):
+            ph = "decision"
         # After the decision, something the candidate did (and that reports no number) is the
         # commitment phase, whatever other cue words it contains ("I set up a holdout").
         if asked.get(sent.turn) != first_phase and (decided or (decision_told and sent.turn not in argued_turns and (not resolved or asked.get(sent.turn) == "commitment"))) \
