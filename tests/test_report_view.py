@@ -325,6 +325,15 @@ def test_a_typed_round_ended_early_says_how_much_of_the_round_was_used_and_a_kil
     assert "· unfinished" in doc and "running" not in doc
 
 
+def story_rows(rnd, story: list[str], trap: str) -> tuple[dict, dict]:
+    """Score a story told one sentence group per turn (10 s apart); check ``trap`` is flagged;
+    return ``(card, {dimension id: row})``."""
+    tr = Transcript([Turn("candidate", t, i * 10.0, i * 10.0 + 8) for i, t in enumerate(story)])
+    card = score(tr, rnd)
+    assert trap in {t["id"] for t in card["traps"]}
+    return card, {r["id"]: r for r in view.dimension_rows(card, rnd, tr)}
+
+
 @pytest.mark.fast
 def test_a_missing_phase_is_shown_where_it_is_missing_not_against_other_dimensions(rnd):
     """'Missing the commitment phase' is about something absent: it quotes where the commitment
@@ -337,10 +346,7 @@ def test_a_missing_phase_is_shown_where_it_is_missing_not_against_other_dimensio
         "Ana decided to go with the vendor anyway.",
         "Customers who churned cost us about $120,000 a month.",
     ]
-    tr = Transcript([Turn("candidate", t, i * 10.0, i * 10.0 + 8) for i, t in enumerate(story)])
-    card = score(tr, rnd)
-    assert "missing_commitment_phase" in {t["id"] for t in card["traps"]}
-    rows = {r["id"]: r for r in view.dimension_rows(card, rnd, tr)}
+    card, rows = story_rows(rnd, story, "missing_commitment_phase")
     trap = next(t for t in card["traps"] if t["id"] == "missing_commitment_phase")
     assert [q["quote"] for q in trap["evidence"]] == ["Ana decided to go with the vendor anyway."]
     for did, row in rows.items():
@@ -362,10 +368,7 @@ def test_a_we_sentence_holds_ownership_down_but_still_shows_customer_focus(rnd):
         "Sam decided to remove the trial in June. We committed to it and we rebuilt the onboarding flow.",
         "Paid conversion went from 4 percent to 9 percent, and customers who signed up dropped from 5000 a month to 4000.",
     ]
-    tr = Transcript([Turn("candidate", t, i * 10.0, i * 10.0 + 8) for i, t in enumerate(story)])
-    card = score(tr, rnd)
-    assert "royal_we" in {t["id"] for t in card["traps"]}
-    rows = {r["id"]: r for r in view.dimension_rows(card, rnd, tr)}
+    _card, rows = story_rows(rnd, story, "royal_we")
     funnel = "We looked at the funnel and we saw that 62 percent of paying customers had started on the trial."
     assert funnel in [q["quote"] for q in rows["customer_focus"]["for"]]
     assert not any("royal" in q["why"] for q in rows["customer_focus"]["against"])
