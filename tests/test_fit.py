@@ -61,6 +61,8 @@ def test_a_story_that_does_not_fit_is_redirected_once_in_plain_words(rnd, answer
     "After two meetings my director backed down and we did the staged rollout.",
     "Leadership sided with me, so we ended up going with my plan.",
     "The VP approved my proposal the next week.",
+    "After she saw the test results, Priya came round to my view.",
+    "In the end we shipped an optional sign up instead, which was my proposal.",
 ])
 def test_the_ways_people_say_they_won_are_redirected(rnd, won):
     """A new user's "we won that one" was taken as a story that fits; each way of saying the
@@ -83,6 +85,9 @@ def test_lost_stories_with_a_would_or_an_agreed_with_me_are_not_redirected(rnd):
     assert not any(a.intent.startswith("redirect") or a.intent == "ask_story_again" for a in acts), acts
     _, acts = play(rnd, "Priya agreed with me that the risk was real, but she decided to launch to everyone on sale day. "
                         "I had argued for a staged rollout with the beta's error rates.")
+    assert not acts[0].intent.startswith("redirect"), acts[0]
+    # the team coming round to the decision that went against the candidate is the commitment, not a win
+    _, acts = play(rnd, FITS + " She decided to launch to everyone. My team came round to the plan after a week, and I led the launch.")
     assert not acts[0].intent.startswith("redirect"), acts[0]
 
 
