@@ -46,6 +46,9 @@ def play(rnd, *answers):
      "redirect_hypothetical"),
     ("Honestly we all agreed on most things at my last job. I can't think of a time I lost an argument.",
      "redirect_no_disagreement"),
+    ("Honestly I've never really disagreed with a manager. I usually just go along with what they decide.", "redirect_no_disagreement"),
+    ("Last autumn my manager Karen asked me to lead the Kubernetes migration. We were all aligned and I agreed with the plan "
+     "from day one. Karen picked November and everyone agreed.", "redirect_no_disagreement"),
 ])
 def test_a_story_that_does_not_fit_is_redirected_once_in_plain_words(rnd, answer, intent):
     _, acts = play(rnd, answer)
