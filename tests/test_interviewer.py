@@ -69,6 +69,22 @@ def test_the_other_sides_plan_and_data_are_not_probed_as_the_candidates(rnd):
     assert a.intent != "probe_slice", a
 
 
+@pytest.mark.parametrize("answer", [
+    "After the decision I called 20 enterprise accounts to explain the change myself.",
+    "I ran a two week test on ten percent of traffic before the launch, on my own.",
+])
+def test_a_number_the_candidate_chose_or_did_is_not_asked_for_a_baseline(rnd, answer):
+    """A new user was asked "'20 enterprise accounts to explain the change': what was the
+    baseline?" and "'10% of traffic': what was the number before?": the candidate's own workload and
+    a test's allocation are not measurements."""
+    assert one_turn(rnd, answer).intent not in ("probe_baseline", "probe_slice")
+
+
+def test_the_we_of_a_non_answer_is_not_probed(rnd):
+    a = one_turn(rnd, "I don't have that exact number in front of me, and we tracked it in the weekly support report.")
+    assert a.intent != "probe_ownership", a
+
+
 def test_opinion_gets_an_evidence_probe(rnd):
     a = one_turn(rnd, "We felt that Vue was cleaner and nicer to work with.")
     assert a.intent == "probe_opinion" and "evidence" in a.text

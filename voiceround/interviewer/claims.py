@@ -2,6 +2,7 @@
 planner and ``voiceround eval interviewer`` share. Pure: transcript and round in, claims out."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from voiceround import analysis as A
@@ -46,15 +47,25 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
     out: list[ClaimNeed] = []
     dont_know = {n for n, t in tr.candidate_turns() if rnd.lexicons["dont_know"].search(t.text)}
     # answers to a question about the other side: their numbers are theirs, no "which part was yours"
-    theirs, asked = set(), None
+    # and answers to a question about the argument ("What data did you bring?") are the argument,
+    # whenever the interviewer asks it: their numbers are no results of the candidate's work
+    arguing = {sl.id for sl in rnd.slots[1:] if rnd.slots and sl.phase == rnd.slots[0].phase}
+    theirs, argued, asked = set(), set(), None
     for n, t in enumerate(tr.turns, start=1):
         if t.speaker != "candidate":
             asked = (t.meta or {}).get("slot") or (t.meta or {}).get("deepens")
         elif asked == "opposing_view":
             theirs.add(n)
+        elif asked in arguing:
+            argued.add(n)
     tags = dict(zip((s.index for s in sents), A.tag_slots(sents, rnd.slots), strict=True))
+    point = A.decision_point(sents, rnd.slots)
+
+    pos = {s.index: k for k, s in enumerate(sents)}
     for c in A.find_claims(sents):
         if c.turn in dont_know:  # an estimate given while saying "I don't know" gets no further probe
+            continue
+        if _not_a_measurement(c):
             continue
         outcome = phases[c.sentence.index] == "outcome"
         if c.is_proposal or c.has_attribution or A.others_number(c, plans_only=True):  # a plan's number is no measurement
@@ -64,6 +75,32 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
         isolated_before = any(A.ATTRIBUTION.search(x.text) and phases[x.index] == "outcome"
                               for x in sents if x.index <= c.sentence.index)
         other_side = c.turn in theirs or "opposing_view" in tags[c.sentence.index] or A.others_number(c)
-        if outcome and not (c.has_slice or isolated_before or other_side):
+        if other_side:  # the other side's data: theirs to defend, not the candidate's to baseline or isolate
+            out = [n for n in out if n.claim is not c]
+            continue
+        before_decision = point is not None and pos[c.sentence.index] < point  # context, not a result of their work
+        before_decision = before_decision or c.turn in argued
+        if outcome and not (c.has_slice or isolated_before or before_decision):
             out.append(ClaimNeed(c, "slice"))
     return out
+
+
+# The candidate's own workload ("I called 20 enterprise accounts to explain the change") and a test's
+# allocation ("a two week test on ten percent of traffic"): numbers the candidate chose or did, not
+# measurements with a baseline.
+_OWN_WORK = re.compile(r"\bi (personally |also |then )?(called|met( with)?|wrote|ran|trained|visited|interviewed|emailed|sent|built|"
+                       r"phoned|spoke (to|with)|talked (to|with)|onboarded|hired|coached|reviewed|migrated|moved)\s+"
+                       r"((about|around|roughly|all|the|our|my|every|each|over|nearly|almost)\s+)*$", re.IGNORECASE)
+_ALLOCATION = re.compile(r"^\s*(%|percent)?\s*(of|to) (our |the |all )?(traffic|users|sessions|requests|stores|accounts|customers|the fleet|devices)\b",
+                         re.IGNORECASE)
+_TESTING = re.compile(r"\b(test|tested|experiment|rollout|roll(ed|ing)? (it |this |that )?out|pilot|holdout|canary|ramp(ed)?)\b", re.IGNORECASE)
+
+
+def _not_a_measurement(c: A.Claim) -> bool:
+    """Whether claim ``c`` is a number the candidate chose or did rather than measured (see
+    :data:`_OWN_WORK`, :data:`_ALLOCATION`): asking its baseline makes no sense."""
+    text = c.sentence.text
+    before, after = text[:c.start], text[c.end:]
+    if _OWN_WORK.search(before):
+        return True
+    return bool(_TESTING.search(text) and (_ALLOCATION.match(after) or _ALLOCATION.match(text[c.start:].split(" ", 1)[-1])))

@@ -262,7 +262,8 @@ def _answer_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | N
     if we and len(we) > len([a for a in acts if a.who == "i"]):
         # the "we" of the story, not of an aside ("…around when we moved offices, which is its own
         # story"): a "we" in a sentence marked as an aside is never the one quoted
-        story_we = [x for x in we if not _ASIDE.search(x.sentence.text)]
+        # nor the "we" of a non-answer ("I don't have that number; we tracked it in the weekly report")
+        story_we = [] if rnd.lexicons["dont_know"].search(cands[-1][1].text) else [x for x in we if not _ASIDE.search(x.sentence.text)]
         a = story_we[0] if story_we else None
         key = f"we:{a.verb}" if a else ""
         if a is not None and ok("probe_ownership", key) and last_asked[0] != "probe_ownership":
