@@ -100,6 +100,24 @@ def test_end_round_after_a_probe_was_planned_goes_straight_to_the_closing(engine
     assert res.status == "ended_early"
 
 
+def test_a_pasted_essay_takes_no_more_of_the_clock_than_a_spoken_monologue(engines, rnd, data_dir):
+    """A new user pasted a 5,000-word typed answer: it was clocked as 33 minutes of speech and the
+    round was over. A typed answer takes its speaking time up to the 90 s monologue budget."""
+    from voiceround.session.feeds import TypedFeed
+    feed = TypedFeed()
+    feed.submit("In 2023 I disagreed with my manager Priya about launching checkout to everyone at once. " * 400)
+    box = {}
+
+    def on_event(e):
+        if e.kind == "planner" and "runner" in box:
+            box["runner"].stop()
+    runner = SessionRunner(rnd, engines, feed, Store(), source="test", use_llm=False, on_event=on_event)
+    box["runner"] = runner
+    res = runner.run()
+    answer = next(t for t in res.transcript.turns if t.speaker == "candidate")
+    assert len(answer.text.split()) > 5000 and answer.end_s - answer.start_s <= 90.5, answer.end_s - answer.start_s
+
+
 def _first_sentence_split(audio: np.ndarray) -> int:
     """Sample index in the middle of the first gap of 0.25 s or more after the first second."""
     hop = 320

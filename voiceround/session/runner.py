@@ -456,7 +456,9 @@ class SessionRunner:
         waited = time.perf_counter() - w0
         if not text or not text.strip():
             return None
-        dur = max(1.0, len(text.split()) / SPEAKING_RATE_WPS)  # an answer typed ahead still takes its speaking time
+        # an answer typed ahead still takes its speaking time, up to the monologue budget a spoken answer
+        # is cut at (a pasted 5,000-word essay is not 33 minutes of the round)
+        dur = min(max(1.0, len(text.split()) / SPEAKING_RATE_WPS), self.max_turn_s)
         self.rec.silence(max(waited, dur) if self.realtime else dur)
         self._pending_endpoint = time.perf_counter()
         return Turn("candidate", text.strip(), t0, self.rec.t_s, meta={"typed": True})
