@@ -101,3 +101,21 @@ def test_a_metric_retold_from_another_baseline_is_a_conflict(first, later, confl
     from voiceround.analysis.consistency import baseline_conflicts
     tr = Transcript([Turn("candidate", first, 0, 8), Turn("candidate", later, 9, 16)])
     assert bool(baseline_conflicts(A.find_claims(A.split_sentences(tr)))) is conflict
+
+
+@pytest.mark.parametrize("sentence, at, quote", [
+    # a new user heard "'about 40% of our mobile orders came'" and "'ten times'" (of "eight out of ten times")
+    ("I disagreed, because about 40% of our mobile orders came through guest checkout.", "40%",
+     "about 40% of our mobile orders came through guest checkout"),
+    ("The conversion lift held at three point two percent, so the two million dollars a year came through, and bounce held.",
+     "three", "three point two percent"),
+])
+def test_a_claim_is_quoted_as_a_whole_phrase(sentence, at, quote):
+    from voiceround.analysis.quotes import is_fragment, phrase_quote
+    got = phrase_quote(sentence, sentence.find(at), max_words=7)
+    assert got == quote and not is_fragment(got, sentence)
+
+
+def test_a_ratio_is_quoted_whole():
+    tr = Transcript([Turn("candidate", "The matcher was right eight out of ten times on the pilot answers.", 0, 5)])
+    assert [c.quote for c in A.find_claims(A.split_sentences(tr))] == ["eight out of ten times on the pilot answers"]

@@ -196,6 +196,9 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
             if not _is_number_phrase(num, m.group("unit") or "%"):
                 continue
             a, b = m.start(), m.end()
+            ratio = re.search(r"\b\S+\s+out of\s+$", s.text[:a])  # "eight out of ten times": the whole ratio
+            if ratio:
+                a = ratio.start()
             # the whole phrase around the number, never cut mid-phrase ("70% on our paying users")
             quote = phrase_quote(s.text, a, max_words=QUOTE_WORDS) or s.text[a:b]
             value = re.sub(r"^(a|about|around|roughly|some)\s+", "", re.sub(r"\s+", " ", num.lower()).strip())

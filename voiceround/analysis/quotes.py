@@ -32,6 +32,8 @@ the a an our my their his her its your this these those some any no not very mor
 another such both either neither own same other just only also even really quite about around roughly nearly almost
 you it am is are was were be been being had has have would could should will shall can may might must did do does
 """.split())
+# Verbs whose particle follows them ("came through", "went up", "ended up"): never cut between the two.
+PHRASAL = frozenset("came went got turned ended brought carried held picked set".split())
 # Words just before a number that belong to its phrase ("the 70%", "about 40%").
 LEAD_IN = frozenset("the about around roughly nearly almost over under only just some a".split())
 _PUNCT_END = ".?!;:"
@@ -90,9 +92,11 @@ def phrase_quote(text: str, start: int = 0, max_words: int = 8, min_words: int =
             break
     if len(clause) > max_words + 2:  # a clause one or two words over is quoted whole rather than cut
         valid = [k for k in range(min_words, max_words + 3)
-                 if _bare(clause[k]) in OPENERS and _bare(clause[k - 1]) not in DANGLING]
+                 if _bare(clause[k]) in OPENERS and _bare(clause[k - 1]) not in DANGLING | PHRASAL]
         clause_cuts = [k for k in valid if k >= 3 and _bare(clause[k]) in CLAUSE_OPENERS]
         cut = clause_cuts[-1] if clause_cuts else valid[-1] if valid else None
+        if cut is not None and cut <= 3 and max_words >= 5 and len(clause) <= max_words + 4:  # "about 40%" of a short clause says too little
+            cut = len(clause)
         if cut is None:  # no phrase end within reach: the whole clause if it is short, else the next phrase end
             later = [k for k in range(max_words + 1, min(len(clause), max_words + 5))
                      if _bare(clause[k]) in OPENERS and _bare(clause[k - 1]) not in DANGLING]
