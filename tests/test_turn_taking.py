@@ -172,12 +172,12 @@ def test_a_live_round_has_the_answer_decoded_and_the_reply_spoken_ahead_when_the
     assert seen[True][0] == seen[False][0], seen
     assert seen[True][1] < 0.05 and seen[False][1] > 0.1, seen
     # Speak ahead: the next question was planned at that gap and its first sentence synthesized
-    # there; the final plan said the same words, so the reply's TTS stage is ~0 (about 0.1 s
-    # without), and the question asked is the one asked without look-ahead.
+    # there; the final plan said the same words, so the reply's TTS stage is ~0 (0.03-0.1 s
+    # without, by the sentence's length), and the question asked is the one asked without look-ahead.
     (rt, ahead, asked), (plain_reply, none, plain_asked) = replies[True], replies[False]
     assert none == [] and [e.used for e in ahead][:1] == [True], ahead
     assert asked[:2] == plain_asked[:2], (asked, plain_asked)
-    assert rt.tts_first_s < 0.03 < plain_reply.tts_first_s, (rt, plain_reply)
+    assert rt.tts_first_s <= 0.01 < plain_reply.tts_first_s, (rt, plain_reply)
 
 
 def test_a_thinking_pause_mid_sentence_does_not_end_the_answer(engines, rnd, data_dir):
