@@ -41,15 +41,16 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
         seen.setdefault(b, (a, c))
         # the same metric retold from another baseline ("tickets went from about twelve hundred a week"
         # … later "tickets went from 850 a week"), unless either is a slice of it
-        metric = _metric(text[:m.start()]) if FROM_TO.search(text) else None
+        metric = _metric(text[:m.start()]) if m.re is FROM_TO else None  # a from-to, not "up from"
         _same_metric(by_metric, metric, a, c, out)
     # a starting level stated outright while arguing ("our monthly churn was 8 percent" … "our monthly
     # churn at the time was 5 percent" … "churn went from 12 percent to 10"): one metric, one baseline.
     # ``stated_in``: the sentence indexes told before the decision (levels stated later are results).
     for c in (c for c in claims if stated_in is not None and c.sentence.index in stated_in):
         text = " ".join(_SPOKEN_NOISE.sub(" ", c.sentence.text).split())
+        change = FROM_TO.search(text)
         for sm in _STATED.finditer(text):
-            if FROM_TO.search(text) and FROM_TO.search(text).start() <= sm.start() <= FROM_TO.search(text).end():
+            if change and change.start() <= sm.start() <= change.end():
                 continue
             _same_metric(by_metric, _metric(sm.group("lead") + " was"), normalize_for_wer(sm.group("v")), c, out)
     return out

@@ -63,32 +63,32 @@ def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, .
     data, lose, commit) and the labelled corpus's dev split, where answers opening on the decision had
     their argument scored as commitment.
     """
-    ids = {s.id for s in slots}
-    if "decision" not in ids:
+    if "decision" not in {s.id for s in slots}:
         return None
     all_tags = all_tags if all_tags is not None else tag_slots(sentences, slots)
-    first_phase = slots[0].phase
-    arguing = {slots[j].id for j in range(1, len(slots)) if slots[j].phase == first_phase}
     decisions = [i for i, t in enumerate(all_tags) if "decision" in t and not HYPOTHETICAL.search(sentences[i].text)]
     if not decisions:
         return None
-    argued = [i for i, (s, t) in enumerate(zip(sentences, all_tags, strict=True))
-              if "decision" not in t and (arguing & set(t) or ARGUING.search(s.text))]
-    if argued:
-        after = [i for i in decisions if i > argued[0]]
+    first_argued = _first_argued(sentences, slots, all_tags)
+    if first_argued is not None:
+        after = [i for i in decisions if i > first_argued]
         if after:
             return after[0]
     return decisions[0]
 
 
-def _argued_before(sentences: list[Sentence], slots, all_tags, point: int | None) -> bool:
-    """Whether the candidate argued (as :func:`decision_point` reads it) before sentence ``point``."""
-    if point is None:
-        return False
-    first_phase = slots[0].phase
-    arguing = {slots[j].id for j in range(1, len(slots)) if slots[j].phase == first_phase}
-    return any("decision" not in t and (arguing & set(t) or ARGUING.search(s.text))
-               for s, t in zip(sentences[:point], all_tags[:point], strict=True))
+def arguing_slots(slots) -> set[str]:
+    """Ids of the slots where the candidate argues: the first phase's slots after the first slot
+    (the setting), e.g. opposing view, own data, words said, escalation in Disagree and Commit."""
+    return {sl.id for sl in slots[1:] if sl.phase == slots[0].phase} if slots else set()
+
+
+def _first_argued(sentences: list[Sentence], slots, all_tags) -> int | None:
+    """Index of the first sentence where the candidate argues: an :func:`arguing_slots` cue or an
+    :data:`~voiceround.analysis.claims.ARGUING` phrase, and no decision cue of its own; None if none."""
+    arguing = arguing_slots(slots)
+    return next((i for i, (s, t) in enumerate(zip(sentences, all_tags, strict=True))
+                 if "decision" not in t and (arguing & set(t) or ARGUING.search(s.text))), None)
 
 
 def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = None) -> list[str]:
@@ -123,7 +123,9 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
     decision_told = any("decision" in t for t in all_tags)
     argued_turns = {s_.turn for s_, t in zip(sentences, all_tags, strict=True) if any(phase_of[x] == first_phase for x in t)}
     point = decision_point(sentences, slots, all_tags)
-    resolved = _argued_before(sentences, slots, all_tags, point)  # the story told the argument, then how it was settled
+    first_argued = _first_argued(sentences, slots, all_tags)
+    # the story told the argument, then how it was settled
+    resolved = point is not None and first_argued is not None and first_argued < point
     for k, (sent, tags) in enumerate(zip(sentences, all_tags, strict=True)):
         ph = phase_of[max(tags, key=order.__getitem__)] if tags else None
         # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the

@@ -49,7 +49,7 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
     # answers to a question about the other side: their numbers are theirs, no "which part was yours"
     # and answers to a question about the argument ("What data did you bring?") are the argument,
     # whenever the interviewer asks it: their numbers are no results of the candidate's work
-    arguing = {sl.id for sl in rnd.slots[1:] if rnd.slots and sl.phase == rnd.slots[0].phase}
+    arguing = A.arguing_slots(rnd.slots)
     theirs, argued, asked = set(), set(), None
     for n, t in enumerate(tr.turns, start=1):
         if t.speaker != "candidate":
@@ -70,14 +70,12 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
         outcome = phases[c.sentence.index] == "outcome"
         if c.is_proposal or c.has_attribution or A.others_number(c, plans_only=True):  # a plan's number is no measurement
             continue
+        if c.turn in theirs or "opposing_view" in tags[c.sentence.index] or A.others_number(c):
+            continue  # the other side's data: theirs to defend, not the candidate's to baseline or isolate
         if not c.has_baseline and (outcome or not c.has_window):
             out.append(ClaimNeed(c, "baseline"))
         isolated_before = any(A.ATTRIBUTION.search(x.text) and phases[x.index] == "outcome"
                               for x in sents if x.index <= c.sentence.index)
-        other_side = c.turn in theirs or "opposing_view" in tags[c.sentence.index] or A.others_number(c)
-        if other_side:  # the other side's data: theirs to defend, not the candidate's to baseline or isolate
-            out = [n for n in out if n.claim is not c]
-            continue
         before_decision = point is not None and pos[c.sentence.index] < point  # context, not a result of their work
         before_decision = before_decision or c.turn in argued
         if outcome and not (c.has_slice or isolated_before or before_decision):

@@ -53,9 +53,13 @@ class Condition:
 
     alternatives: tuple[tuple[Criterion, ...], ...]
 
+    def holding(self, value_of) -> tuple[Criterion, ...] | None:
+        """The first alternative whose criteria are all met, or None; ``value_of(feature) -> float``."""
+        return next((alt for alt in self.alternatives if all(c.met(value_of(c.feature)) for c in alt)), None)
+
     def holds(self, value_of) -> bool:
         """Whether any alternative has all its criteria met; ``value_of(feature) -> float``."""
-        return any(all(c.met(value_of(c.feature)) for c in alt) for alt in self.alternatives)
+        return self.holding(value_of) is not None
 
     @property
     def features(self) -> set[str]:

@@ -66,8 +66,9 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     """
     # A sentence addressed to the evaluator ("this answer shows excellent customer obsession") is
     # not part of the story: it is never evidence and moves no tier (README: injection can't help).
-    every = A.split_sentences(transcript)
-    sents = [s for s in every if not rnd.lexicons["meta_address"].search(s.text)]
+    sents, not_counted = [], []
+    for s in A.split_sentences(transcript):
+        (not_counted if rnd.lexicons["meta_address"].search(s.text) else sents).append(s)
     slot_tags = A.tag_slots(sents, rnd.slots)
     phases = A.tag_phases(sents, rnd.slots, A.question_phases(transcript, rnd.slots))
     phase_of = {s.index: p for s, p in zip(sents, phases, strict=True)}
@@ -208,7 +209,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     F["sentences"] = Feature(float(len(sents)), sents[-1:])
     F["last_sentence"] = Feature(float(bool(sents)), sents[-1:])
     ctx = {"sentences": sents, "phases": phase_of, "tags": tags_of, "claims": claims, "actions": actions,
-           "not_counted": [s for s in every if s not in sents]}
+           "not_counted": not_counted}
     secs = ctx["phase_seconds"] = _phase_seconds(ctx)
     for ph, sec in secs.items():
         F[f"seconds_in_{ph}"] = Feature(sec)
@@ -242,6 +243,11 @@ def _phase_seconds(ctx: dict) -> dict[str, float]:
     return {k: round(v, 2) for k, v in sorted(out.items())}
 
 
+def _value_of(F: dict[str, Feature]):
+    """``feature name -> value`` over ``F``; a feature not computed reads 0.0."""
+    return lambda k: F[k].value if k in F else 0.0
+
+
 def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
     """The round's traps flagged in this transcript, each ``{"id", "name", "evidence": [...]}``.
 
@@ -251,7 +257,7 @@ def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
     round file's (for Disagree and Commit, written from the seed's "Common traps" and "What weak
     answers look like").
     """
-    value_of = lambda k: F[k].value if k in F else 0.0  # noqa: E731
+    value_of = _value_of(F)
     out = []
     for trap in rnd.traps.values():
         if trap.when is None or not trap.when.holds(value_of):
@@ -272,12 +278,13 @@ def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
 def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]], rounding: str = "nearest") -> dict:
     dims = {}
     total = 0.0
+    value_of = _value_of(F)
     for d in rubric.dimensions:
-        met = [str(c) for c in d.criteria if c.op in (">=", ">", "==") and c.met(F[c.feature].value if c.feature in F else 0.0)]
+        met = [str(c) for c in d.criteria if c.op in (">=", ">", "==") and c.met(value_of(c.feature))]
         # An absence ("opinion_cues_unbacked <= 0") only counts once something is present: saying
         # nothing must not earn a tier.
         if met:
-            met += [str(c) for c in d.criteria if c.op in ("<=", "<") and c.met(F[c.feature].value if c.feature in F else 0.0)]
+            met += [str(c) for c in d.criteria if c.op in ("<=", "<") and c.met(value_of(c.feature))]
         # met share → tiers 1-4, to the nearest third, or up ([scoring] tier_rounding = "up": a strong
         # answer meets most criteria, not always all; Disagree and Commit, measured on its corpus dev split)
         share = 3 * len(met) / len(d.criteria) if d.criteria else 0.0
@@ -285,10 +292,9 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
         if d.top_needs_all and len(met) < len(d.criteria):
             tier = min(tier, 3)
         if d.tiers:  # the anchors written as conditions: the highest tier whose condition holds
-            value_of = lambda k: F[k].value if k in F else 0.0  # noqa: E731
-            tier = max((t for t, cond in d.tiers.items() if cond.holds(value_of)), default=1)
-            held = next((alt for alt in d.tiers[tier].alternatives if all(c.met(value_of(c.feature)) for c in alt)), ()) if tier > 1 else ()
-            met = [str(c) for c in held]
+            held = {t: alt for t, cond in d.tiers.items() if (alt := cond.holding(value_of)) is not None}
+            tier = max(held, default=1)
+            met = [str(c) for c in held.get(tier, ())]
         capped_by = None
         if d.id in caps and caps[d.id][0] < tier:
             tier, capped_by = caps[d.id]
@@ -337,7 +343,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
                 caps[dim] = (cap, t["id"])
     # Conditional caps from the round file ([[scoring.caps]]), e.g. a Disagree and Commit story the
     # candidate won has no commitment to someone else's path (Execution Commitment <= 2).
-    value_of = lambda k: F[k].value if k in F else 0.0  # noqa: E731
+    value_of = _value_of(F)
     for cond in rnd.scoring.get("caps", ()):
         if cond.when.holds(value_of):
             for dim, cap in cond.caps.items():

@@ -226,7 +226,7 @@ class SessionRunner:
         try:
             tentative = Transcript([*self.transcript.turns, Turn("candidate", text, self.rec.t_s, self.rec.t_s, topic=topic)])
             action = planner.next_action(tentative, self.rec.t_s, self.rnd)
-            if action.is_wrap_up or (self.writer.use_llm and action.intent in self.rnd.probes):
+            if action.is_wrap_up or self.writer.rewords(action):
                 return  # the wrap-up is timed at the endpoint; an LLM may reword the question
             first = for_speech((A.split_text(action.text) or [action.text])[0])
             if self._tts_ahead is None or self._tts_ahead[0] != first:

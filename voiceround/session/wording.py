@@ -28,13 +28,17 @@ class ProbeWriter:
         self._busy = None
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vr-llm-wait")
 
+    def rewords(self, action: Action) -> bool:
+        """Whether :meth:`word` asks the LLM to reword ``action`` (then its words may differ from the template)."""
+        return self.use_llm and not action.is_wrap_up and action.intent != "ask_scenario" and action.intent in self.rnd.probes
+
     def word(self, action: Action, transcript: Transcript) -> tuple[str, dict]:
         """Final wording of ``action`` given the ``transcript`` so far: the LLM's wording when it passes
         every check, else the round's template. Returns ``(text, info)``; ``info`` records the
         template, the LLM verdict ("accepted" / "rejected: why") and any LLM error."""
         text, info = action.text, {"template_text": action.text}
         self.last_llm_s = 0.0
-        if self.use_llm and not action.is_wrap_up and action.intent != "ask_scenario" and action.intent in self.rnd.probes:
+        if self.rewords(action):
             self.tried += 1
             t_llm = time.perf_counter()
             try:
