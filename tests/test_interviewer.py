@@ -143,8 +143,10 @@ def test_whole_conversation_rules(rnd, path):
     assert intents[0] == "ask_scenario" and intents[-1] == "wrap_up"
     # after the closing question, one neutral line that asks nothing
     assert last.intent == "closing_reply" and "?" not in last.text and praise_found(last.text, forbidden) is None
-    if "note_no_example" in intents:  # no concrete example at all: noted once, then the close
-        assert intents[-2:] == ["note_no_example", "wrap_up"]
+    if "note_no_example" in intents:  # no concrete example at all: noted once, then only the questions
+        # every round asks, in their general wording (issue 16, item 2), then the close
+        assert intents[-5:] == ["note_no_example", "ask_commitment", "pushback", "ask_reflection", "wrap_up"]
+        assert all(any(t.endswith(n) for n in rnd.probes[i].no_story) for t, i in zip(texts[-4:-1], intents[-4:-1], strict=True))
         return
     assert "pushback" in intents
     # Reflection comes after the pushback, unless the candidate's story ran out right at the pushback.
@@ -185,10 +187,45 @@ def test_each_trap_case_gets_its_probe(rnd):
     assert any(t.intent in ("ask_commitment", "move_to_commitment") for t in heavy)
     abstract = probes_for(rnd, "weak-abstraction")
     assert abstract[1].intent == "probe_abstraction" and "one specific time" in abstract[1].text
-    # escalation, not repetition: three narrower probes, then the missing example is noted once and the round closes
+    # escalation, not repetition: three narrower probes, then the missing example is noted once; the
+    # commitment, pushback and reflection are still asked about decisions in general, then the round closes
     probes = [t.text for t in abstract if t.intent == "probe_abstraction"]
     assert len(probes) == 3 and len(set(probes)) == 3 and "Name the person and the month" in probes[2]
-    assert [t.intent for t in abstract][-3:] == ["note_no_example", "wrap_up", "closing_reply"]
+    assert [t.intent for t in abstract][-6:] == ["note_no_example", "ask_commitment", "pushback", "ask_reflection", "wrap_up", "closing_reply"]
+    assert "any decision at work" in abstract[-5].text and "Without one specific example" in abstract[-2].text
+
+
+def test_no_story_still_gets_the_questions_every_round_asks(rnd):
+    """Bare non-answers ("Yes.", "I did it."): the story is asked for again and the lack of one
+    noted, then the commitment, pushback and reflection in their general wording; an answer that
+    finally tells an event brings the round back to probing it."""
+    from voiceround.core.types import Transcript, Turn
+    from voiceround.interviewer.planner import next_action
+
+    tr, t = Transcript([]), 0.0
+
+    def ask():
+        nonlocal t
+        act = next_action(tr, t, rnd)
+        tr.turns.append(Turn("interviewer", act.text, t, t + 4, intent=act.intent, meta=act.meta()))
+        t += 4
+        return act
+
+    def answer(text):
+        nonlocal t
+        tr.turns.append(Turn("candidate", text, t, t + 3))
+        t += 3
+
+    got = []
+    for reply in ["Yes.", "Dunno.", "Not really.", "I did it.", "No.", "Nothing."]:
+        got.append(ask().intent)
+        answer(reply)
+    got.append(ask().intent)
+    assert got == ["ask_scenario", "ask_story_again", "note_no_example", "ask_commitment", "pushback", "ask_reflection", "wrap_up"]
+    # the same, but the answer to the general commitment question is a story: back to probing it
+    del tr.turns[7:]
+    answer("Last March my director Priya cut the beta to 5% of users, and I rebuilt the rollout plan that week.")
+    assert ask().intent not in ("pushback", "wrap_up")
 
 
 def test_interviewer_eval_meets_targets(rnd):
@@ -198,8 +235,8 @@ def test_interviewer_eval_meets_targets(rnd):
     for path in sorted(glob.glob(str(CASES / "*.toml"))):
         m = evaluate(simulate_text(load_case(path), rnd), rnd)
         assert m["praise"] == 0 and m["single_question_share"] == 1.0 and m["repeats"] == 0 and m["leading"] == 0, (path, m)
-        no_story = m["no_example_noted"]  # never a concrete example: noted and closed instead of walking the story
-        assert no_story or (m["pushback"] and m["commitment"] and m["reflection"]), (path, m)
+        # every round, also one with no concrete example (asked in general then), gets all three
+        assert m["pushback"] and m["commitment"] and m["reflection"], (path, m)
         need += m["claims_needing_probe"]
         probed += m["claims_probed"]
     assert need and probed / need >= 0.9

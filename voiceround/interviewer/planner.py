@@ -107,9 +107,12 @@ def short_quote(text: str, start: int = 0, max_words: int = QUOTE_WORDS) -> str:
     return A.phrase_quote(text, start, max_words=max_words)
 
 
-def _fill(rnd: Round, intent: str, h: _History, quote: str | None) -> str:
+def _fill(rnd: Round, intent: str, h: _History, quote: str | None, no_story: bool = False) -> str:
     probe = rnd.probes[intent]
-    usable = [t for t in probe.templates if ("{quote}" in t) == bool(quote)] or list(probe.templates)
+    if no_story and probe.no_story:
+        quote, usable = None, list(probe.no_story)
+    else:
+        usable = [t for t in probe.templates if ("{quote}" in t) == bool(quote)] or list(probe.templates)
     n = sum(1 for i, _ in h.asked if i == intent)
     ordered = usable[n % len(usable):] + usable[: n % len(usable)]
     lead = QUOTE_LEADS[len(h.asked) % len(QUOTE_LEADS)]
@@ -130,9 +133,9 @@ def _fill(rnd: Round, intent: str, h: _History, quote: str | None) -> str:
     return put(ordered[0])
 
 
-def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, reason="") -> Action:
+def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, reason="", no_story=False) -> Action:
     probe = rnd.probes[intent]
-    text = _fill(rnd, intent, h, quote)
+    text = _fill(rnd, intent, h, quote, no_story)
     if quote and len(A.words(text)) > MAX_QUESTION_WORDS:  # a long quote: each part shortened to its head phrase
         short = "'".join(A.phrase_quote(part, 0, max_words=2) if i % 2 == 0 else part
                          for i, part in enumerate(quote.split("'")))
@@ -286,7 +289,8 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
     abstract sentences, or answers an abstraction probe with nothing concrete: the next of the
     round's ``probe_abstraction`` templates, in order (each narrower than the last, never the same
     twice). When they are spent with no concrete event anywhere, ``note_no_example`` says so once
-    (kept for the scorecard); if the answer to that is still not concrete, the round closes."""
+    (kept for the scorecard); if the answer to that is still not concrete, only the general questions
+    are left (:func:`_no_story_questions`)."""
     if "probe_abstraction" not in rnd.probes:
         return None
     cands = transcript.candidate_turns()
@@ -313,8 +317,6 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
     before = transcript.turns[n_last - 2] if n_last >= 2 else None
     asked = sum(1 for i, _ in h.asked if i == "probe_abstraction")
     concrete = any(A.concrete(s.text) for s in sents)
-    if before is not None and before.intent == "note_no_example":
-        return None if concrete else _wrap_up(rnd, h, "no concrete example", D.pace(transcript, elapsed_s, rnd, 0))
     abstract = A.cue_spans(rnd.lexicons["abstraction"], sents)
     cut = "abstraction" in cut_for
     if not (cut or len({s.index for s, _, _ in abstract}) >= 2 or (before is not None and before.intent == "probe_abstraction" and not concrete)):
@@ -401,13 +403,12 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     if fit is not None:
         return _action(rnd, fit[0], h, claim=f"{Transcript.FIT_CLAIM}{fit[1]}", reason=f"story doesn't fit: {fit[1]}")
     if any(i == FIT.REDIRECTS["non_answer"] for i, _ in h.asked) and FIT.problem(transcript, rnd) == "non_answer":
-        # asked for the story twice and still no story ("Yes.", "No."): note it once, then close,
-        # rather than probing a story that was never told
-        told = any(A.concrete(s.text) for s in A.split_sentences(transcript))
-        if not told and "note_no_example" in rnd.probes and not any(i == "note_no_example" for i, _ in h.asked):
+        # asked for the story twice and still no story ("Yes.", "No."): note it once, then ask only
+        # the general questions, rather than probing a story that was never told
+        if not _story_told(transcript) and "note_no_example" in rnd.probes and not any(i == "note_no_example" for i, _ in h.asked):
             return _action(rnd, "note_no_example", h, reason="no story after the story was asked for again")
-        if not told:
-            return _wrap_up(rnd, h, "no concrete example", pace)
+    if any(i == "note_no_example" for i, _ in h.asked) and not _story_told(transcript):
+        return _no_story_questions(rnd, h, pace)
     probe = _abstraction_probe(rnd, transcript, h, elapsed_s) or _inconsistency_probe(rnd, transcript, h) \
         or (_claim_probe(rnd, transcript, h, urgent_only=True) if pace.spare >= 0 else None)
     if probe:
@@ -494,6 +495,26 @@ def _last_questions(rnd: Round, transcript: Transcript, h: _History) -> Action |
         if slot in slot_ids and slot not in h.slots_asked and slot in slot_intent:
             return _action(rnd, slot_intent[slot], h, reason=f"slot {slot}")
     return None
+
+
+def _story_told(transcript: Transcript) -> bool:
+    """Some answer tells an event: :data:`~voiceround.interviewer.fit.BARE_WORDS` words or more
+    with a concrete sentence in them ("I did it." alone is no story)."""
+    return any(len(t.text.split()) >= FIT.BARE_WORDS and any(A.concrete(p) for p in A.split_text(t.text))
+               for _, t in transcript.candidate_turns())
+
+
+def _no_story_questions(rnd: Round, h: _History, pace: D.Pace) -> Action:
+    """No specific example came, even after it was asked for again and noted (``note_no_example``):
+    the questions every round asks (issue "A Bar Raiser who listens", item 2: the commitment, the
+    pushback, the reflection) are still asked, once each, in their general wording (the round
+    file's ``no_story_templates``, in the file's probe order), then the round closes with
+    ``closing_no_example``. A story told on the way brings the round back to it (the caller stops
+    coming here once :func:`_story_told`)."""
+    for probe in rnd.probes.values():
+        if probe.no_story and not any(i == probe.intent for i, _ in h.asked):
+            return _action(rnd, probe.intent, h, reason="no specific example: asked about decisions in general", no_story=True)
+    return _wrap_up(rnd, h, "no concrete example", pace)
 
 
 def _wrap_up(rnd: Round, h: _History, reason: str, pace: D.Pace) -> Action:

@@ -292,7 +292,12 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     for i, p in enumerate(_need(data, "probes", list, "round", path)):
         where = f"probes[{i}]"
         templates = tuple(_need(p, "templates", list, where, path))
-        for t in templates:
+        no_story = p.get("no_story_templates", [])
+        if not isinstance(no_story, list) or not all(isinstance(t, str) and t for t in no_story) \
+                or any("{" in t for t in no_story):
+            raise RoundFileError(f"{path.name}: {where}.no_story_templates should be a list of questions without placeholders",
+                                 path=path, field=f"{where}.no_story_templates")
+        for t in (*templates, *no_story):
             praise = [w for w in interviewer["forbidden"] if re.search(rf"(?<![a-z']){re.escape(w.lower())}(?![a-z'])", t.lower())]
             if praise:
                 raise RoundFileError(f"{path.name}: {where} template contains praise ({praise[0]!r}): {t!r}", path=path, field=f"{where}.templates")
@@ -311,7 +316,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
             keep = tuple(re.compile(k, re.IGNORECASE) for k in p.get("keep", []))
         except re.error as exc:
             raise RoundFileError(f"{path.name}: {where}.keep has a bad regex: {exc}", path=path, field=f"{where}.keep") from exc
-        for t in templates:
+        for t in (*templates, *no_story):
             for k in keep:
                 if not k.search(t.replace("{quote}", "")):
                     raise RoundFileError(f"{path.name}: {where} template doesn't match its own keep pattern {k.pattern!r}: {t!r}",
@@ -333,7 +338,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
             answered_rx = re.compile("|".join(f"(?:{a})" for a in answered), re.IGNORECASE) if answered else None
         except re.error as exc:
             raise RoundFileError(f"{path.name}: {where}.answered has a bad regex: {exc}", path=path, field=f"{where}.answered") from exc
-        probes[intent] = Probe(intent, templates, tuple(p.get("topics", [])), slot, keep, deepens, depth, answered_rx)
+        probes[intent] = Probe(intent, templates, tuple(p.get("topics", [])), slot, keep, deepens, depth, answered_rx, tuple(no_story))
 
     for required in REQUIRED_PROBES:
         if required not in probes:

@@ -171,6 +171,10 @@ class Probe:
     deepens: str | None = None
     depth: int = 1
     answered: re.Pattern | None = None
+    no_story: tuple[str, ...] = ()
+    """Wording used once the candidate has given no specific example (round file
+    ``no_story_templates``): the commitment, the pushback and the reflection are still asked, about
+    decisions in general, rather than about a story that was never told."""
 
 
 NEVER = re.compile(r"(?!)")
