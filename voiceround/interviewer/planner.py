@@ -20,6 +20,7 @@ to tell (``exhausted``), only the pushback and the reflection are still asked.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from voiceround import analysis as A
@@ -181,9 +182,13 @@ def opening(rnd: Round) -> Action:
 
 
 
-def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: bool = False) -> Action | None:
-    """The most urgent claim probe, or None. Claims are probed oldest-deadline first, outcome claims
-    before others, and all claims of one answer with the same gap share one probe."""
+def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: bool = False, crowded_only: bool = False) -> Action | None:
+    """The most urgent claim probe, or None. Claims are probed oldest-deadline first; all claims of
+    one answer with the same gap share one probe, and the gap shared by more claims is asked first
+    (then baselines before slices, outcome claims before others). ``urgent_only``: only claims at
+    their last chance (:data:`PROBE_WINDOW`). ``crowded_only``: only when the latest answer has
+    claims with both gaps, which take both questions of the window, so they come before probes on
+    its wording."""
     if h.claim_probes >= int(rnd.timing.get("max_claim_probes", 14)):
         return None
     probed = {k for _, t in transcript.interviewer_turns() for k in t.meta.get("claims", [t.meta.get("claim")]) if k}
@@ -200,10 +205,14 @@ def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: b
              and (not urgent_only or spent.get(n.turn, 0) == PROBE_WINDOW - 1)]
     if not needs:
         return None
+    gaps = Counter((n.turn, n.need) for n in needs)
+    latest = len(transcript.turns) if transcript.turns[-1].speaker == "candidate" else None
+    if crowded_only and len({need for turn, need in gaps if turn == latest}) < 2:
+        return None
     sents = A.split_sentences(transcript)
     phases = dict(zip((s.index for s in sents), A.tag_phases(sents, rnd.slots, A.question_phases(transcript, rnd.slots)), strict=True))
-    needs.sort(key=lambda n: (-spent.get(n.turn, 0), n.need != "baseline", phases.get(n.claim.sentence.index) != "outcome",
-                              n.turn, n.claim.sentence.index, n.claim.start))
+    needs.sort(key=lambda n: (-spent.get(n.turn, 0), -gaps[(n.turn, n.need)], n.need != "baseline",
+                              phases.get(n.claim.sentence.index) != "outcome", n.turn, n.claim.sentence.index, n.claim.start))
     first = needs[0]
     # One probe covers every claim of the same answer with the same gap ("You said 'X' and 'Y'.
     # From what baseline…?"); it quotes at most two of them.
@@ -421,7 +430,8 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
         must = _must_ask(rnd, transcript, h, covered, slot_intent)
         if must is not None:
             return must
-    probe = (_answer_probe(rnd, transcript, h) if pace.spare >= 0 else None) \
+    probe = (_claim_probe(rnd, transcript, h, crowded_only=True) if pace.spare >= pace.exchange else None) \
+        or (_answer_probe(rnd, transcript, h) if pace.spare >= 0 else None) \
         or (_claim_probe(rnd, transcript, h) if pace.spare >= pace.exchange else None)
     if probe:
         return probe
