@@ -25,8 +25,8 @@ def rounds(rnd):
 
 def test_the_set_has_each_kind_in_dev_and_test():
     test = sorted((ROOT / "tests" / "data" / "adversarial" / "test").glob("*.toml"))
-    kinds = [sorted(load_case(p).labels["kind"] for p in split) for split in (DEV, test)]
-    assert len(DEV) == len(test) == 12 and kinds[0] == kinds[1] and len(set(kinds[0])) == 12
+    dev_kinds, test_kinds = ([load_case(p).labels["kind"] for p in split] for split in (DEV, test))
+    assert len(test) == len(set(test_kinds)) == 12 and set(dev_kinds) == set(test_kinds)
 
 
 def test_stories_that_do_not_fit_are_redirected_and_fitting_ones_never(rounds):
@@ -41,11 +41,10 @@ def test_stories_that_do_not_fit_are_redirected_and_fitting_ones_never(rounds):
 
 def test_every_round_asks_the_pushback_the_commitment_and_the_reflection(rounds):
     """Also with terse, hostile, rambling or forgetful answers, and a story that runs out. A
-    candidate who tells no story at all, asked twice, gets the note and the close instead."""
+    candidate who tells no story at all, asked twice, gets the note, then the three about decisions
+    in general."""
     for cid, (labels, m) in rounds.items():
-        if labels["fit"] == "no_story":
-            assert m["no_example_noted"] and not m["pushback"], (cid, m)
-            continue
+        assert labels["fit"] != "no_story" or m["no_example_noted"], (cid, m)
         assert m["pushback"] and m["commitment"] and m["reflection"], (cid, m)
 
 

@@ -75,6 +75,32 @@ def test_the_ways_people_say_they_won_are_redirected(rnd, won):
     assert acts[0].intent == "redirect_won", acts[0]
 
 
+@pytest.mark.parametrize("won, says", [
+    ("He said, 'Okay, yeah, you're right, the thirty day number is the thirty day number.'", "concedes"),
+    ("Stefan came to me and said, 'Okay, we take your order.'", "takes your order"),
+    ("She went through both slides and backed my option.", "backed my option"),
+    ("For the first phase we built the congested sites first, like I proposed.", "like I proposed"),
+])
+def test_a_win_told_as_the_other_side_giving_way_is_redirected(rnd, won, says):
+    _, acts = play(rnd, "This is my go-to disagree and commit example. Last spring my director Priya wanted to launch the "
+                        "new checkout to everyone and I disagreed: the beta showed 1.8% payment errors against 0.6%. " + won)
+    assert acts[0].intent == "redirect_won", (says, acts[0])
+
+
+def test_a_win_told_only_by_what_was_chosen_is_redirected_when_it_becomes_clear(rnd):
+    """The decision names the candidate's own proposal ("approved the changeover program") with no
+    won cue; it may come before the candidate says what they proposed, and is redirected then.
+    A decision that takes the other side's plan is a loss, though both plans share words."""
+    gordon = ("Our plant manager Gordon wanted to buy a new high speed thermoforming line for 1.2 million dollars. "
+              "I thought the machine wasn't the problem.")
+    decided = "The committee put the machine on hold and approved the changeover program, the hundred and fifty thousand."
+    proposed = "I proposed a quick changeover program instead, with tooling carts and pre-staged molds, for about 150 thousand."
+    _, acts = play(rnd, gordon, decided, proposed)
+    assert acts[-1].intent == "redirect_won", acts
+    _, acts = play(rnd, gordon, proposed, "The committee approved the new thermoforming line, 1.2 million dollars, in March.")
+    assert not any(a.intent.startswith("redirect") for a in acts), acts
+
+
 def test_the_redirect_is_not_repeated_and_a_fitting_story_then_goes_on(rnd):
     won = "My manager came around to my plan after I showed the numbers, so we went with my proposal."
     _, acts = play(rnd, won, won)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from voiceround import analysis as A
+from voiceround.analysis.claims import OTHER_PLAN
 from voiceround.core.types import Transcript
 from voiceround.rounds import Round
 
@@ -44,6 +45,74 @@ def _early_answers(transcript: Transcript) -> list[tuple[int, str, str]]:
         if len(out) < EARLY_ANSWERS or intent in STORY_QUESTIONS:
             out.append((i + 1, intent, t.text))
     return out
+
+
+# What each side proposed, and the decision adopting one of them: the fit check's reading of a win
+# told only as content ("the committee approved the changeover program" after "I proposed a quick
+# changeover program"), which no won cue catches.
+_OWN_PROPOSAL = re.compile(r"\bi (?:proposed|suggested|recommended|pushed for|argued for|asked for|wanted to|wanted us to|thought we should)\b"
+                           r"|\bmy (?:plan|proposal|idea|option|version|recommendation) (?:was|is)\b", re.IGNORECASE)
+_ADOPTED = re.compile(r"\b(?:approved|adopted|chose|picked|went with|go with|going with|went ahead with|signed off on|backed|greenlit|"
+                      r"funded|accepted|agreed to)\b", re.IGNORECASE)
+_FUNCTION_WORDS = frozenset("""a an the and or but of to in on for with at by from as that this these those it its is was were be been
+being are i we you he she they me us him her them my our your his their what which who whom when where why how all any
+each every some such no not only own same so than too very can will just should would could now then there here about
+over under again further once more most other into through during before after above below up down out off also
+instead just really like okay yeah um uh kind sort thing things one way plus""".split())
+
+
+def _content(text: str) -> set[str]:
+    """Content words of ``text``, lower case, a plural's ``s`` dropped ("shops" = "shop")."""
+    out = set()
+    for w in re.findall(r"[a-z][a-z'-]+|\d+(?:\.\d+)?", text.lower()):
+        w = re.sub(r"'s$", "", w)
+        if w in _FUNCTION_WORDS or len(w) < 3:
+            continue
+        out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return out
+
+
+ADOPTED_MIN_WORDS = 2  # content words the adopted option must share with the candidate's proposal only
+
+
+def adopted_own_proposal(story: list[A.Sentence]) -> tuple[A.Sentence, int] | None:
+    """The sentence telling that the decision adopted the candidate's own proposal, and the answer
+    (1-based) in which that became clear, or None.
+
+    ``story``: the candidate's sentences (``turn`` = the k-th answer). A decision sentence (an
+    adoption verb: "approved", "went with", "go with"…, not with "I" as its subject) whose object
+    shares at least :data:`ADOPTED_MIN_WORDS` content words with the candidate's proposal ("I
+    proposed/suggested/wanted to…") that the other side's proposal
+    (:data:`voiceround.analysis.claims.OTHER_PLAN`) doesn't have, and none with the other side's
+    alone. The proposals may be told after the decision (a candidate asked how it ended before
+    what they argued): the win is clear at the later of the two. The seed's checklist asks for a
+    story "where you lost the argument": this reads the win told only by naming what was chosen."""
+    own: dict[str, int] = {}
+    other: set[str] = set()
+    proposals = set()
+    for s in story:
+        m = _OWN_PROPOSAL.search(s.text)
+        o = OTHER_PLAN.search(s.text)
+        if m:
+            proposals.add(s.index)
+            for w in _content(s.text[m.end():]):
+                own.setdefault(w, s.turn)
+        if o and not (m and m.start() < o.start()):
+            proposals.add(s.index)
+            other |= _content(s.text[o.end():].split(", but ")[0])
+    if not own or not other:
+        return None
+    for s in story:
+        if s.index in proposals:
+            continue
+        for a in _ADOPTED.finditer(s.text):
+            if re.search(r"\bi\s+(?:\w+\s+)?$", s.text[:a.start()], re.IGNORECASE):
+                continue  # "I went with her plan": the candidate adopting, not the decision
+            obj = _content(re.split(r"[.;]|, (?:and|but|so) ", s.text[a.end():])[0])
+            mine = obj & (set(own) - other)
+            if len(mine) >= ADOPTED_MIN_WORDS and not obj & (other - set(own)):
+                return s, max(s.turn, *sorted(own[w] for w in mine)[:ADOPTED_MIN_WORDS])
+    return None
 
 
 def _has(rnd: Round, lexicon: str, text: str) -> bool:
@@ -82,7 +151,11 @@ def problem(transcript: Transcript, rnd: Round) -> str | None:
         if sum(1 for s in sents if WOULD.search(s.text)) >= (1 if story_q else 2) and not concrete:
             return "hypothetical"
     won = [s for s in story if _has(rnd, "won_decision", s.text) and not _has(rnd, "counterfactual", s.text)]
-    if won and won[-1].turn == len(cands) and not any(_has(rnd, "lost", s.text) for s in story):
+    adopted = adopted_own_proposal(story)
+    if adopted is not None and adopted[1] == len(cands) and not _has(rnd, "counterfactual", adopted[0].text):
+        won.append(adopted[0])  # clear only now, though told earlier
+    if won and (won[-1].turn == len(cands) or adopted is not None and adopted[1] == len(cands)) \
+            and not any(_has(rnd, "lost", s.text) for s in story):
         return "won"
     return None
 
