@@ -48,6 +48,9 @@ def named_people(sentences: list[Sentence]) -> list[tuple[Sentence, str]]:
         for rx in (_ROLE_HOLDER, _TITLED, _SUBJECT, _ADDRESSED):
             for m in rx.finditer(s.text):
                 name = m.group("name")
+                first, _, rest = name.partition(" ")
+                if rest and first in _NOT_NAMES and first not in _TITLES:
+                    name = rest  # "So Farah made the call": the opener is no part of the name
                 bare = [t for t in name.replace(".", " ").split() if t not in _TITLES]
                 if not bare or bare[0] in _NOT_NAMES or bare[-1] in _NOT_NAMES:
                     continue

@@ -39,7 +39,8 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
     with no slice or isolation method (and no isolation described anywhere before it) also needs a
     slice probe (the seed's "headline metric without slice"), unless it is the other side's (told in
     answer to a question about the other side, or as what they argued): "which part did your own
-    work move" makes no sense of Linda's handoff numbers.
+    work move" makes no sense of Linda's handoff numbers. A number told again after it was told
+    with its baseline needs no baseline probe: the interviewer never asks what was answered.
     """
     tr = transcript if upto_turn is None else Transcript(transcript.turns[:upto_turn])
     sents = A.split_sentences(tr)
@@ -62,7 +63,11 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
     point = A.decision_point(sents, rnd.slots)
 
     pos = {s.index: k for k, s in enumerate(sents)}
+    baselined: set[str] = set()  # numbers already told with their baseline ("from 91 to 95 percent")
     for c in A.find_claims(sents):
+        known = c.value in baselined  # told again later ("I didn't split the 95 percent"): answered before
+        if c.has_baseline:
+            baselined.add(c.value)
         if c.turn in dont_know:  # an estimate given while saying "I don't know" gets no further probe
             continue
         if _not_a_measurement(c):
@@ -72,7 +77,7 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
             continue
         if c.turn in theirs or "opposing_view" in tags[c.sentence.index] or A.others_number(c):
             continue  # the other side's data: theirs to defend, not the candidate's to baseline or isolate
-        if not c.has_baseline and (outcome or not c.has_window):
+        if not c.has_baseline and not known and (outcome or not c.has_window):
             out.append(ClaimNeed(c, "baseline"))
         isolated_before = any(A.ATTRIBUTION.search(x.text) and phases[x.index] == "outcome"
                               for x in sents if x.index <= c.sentence.index)

@@ -138,12 +138,18 @@ def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, rea
     probe = rnd.probes[intent]
     text = _fill(rnd, intent, h, quote, no_story)
     if quote and len(A.words(text)) > MAX_QUESTION_WORDS:  # a long quote: each part shortened to its head phrase
-        short = "'".join(A.phrase_quote(part, 0, max_words=2) if i % 2 == 0 else part
-                         for i, part in enumerate(quote.split("'")))
-        text = _fill(rnd, intent, h, short)
-        quote = short
-        if len(A.words(text)) > MAX_QUESTION_WORDS:  # still long: the question without the quote
-            quote, text = None, _fill(rnd, intent, h, None)
+        # the longest head phrases that keep the question short and are not cut mid-phrase ("The six")
+        parts, found = quote.split("'"), None
+        for n in range(QUOTE_WORDS - 1, 1, -1):
+            heads = [A.phrase_quote(part, 0, max_words=n) if i % 2 == 0 else part for i, part in enumerate(parts)]
+            short = "'".join(heads)
+            text = _fill(rnd, intent, h, short)
+            if len(A.words(text)) <= MAX_QUESTION_WORDS and not any(A.is_fragment(hd, pt) for hd, pt in zip(heads[::2], parts[::2], strict=True)):
+                found = short
+                break
+        quote = found
+        if found is None:  # no whole phrase fits: the question without the quote
+            text = _fill(rnd, intent, h, None)
     acks = rnd.interviewer.get("acknowledgements") or []
     # Seed: acknowledge neutrally, then probe. Every other question that doesn't open on the
     # candidate's own words gets the round's neutral acknowledgement.
