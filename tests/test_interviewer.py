@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import CASES
 from voiceround.core.types import Transcript, Turn
-from voiceround.interviewer import next_action, opening
+from voiceround.interviewer import claim_needs, next_action, opening
 from voiceround.interviewer.wording import check_rewording, check_turn, praise_found
 from voiceround.session.cases import load_case
 from voiceround.session.textsim import simulate_text
@@ -312,3 +312,25 @@ def test_a_bigger_llm_writes_probes_under_the_same_checks(rnd, reply, accepted):
     writer.close()
     assert (text == reply) == accepted and (text == template) != accepted, info
     assert writer.accepted == int(accepted)
+
+
+def test_a_number_told_again_after_its_baseline_gets_no_baseline_probe(rnd):
+    """"Never ask what was already answered" (issue 16, item 2): 95% was told with its baseline
+    (from 91%); when it comes back in a later answer, it needs no baseline probe."""
+    tr = Transcript([Turn("interviewer", "Q?", 0, 5, intent="ask_outcome", meta={"slot": "outcome"}),
+                     Turn("candidate", "Network uptime went from ninety one percent to 95% by year end.", 5, 12),
+                     Turn("interviewer", "Q?", 12, 15, intent="ask_attribution", meta={"slot": "attribution"}),
+                     Turn("candidate", "I didn't split the ninety five percent between old and new sites.", 15, 22)])
+    needs = [n for n in claim_needs(tr, rnd) if n.turn == 4]
+    assert not any(n.need == "baseline" for n in needs), needs
+
+
+def test_a_long_quote_is_shortened_to_a_whole_phrase_or_left_out(rnd):
+    """A quote too long for a 25-word question is cut to the longest whole phrase that fits, never
+    to a fragment like 'The six' (of "The six hundred thousand dollars…")."""
+    from voiceround import analysis as A
+    from voiceround.interviewer.planner import _action, _History
+    quote = "The six hundred thousand dollars is my own estimate from the drop in truck rolls"
+    act = _action(rnd, "probe_slice", _History(), quote=quote)
+    assert len(A.words(act.text)) <= 25
+    assert act.quote is None or not A.is_fragment(act.quote, quote), act.text

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from voiceround import analysis as A
+from voiceround.analysis.normalize import normalize_for_wer
 from voiceround.core.types import Transcript
 from voiceround.rounds import Round
 
@@ -65,9 +66,10 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
     pos = {s.index: k for k, s in enumerate(sents)}
     baselined: set[str] = set()  # numbers already told with their baseline ("from 91 to 95 percent")
     for c in A.find_claims(sents):
-        known = c.value in baselined  # told again later ("I didn't split the 95 percent"): answered before
+        value = normalize_for_wer(c.value)  # "95" and "ninety five" are one number
+        known = value in baselined  # told again later ("I didn't split the 95 percent"): answered before
         if c.has_baseline:
-            baselined.add(c.value)
+            baselined.add(value)
         if c.turn in dont_know:  # an estimate given while saying "I don't know" gets no further probe
             continue
         if _not_a_measurement(c):
