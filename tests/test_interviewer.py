@@ -158,14 +158,15 @@ def test_whole_conversation_rules(rnd, path):
 def test_rewording_checks(rnd):
     F = rnd.interviewer["forbidden"]
     keep = rnd.probes["probe_baseline"].keep
-    orig = "You said '22% that quarter'. From what baseline, and how did you measure it?"
+    orig = "You said '22% that quarter'. Compared with what baseline, measured how?"
     q = "22% that quarter"
-    assert check_rewording(orig, "You said '22% that quarter'. What was the baseline, and how was it measured?", q, F, keep) is None
+    assert check_rewording(orig, "You said '22% that quarter'. What was the baseline you measured it against?", q, F, keep) is None
     assert "praise" in check_rewording(orig, "Great. You said '22% that quarter'. What was the baseline?", q, F, keep)
     assert "question" in check_rewording(orig, "You said '22% that quarter'. Baseline? And how measured?", q, F, keep)
-    assert "quoted" in check_rewording(orig, "You said revenue grew. What was the baseline, and how was it measured?", q, F, keep)
-    assert "intent" in check_rewording(orig, "You said '22% that quarter'. Why did it matter to you, and when did it happen?", q, F, keep)
-    assert "numbers" in check_rewording(orig, "You said '22% that quarter'. Was the baseline 10%, and how was it measured?", q, F, keep)
+    assert "two things" in check_rewording(orig, "You said '22% that quarter'. What was the baseline, and how was it measured?", q, F, keep)
+    assert "quoted" in check_rewording(orig, "You said revenue grew. What was the baseline you measured it against?", q, F, keep)
+    assert "intent" in check_rewording(orig, "You said '22% that quarter'. Why did it matter to you that quarter?", q, F, keep)
+    assert "numbers" in check_rewording(orig, "You said '22% that quarter'. Was the baseline you measured 10%?", q, F, keep)
     assert praise_found("That's a great point.", F) == "great" and praise_found("The migration went fine.", F) is None
 
 
@@ -282,7 +283,7 @@ def test_bad_llm_rewordings_fall_back_to_the_template(rnd, reply, tmp_path):
     from voiceround.interviewer import Action
     from voiceround.session.wording import ProbeWriter
     writer = ProbeWriter(rnd, FakeLLM(reply))
-    template = "You said '22% that quarter'. From what baseline, and how did you measure it?"
+    template = "You said '22% that quarter'. Compared with what baseline?"
     action = Action("probe_baseline", template, quote="22% that quarter")
     text, info = writer.word(action, Transcript())
     writer.close()
@@ -297,7 +298,8 @@ class FakeComposer(FakeLLM):
 
 
 @pytest.mark.parametrize("reply,accepted", [
-    ("You said '22% that quarter'. What was the baseline, and how was it measured?", True),
+    ("You said '22% that quarter'. What baseline was that compared with?", True),
+    ("You said '22% that quarter'. What was the baseline, and how was it measured?", False),
     ("That's a great result! You said '22% that quarter'. What was the baseline?", False),
     ("You said '22% that quarter'. What was the baseline? Who measured it?", False),
     ("You said '22% that quarter' after the decision went against you. What was the baseline?", False),
@@ -307,7 +309,7 @@ def test_a_bigger_llm_writes_probes_under_the_same_checks(rnd, reply, accepted):
     from voiceround.session.wording import ProbeWriter
     writer = ProbeWriter(rnd, FakeComposer(reply))
     transcript = Transcript([Turn("candidate", "Revenue went up 22% that quarter.", 0, 3)])
-    template = "You said '22% that quarter'. From what baseline, and how did you measure it?"
+    template = "You said '22% that quarter'. Compared with what baseline?"
     text, info = writer.word(Action("probe_baseline", template, quote="22% that quarter", reason="number without baseline"), transcript)
     writer.close()
     assert (text == reply) == accepted and (text == template) != accepted, info

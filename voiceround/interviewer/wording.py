@@ -29,14 +29,24 @@ def praise_found(text: str, forbidden: list[str]) -> str | None:
     return None
 
 
+# A question that asks two things at once ("Who made the final call, when, and on what basis?",
+# "…, and how did you measure it?"): a new user counted these as compound (issue 16, item 3:
+# questions "single"). Quoted words are the candidate's and don't count.
+COMPOUND = re.compile(r",? and (?:what|how|who|whom|when|where|which|why)\b|\b(?:who|what|when|where)\b, (?:who|what|when|where)\b",
+                      re.IGNORECASE)
+
+
 def check_turn(text: str, forbidden: list[str]) -> str | None:
     """Why ``text`` is not an acceptable interviewer turn, or None if it is.
 
-    Checks: exactly one ``?`` and it is the last character; no praise.
+    Checks: exactly one ``?`` and it is the last character; it asks one thing (no
+    :data:`COMPOUND` "…, and how…"); no praise.
     """
     t = text.strip()
     if t.count("?") != 1 or not t.endswith("?"):
         return "must end with exactly one question"
+    if COMPOUND.search(re.sub(r"'[^']*'", "", t)):
+        return "asks two things at once"
     word = praise_found(t, forbidden)
     if word:
         return f"contains praise ({word!r})"
