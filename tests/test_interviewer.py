@@ -336,3 +336,24 @@ def test_a_long_quote_is_shortened_to_a_whole_phrase_or_left_out(rnd):
     act = _action(rnd, "probe_slice", _History(), quote=quote)
     assert len(A.words(act.text)) <= 25
     assert act.quote is None or not A.is_fragment(act.quote, quote), act.text
+
+
+@pytest.mark.parametrize("asked, answer, follow_up", [
+    ("pushback", "They weren't. I was right.", "probe_dismissed_pushback"),
+    ("ask_reflection", "Nothing. I was right.", "probe_dismissed_reflection"),
+    ("ask_reflection", "No regrets.", "probe_dismissed_reflection"),
+    ("ask_reflection", "Nothing much, I'd bring the churn data to the VP a week earlier next time.", None),
+])
+def test_a_bare_refusal_to_the_pushback_or_reflection_is_pushed_once(rnd, asked, answer, follow_up):
+    """A hostile "Nothing. I was right." is not taken as an answer (issue 16, noticed): one more
+    push, single and without praise; an answer with reasons in it is not pushed again, and a
+    second refusal is let go."""
+    story = "Last March my director Priya decided to launch to everyone, and I disagreed with the beta's 1.8% error rate."
+    tr = Transcript([Turn("interviewer", "Tell me?", 0, 5, intent="ask_scenario", meta={"slot": "scenario"}),
+                     Turn("candidate", story, 5, 20), Turn("interviewer", "Q?", 20, 25, intent=asked), Turn("candidate", answer, 25, 30)])
+    act = next_action(tr, 300, rnd)
+    assert act.intent == follow_up if follow_up else not act.intent.startswith("probe_dismissed"), act
+    if follow_up:
+        assert check_turn(act.text, rnd.interviewer["forbidden"]) is None
+        tr.turns += [Turn("interviewer", act.text, 30, 35, intent=act.intent, meta=act.meta()), Turn("candidate", answer, 35, 40)]
+        assert next_action(tr, 400, rnd).intent != follow_up

@@ -424,6 +424,9 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
             return _action(rnd, "note_no_example", h, reason="no story after the story was asked for again")
     if any(i == "note_no_example" for i, _ in h.asked) and not _story_told(transcript):
         return _no_story_questions(rnd, h, pace)
+    dismissed = _dismissal_probe(rnd, transcript, h)
+    if dismissed is not None:
+        return dismissed
     probe = _abstraction_probe(rnd, transcript, h, elapsed_s) or _inconsistency_probe(rnd, transcript, h) \
         or (_claim_probe(rnd, transcript, h, urgent_only=True) if pace.spare >= 0 else None)
     if probe:
@@ -518,6 +521,26 @@ def _story_told(transcript: Transcript) -> bool:
     with a concrete sentence in them ("I did it." alone is no story)."""
     return any(len(t.text.split()) >= FIT.BARE_WORDS and any(A.concrete(p) for p in A.split_text(t.text))
                for _, t in transcript.candidate_turns())
+
+
+DISMISSAL_WORDS = 10  # a dismissal is a bare one: "Nothing. I was right." (a longer answer has reasons in it)
+_DISMISSED = {"pushback": "probe_dismissed_pushback", "ask_reflection": "probe_dismissed_reflection"}
+
+
+def _dismissal_probe(rnd: Round, transcript: Transcript, h: _History) -> Action | None:
+    """The pushback or the reflection answered with a bare refusal (``dismissal`` lexicon, at most
+    :data:`DISMISSAL_WORDS` words: "Nothing. I was right."): pushed once more, the way a Bar Raiser
+    doesn't take "I was right" for an answer (round file ``probe_dismissed_pushback`` /
+    ``probe_dismissed_reflection``); None otherwise."""
+    turns = transcript.turns
+    if len(turns) < 2 or turns[-1].speaker != "candidate" or turns[-2].speaker != "interviewer":
+        return None
+    intent = _DISMISSED.get(turns[-2].intent or "")
+    answer = turns[-1].text
+    if intent is None or intent not in rnd.probes or any(i == intent for i, _ in h.asked) \
+            or len(answer.split()) > DISMISSAL_WORDS or not rnd.lexicons["dismissal"].search(answer):
+        return None
+    return _action(rnd, intent, h, reason="dismissed the question")
 
 
 def _no_story_questions(rnd: Round, h: _History, pace: D.Pace) -> Action:
