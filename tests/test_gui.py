@@ -102,6 +102,8 @@ def test_no_microphone_offers_typed_answers(win, qtbot, monkeypatch):
     win.start_live()  # falls back to typed answers
     assert win.typed_frame.isVisible()
     qtbot.waitUntil(lambda: "Interviewer" in win.transcript.toPlainText(), timeout=30_000)
+    qtbot.keyClick(win.typed_box, ui.Qt.Key_Return, ui.Qt.ControlModifier)  # nothing typed: a hint, nothing sent
+    assert "type your answer" in win.statusBar().currentMessage()
     win.typed_box.setPlainText("I was the lead engineer. My director Priya wanted to launch to everyone and I disagreed, "
                                "because the beta showed payment errors of 1.8% against 0.6% on the old flow.")
     qtbot.keyClick(win.typed_box, ui.Qt.Key_Return, ui.Qt.ControlModifier)

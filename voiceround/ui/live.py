@@ -159,6 +159,10 @@ class LiveRoundMixin:
         """Ctrl+Enter: send the typed answer."""
         from voiceround.session.feeds import TypedFeed
         text = self.typed_box.toPlainText().strip()
+        if not text and isinstance(self.feed, TypedFeed) and self._busy():
+            self.statusBar().showMessage("Nothing to send yet: type your answer, then Ctrl+Enter.", 5000)
+            self.typed_box.setFocus()
+            return
         if text and isinstance(self.feed, TypedFeed) and self._busy():
             self.feed.submit(text)
             self.typed_box.clear()
