@@ -10,10 +10,11 @@ from voiceround.analysis.sentences import Sentence
 _NUMWORD = (
     r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
-    r"thousand|million|billion|point|half|a)"
+    r"thousand|million|billion|point|half|a(?=[\s-]+(?:hundred|thousand|million|billion|half)\b))"
 )
 # A number in digits or words; each number word ends at a word boundary ("fifteen and the holdout"
-# is "fifteen", not "fifteen a").
+# is "fifteen", not "fifteen a"), and "a" is a number word only before a scale ("a hundred"):
+# "forty seven a month" is "forty seven".
 _NUM = rf"(?:\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?|\b{_NUMWORD}\b(?:[\s-]+(?:and\s+)?{_NUMWORD}\b)*)"
 # Spoken hedges before a number ("from about twelve hundred a week", "up from, I think it was about 58%").
 _HEDGE = r"(?:(?:,\s*)?(?:i think|i believe|i'd say)\s*,?\s*)?(?:it was\s+)?(?:(?:about|around|roughly|some|nearly|almost|maybe|like|just (?:under|over))\s+)?"
