@@ -165,3 +165,18 @@ def test_an_answer_cut_off_for_abstraction_gets_the_abstraction_probe_not_a_redi
     tr.add(Turn("candidate", "There are many times, where I...", 22.5, 24.0))
     assert redirect(tr, rnd, [act.intent]) is None
     assert next_action(tr, 25.0, rnd).intent == "probe_abstraction"
+
+
+def test_hedges_are_not_hypotheticals_and_a_vague_opening_gets_the_abstraction_probe(rnd):
+    """"There was a real tension, I would say, … I had, let's say, a different perspective" is
+    vague, not hypothetical: the interviewer asks for one specific time instead of "not what you
+    would do" (a blind-written corpus answer drew the hypothetical redirect)."""
+    _, acts = play(rnd, "In my role as a supervisor there was a real tension, I would say, around how digital we should become. "
+                        "Leadership had one vision, and I had, let's say, a somewhat different perspective on the pace of it.")
+    assert acts[0].intent == "probe_abstraction", acts[0]
+
+
+def test_a_win_told_as_funding_or_shipping_my_option_is_redirected(rnd):
+    for won in ("The board funded my option and we shipped my version in May.", "Helen's plan was shelved and we kept the free tier."):
+        _, acts = play(rnd, "Last year our CFO Helen wanted to drop the free tier and I disagreed: 70% of paying users started on it. " + won)
+        assert acts[0].intent == "redirect_won", (won, acts[0])

@@ -38,6 +38,17 @@ def test_every_template_is_one_question(rnd):
             assert t.count("?") == 1 and t.endswith("?")
 
 
+def test_a_template_that_asks_two_things_is_refused(tmp_path, rnd):
+    """Issue 16, item 3 ("questions stay … single"): "Who made the final call, when, and on what
+    basis?" asks three things; the round file says which template, and the planner never speaks it."""
+    text = rnd.path.read_text().replace('"Who made the final call?"', '"Who made the final call, and on what basis?"')
+    bad = tmp_path / "compound.toml"
+    bad.write_text(text)
+    with pytest.raises(RoundFileError, match="asks two things at once") as e:
+        load_round(bad)
+    assert e.value.field.endswith(".templates")
+
+
 def test_syntax_error_names_the_line(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('id = "x"\n[card\nfield = 1\n')

@@ -23,8 +23,9 @@ from voiceround.rounds import Round
 
 EARLY_ANSWERS = 3      # the fit is judged on the first three answers at most ("early on", issue 16)
 BARE_WORDS = 8         # an answer to the opening this short, with nothing concrete in it, is no story ("Yes.")
-WOULD = re.compile(r"\b(i|we) would\b(?! have)|\bi'd\b(?! have)|\bi'?ll\b|\bmy (approach|first step|job|plan) would be\b"
-                   r"|\bhypothetical(ly)?\b|\blet'?s say\b|\bif (that|this|it) (happened|were to happen|ever happened)\b", re.IGNORECASE)
+# a hedge is no hypothetical: "there was a real tension, I would say, …", "a, let's say, different view"
+WOULD = re.compile(r"\b(i|we) would\b(?! have)(?! say\b)|\bi'd\b(?! have)(?! say\b)|\bi'?ll\b|\bmy (approach|first step|job|plan) would be\b"
+                   r"|\bhypothetical(ly)?\b|\blet'?s say\b(?!,)|\bif (that|this|it) (happened|were to happen|ever happened)\b", re.IGNORECASE)
 
 SUPPOSING = re.compile(r"\b(if|whenever|when(ever)?) (i|we|my \w+) (ever )?(disagreed|disagree|had|have|was|were|lost)\b|\bsay (that )?(i|we|my)\b",
                        re.IGNORECASE)

@@ -334,7 +334,10 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
     concrete = any(A.concrete(s.text) for s in sents)
     abstract = A.cue_spans(rnd.lexicons["abstraction"], sents)
     cut = "abstraction" in cut_for
-    if not (cut or len({s.index for s, _, _ in abstract}) >= 2 or (before is not None and before.intent == "probe_abstraction" and not concrete)):
+    # the story asked for and answered with nothing concrete ("there was a real tension around how
+    # digital we should become"): no event to probe yet
+    vague = before is not None and not concrete and (before.intent == "probe_abstraction" or before.intent in FIT.STORY_QUESTIONS and len(sents) >= 2)
+    if not (cut or len({s.index for s, _, _ in abstract}) >= 2 or vague):
         return None
     key = f"abstract:{n_last}"
     if key in {c for _, c in h.asked if c}:

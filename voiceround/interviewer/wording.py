@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from voiceround.rounds.model import COMPOUND  # noqa: F401  (a rule of question templates, checked on load too)
+
 MAX_WORDS = 35
 MIN_OVERLAP = 0.6  # share of the probe's content words a rewording must keep (same intent)
 
@@ -27,13 +29,6 @@ def praise_found(text: str, forbidden: list[str]) -> str | None:
         if re.search(rf"(?<![a-z']){re.escape(phrase.lower())}(?![a-z'])", low):
             return phrase
     return None
-
-
-# A question that asks two things at once ("Who made the final call, when, and on what basis?",
-# "…, and how did you measure it?"): a new user counted these as compound (issue 16, item 3:
-# questions "single"). Quoted words are the candidate's and don't count.
-COMPOUND = re.compile(r",? and (?:what|how|who|whom|when|where|which|why)\b|\b(?:who|what|when|where)\b, (?:who|what|when|where)\b",
-                      re.IGNORECASE)
 
 
 def check_turn(text: str, forbidden: list[str]) -> str | None:

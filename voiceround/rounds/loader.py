@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 from voiceround.rounds.model import (
+    COMPOUND,
     Condition,
     ConditionalCap,
     Criterion,
@@ -303,6 +304,9 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
                 raise RoundFileError(f"{path.name}: {where} template contains praise ({praise[0]!r}): {t!r}", path=path, field=f"{where}.templates")
             if "{previous}" not in t and (t.count("?") != 1 or not t.rstrip().endswith("?")):
                 raise RoundFileError(f"{path.name}: {where} template must end in exactly one question: {t!r}", path=path, field=f"{where}.templates")
+            if COMPOUND.search(re.sub(r"'[^']*'", "", t)):
+                raise RoundFileError(f"{path.name}: {where} template asks two things at once (\"…, and how…?\"); ask one: {t!r}",
+                                     path=path, field=f"{where}.templates")
         for t in templates:
             unknown = set(re.findall(r"\{(\w*)\}", t)) - {"quote", "previous"}
             if unknown:

@@ -177,6 +177,13 @@ class Probe:
     decisions in general, rather than about a story that was never told."""
 
 
+# A question that asks two things at once ("Who made the final call, when, and on what basis?",
+# "…, and how did you measure it?"): a new user counted these as compound (issue 16, item 3:
+# questions "single"). Quoted words are the candidate's and don't count.
+COMPOUND = re.compile(r",? and (?:(?:with|to|from|for|in|on|by) )?(?:what|how|who|whom|when|where|which|why)\b|\b(?:who|what|when|where)\b, (?:who|what|when|where)\b",
+                      re.IGNORECASE)
+
+
 NEVER = re.compile(r"(?!)")
 
 
