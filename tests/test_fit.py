@@ -177,6 +177,12 @@ def test_hedges_are_not_hypotheticals_and_a_vague_opening_gets_the_abstraction_p
 
 
 def test_a_win_told_as_funding_or_shipping_my_option_is_redirected(rnd):
-    for won in ("The board funded my option and we shipped my version in May.", "Helen's plan was shelved and we kept the free tier."):
+    """Wordings a new user found missed; "I was overruled" and "she overruled me" stay losses."""
+    base = "Last year our CFO Helen wanted to drop the free tier and I disagreed: 70% of paying users started on it. "
+    for lost in ("The CEO overruled me.", "I was overruled by the CEO.", "My proposal was overruled.", "I lost that one."):
+        _, acts = play(rnd, base + lost)
+        assert not acts[0].intent.startswith("redirect"), (lost, acts[0])
+    for won in ("The board funded my option and we shipped my version in May.", "Helen's plan was shelved and we kept the free tier.",
+                "My proposal was adopted.", "Leadership backed me.", "The CEO overruled Helen.", "Helen lost that one."):
         _, acts = play(rnd, "Last year our CFO Helen wanted to drop the free tier and I disagreed: 70% of paying users started on it. " + won)
         assert acts[0].intent == "redirect_won", (won, acts[0])

@@ -357,3 +357,25 @@ def test_a_bare_refusal_to_the_pushback_or_reflection_is_pushed_once(rnd, asked,
         assert check_turn(act.text, rnd.interviewer["forbidden"]) is None
         tr.turns += [Turn("interviewer", act.text, 30, 35, intent=act.intent, meta=act.meta()), Turn("candidate", answer, 35, 40)]
         assert next_action(tr, 400, rnd).intent != follow_up
+
+
+@pytest.mark.parametrize("answer, thanks", [("Not really.", False), ("No.", False), (None, False),
+                                            ("How do pricing and data science teams work together here?", True),
+                                            ("Yes, what does the team look like?", True)])
+def test_the_closing_line_thanks_only_a_question(rnd, answer, thanks):
+    """"Thanks for asking" after "Not really." read as robotic to a new user: it follows a question only."""
+    from voiceround.interviewer.planner import closing_reply
+    text = closing_reply(rnd, answer).text
+    assert text.startswith("Thanks for asking") == thanks and "?" not in text, text
+
+
+def test_the_attribution_is_not_asked_right_after_the_slice_probe(rnd):
+    """"How did you isolate the part your own work moved?" then "How do you separate what your own
+    work moved…?" asks the same twice in a row (a new user's finding): the slice probe covers it."""
+    sliced = 0
+    for path in sorted(glob.glob(str(CASES / "*.toml"))):
+        intents = [t.intent for _, t in simulate_text(load_case(path), rnd).interviewer_turns()]
+        sliced += "probe_slice" in intents
+        for a, b in pairwise(intents):
+            assert {a, b} != {"probe_slice", "ask_attribution"}, (path, intents)
+    assert sliced >= 3

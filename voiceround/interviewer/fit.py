@@ -27,7 +27,8 @@ BARE_WORDS = 8         # an answer to the opening this short, with nothing concr
 WOULD = re.compile(r"\b(i|we) would\b(?! have)(?! say\b)|\bi'd\b(?! have)(?! say\b)|\bi'?ll\b|\bmy (approach|first step|job|plan) would be\b"
                    r"|\bhypothetical(ly)?\b|\blet'?s say\b(?!,)|\bif (that|this|it) (happened|were to happen|ever happened)\b", re.IGNORECASE)
 
-SUPPOSING = re.compile(r"\b(if|whenever|when(ever)?) (i|we|my \w+) (ever )?(disagreed|disagree|had|have|was|were|lost)\b|\bsay (that )?(i|we|my)\b",
+SUPPOSING = re.compile(r"\b(if|whenever|when(ever)?) (i|we|my \w+) (ever )?(disagreed|disagree|had|have|was|were|lost|wanted|wants|asked|asks|decided|decides|"
+                       r"pushed|pushes|said|says|chose|chooses)\b|\bsay (that )?(i|we|my)\b",
                        re.IGNORECASE)
 
 # problem -> the round file's probe intent that redirects it

@@ -87,13 +87,16 @@ class _History:
     pushed_back: bool = False
 
 
-def _history(transcript: Transcript) -> _History:
+def _history(transcript: Transcript, rnd_probes: dict | None = None) -> _History:
+    rnd_probes = rnd_probes or {}
     h = _History()
     for _, t in transcript.interviewer_turns():
         intent = t.intent or ""
         h.asked.append((intent, t.meta.get("claim")))
         if t.meta.get("slot"):
             h.slots_asked.add(t.meta["slot"])
+        if intent in rnd_probes and rnd_probes[intent].covers:
+            h.slots_asked.add(rnd_probes[intent].covers)
         h.texts.add(t.meta.get("template_text", t.text))
         if intent in ("probe_baseline", "probe_slice"):
             h.claim_probes += 1
@@ -172,11 +175,18 @@ def _followup(rnd: Round, transcript: Transcript, h: _History, probe, reason: st
     return act
 
 
-def closing_reply(rnd: Round, answered: bool) -> Action:
+_ASKS = re.compile(r"\?|^\W*(?:so\W+|and\W+|um\W+|yeah\W+|yes\W+)*(?:how|what|who|when|where|why|which|do|does|did|is|are|can|could|would|will|should|"
+                   r"i'?m curious|i was wondering|i'?d like to know)\b", re.IGNORECASE)
+
+
+def closing_reply(rnd: Round, answered: bool | str | None) -> Action:
     """The interviewer's last line, after the candidate's answer to the closing question
-    (``interviewer.closing_reply``, or ``closing_reply_silent`` when nothing was said). Neutral,
-    no praise, no question; the round ends after it."""
-    key = "closing_reply" if answered else "closing_reply_silent"
+    (``interviewer.closing_reply`` when they asked something, ``closing_reply_silent`` when nothing
+    was said or they asked nothing: "Thanks for asking" after "Not really." read as robotic to a new
+    user). ``answered``: the answer's text (or a bool: whether there was one). Neutral, no praise,
+    no question; the round ends after it."""
+    asked = bool(_ASKS.search(answered.strip())) if isinstance(answered, str) else bool(answered)
+    key = "closing_reply" if asked else "closing_reply_silent"
     text = rnd.interviewer.get(key) or rnd.interviewer.get("closing_reply") or "That's the end of the round."
     return Action("closing_reply", text, reason="closing answered" if answered else "closing not answered")
 
@@ -209,6 +219,12 @@ def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: b
             spent[i] = count
     needs = [n for n in claim_needs(transcript, rnd) if n.key not in probed and spent.get(n.turn, 0) < PROBE_WINDOW
              and (not urgent_only or spent.get(n.turn, 0) == PROBE_WINDOW - 1)]
+    # the attribution question was just asked (and answered, or not): "which part did your work
+    # move" on the same numbers would ask it twice in a row
+    last_iv = next((t for _, t in reversed(transcript.interviewer_turns())), None)
+    slice_covers = rnd.probes["probe_slice"].covers if "probe_slice" in rnd.probes else None
+    if last_iv is not None and slice_covers and last_iv.meta.get("slot") == slice_covers:
+        needs = [n for n in needs if n.need != "slice"]
     if not needs:
         return None
     gaps = Counter((n.turn, n.need) for n in needs)
@@ -377,7 +393,7 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     still asked, then the wrap-up. Returns an :class:`Action`; ``wrap_up`` in the round's last
     :func:`~voiceround.interviewer.depth.wrap_up_s` seconds, or when the story has no depth left.
     """
-    h = _history(transcript)
+    h = _history(transcript, rnd.probes)
     if not transcript.interviewer_turns():
         return opening(rnd)
     if elapsed_s >= rnd.duration_s - D.wrap_up_s(rnd) or len(h.asked) >= MAX_INTERVIEWER_TURNS:

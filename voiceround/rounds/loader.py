@@ -342,7 +342,11 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
             answered_rx = re.compile("|".join(f"(?:{a})" for a in answered), re.IGNORECASE) if answered else None
         except re.error as exc:
             raise RoundFileError(f"{path.name}: {where}.answered has a bad regex: {exc}", path=path, field=f"{where}.answered") from exc
-        probes[intent] = Probe(intent, templates, tuple(p.get("topics", [])), slot, keep, deepens, depth, answered_rx, tuple(no_story))
+        covers = p.get("covers")
+        if covers is not None and covers not in slot_ids:
+            raise RoundFileError(f"{path.name}: {where}.covers names unknown slot {covers!r}", path=path, field=f"{where}.covers")
+        probes[intent] = Probe(intent, templates, tuple(p.get("topics", [])), slot, keep, deepens, depth, answered_rx,
+                               covers=covers, no_story=tuple(no_story))
 
     for required in REQUIRED_PROBES:
         if required not in probes:

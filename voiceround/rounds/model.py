@@ -171,6 +171,9 @@ class Probe:
     deepens: str | None = None
     depth: int = 1
     answered: re.Pattern | None = None
+    covers: str | None = None
+    """A story slot this probe asks in substance (round file ``covers``): "which part did your own
+    work move" asks the attribution, so the attribution question isn't asked again after it."""
     no_story: tuple[str, ...] = ()
     """Wording used once the candidate has given no specific example (round file
     ``no_story_templates``): the commitment, the pushback and the reflection are still asked, about

@@ -420,7 +420,7 @@ class SessionRunner:
         if turn is not None:
             self._add_turn(Turn(**{**turn.__dict__, "meta": {**turn.meta, "closing": True}}))
         if not self._stop.is_set():
-            self._speak(planner.closing_reply(self.rnd, turn is not None), time.perf_counter())
+            self._speak(planner.closing_reply(self.rnd, turn.text if turn is not None else None), time.perf_counter())
 
     def _answer(self, action: planner.Action, deadline: float | None = None) -> tuple[Turn | None, bool]:
         """The candidate's answer to ``action``: typed (no microphone) or heard (:meth:`_listen`).

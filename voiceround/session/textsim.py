@@ -31,7 +31,7 @@ def simulate_text(case: Case, rnd: Round) -> Transcript:
                 d = max(1.0, len(ct.text.split()) / SPEAKING_RATE_WPS)
                 tr.add(Turn("candidate", ct.text, t, t + d, topic=ct.topic, meta={"closing": True}))
                 t += d + GAP_S
-            reply = planner.closing_reply(rnd, answered=ct is not None)
+            reply = planner.closing_reply(rnd, answered=ct.text if ct is not None else None)
             tr.add(Turn("interviewer", reply.text, t, t + len(reply.text.split()) / INTERVIEWER_WPS, intent=reply.intent, meta=reply.meta()))
             return tr
         ct = sim.answer(action.topics or ("unknown",))
