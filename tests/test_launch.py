@@ -386,3 +386,11 @@ def test_eval_scorer_refuses_labels_it_cannot_compare(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert "labels.tiers.conflict_articulation = 7 is not a tier (1 to 4)" in r.stderr
     assert "labels.traps has 'not_a_trap', not a trap of this round" in r.stderr
+
+
+def test_eval_interviewer_refuses_an_unknown_fit_label(tmp_path):
+    """A new user's `fit = "maybe"` was taken silently (it counted in no fit line): exit 2, naming the file."""
+    src = (ROOT / "tests" / "data" / "adversarial" / "dev" / "adv-won-retail-pricing.toml").read_text()
+    (tmp_path / "maybe.toml").write_text(src.replace('fit = "won"', 'fit = "maybe"'))
+    r = subprocess.run([VOICEROUND, "eval", "interviewer", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "maybe.toml: labels.fit = 'maybe' should be one of" in r.stderr, r.stderr

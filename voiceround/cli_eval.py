@@ -82,8 +82,13 @@ def cmd_eval(args) -> int:
         rows = []
         given = load_round(args.round) if args.round else None
         fits: dict[str, str] = {}
+        known_fits = {"fits", "two_stories", *FIT_PROBLEM}
         for p in paths:
             case = load_case(p, given)
+            fit = case.labels.get("fit")
+            if fit is not None and fit not in known_fits:
+                _err(f"error: {p}: labels.fit = {fit!r} should be one of {', '.join(sorted(known_fits))}")
+                return 2
             rnd = given or load_round(case.round_ref)
             m = evaluate(simulate_text(case, rnd), rnd)
             if case.labels.get("fit"):
@@ -108,7 +113,7 @@ def cmd_eval(args) -> int:
             tot["frag"] += m["fragments_quoted"]; tot["long"] += m["questions_over_25_words"]  # noqa: E702
         n = len(rows)
         print(f"{'ALL (' + str(n) + ' rounds)':<34} {tot['turns']:>5} {tot['praise']:>6} {tot['single'] / max(tot['turns'], 1):>10.0%} "
-              f"{tot['cov']:>4}/{tot['need']:<2} ({tot['cov'] / max(tot['need'], 1):>4.0%}) {tot['push']:>5}/{n:<2} {tot['com']:>3}/{n:<2} "
+              f"{tot['cov']:>4}/{tot['need']:<2} ({tot['cov'] / tot['need'] if tot['need'] else 1.0:>4.0%}) {tot['push']:>5}/{n:<2} {tot['com']:>3}/{n:<2} "
               f"{tot['ref']:>4}/{n:<2} {tot['rep']:>7} {tot['lead']:>7} {tot['frag']:>9} {tot['long']:>9}")
         if fits:
             print(fit_summary(dict(rows), fits))
