@@ -146,3 +146,19 @@ def test_the_closing_reply_is_neutral_and_asks_nothing(rnd):
     for answered in (True, False):
         a = closing_reply(rnd, answered)
         assert "?" not in a.text and praise_found(a.text, rnd.interviewer["forbidden"]) is None and a.text.strip()
+
+
+def test_the_escalation_follow_up_needs_an_escalation_told():
+    """"When you took it higher, what exactly did you put in front of them?" to a candidate who said
+    they didn't take it higher presupposes what wasn't said (a new user's finding): round file
+    ``needs = "escalate"``."""
+    from voiceround.core.types import Transcript, Turn
+    from voiceround.interviewer import depth as D
+    from voiceround.rounds import load_round
+    rnd = load_round("disagree_and_commit")
+    q = Turn("interviewer", "How far did you push your case?", 0, 4, intent="ask_escalation", meta={"slot": "escalation"})
+    for answer, offered in [("I didn't take it further. She owned the call.", False),
+                            ("I took it to our VP the next week.", True)]:
+        tr = Transcript([q, Turn("candidate", answer, 4, 10)])
+        got = {p.intent for p in D.available(tr, rnd, set(), {"escalation"})}
+        assert ("deep_escalation_audience" in got) == offered, (answer, got)

@@ -114,6 +114,9 @@ def dry(transcript: Transcript, rnd: Round) -> bool:
     return runs >= DRY_FOLLOWUPS
 
 
+_NEGATED = re.compile(r"\b(didn'?t|did not|never|wasn'?t|was not|no point|not worth)\b", re.IGNORECASE)
+
+
 def available(transcript: Transcript, rnd: Round, asked: set[str], slots_open: set[str]) -> list[Probe]:
     """Follow-ups that may be asked now, shallowest first, then in file order.
 
@@ -129,9 +132,12 @@ def available(transcript: Transcript, rnd: Round, asked: set[str], slots_open: s
         if p is not None and p.deepens:
             answered_at.setdefault(p.deepens, []).append(_answer_after(rnd, turns, i)[1])
     out = []
+    told = [s.text for s in A.split_sentences(Transcript([t for _, t in transcript.candidate_turns()])) if not _NEGATED.search(s.text)]
     for p in followups(rnd):
         if p.intent in asked or p.deepens not in slots_open or (p.answered is not None and p.answered.search(said)):
             continue
+        if p.needs and not any(rnd.lexicons[p.needs].search(t) for t in told):
+            continue  # "When you took it higher…" to someone who never took it higher
         history = answered_at.get(p.deepens, [])
         if history and not history[-1]:
             continue

@@ -342,11 +342,14 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
             answered_rx = re.compile("|".join(f"(?:{a})" for a in answered), re.IGNORECASE) if answered else None
         except re.error as exc:
             raise RoundFileError(f"{path.name}: {where}.answered has a bad regex: {exc}", path=path, field=f"{where}.answered") from exc
+        needs = p.get("needs")
+        if needs is not None and not isinstance(needs, str):
+            raise RoundFileError(f"{path.name}: {where}.needs should name a lexicon", path=path, field=f"{where}.needs")
         covers = p.get("covers")
         if covers is not None and covers not in slot_ids:
             raise RoundFileError(f"{path.name}: {where}.covers names unknown slot {covers!r}", path=path, field=f"{where}.covers")
         probes[intent] = Probe(intent, templates, tuple(p.get("topics", [])), slot, keep, deepens, depth, answered_rx,
-                               covers=covers, no_story=tuple(no_story))
+                               needs=needs, covers=covers, no_story=tuple(no_story))
 
     for required in REQUIRED_PROBES:
         if required not in probes:
@@ -428,6 +431,9 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
                 raise RoundFileError(f"{path.name}: scoring.cue_features.{name} names unknown lexicon {needed!r}", path=path,
                                      field=f"scoring.cue_features.{name}")
     _check_interviewer(interviewer, slot_ids, phases, probes, path)
+    for intent, probe in probes.items():
+        if probe.needs is not None and probe.needs not in lexicons:
+            raise RoundFileError(f"{path.name}: probe {intent}.needs names unknown lexicon {probe.needs!r}", path=path, field="probes.needs")
 
     return Round(
         id=rid, version=str(data.get("version", "1")), title=data.get("title", rid), card=card, timing=timing,

@@ -171,6 +171,9 @@ class Probe:
     deepens: str | None = None
     depth: int = 1
     answered: re.Pattern | None = None
+    needs: str | None = None
+    """A lexicon (round file ``needs``) some un-negated candidate sentence must match before this
+    follow-up is asked: "When you took it higher…" only after the candidate told taking it higher."""
     covers: str | None = None
     """A story slot this probe asks in substance (round file ``covers``): "which part did your own
     work move" asks the attribution, so the attribution question isn't asked again after it."""
