@@ -379,3 +379,12 @@ def test_the_attribution_is_not_asked_right_after_the_slice_probe(rnd):
         for a, b in pairwise(intents):
             assert {a, b} != {"probe_slice", "ask_attribution"}, (path, intents)
     assert sliced >= 3
+
+
+def test_the_pushback_quotes_a_position_not_a_scrap(rnd):
+    """"You told me 'I wanted'." and "You said 'I disagreed and lost'." quote no position (a new
+    user's finding): the pushback quotes the candidate's proposal, or nothing."""
+    from voiceround.interviewer.planner import _pushback_quote
+    quote = lambda text: _pushback_quote(Transcript([Turn("candidate", text, 0, 5)]), rnd)  # noqa: E731
+    assert quote("I disagreed and lost. I wanted a staged rollout for the mobile app.") == "I wanted a staged rollout for the mobile app"
+    assert quote("We shipped it, even if it isn't the one I wanted.") is None

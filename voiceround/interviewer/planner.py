@@ -372,16 +372,23 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
 
 
 def _pushback_quote(transcript: Transcript, rnd: Round) -> str | None:
-    """The candidate's own position to quote in the pushback: the first sentence matching the
-    round's ``interviewer.pushback_quote`` regex (none: the pushback's quote-free template)."""
+    """The candidate's own position to quote in the pushback: the first match of the round's
+    ``interviewer.pushback_quote`` regex that quotes a position, at least :data:`PUSHBACK_QUOTE_WORDS`
+    words, whole, and not the outcome ("'I wanted'", "'I disagreed and lost'" are no position: a new
+    user's finding). None: the pushback's quote-free template."""
     pattern = rnd.interviewer.get("pushback_quote")
     if not pattern:
         return None
     for s in A.split_sentences(transcript):
-        m = re.search(pattern, s.lower)
-        if m:
-            return short_quote(s.text, m.start(), 8)
+        for m in re.finditer(pattern, s.lower):
+            quote = short_quote(s.text, m.start(), 8)
+            if len(quote.split()) >= PUSHBACK_QUOTE_WORDS and not re.search(r"\b(lost|won)\b", quote, re.IGNORECASE) \
+                    and not A.is_fragment(quote, s.text):
+                return quote
     return None
+
+
+PUSHBACK_QUOTE_WORDS = 4
 
 
 def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted: bool = False) -> Action:
