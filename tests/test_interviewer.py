@@ -388,3 +388,15 @@ def test_the_pushback_quotes_a_position_not_a_scrap(rnd):
     quote = lambda text: _pushback_quote(Transcript([Turn("candidate", text, 0, 5)]), rnd)  # noqa: E731
     assert quote("I disagreed and lost. I wanted a staged rollout for the mobile app.") == "I wanted a staged rollout for the mobile app"
     assert quote("We shipped it, even if it isn't the one I wanted.") is None
+
+
+def test_a_result_isolated_later_in_the_same_answer_needs_no_slice_probe(rnd):
+    """"…went from 4.1 percent to 5.3 percent. I isolated my part with a ten percent holdout…"
+    drew "How did you isolate the part your own work moved?" (a new user's finding)."""
+    t = ("After he decided, I redesigned the paywall screen myself, and trial starts went from 4.1 percent of new users to 5.3 percent. "
+         "I isolated my part with a ten percent holdout that saw the original screen, which stayed at 4.2 percent.")
+    tr = Transcript([Turn("interviewer", "Q?", 0, 5, intent="ask_outcome", meta={"slot": "outcome"}), Turn("candidate", t, 5, 40)])
+    assert not [n for n in claim_needs(tr, rnd) if n.need == "slice"]
+    # without the holdout sentence the same result still needs its slice probe
+    tr.turns[-1] = Turn("candidate", t.split(" I isolated")[0], 5, 30)
+    assert [n for n in claim_needs(tr, rnd) if n.need == "slice"]

@@ -81,8 +81,10 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
             continue  # the other side's data: theirs to defend, not the candidate's to baseline or isolate
         if not c.has_baseline and not known and (outcome or not c.has_window):
             out.append(ClaimNeed(c, "baseline"))
-        isolated_before = any(A.ATTRIBUTION.search(x.text) and phases[x.index] == "outcome"
-                              for x in sents if x.index <= c.sentence.index)
+        # isolated before the claim, or later in the same answer ("…to 5.3 percent. I isolated my
+        # part with a ten percent holdout…"): asking it again would ask what was just answered
+        isolated_before = any(A.ATTRIBUTION.search(x.text) and (phases[x.index] == "outcome" or x.turn == c.turn)
+                              for x in sents if x.index <= c.sentence.index or x.turn == c.turn)
         before_decision = point is not None and pos[c.sentence.index] < point  # context, not a result of their work
         before_decision = before_decision or c.turn in argued
         if outcome and not (c.has_slice or isolated_before or before_decision):
