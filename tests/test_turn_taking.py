@@ -156,7 +156,7 @@ def test_a_live_round_has_the_answer_decoded_and_the_reply_spoken_ahead_when_the
     the reply is ~0 (it was the whole tail's decode, about 0.3 s, without look-ahead), and the text
     is the same as without it."""
     from voiceround.turntaking.endpointing import EndpointConfig
-    answer = read_audio(CASES / "audio" / "mixed-argument-heavy.08.wav")  # 5.4 s: decoded whole at the end
+    answer = read_audio(CASES / "audio" / "weak-passive-aggressive.04.wav")  # 5.3 s: decoded whole at the end (a reply whose first sentence is short)
     plain = EndpointConfig(story_pause_s=0.5, story_max_pause_s=2.0, story_late_pause_s=0.5)  # the 0.5 s pause throughout
     parts = (("silence", 12.0), ("audio", answer), ("silence", 4.0))
     seen, replies = {}, {}
@@ -177,7 +177,7 @@ def test_a_live_round_has_the_answer_decoded_and_the_reply_spoken_ahead_when_the
     (rt, ahead, asked), (plain_reply, none, plain_asked) = replies[True], replies[False]
     assert none == [] and [e.used for e in ahead][:1] == [True], ahead
     assert asked[:2] == plain_asked[:2], (asked, plain_asked)
-    assert rt.tts_first_s <= 0.01 < plain_reply.tts_first_s, (rt, plain_reply)
+    assert rt.tts_first_s <= 0.01 < plain_reply.tts_first_s, (rt, plain_reply, asked)
 
 
 def test_a_thinking_pause_mid_sentence_does_not_end_the_answer(engines, rnd, data_dir):

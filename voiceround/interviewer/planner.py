@@ -368,6 +368,8 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
     s, st = (abstract[0][0], abstract[0][1]) if abstract else (sents[0] if sents else None, 0)
     quote = short_quote(s.text, st, 6) if s is not None and "{quote}" in template else None
     text = template.replace("{quote}", f"'{quote}'") if quote else re.sub(r"You said \{quote\}\. ?", "", template)
+    if not cut:  # the answer ended on its own: there is nothing to stop
+        text = re.sub(r"^Let me stop you there[:,.] ?", "", text)
     return Action("probe_abstraction", text, quote, key, None, probe.topics, "abstraction, cut off" if cut else "abstraction")
 
 
