@@ -64,6 +64,7 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
     point = A.decision_point(sents, rnd.slots)
 
     pos = {s.index: k for k, s in enumerate(sents)}
+    isolating = [x for x in sents if A.ATTRIBUTION.search(x.text)]  # sentences telling how a result was isolated
     baselined: set[str] = set()  # numbers already told with their baseline ("from 91 to 95 percent")
     for c in A.find_claims(sents):
         value = normalize_for_wer(c.value)  # "95" and "ninety five" are one number
@@ -83,8 +84,8 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
             out.append(ClaimNeed(c, "baseline"))
         # isolated before the claim, or later in the same answer ("…to 5.3 percent. I isolated my
         # part with a ten percent holdout…"): asking it again would ask what was just answered
-        isolated_before = any(A.ATTRIBUTION.search(x.text) and (phases[x.index] == "outcome" or x.turn == c.turn)
-                              for x in sents if x.index <= c.sentence.index or x.turn == c.turn)
+        isolated_before = any((phases[x.index] == "outcome" or x.turn == c.turn) and (x.index <= c.sentence.index or x.turn == c.turn)
+                              for x in isolating)
         before_decision = point is not None and pos[c.sentence.index] < point  # context, not a result of their work
         before_decision = before_decision or c.turn in argued
         if outcome and not (c.has_slice or isolated_before or before_decision):
