@@ -223,6 +223,10 @@ def test_no_story_still_gets_the_questions_every_round_asks(rnd):
         answer(reply)
     got.append(ask().intent)
     assert got == ["ask_scenario", "ask_story_again", "note_no_example", "ask_commitment", "pushback", "ask_reflection", "wrap_up"]
+    # a platitude in the past tense ("I learned that communication is key", as Whisper heard a
+    # rehearsal's "I've learned…") is no story: the round still closes rather than walking the slots
+    tr.turns[-1] = Turn("candidate", "I learned that communication is key and that you should always assume good intent.", t - 3, t)
+    assert next_action(tr, t, rnd).intent == "wrap_up"
     # the same, but the answer to the general commitment question is a story: back to probing it
     del tr.turns[7:]
     answer("Last March my director Priya cut the beta to 5% of users, and I rebuilt the rollout plan that week.")

@@ -448,9 +448,9 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     if any(i == FIT.REDIRECTS["non_answer"] for i, _ in h.asked) and FIT.problem(transcript, rnd) == "non_answer":
         # asked for the story twice and still no story ("Yes.", "No."): note it once, then ask only
         # the general questions, rather than probing a story that was never told
-        if not _story_told(transcript) and "note_no_example" in rnd.probes and not any(i == "note_no_example" for i, _ in h.asked):
+        if not _story_told(transcript, rnd) and "note_no_example" in rnd.probes and not any(i == "note_no_example" for i, _ in h.asked):
             return _action(rnd, "note_no_example", h, reason="no story after the story was asked for again")
-    if any(i == "note_no_example" for i, _ in h.asked) and not _story_told(transcript):
+    if any(i == "note_no_example" for i, _ in h.asked) and not _story_told(transcript, rnd):
         return _no_story_questions(rnd, h, pace)
     dismissed = _dismissal_probe(rnd, transcript, h)
     if dismissed is not None:
@@ -544,10 +544,14 @@ def _last_questions(rnd: Round, transcript: Transcript, h: _History) -> Action |
     return None
 
 
-def _story_told(transcript: Transcript) -> bool:
+def _story_told(transcript: Transcript, rnd: Round) -> bool:
     """Some answer tells an event: :data:`~voiceround.interviewer.fit.BARE_WORDS` words or more
-    with a concrete sentence in them ("I did it." alone is no story)."""
-    return any(len(t.text.split()) >= FIT.BARE_WORDS and any(A.concrete(p) for p in A.split_text(t.text))
+    with a concrete sentence in them ("I did it." alone is no story) that is no platitude or
+    generality (the round's ``reflect_generic`` and ``abstraction`` lexicons: "I learned that
+    communication is key" is past tense, but tells no event)."""
+    generic = [rnd.lexicons[k] for k in ("reflect_generic", "abstraction")]
+    return any(len(t.text.split()) >= FIT.BARE_WORDS
+               and any(A.concrete(p) and not any(g.search(p) for g in generic) for p in A.split_text(t.text))
                for _, t in transcript.candidate_turns())
 
 
