@@ -132,10 +132,12 @@ def available(transcript: Transcript, rnd: Round, asked: set[str], slots_open: s
         if p is not None and p.deepens:
             answered_at.setdefault(p.deepens, []).append(_answer_after(rnd, turns, i)[1])
     out = []
-    told = [s.text for s in A.split_sentences(Transcript([t for _, t in transcript.candidate_turns()])) if not _NEGATED.search(s.text)]
+    told = None  # the candidate's un-negated sentences, read once a follow-up needs them
     for p in followups(rnd):
         if p.intent in asked or p.deepens not in slots_open or (p.answered is not None and p.answered.search(said)):
             continue
+        if p.needs and told is None:
+            told = [s.text for s in A.split_sentences(Transcript([t for _, t in transcript.candidate_turns()])) if not _NEGATED.search(s.text)]
         if p.needs and not any(rnd.lexicons[p.needs].search(t) for t in told):
             continue  # "When you took it higher…" to someone who never took it higher
         history = answered_at.get(p.deepens, [])

@@ -154,10 +154,10 @@ def problem(transcript: Transcript, rnd: Round) -> str | None:
             return "hypothetical"
     won = [s for s in story if _has(rnd, "won_decision", s.text) and not _has(rnd, "counterfactual", s.text)]
     adopted = adopted_own_proposal(story)
-    if adopted is not None and adopted[1] == len(cands) and not _has(rnd, "counterfactual", adopted[0].text):
-        won.append(adopted[0])  # clear only now, though told earlier
-    if won and (won[-1].turn == len(cands) or adopted is not None and adopted[1] == len(cands)) \
-            and not any(_has(rnd, "lost", s.text) for s in story):
+    # said in the latest answer, or clear only now (the proposal told after the decision)
+    won_now = bool(won) and won[-1].turn == len(cands) or \
+        adopted is not None and adopted[1] == len(cands) and not _has(rnd, "counterfactual", adopted[0].text)
+    if won_now and not any(_has(rnd, "lost", s.text) for s in story):
         return "won"
     return None
 

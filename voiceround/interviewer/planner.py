@@ -87,16 +87,15 @@ class _History:
     pushed_back: bool = False
 
 
-def _history(transcript: Transcript, rnd_probes: dict | None = None) -> _History:
-    rnd_probes = rnd_probes or {}
+def _history(transcript: Transcript, rnd: Round) -> _History:
     h = _History()
     for _, t in transcript.interviewer_turns():
         intent = t.intent or ""
         h.asked.append((intent, t.meta.get("claim")))
         if t.meta.get("slot"):
             h.slots_asked.add(t.meta["slot"])
-        if intent in rnd_probes and rnd_probes[intent].covers:
-            h.slots_asked.add(rnd_probes[intent].covers)
+        if intent in rnd.probes and rnd.probes[intent].covers:
+            h.slots_asked.add(rnd.probes[intent].covers)
         h.texts.add(t.meta.get("template_text", t.text))
         if intent in ("probe_baseline", "probe_slice"):
             h.claim_probes += 1
@@ -198,8 +197,10 @@ def opening(rnd: Round) -> Action:
 
 
 
-def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: bool = False, crowded_only: bool = False) -> Action | None:
-    """The most urgent claim probe, or None. Claims are probed oldest-deadline first; all claims of
+def _claim_probe(rnd: Round, transcript: Transcript, h: _History, all_needs: list[ClaimNeed],
+                 urgent_only: bool = False, crowded_only: bool = False) -> Action | None:
+    """The most urgent claim probe, or None. ``all_needs``: :func:`claim_needs` of ``transcript``
+    (computed once per decision by the caller). Claims are probed oldest-deadline first; all claims of
     one answer with the same gap share one probe, and the gap shared by more claims is asked first
     (then baselines before slices, outcome claims before others). ``urgent_only``: only claims at
     their last chance (:data:`PROBE_WINDOW`). ``crowded_only``: only when the latest answer has
@@ -217,7 +218,7 @@ def _claim_probe(rnd: Round, transcript: Transcript, h: _History, urgent_only: b
             count += 1
         else:
             spent[i] = count
-    needs = [n for n in claim_needs(transcript, rnd) if n.key not in probed and spent.get(n.turn, 0) < PROBE_WINDOW
+    needs = [n for n in all_needs if n.key not in probed and spent.get(n.turn, 0) < PROBE_WINDOW
              and (not urgent_only or spent.get(n.turn, 0) == PROBE_WINDOW - 1)]
     # the attribution question was just asked (and answered, or not): "which part did your work
     # move" on the same numbers would ask it twice in a row
@@ -341,8 +342,7 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
         # a second story began (cut off live, or told in the answer): back to the first, once
         act = _action(rnd, "probe_focus", h, claim=f"focus:{n_last}", reason="a second story began")
         if "second_story" not in cut_for:  # the answer ended on its own: no "let me stop you there"
-            rest = re.sub(r"^(\w+( \w+)?\. )?Let me stop you there[:,.] ?", "", act.text)
-            act.text = rest[:1].upper() + rest[1:]
+            act.text = _not_cutting_in(act.text)
         return act
     sents = [s for s in A.split_sentences(transcript) if s.turn in {n for n, _ in answer}]
     before = transcript.turns[n_last - 2] if n_last >= 2 else None
@@ -369,8 +369,15 @@ def _abstraction_probe(rnd: Round, transcript: Transcript, h: _History, elapsed_
     quote = short_quote(s.text, st, 6) if s is not None and "{quote}" in template else None
     text = template.replace("{quote}", f"'{quote}'") if quote else re.sub(r"You said \{quote\}\. ?", "", template)
     if not cut:  # the answer ended on its own: there is nothing to stop
-        text = re.sub(r"^Let me stop you there[:,.] ?", "", text)
+        text = _not_cutting_in(text)
     return Action("probe_abstraction", text, quote, key, None, probe.topics, "abstraction, cut off" if cut else "abstraction")
+
+
+def _not_cutting_in(text: str) -> str:
+    """``text`` without its opening "Let me stop you there" (and the acknowledgement before it):
+    said only when the interviewer cuts an answer off, not after an answer that ended."""
+    rest = re.sub(r"^(\w+( \w+)?\. )?Let me stop you there[:,.] ?", "", text)
+    return rest[:1].upper() + rest[1:]
 
 
 def _pushback_quote(transcript: Transcript, rnd: Round) -> str | None:
@@ -402,7 +409,7 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     still asked, then the wrap-up. Returns an :class:`Action`; ``wrap_up`` in the round's last
     :func:`~voiceround.interviewer.depth.wrap_up_s` seconds, or when the story has no depth left.
     """
-    h = _history(transcript, rnd.probes)
+    h = _history(transcript, rnd)
     if not transcript.interviewer_turns():
         return opening(rnd)
     if elapsed_s >= rnd.duration_s - D.wrap_up_s(rnd) or len(h.asked) >= MAX_INTERVIEWER_TURNS:
@@ -455,8 +462,9 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
     dismissed = _dismissal_probe(rnd, transcript, h)
     if dismissed is not None:
         return dismissed
+    needs = claim_needs(transcript, rnd)
     probe = _abstraction_probe(rnd, transcript, h, elapsed_s) or _inconsistency_probe(rnd, transcript, h) \
-        or (_claim_probe(rnd, transcript, h, urgent_only=True) if pace.spare >= 0 else None)
+        or (_claim_probe(rnd, transcript, h, needs, urgent_only=True) if pace.spare >= 0 else None)
     if probe:
         return probe
     # Fit check, part two: two answers in and still no word of who won, ask how the decision went.
@@ -467,9 +475,9 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
         must = _must_ask(rnd, transcript, h, covered, slot_intent)
         if must is not None:
             return must
-    probe = (_claim_probe(rnd, transcript, h, crowded_only=True) if pace.spare >= pace.exchange else None) \
+    probe = (_claim_probe(rnd, transcript, h, needs, crowded_only=True) if pace.spare >= pace.exchange else None) \
         or (_answer_probe(rnd, transcript, h) if pace.spare >= 0 else None) \
-        or (_claim_probe(rnd, transcript, h) if pace.spare >= pace.exchange else None)
+        or (_claim_probe(rnd, transcript, h, needs) if pace.spare >= pace.exchange else None)
     if probe:
         return probe
 

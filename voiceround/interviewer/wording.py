@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from voiceround.rounds.model import COMPOUND  # noqa: F401  (a rule of question templates, checked on load too)
+from voiceround.rounds.model import asks_two_things  # a rule of question templates, checked on load too
 
 MAX_WORDS = 35
 MIN_OVERLAP = 0.6  # share of the probe's content words a rewording must keep (same intent)
@@ -35,12 +35,12 @@ def check_turn(text: str, forbidden: list[str]) -> str | None:
     """Why ``text`` is not an acceptable interviewer turn, or None if it is.
 
     Checks: exactly one ``?`` and it is the last character; it asks one thing (no
-    :data:`COMPOUND` "…, and how…"); no praise.
+    :func:`~voiceround.rounds.model.asks_two_things`: "…, and how…"); no praise.
     """
     t = text.strip()
     if t.count("?") != 1 or not t.endswith("?"):
         return "must end with exactly one question"
-    if COMPOUND.search(re.sub(r"'[^']*'", "", t)):
+    if asks_two_things(t):
         return "asks two things at once"
     word = praise_found(t, forbidden)
     if word:

@@ -11,7 +11,6 @@ import tomllib
 from pathlib import Path
 
 from voiceround.rounds.model import (
-    COMPOUND,
     Condition,
     ConditionalCap,
     Criterion,
@@ -23,6 +22,7 @@ from voiceround.rounds.model import (
     Rubric,
     Slot,
     Trap,
+    asks_two_things,
 )
 
 
@@ -304,7 +304,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
                 raise RoundFileError(f"{path.name}: {where} template contains praise ({praise[0]!r}): {t!r}", path=path, field=f"{where}.templates")
             if "{previous}" not in t and (t.count("?") != 1 or not t.rstrip().endswith("?")):
                 raise RoundFileError(f"{path.name}: {where} template must end in exactly one question: {t!r}", path=path, field=f"{where}.templates")
-            if COMPOUND.search(re.sub(r"'[^']*'", "", t)):
+            if asks_two_things(t):
                 raise RoundFileError(f"{path.name}: {where} template asks two things at once (\"…, and how…?\"); ask one: {t!r}",
                                      path=path, field=f"{where}.templates")
         for t in templates:

@@ -190,6 +190,13 @@ COMPOUND = re.compile(r",? and (?:(?:with|to|from|for|in|on|by) )?(?:what|how|wh
                       re.IGNORECASE)
 
 
+def asks_two_things(question: str) -> bool:
+    """Whether ``question`` asks two things at once (:data:`COMPOUND`), its quoted words (the
+    candidate's, in single quotes) left out: checked on the round's templates at load and on
+    every interviewer turn."""
+    return bool(COMPOUND.search(re.sub(r"'[^']*'", "", question)))
+
+
 NEVER = re.compile(r"(?!)")
 
 
