@@ -1,4 +1,6 @@
 """Real-time turn-taking: barge-in, backchannels, interruptions, and endpointing on natural pauses."""
+import time
+
 import numpy as np
 
 from tests.conftest import CASES, REALSPEECH
@@ -16,6 +18,14 @@ def scripted(*parts):
             for i in range(0, len(x) - 511, 512):
                 yield x[i:i + 512]
     return gen()
+
+
+def paced(frames):
+    """Frames at a microphone's pace (one 32 ms frame every 32 ms of wall time)."""
+    t0 = time.monotonic()
+    for i, f in enumerate(frames):
+        time.sleep(max(0.0, t0 + i * 512 / 16000 - time.monotonic()))
+        yield f
 
 
 def run(rnd, engines, *parts):
@@ -152,9 +162,10 @@ def test_a_pause_after_the_first_sentence_of_a_story_does_not_end_it(engines, rn
 
 def test_a_live_round_has_the_answer_decoded_and_the_reply_spoken_ahead_when_the_pause_ends_it(engines, rnd, data_dir):
     """In a live (real-time) round the tail of an answer is decoded at the gap after its last word
-    (0.2 s), so when the pause ends the turn (0.5 s) nothing is left to decode: the STT stage of
-    the reply is ~0 (it was the whole tail's decode, about 0.3 s, without look-ahead), and the text
-    is the same as without it."""
+    (0.2 s), on the STT worker while the frames keep coming (a microphone's pace here), so when the
+    pause ends the turn (0.5 s) that decode is reused, not done again, and only what is left of it
+    is waited for: the STT stage of the reply is shorter than the whole tail's decode (about 0.3 s,
+    without look-ahead), and the text is the same as without it."""
     from voiceround.turntaking.endpointing import EndpointConfig
     answer = read_audio(CASES / "audio" / "weak-passive-aggressive.04.wav")  # 5.3 s: decoded whole at the end (a reply whose first sentence is short)
     plain = EndpointConfig(story_pause_s=0.5, story_max_pause_s=2.0, story_late_pause_s=0.5)  # the 0.5 s pause throughout
@@ -162,7 +173,8 @@ def test_a_live_round_has_the_answer_decoded_and_the_reply_spoken_ahead_when_the
     seen, replies = {}, {}
     for realtime in (False, True):
         events = []
-        SessionRunner(rnd, engines, StreamFeed(scripted(*parts)), Store(), source="test", use_llm=False, endpoint=plain,
+        frames = paced(scripted(*parts)) if realtime else scripted(*parts)
+        SessionRunner(rnd, engines, StreamFeed(frames), Store(), source="test", use_llm=False, endpoint=plain,
                       realtime=realtime, on_event=events.append).run()
         text = [e for e in events if e.kind == "stt_final"][0].text
         reply = [e for e in events if e.kind == "first_sample" and e.from_speech][0]
@@ -170,7 +182,7 @@ def test_a_live_round_has_the_answer_decoded_and_the_reply_spoken_ahead_when_the
         replies[realtime] = (reply, [e for e in events if e.kind == "spoke_ahead"],
                              [e.text for e in events if e.kind == "turn" and e.speaker == "interviewer"])
     assert seen[True][0] == seen[False][0], seen
-    assert seen[True][1] < 0.05 and seen[False][1] > 0.1, seen
+    assert seen[True][1] < seen[False][1] and seen[False][1] > 0.1, seen
     # Speak ahead: the next question was planned at that gap and its first sentence synthesized
     # there; the final plan said the same words, so the reply's TTS stage is ~0 (0.03-0.1 s
     # without, by the sentence's length), and the question asked is the one asked without look-ahead.

@@ -50,7 +50,7 @@ def scorer_text_vs_audio(results: dict, cases_dir: str) -> None:
         print(f"| {name} | {m['exact']:.0%} | {m['within1']:.0%} | {m['spearman']} | {m['trap_f1']:.2f} |")
 
 
-STAGES = ("voice_to_voice_s", "endpoint_wait_s", "stt_tail_s", "planner_s", "llm_s", "tts_first_s")
+from voiceround.core.events import STAGES  # noqa: E402  (the same stages the app records)
 
 
 def latency_table(results: dict, realtime: bool) -> None:
@@ -61,11 +61,12 @@ def latency_table(results: dict, realtime: bool) -> None:
         return
     print(f"\n## Voice-to-voice latency ({len(rows)} responses, {'real-time pacing' if realtime else 'as fast as the CPU allows'})\n")
     print("Voice-to-voice = first interviewer sample − true end of the candidate's speech = endpoint wait "
-          "(silence needed to decide the turn is over) + STT of the tail + planner + LLM wording + TTS of the first sentence.\n")
+          "(silence needed to decide the turn is over) + input lag (microphone frames not yet handled, and the echo "
+          "canceller's hold-back) + STT of the tail + planner + LLM wording + TTS of the first sentence.\n")
     print("| stage | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|")
     for k in STAGES:
-        v = np.array([r[k] for r in rows]) * 1000
+        v = np.array([r.get(k, 0.0) for r in rows]) * 1000
         print(f"| {k.replace('_s', '').replace('_', ' ')} | {np.percentile(v, 50):.0f} | {np.percentile(v, 95):.0f} | {v.max():.0f} |")
 
 

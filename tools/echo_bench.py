@@ -72,12 +72,14 @@ def speech_bounds(path: Path) -> tuple[float, float, float]:
 
 
 class SpeakerRecorder(threading.Thread):
-    """Records the app's speaker (the null sink's monitor): 20 ms loudness, each stamped with the
-    wall-clock time it arrived (so the recorder's start-up lag doesn't shift the timeline)."""
+    """Records a device of the rig (default the app's speaker, the null sink's monitor; ``mic``: what
+    the app's microphone hears): 20 ms loudness, each stamped with the wall-clock time it arrived
+    (so the recorder's start-up lag doesn't shift the timeline). Both ends of a voice-to-voice gap
+    are read this way, so the two recorders' equal buffering cancels out of it."""
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, device: str = "speaker.monitor"):
         super().__init__(daemon=True)
-        self.proc = subprocess.Popen(["parec", "--device=speaker.monitor", "--raw", "--format=s16le", f"--rate={RATE}",
+        self.proc = subprocess.Popen(["parec", f"--device={device}", "--raw", "--format=s16le", f"--rate={RATE}",
                                       "--channels=1", "--latency-msec=20"], stdout=subprocess.PIPE, env=env)
         self.t0 = time.monotonic()
         self.frames: list[tuple[float, float]] = []  # (arrival time, dBFS)
@@ -93,6 +95,10 @@ class SpeakerRecorder(threading.Thread):
     def first_loud_after(self, t_wall: float, level_db: float = -45.0) -> float | None:
         return next((t for t, db in list(self.frames) if t >= t_wall and db > level_db), None)
 
+    def last_loud_between(self, t0: float, t1: float, level_db: float = -40.0) -> float | None:
+        """End (arrival time) of the last frame louder than ``level_db`` dBFS in [t0, t1]."""
+        return next((t + 0.02 for t, db in reversed(list(self.frames)) if t0 <= t <= t1 and db > level_db), None)
+
     def close(self) -> None:
         self.proc.terminate()
 
@@ -102,7 +108,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     turns = [(i + 1, t) for i, t in enumerate(case["turns"]) if t["topic"] != "unknown"][:n_answers]
     answers = [(CASE.parent / "audio" / f"{case['id']}.{n:02d}.wav", t["text"]) for n, t in turns]
     rig = PulseRig(folder / "pulse").start()
-    gaps, plays, t_first_sound, barge_played = [], [], None, None  # plays: (start, end) of each answer on the microphone, monotonic seconds
+    gaps, played_late, plays, t_first_sound, barge_played = [], [], [], None, None  # plays: (start, end) of each answer on the microphone, monotonic seconds
     try:
         if echo:
             rig.echo(echo[0], echo[1])
@@ -115,6 +121,8 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
         env["VOICEROUND_UI_SCRIPT"] = str(script)
         spk = SpeakerRecorder(rig.env)
         spk.start()
+        mic = SpeakerRecorder(rig.env, "mic")  # the answer's true end, as the app's microphone heard it
+        mic.start()
         lines: list[str] = []
         proc = subprocess.Popen([VOICEROUND], cwd=ROOT, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         threading.Thread(target=lambda: [lines.append(ln.rstrip()) for ln in proc.stderr], daemon=True).start()
@@ -137,13 +145,19 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
             rig.play(wav)
             t_end = t_start + v1 + 0.05
             plays.append((t_start + v0, t_end))
-            t = spk.first_loud_after(t_end + 0.05)
+            # The end of the answer's speech on the microphone (paplay starts some time after it is
+            # called; with echo on, the interviewer's voice is on the microphone too, so only the
+            # stretch while the answer played is read).
+            time.sleep(0.3)
+            t_mic = mic.last_loud_between(t_start, time.monotonic() - 0.25 if echo else time.monotonic()) or t_end
+            t = spk.first_loud_after(t_mic + 0.05)
             deadline = time.monotonic() + 15
             while t is None and time.monotonic() < deadline:
                 time.sleep(0.05)
-                t = spk.first_loud_after(t_end + 0.05)
+                t = spk.first_loud_after(t_mic + 0.05)
             if t is not None:
-                gaps.append(round(t - t_end, 3))
+                gaps.append(round(t - t_mic, 3))
+                played_late.append(round(t_mic - t_end, 3))
         # barge-in: the candidate talks over the next question 1.2 s after it starts
         t_q = spk.first_loud_after(time.monotonic() - 0.5)
         deadline = time.monotonic() + 20
@@ -168,12 +182,14 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
             proc.kill()
             code = "timeout"
         spk.close()
+        mic.close()
     finally:
         rig.stop()
     db = sqlite3.connect(str(folder / "data" / "voiceround.db"))
     db.row_factory = sqlite3.Row
     sid = db.execute("select id from sessions order by started_at desc limit 1").fetchone()
     out = {"echo": f"{echo[0]:g} dB, {echo[1]} ms" if echo else "none", "aec": aec, "exit": code, "gaps_s": gaps,
+           "mic_end_minus_clock_end_s": played_late,
            "barge_played": bool(barge_played)}
     if code != 0:
         out["log_tail"] = [ln for ln in lines if "voiceround:" in ln][-12:]
@@ -242,6 +258,11 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     end = next((json.loads(e["data"]) for e in events if e["kind"] == "round_end"), {})
     out["echo_db"], out["erle_db"] = end.get("echo_db"), end.get("aec_erle_db")
     out["turns"] = {"interviewer": len(iv), "candidate": len(cand)}
+    # The app's own breakdown of each reply (event first_sample): what of the gap at the speaker is
+    # the endpoint wait, the decoding, the planner and the first sentence's synthesis; the rest is
+    # the way out (echo canceller hold-back, output buffer, the devices).
+    out["stages"] = [{k: v for k, v in json.loads(e["data"]).items() if k.endswith("_s") and k != "compute_s"}
+                     for e in events if e["kind"] == "first_sample" and json.loads(e["data"]).get("from_speech")][: len(gaps)]
     return out
 
 
@@ -265,6 +286,15 @@ def main() -> int:
                 r = run_once(echo, aec, args.answers, Path(tmp))
             print(json.dumps(r), file=sys.stderr, flush=True)
             rows.append(r)
+    stages = [st for r in rows for st in r.get("stages") or []]
+    if stages:
+        print()
+        print("| stage (in the app) | p50 s | max s |")
+        print("|---|---|---|")
+        for k in stages[0]:
+            v = sorted(st.get(k, 0.0) for st in stages)
+            print(f"| {k[:-2].replace('_', ' ')} | {v[len(v) // 2]:.3f} | {v[-1]:.3f} |")
+        print()
     print("| echo (level, delay) | AEC | self-interruptions | pauses for its own echo | candidate turns holding interviewer words | "
           "empty turns | candidate WER | barge-in stop (ms) | voice-to-voice gap at the speaker, p50 / p95 / max (s) | echo level / ERLE (dB) |")
     print("|---|---|---|---|---|---|---|---|---|---|")

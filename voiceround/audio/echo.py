@@ -74,6 +74,11 @@ class EchoCanceller:
         self._path: collections.deque = collections.deque(maxlen=PATH_FRAMES)  # near_db - far_db while the speaker played
         self._path_db = 0.0  # the echo path the double-talk test uses (0 dB: unknown yet, assume full level)
 
+    @property
+    def held_samples(self) -> int:
+        """Samples (16 kHz) the microphone path is held back by (``delay_frames`` × 512)."""
+        return len(self._held) * FRAME
+
     def played(self, audio: np.ndarray, captured: int | None = None) -> None:
         """``audio`` (int16, 16 kHz) was just written to the speaker; ``captured``: microphone samples
         (16 kHz) captured by then, or None to append right after the previous block."""

@@ -112,8 +112,10 @@ class SpokeAhead(Event):
 class FirstSample(Event):
     """The interviewer's first sample after a candidate endpoint, with the per-stage times (s).
 
-    ``voice_to_voice_s`` = ``endpoint_wait_s`` (silence waited before the endpoint) + compute from
-    the endpoint to the first sample (``stt_tail_s`` + ``planner_s`` + ``llm_s`` + ``tts_first_s``).
+    ``voice_to_voice_s`` = ``endpoint_wait_s`` (silence waited before the endpoint) + ``input_lag_s``
+    (how far behind the microphone the endpoint was found: frames still queued, and the echo
+    canceller's hold-back) + compute from the endpoint to the first sample (``stt_tail_s`` +
+    ``planner_s`` + ``llm_s`` + ``tts_first_s``).
     ``compute_s``: wall seconds from the end of the candidate's turn to the first sample.
     ``from_speech``: False after a typed answer (no stage times then)."""
 
@@ -121,6 +123,7 @@ class FirstSample(Event):
     compute_s: float | None = None
     from_speech: bool = True
     endpoint_wait_s: float = 0.0
+    input_lag_s: float = 0.0
     stt_tail_s: float = 0.0
     planner_s: float = 0.0
     llm_s: float = 0.0
@@ -261,7 +264,7 @@ def from_row(row: dict) -> Event:
     return cls(t_s=row["t_s"], **{k: v for k, v in (row.get("data") or {}).items() if k in names})
 
 
-STAGES = ("voice_to_voice_s", "endpoint_wait_s", "stt_tail_s", "planner_s", "llm_s", "tts_first_s")
+STAGES = ("voice_to_voice_s", "endpoint_wait_s", "input_lag_s", "stt_tail_s", "planner_s", "llm_s", "tts_first_s")
 
 
 def stage_rows(events: list[Event]) -> list[dict[str, float]]:

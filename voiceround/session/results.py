@@ -73,7 +73,7 @@ def first_sample(ep: dict | None, pending: float | None, t_first_audio: float, p
     """The :class:`~voiceround.core.events.FirstSample` of a reply whose first sample is ready now.
 
     ``ep``: the endpoint of the candidate's turn (``wait_s`` endpoint wait, ``wall`` perf-counter
-    second of the pause, ``stt_tail_s``), or None after a typed answer or no answer. ``pending``:
+    second of the pause, ``stt_tail_s``, optional ``input_lag_s``), or None after a typed answer or no answer. ``pending``:
     perf-counter second the answer was final (compute starts). ``t_first_audio``: perf-counter
     second the first synthesized sentence was ready; ``planner_s``/``llm_s``: this turn's planner
     and LLM seconds; ``t_s``: session second. None when there is nothing to time (the opening)."""
@@ -83,8 +83,9 @@ def first_sample(ep: dict | None, pending: float | None, t_first_audio: float, p
         return None
     stages = {}
     if ep:
-        stages = {"endpoint_wait_s": ep["wait_s"], "stt_tail_s": ep["stt_tail_s"], "planner_s": planner_s, "llm_s": llm_s,
+        lag = ep.get("input_lag_s", 0.0)
+        stages = {"endpoint_wait_s": ep["wait_s"], "input_lag_s": lag, "stt_tail_s": ep["stt_tail_s"], "planner_s": planner_s, "llm_s": llm_s,
                   "tts_first_s": max(0.0, t_first_audio - ep["wall"] - ep["stt_tail_s"] - planner_s - llm_s),
-                  "voice_to_voice_s": ep["wait_s"] + (now - ep["wall"])}
+                  "voice_to_voice_s": ep["wait_s"] + lag + (now - ep["wall"])}
     return ev.FirstSample(t_s, compute_s=None if compute is None else round(compute, 3), from_speech=bool(ep),
                           **{k: round(v, 3) for k, v in stages.items()})

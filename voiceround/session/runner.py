@@ -70,6 +70,11 @@ class SessionRunner:
         # Speak ahead: (spoken text, TTS future) of the next question's first sentence, synthesized at
         # the gap where the answer was decoded ahead; used when the final plan says the same words.
         self._tts_ahead: tuple[str, object] | None = None
+        # Decode ahead off the frame loop (latency issue, item 2): in a real-time round the STT of the
+        # answer so far runs on this one worker thread while the frames keep coming, so the endpoint
+        # is found on time; decoding in the loop had let 0.5-0.65 s of microphone frames queue up by
+        # the end of long answers in the rig (docs/BENCHMARKS.md). One worker: decodes stay in order.
+        self._stt_worker = None
 
     def pause(self, on: bool) -> None:
         """Pause (``on`` True) or resume the round, from any thread. Takes effect while the
@@ -267,18 +272,50 @@ class SessionRunner:
         first_start = last_end = None
         done_samples, done_text = 0, ""  # decoded part of the utterance in progress
         interrupted = None
-        last_partial, peeked, drift = 0.0, 0, None
+        drift, lag_s = None, 0.0
+
+        def input_lag() -> float:
+            """Seconds the frame being handled lags the microphone: frames still queued, and the echo
+            canceller's hold-back (part of the gap the candidate hears before a reply)."""
+            return (getattr(self.feed, "backlog", 0) + getattr(self.echo, "held_samples", 0)) / SAMPLE_RATE
 
         spec: tuple | None = None  # (decoded from sample, to sample, context, STTResult): the tail decoded at a gap
+        # Real time: every decode runs on the worker (see __init__), each giving a ``spec``.
+        # ``ahead_job``: the latest speculative decode at a gap; ``commit``: a long stretch's decode,
+        # kept once done; ``partial``: (future, text before it, session second the speech began) of
+        # the live text being decoded.
+        worker = None
+        if self.realtime:
+            if self._stt_worker is None:
+                from concurrent.futures import ThreadPoolExecutor
+                self._stt_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vr-stt-ahead")
+            worker = self._stt_worker
+        ahead_job = commit = partial = None
+
+        def settle(wait: bool) -> None:
+            """Take in a finished long-stretch decode (``wait``: wait for it if still running)."""
+            nonlocal commit, done_samples, done_text
+            if commit is not None and (wait or commit.done()):
+                _, to, _, res = commit.result()
+                commit = None
+                segs.extend(res.segments)
+                done_samples, done_text = to, (done_text + " " + res.text).strip() if res.text else done_text
 
         def decode_tail(utt: Utterance) -> str:
-            nonlocal done_samples, done_text
+            nonlocal done_samples, done_text, spec, ahead_job
+            settle(wait=True)
+            if ahead_job is not None:
+                spec, ahead_job = ahead_job.result(), None  # decoded while the pause grew
             tail = utt.audio[done_samples:]
             context = " ".join(texts + [done_text])
             if spec is not None and spec[:3] == (done_samples, len(utt.audio), context):
                 res = spec[3]  # decoded ahead at the gap, and nothing was said since: the same audio, the same text
+            elif len(tail) <= 1600:
+                res = None
+            elif worker is not None:
+                res = worker.submit(self._transcribe_audio, tail, context).result()
             else:
-                res = self._transcribe_audio(tail, context) if len(tail) > 1600 else None
+                res = self._transcribe_audio(tail, context)
             if res is not None:
                 segs.extend(res.segments)
             text = (done_text + " " + res.text).strip() if res is not None and res.text else done_text
@@ -293,7 +330,7 @@ class SessionRunner:
             now_w = time.perf_counter()
             pause_w = getattr(self, "_pause_wall", None) or now_w
             self._last_endpoint = {"speech_end_s": t0 + utt.end_s, "wait_s": utt.endpoint_s - utt.end_s,
-                                   "wall": pause_w, "stt_tail_s": now_w - pause_w}
+                                   "wall": pause_w, "stt_tail_s": now_w - pause_w, "input_lag_s": round(lag_s, 3)}
             self._pause_wall = None
             if text:
                 texts.append(text)
@@ -317,6 +354,7 @@ class SessionRunner:
                 break
             if fresh:
                 self.rec.write(frame)
+            settle(wait=False)
             now = time.perf_counter()
             if now - self._last_level >= 0.1:  # at most ten level readings a second for the meter
                 self._last_level = now
@@ -334,42 +372,48 @@ class SessionRunner:
             if utt is None and self.rec.t_s >= deadline and not self.endpointer.in_speech:
                 break
             soft = utt is not None and utt.soft
-            # Live partial text while the candidate talks: at each gap between sentences (or every
-            # 2.5 s without one), shown, and checked for abstraction (the answer is cut at this gap).
-            # In a live round the whole tail is decoded at each gap (with the context the endpoint would
-            # use): when the pause then ends the turn, its text is already there (speculative decoding;
-            # discarded when the candidate goes on).
-            ahead = self.realtime and soft and len(utt.audio) > done_samples + 3200 and len(utt.audio) <= done_samples + DECODE_AHEAD_MIN
-            if ahead:
-                context = " ".join(texts + [done_text])
-                spec = (done_samples, len(utt.audio), context, self._transcribe_audio(utt.audio[done_samples:], context))
-                if getattr(self.feed, "live", False):
-                    self._plan_ahead(" ".join(texts + [(done_text + " " + spec[3].text).strip()]).strip(), topic=getattr(self.feed, "last_topic", None))
-            if self.realtime and self.endpointer.in_speech and (ahead or soft and len(utt.audio) > peeked + 16000 or utt is None and now - last_partial > 2.5):
-                last_partial = now
-                live = utt if soft else self.endpointer.peek()
-                if live is not None and (ahead or len(live.audio) > done_samples + 8000):
-                    peeked = len(live.audio)
-                    tail_text = spec[3].text if ahead else self._transcribe_audio(live.audio[done_samples:]).text
-                    partial = " ".join(texts + [done_text, tail_text]).strip()
-                    self._emit(ev.PartialText(self.rec.t_s, text=partial))
-                    speech_s = self.rec.t_s - (first_start if first_start is not None else t0 + live.start_s)
-                    drift = A.live_drift(partial, speech_s, self.rnd.lexicons) if watch else None
+            # Live partial text while the candidate talks: at each gap between sentences, the answer so
+            # far is decoded on the STT worker (with the context the endpoint would use), then shown and
+            # checked for abstraction (the answer is cut at the next pause). When the pause then ends the
+            # turn, its text is already there (speculative decoding, discarded when the candidate goes
+            # on). Past DECODE_AHEAD_MIN of new speech, that decode is kept for good (a commit), so the
+            # stretch left for the endpoint stays short. One decode per gap, none between gaps: on 2
+            # cores a decode still running when a pause is reached delays the endpoint by its length.
+            if worker is not None and soft and commit is None and len(utt.audio) > done_samples + 3200:
+                tail = utt.audio[done_samples:].copy()
+                before = " ".join(texts + [done_text]).strip()
+                job = worker.submit(self._decode_ahead, done_samples, tail, " ".join(texts + [done_text]), before,
+                                    getattr(self.feed, "live", False))
+                if len(tail) > DECODE_AHEAD_MIN:
+                    commit = job
+                else:
+                    if ahead_job is not None:
+                        ahead_job.cancel()  # an older gap's decode not started yet: this one supersedes it
+                    ahead_job = job
+                partial = (job, before, first_start if first_start is not None else t0 + utt.start_s)
+            if partial is not None and partial[0].done():  # the live text is decoded: shown, and checked for drift
+                job, before, began = partial
+                partial = None
+                if not job.cancelled():
+                    text_now = (before + " " + job.result()[3].text).strip()
+                    self._emit(ev.PartialText(self.rec.t_s, text=text_now))
+                    drift = A.live_drift(text_now, self.rec.t_s - began, self.rnd.lexicons) if watch else None
             over = utt is None and self.endpointer.utterance_s >= self.max_turn_s + (0 if self.endpointer.silence_frames >= 3 else 5)  # at a pause
             if over or (drift and (soft or self.endpointer.silence_frames >= 3)):  # cut in: past the budget, or drift at a pause (≥ 96 ms)
                 reason = "monologue" if over else drift
+                lag_s = input_lag()
                 utt = self.endpointer.force()
                 text = decode_tail(utt)
                 self._emit(ev.Interrupted(self.rec.t_s, reason=reason, after_s=round(self.rec.t_s - (first_start if first_start is not None else t0 + utt.start_s), 1)))
                 close(utt, text, reason)
                 interrupted = reason
                 break
-            if soft:  # a gap between sentences: decode ahead, decide nothing
-                if len(utt.audio) > done_samples + DECODE_AHEAD_MIN:
+            if soft:  # a gap between sentences: decode ahead (above), decide nothing
+                if worker is None and len(utt.audio) > done_samples + DECODE_AHEAD_MIN:
                     decode_tail(utt)
                 continue
             if utt is not None:
-                self._pause_wall = time.perf_counter()
+                self._pause_wall, lag_s = time.perf_counter(), input_lag()
                 text = decode_tail(utt) if len(utt.audio) > done_samples + 3200 else done_text
                 if text:
                     self._emit(ev.PartialText(self.rec.t_s, text=" ".join(texts + [text]).strip()))
@@ -443,6 +487,16 @@ class SessionRunner:
             self._repeat.clear()
             preroll = self._say_again()  # the same question, played again; then listen again
 
+    def _decode_ahead(self, frm: int, tail: np.ndarray, context: str, head: str, plan: bool) -> tuple:
+        """On the STT worker: decode ``tail`` (int16, 16 kHz: the utterance from sample ``frm``) with
+        ``context``, then (``plan``: a live round) plan and speak ahead on ``head`` + the tail's text.
+        Returns the ``spec`` ``(frm, frm + len(tail), context, STTResult)`` the endpoint reuses when
+        nothing was said since."""
+        res = self._transcribe_audio(tail, context)
+        if plan:
+            self._plan_ahead((head + " " + res.text).strip(), topic=getattr(self.feed, "last_topic", None))
+        return (frm, frm + len(tail), context, res)
+
     def _transcribe_audio(self, audio: np.ndarray, context: str = "") -> STTResult:
         result = self.engines.stt.transcribe(audio, context) if context else self.engines.stt.transcribe(audio)
         self.stats["stt_s"] += result.decode_s
@@ -509,6 +563,8 @@ class SessionRunner:
         finally:
             self.rec.close()
             self.writer.close()  # no vr-llm-wait thread outlives the round
+            if self._stt_worker is not None:
+                self._stt_worker.shutdown(wait=True, cancel_futures=True)  # no decode outlives the round
         self.store.finish(self.sid, self.rec.t_s, status)
         echo = {"echo_db": self.echo.echo_db, "aec_erle_db": self.echo.erle_db} if self.echo is not None else {}
         self._emit(ev.RoundEnded(self.rec.t_s, status=status, **echo))
