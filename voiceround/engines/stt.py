@@ -65,14 +65,20 @@ def _looping(text: str) -> bool:
 
 
 class WhisperSTT(Engine):
-    """faster-whisper on CPU, int8, ``cpu_threads`` explicit, never touching the hub."""
+    """faster-whisper on CPU, int8, ``cpu_threads`` explicit, never touching the hub.
+
+    ``cpu_threads``: default one core less than the machine has (at most 4), as for the LLM: the
+    audio loop (echo canceller, VAD, endpointing) and the window need a core while the answer is
+    decoded ahead. On this 2-core machine one thread is no slower (tiny.en, 5 s of speech: 0.45 s
+    against 0.42 s with two; 20 s: 0.58 s against 0.73 s), and with two the audio loop fell up to
+    0.44 s behind the microphone at a reply (docs/BENCHMARKS.md)."""
 
     role = "stt"
 
     def __init__(self, spec: ModelSpec | None = None, cpu_threads: int | None = None, keep_fillers: bool = True):
         super().__init__()
         self.spec = spec or resolve("stt")
-        self.cpu_threads = cpu_threads or min(4, os.cpu_count() or 2)
+        self.cpu_threads = cpu_threads or max(1, min(4, (os.cpu_count() or 2) - 1))
         self.keep_fillers = keep_fillers
         self._model = None
 
