@@ -193,11 +193,12 @@ def test_next_steps_rewrite_keeps_the_sentence_and_adds_placeholders(rnd):
                          f"Sam made the call to ship everything at once. {said}", 0.0, 30.0)])
     card = score(t, rnd)
     steps = {s["id"]: s for s in view.next_steps(card, rnd, t, n=6)}
-    impact = steps["impact_quantification"]  # tier 2, held there by "Headline metric without slice"
-    assert impact["tier"] == 2 and impact["capped_by"] == "Headline metric without slice" and "Held at tier 2" in impact["cap_note"]
+    # tier 3 (a before and after: the anchor's 3); "Headline metric without slice" holds it below 4
+    impact = steps["impact_quantification"]
+    assert impact["tier"] == 3 and any(t["id"] == "headline_metric_without_slice" for t in card["traps"])
     ex = impact["example"]
     assert ex["sentence"] == said and not ex["replaces"]  # the candidate's numbers are kept and built on
-    assert ex["rewrite"] == f"{said} In [the part my work touched], [metric] went from [baseline] to [result] over [time window]."
+    assert ex["rewrite"].startswith(f"{said} [Metric] went from [baseline] to [result]") and "isolated by [how I compared]" in ex["rewrite"]
     for s in steps.values():
         if s["example"]:
             rewrite, sentence = s["example"]["rewrite"], s["example"]["sentence"]
@@ -206,6 +207,12 @@ def test_next_steps_rewrite_keeps_the_sentence_and_adds_placeholders(rnd):
     assert commit["sentence"] == "Sam made the call to ship everything at once." and commit["rewrite"].startswith(commit["sentence"] + " ")
     assert "[" in commit["rewrite"][len(commit["sentence"]):]
     assert not commit["replaces"]
+    # a tier held down by a trap says so, naming the trap
+    t3 = Transcript([Turn("candidate", "My manager Sam disagreed with my rollout plan and made the call to ship everything at once. "
+                          "After the decision I wrote the runbook, I ran the load test and I trained the support team. "
+                          "I did exactly what he asked, but I kept my notes to prove my point.", 0.0, 30.0)])
+    held = {s["id"]: s for s in view.next_steps(score(t3, rnd), rnd, t3, n=6)}["execution_commitment"]
+    assert held["capped_by"] == "Passive-aggressive compliance" and "Held at tier 1" in held["cap_note"]
     # a sentence whose very words are the trap is replaced, not built on
     t2 = Transcript([Turn("candidate", "My manager Sam disagreed with my rollout plan. I didn't want to create friction. "
                           "I said okay, I understand, and I let it go.", 0.0, 20.0)])
