@@ -106,7 +106,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # even when it reads like an outcome ("safety events went from two to seven after their switch").
     slot_phase = {sl.id: sl.phase for sl in rnd.slots}
     first_phase = rnd.slots[0].phase if rnd.slots else "argument"
-    decided_at = next((s.index for s in sents if phase_of[s.index] == "decision" or "decision" in tags_of[s.index]), None)
+    decisions = [s for s in sents if "decision" in tags_of[s.index]]
+    decided_at = next((s.index for s in decisions if s.turn != first_turn), decisions[0].index if decisions else None)
     argued_turns = {s.turn for s in sents if any(slot_phase[t] == first_phase for t in tags_of[s.index])}
     for c in claims:
         ph = phase_of[c.sentence.index]
