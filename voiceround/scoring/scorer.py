@@ -26,7 +26,8 @@ MAX_EVIDENCE = 3
 OWN_PART = re.compile(r"\bwhat i can\b|\bthe part i'?d\b|\bi'?d claim\b|\bi (can )?(isolate|claim|show)\b|\bmy (fix|patch|change|work|part|"
                       r"call|contribution|rounds|prompt|test|feature|plan|design|code)\b|\bwhich i (built|wrote|shipped|ran|designed)\b|"
                       r"\bi (shipped|built|wrote|ran|designed)\b|\bwas my call\b", re.IGNORECASE)
-OWN_POSITIVE = re.compile(r"\b(i|my)\b|\bmine (is|was|were)\b", re.IGNORECASE)  # ... told as the candidate's, not "we"
+# ... told as the candidate's, not "we" ("The webhook design was mine", "built and tuned by me")
+OWN_POSITIVE = re.compile(r"\b(i|my)\b|\bmine (is|was|were)\b|\b(was|were|is|are) (all )?mine\b|\bby me\b|\bthat (was|is) me\b", re.IGNORECASE)
 # An explicit line between the candidate's part and others' (the Ownership anchor's "explicit separation
 # of own contribution from the team's"): "Mei built the pooler, not me. Mine is the driver changes."
 OWN_SEPARATION = re.compile(r"\bnot (me|mine)\b|\bwasn'?t (me|mine)\b|\b(that'?s|that was|is|was) (his|hers|theirs|the team'?s|not mine)\b"
@@ -35,7 +36,9 @@ OWN_SEPARATION = re.compile(r"\bnot (me|mine)\b|\bwasn'?t (me|mine)\b|\b(that'?s
                             # "The rule was mine. The prompt design was the design team's", "the threshold change is
                             # Dr. Okafor's", "What I did was the new format", "NA and EU were my comparison"
                             r"|\b(was|were|is|are) (all )?mine\b|\b(was|were|is|are) (the |dr\.? )?\w+( \w+)?['’]s\b(?! (been|got|gone)\b)"
-                            r"|\bwhat i (did|built|owned|changed) (was|were)\b|\bmy (clean |only )?comparison\b|\b(built|done|tuned|written) by me\b",
+                            r"|\bwhat i (did|built|owned|changed) (was|were)\b|\bmy (clean |only )?comparison\b|\b(built|done|tuned|written) by me\b"
+                            # "…that was me, I set that up", "the zero escapes was my job", "the on-time gain I tie to my work"
+                            r"|\b(that|this) (was|is) (all )?me\b|\b(was|is) my (job|doing|work)\b|\bi tie to my\b",
                             re.IGNORECASE)
 QUOTE_CHARS = 180
 
@@ -163,9 +166,11 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         # Walking away once it was decided ("I moved on to other projects": the round's `disengage`
         # lexicon) is told as an action but is no commitment.
         # Nor is telling that one's own side won ("I won the argument": the round's `won` lexicon).
+        # A generic "I" action ("I supported it", "I helped with the analysis": the round's
+        # `generic_action` lexicon) is a commitment told, not a concrete personal action.
         if phase_of[a.sentence.index] == "commitment" and not any(k in lex and lex[k].search(a.sentence.text) for k in ("disengage", "won")):
             f("commitment_actions").add(a.sentence)
-            if a.who == "i":
+            if a.who == "i" and not ("generic_action" in lex and lex["generic_action"].search(a.sentence.text)):
                 f("commitment_i_actions").add(a.sentence)
     i_n, we_n = f("i_actions").value, f("we_actions").value
     f("i_action_share").value = round(i_n / (i_n + we_n), 4) if i_n + we_n else 0.0
