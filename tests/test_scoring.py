@@ -199,7 +199,7 @@ def test_an_outcome_isolated_in_everyday_words_is_not_a_headline_metric(rnd, iso
     assert "headline_metric_without_slice" not in {t["id"] for t in score(Transcript(tr.turns[:2]), rnd)["traps"]}
 
 
-@pytest.mark.parametrize("split,exact,within1,spearman,trap_f1", [("dev", 0.62, 0.92, 0.76, 0.66), ("test", 0.55, 0.9, 0.75, 0.52)])
+@pytest.mark.parametrize("split,exact,within1,spearman,trap_f1", [("dev", 0.66, 0.95, 0.79, 0.70), ("test", 0.59, 0.9, 0.76, 0.54)])
 def test_disagree_and_commit_corpus_floors(rnd, split, exact, within1, spearman, trap_f1):
     """The 204-answer corpus written and labelled blind to the code (tests/data/corpus; human-human
     ceiling in its README): dev (tuned on; 76 + 48 answers added unseen on 2026-12-01) and the frozen
