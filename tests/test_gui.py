@@ -99,6 +99,11 @@ def test_no_microphone_offers_typed_answers(win, qtbot, monkeypatch):
     monkeypatch.setattr(devices, "input_devices", lambda: ([], "no input device was found"))
     win.new_round()
     assert "No working microphone" in win.mic_label.text() and "type your answers" in win.mic_label.text()
+    # declined (or closed, or the app quit meanwhile: a new user's finding): no round, no session
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
+    win.start_live()
+    assert not win._busy() and not win.typed_frame.isVisible()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
     win.start_live()  # falls back to typed answers
     assert win.typed_frame.isVisible()
     qtbot.waitUntil(lambda: "Interviewer" in win.transcript.toPlainText(), timeout=30_000)

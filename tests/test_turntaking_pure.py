@@ -102,6 +102,9 @@ def test_endpointer_hysteresis_keeps_speech_between_the_two_thresholds():
                                            ("Payment errors were...", False), ("against 0.6% on the…", False),
                                            ("The main trade-off was.", False), ("I pulled the support queue.", True),
                                            ("That's how it was, and I committed.", True), ("So I told her.", True),
-                                           ("That's just how it is.", True), ("We shipped as fast as we could.", True)])
+                                           ("That's just how it is.", True), ("We shipped as fast as we could.", True),
+                                           # a "that" clause still to come (a live round ended an answer there), and "that" ending one
+                                           ("Priya, our head of product, and she argued that.", False), ("He pointed out that.", False),
+                                           ("I didn't expect that.", True), ("She was right about that.", True)])
 def test_sentence_complete(text, complete):
     assert sentence_complete(text) is complete

@@ -196,13 +196,23 @@ _OPEN_END = ("and", "but", "so", "because", "or", "um", "uh", "then", "the", "a"
              "was", "were", "very", "than", "from", "into", "also", "whether")
 
 
+# Verbs that introduce a "that" clause: a transcript ending "…argued that." broke off (a live round
+# ended an answer there on a 2.5 s thinking pause, Whisper having written the full stop).
+_THAT_CLAUSE = frozenset(("argued", "said", "says", "showed", "shows", "found", "thought", "think", "believed", "believe", "felt",
+                          "feel", "knew", "know", "claimed", "realized", "realised", "noticed", "meant", "means", "mean", "decided",
+                          "agreed", "pointed", "out", "assumed", "worried", "insisted", "explained", "proved", "suggested"))
+
+
 def sentence_complete(text: str) -> bool:
     """Whether a transcript so far reads as a finished thought: it ends with ``.``, ``?`` or ``!`` and
-    its last word is not a conjunction, article or filler ("…and.", "because." are not endings).
+    its last word is not a conjunction, article or filler ("…and.", "because." are not endings), nor
+    "that" after a verb that introduces a clause ("…she argued that.").
     A trailing ellipsis ("…of sessions against...") is Whisper marking speech that broke off: not
     an ending (Whisper tiny.en wrote it on 6 of 8 mid-sentence cuts of a shared case answer)."""
     t = text.strip()
     if not t or t[-1] not in ".?!" or t.endswith(("...", "…")):
         return False
     words = t.rstrip(".?!").split()
+    if len(words) >= 2 and words[-1].lower() == "that" and words[-2].lower().strip(",") in _THAT_CLAUSE:
+        return False  # "…and she argued that." is a clause still to come
     return bool(words) and words[-1].lower().strip(",") not in _OPEN_END

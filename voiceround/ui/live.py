@@ -45,9 +45,10 @@ class LiveRoundMixin:
     def start_live(self) -> None:
         """Start with the microphone, or offer the fallbacks when there is none."""
         if self.mic_problem:
-            QMessageBox.information(self, "VoiceRound", f"No working microphone: {self.mic_problem}.\n\n"
-                                    "Type your answers instead (Ctrl+Enter sends), or use File → Rehearse from audio.")
-            self.start_round("typed")
+            # asked, not announced: closing the dialog (or quitting the app meanwhile) starts nothing
+            if QMessageBox.question(self, "VoiceRound", f"No working microphone: {self.mic_problem}.\n\n"
+                                    "Type your answers instead (Ctrl+Enter sends)? Or use File → Rehearse from audio.") == QMessageBox.Yes:
+                self.start_round("typed")
             return
         self.start_round("mic")
 
