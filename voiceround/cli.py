@@ -103,7 +103,14 @@ def cmd_rehearse(args) -> int:
         print(scorecard_text(result.scorecard, head, rnd, result.transcript))
         t = result.timings
         print(f"\nTimings: wall {t['wall_s']:.1f} s; STT real-time factor {t['stt_rtf']}; TTS real-time factor {t['tts_rtf']}; "
-              f"LLM rewordings accepted {t['llm_rewordings_accepted']}/{t['llm_rewordings_tried']}")
+              f"LLM rewordings accepted {t['llm_rewordings_accepted']}/{t['llm_rewordings_tried']}"
+              + ("" if use_llm else " (LLM off: --no-llm, or --realtime without --llm)"))
+        st = t.get("stages", {})
+        if t.get("turn_latencies"):  # the interviewer's replies to spoken answers (events first_sample)
+            v2v = st["voice_to_voice_s"]
+            parts = ", ".join(f"{k[:-2].replace('_', ' ')} {st[k]['p50']:.2f}" for k in st if k != "voice_to_voice_s")
+            print(f"Voice-to-voice ({len(t['turn_latencies'])} replies): p50 {v2v['p50']:.2f} s, p95 {v2v['p95']:.2f} s, "
+                  f"max {v2v['max']:.2f} s; stages p50 (s): {parts}" + ("" if args.realtime else " (not paced in real time: use --realtime)"))
     return 0
 
 
