@@ -12,6 +12,15 @@ def sents(*texts):
     return A.split_sentences(tr)
 
 
+@pytest.mark.fast
+def test_a_sample_size_is_not_a_claim():
+    """Who was asked is the evidence's source, not a result to baseline (a new user's finding: "a
+    survey of 200 users in March" got "Compared with what baseline?"); a result over a sample still is."""
+    claims = A.find_claims(sents("She argued from a survey of two hundred users in March.", "We interviewed 40 customers.",
+                                 "Churn was 4% of the 200 users we asked."))
+    assert claims and {c.sentence.text for c in claims} == {"Churn was 4% of the 200 users we asked."}, [c.quote for c in claims]
+
+
 def test_claims_spelled_and_digits_with_baselines():
     claims = A.find_claims(sents(
         "Checkout abandonment went from fourteen percent to nine percent over six weeks.",

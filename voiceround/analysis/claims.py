@@ -170,12 +170,19 @@ QUOTE_WORDS = 7
 """Longest claim quote, in words: with the probe's own words, a question stays under 25 words."""
 
 
+# The size of a sample right before the number ("a survey of two hundred users in March", "we
+# interviewed 40 customers"): the evidence's source, not a claim to baseline or isolate (a live
+# round asked "Compared with what baseline?" of "200 users in March").
+_SAMPLE_SIZE = re.compile(r"\b(survey(ed)?|sample|poll(ed)?|interview(ed)?|study|studies|asked|talked to|spoke (to|with)|panel)"
+                          r"( of| with)?( about| around| over| roughly| some)?\s*$", re.IGNORECASE)
+
+
 def find_claims(sentences: list[Sentence]) -> list[Claim]:
     """Find quantitative claims in ``sentences`` (see :class:`Claim`), in order.
 
     A claim is a percentage, an amount of money, a latency, or a number followed within two words
     by a countable metric noun (tickets, users, orders ...). Bare time spans ("two weeks") are
-    windows, not claims.
+    windows, not claims, and a sample's size ("a survey of 200 users") is not one either.
     """
     out: list[Claim] = []
     for k, s in enumerate(sentences):
@@ -196,6 +203,8 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
             num = m.group("num") or m.group("money") or ""
             if not _is_number_phrase(num, m.group("unit") or "%"):
                 continue
+            if _SAMPLE_SIZE.search(s.text[:m.start()]):
+                continue  # who was asked, not a result: "a survey of two hundred users" has no baseline
             a, b = m.start(), m.end()
             ratio = re.search(r"\b\S+\s+out of\s+$", s.text[:a])  # "eight out of ten times": the whole ratio
             if ratio:
