@@ -126,10 +126,31 @@ def rig(pulse):
     return pulse
 
 
-def _record_speaker(rig) -> subprocess.Popen:
-    """Start recording the virtual speaker (16 kHz mono s16le on stdout) until terminated."""
-    return subprocess.Popen(["parec", "--device=speaker.monitor", "--raw", "--format=s16le", "--rate=16000", "--channels=1"],
-                            env=rig.env, stdout=subprocess.PIPE)
+class _SpeakerRecording:
+    """Records the virtual speaker (16 kHz mono s16le) until :meth:`stop`, which returns the samples.
+    The pipe is read as it fills: unread, it holds about 2 s of audio and ``parec`` then stalls (the
+    recording came back 1.8 s long when the voice took 2 s to load before the phrase)."""
+
+    def __init__(self, rig):
+        import threading
+        self.proc = subprocess.Popen(["parec", "--device=speaker.monitor", "--raw", "--format=s16le", "--rate=16000",
+                                      "--channels=1", "--latency-msec=20"], env=rig.env, stdout=subprocess.PIPE)
+        self.chunks: list[bytes] = []
+        self.reader = threading.Thread(target=lambda: [self.chunks.append(b) for b in iter(lambda: self.proc.stdout.read(3200), b"")],
+                                       daemon=True)
+        self.reader.start()
+
+    def stop(self) -> np.ndarray:
+        self.proc.terminate()
+        self.proc.wait(10)
+        self.reader.join(10)
+        data = b"".join(self.chunks)
+        return np.frombuffer(data[: len(data) // 2 * 2], np.int16)
+
+
+def _record_speaker(rig) -> "_SpeakerRecording":
+    """Start recording the virtual speaker (:class:`_SpeakerRecording`)."""
+    return _SpeakerRecording(rig)
 
 
 @pytest.mark.parametrize("echo", [None, (-12.0, 60)])
@@ -154,8 +175,7 @@ def test_soundcheck_on_real_devices_tells_headphones_from_speakers(rig, tmp_path
     assert any("playing" in p for p in phases) and "listening" in phases[-1], phases
     rig.play(CASES / "audio" / "strong-staged-rollout.01.wav")
     out, err = proc.communicate(timeout=60)
-    rec.terminate()
-    speaker = np.frombuffer(rec.communicate()[0], np.int16)
+    speaker = rec.stop()
     assert proc.returncode == 0, err
     result = json.loads(out)
     if echo:
