@@ -292,17 +292,23 @@ class SessionRunner:
             worker = self._stt_worker
         ahead_job = commit = partial = None
 
+        def take_in(res: STTResult | None, to: int) -> None:
+            """The utterance is decoded up to sample ``to``; ``res`` (None: nothing to decode) adds its text."""
+            nonlocal done_samples, done_text
+            if res is not None:
+                segs.extend(res.segments)
+            done_samples, done_text = to, (done_text + " " + res.text).strip() if res is not None and res.text else done_text
+
         def settle(wait: bool) -> None:
             """Take in a finished long-stretch decode (``wait``: wait for it if still running)."""
-            nonlocal commit, done_samples, done_text
+            nonlocal commit
             if commit is not None and (wait or commit.done()):
                 _, to, _, res = commit.result()
                 commit = None
-                segs.extend(res.segments)
-                done_samples, done_text = to, (done_text + " " + res.text).strip() if res.text else done_text
+                take_in(res, to)
 
         def decode_tail(utt: Utterance) -> str:
-            nonlocal done_samples, done_text, spec, ahead_job
+            nonlocal spec, ahead_job
             settle(wait=True)
             if ahead_job is not None:
                 spec, ahead_job = ahead_job.result(), None  # decoded while the pause grew
@@ -316,11 +322,8 @@ class SessionRunner:
                 res = worker.submit(self._transcribe_audio, tail, context).result()
             else:
                 res = self._transcribe_audio(tail, context)
-            if res is not None:
-                segs.extend(res.segments)
-            text = (done_text + " " + res.text).strip() if res is not None and res.text else done_text
-            done_samples, done_text = len(utt.audio), text
-            return text
+            take_in(res, len(utt.audio))
+            return done_text
 
         def close(utt: Utterance, text: str, reason: str | None) -> None:
             nonlocal first_start, last_end, done_samples, done_text
@@ -380,17 +383,15 @@ class SessionRunner:
             # stretch left for the endpoint stays short. One decode per gap, none between gaps: on 2
             # cores a decode still running when a pause is reached delays the endpoint by its length.
             if worker is not None and soft and commit is None and len(utt.audio) > done_samples + 3200:
-                tail = utt.audio[done_samples:].copy()
-                before = " ".join(texts + [done_text]).strip()
-                job = worker.submit(self._decode_ahead, done_samples, tail, " ".join(texts + [done_text]), before,
-                                    getattr(self.feed, "live", False))
+                tail, context = utt.audio[done_samples:].copy(), " ".join(texts + [done_text])
+                job = worker.submit(self._decode_ahead, done_samples, tail, context, getattr(self.feed, "live", False))
                 if len(tail) > DECODE_AHEAD_MIN:
                     commit = job
                 else:
                     if ahead_job is not None:
                         ahead_job.cancel()  # an older gap's decode not started yet: this one supersedes it
                     ahead_job = job
-                partial = (job, before, first_start if first_start is not None else t0 + utt.start_s)
+                partial = (job, context.strip(), first_start if first_start is not None else t0 + utt.start_s)
             if partial is not None and partial[0].done():  # the live text is decoded: shown, and checked for drift
                 job, before, began = partial
                 partial = None
@@ -487,14 +488,15 @@ class SessionRunner:
             self._repeat.clear()
             preroll = self._say_again()  # the same question, played again; then listen again
 
-    def _decode_ahead(self, frm: int, tail: np.ndarray, context: str, head: str, plan: bool) -> tuple:
+    def _decode_ahead(self, frm: int, tail: np.ndarray, context: str, plan: bool) -> tuple:
         """On the STT worker: decode ``tail`` (int16, 16 kHz: the utterance from sample ``frm``) with
-        ``context``, then (``plan``: a live round) plan and speak ahead on ``head`` + the tail's text.
+        ``context`` (the turn's text so far), then (``plan``: a live round) plan and speak ahead on
+        ``context`` + the tail's text.
         Returns the ``spec`` ``(frm, frm + len(tail), context, STTResult)`` the endpoint reuses when
         nothing was said since."""
         res = self._transcribe_audio(tail, context)
         if plan:
-            self._plan_ahead((head + " " + res.text).strip(), topic=getattr(self.feed, "last_topic", None))
+            self._plan_ahead((context.strip() + " " + res.text).strip(), topic=getattr(self.feed, "last_topic", None))
         return (frm, frm + len(tail), context, res)
 
     def _transcribe_audio(self, audio: np.ndarray, context: str = "") -> STTResult:
