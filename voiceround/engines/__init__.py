@@ -5,8 +5,16 @@ Heavy imports happen lazily inside ``load()``. Each engine owns one worker threa
 """
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+
+
+def spare_core_threads() -> int:
+    """Threads for a model's compute: one core less than the machine has, at least 1, at most 4, so
+    the audio loop (echo canceller, VAD, endpointing) and the window keep a core (the LLM: 1.2-4.9 s a
+    rewording with 2 threads on 2 cores, 0.4-1.0 s with 1; the STT: no slower on 1, docs/BENCHMARKS.md)."""
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
 
 
 class Engine:

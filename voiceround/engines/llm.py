@@ -6,11 +6,10 @@ ask and the LLM may only reword it. Every rewording is validated by
 """
 from __future__ import annotations
 
-import os
 import time
 
 from voiceround.core.errors import ModelError
-from voiceround.engines import Engine
+from voiceround.engines import Engine, spare_core_threads
 from voiceround.engines.models import ModelSpec, resolve, verify
 
 SYSTEM = "You paraphrase interview questions. Output only the paraphrased question."
@@ -39,7 +38,7 @@ class LlamaRewriter(Engine):
     def __init__(self, spec: ModelSpec | None = None, n_threads: int | None = None):
         super().__init__()
         self.spec = spec or resolve("llm")
-        self.n_threads = n_threads or max(1, min(4, (os.cpu_count() or 2) - 1))
+        self.n_threads = n_threads or spare_core_threads()
         self._llm = None
 
     def _load(self) -> None:

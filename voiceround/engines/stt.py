@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from voiceround.core.errors import ModelError
-from voiceround.engines import Engine
+from voiceround.engines import Engine, spare_core_threads
 from voiceround.engines.models import ModelSpec, resolve, verify
 
 # DESIGN.md: an initial prompt that itself contains fillers makes Whisper keep "um/uh"
@@ -78,7 +78,7 @@ class WhisperSTT(Engine):
     def __init__(self, spec: ModelSpec | None = None, cpu_threads: int | None = None, keep_fillers: bool = True):
         super().__init__()
         self.spec = spec or resolve("stt")
-        self.cpu_threads = cpu_threads or max(1, min(4, (os.cpu_count() or 2) - 1))
+        self.cpu_threads = cpu_threads or spare_core_threads()
         self.keep_fillers = keep_fillers
         self._model = None
 
