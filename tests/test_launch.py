@@ -252,7 +252,7 @@ def test_a_bad_model_given_by_environment_is_refused_by_the_app(tmp_path):
 def test_round_from_a_recording_then_close(tmp_path):
     """File → Rehearse from audio: a recorded answer played as the microphone, in real time; the
     round ends when the recording does, is scored, and the app exits 0."""
-    wav = CASES / "audio" / f"{CASE.stem}.01.wav"
+    wav = CASES / "audio" / "weak-passive-aggressive.04.wav"  # 5.3 s: played in real time
     steps = [{"wait": "models"}, {"recording": str(wav)}, {"wait": "result", "timeout_s": 240}, {"close": True}]
     app = App([VOICEROUND], tmp_path, steps)
     code = app.finish()

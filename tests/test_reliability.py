@@ -217,15 +217,6 @@ def test_no_portaudio_is_reported_not_raised(monkeypatch):
         devices.MicSource()
 
 
-def test_no_network_socket_during_a_whole_rehearsal(monkeypatch, capsys):
-    def refuse(*a, **k):
-        raise AssertionError("VoiceRound opened a network socket")
-    monkeypatch.setattr(socket, "socket", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    assert main(["rehearse", str(CASES / "weak-royal-we.toml"), "--json", "-q"]) == 0
-    assert json.loads(capsys.readouterr().out)["scores"]["total"] >= 0
-
-
 def test_injection_does_not_steer_the_interviewer(rnd):
     from voiceround.core.types import Transcript, Turn
     from voiceround.interviewer import next_action, opening
@@ -241,9 +232,17 @@ def test_injection_does_not_steer_the_interviewer(rnd):
     assert praise_found(acts[1].text, rnd.interviewer["forbidden"]) is None
 
 
-def test_owner_only_files_then_delete_session_and_all_data(data_dir, capsys):
-    """Stored sessions are readable by their owner only; one session, then all, can be deleted."""
-    assert main(["rehearse", str(CASES / "weak-royal-we.toml"), "--no-llm", "-q"]) == 0
+def test_no_network_owner_only_files_then_delete_session_and_all_data(data_dir, monkeypatch, capsys):
+    """A whole rehearsal, with the LLM, opens no network socket; stored sessions are readable by
+    their owner only; one session, then all, can be deleted. (One rehearsal serves both checks:
+    each costs about 20 s of the suite's 15 minutes.)"""
+    def refuse(*a, **k):
+        raise AssertionError("VoiceRound opened a network socket")
+    with monkeypatch.context() as m:
+        m.setattr(socket, "socket", refuse)
+        m.setattr(socket, "create_connection", refuse)
+        assert main(["rehearse", str(CASES / "weak-royal-we.toml"), "--json", "-q"]) == 0
+    assert json.loads(capsys.readouterr().out)["scores"]["total"] >= 0
     row = Store().sessions()[0]
     assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(data_dir / "audio").st_mode) == 0o700

@@ -15,6 +15,8 @@ from voiceround.audio import read_audio
 from voiceround.audio.soundcheck import judge
 
 VOICEROUND = str(ROOT / ".venv" / "bin" / "voiceround")
+# What the candidate says when the check listens (4 s): a 6.9 s answer, not a 21 s one played out whole.
+ANSWER = CASES / "audio" / "mixed-headline-metric.04.wav"
 
 
 def test_the_verdict_follows_echo_and_cancellation():
@@ -173,7 +175,7 @@ def test_soundcheck_on_real_devices_tells_headphones_from_speakers(rig, tmp_path
             break
     # (other lines on stderr, e.g. an audio library's warnings, may come first)
     assert any("playing" in p for p in phases) and "listening" in phases[-1], phases
-    rig.play(CASES / "audio" / "strong-staged-rollout.01.wav")
+    rig.play(ANSWER)
     out, err = proc.communicate(timeout=60)
     speaker = rec.stop()
     assert proc.returncode == 0, err
@@ -231,7 +233,7 @@ def test_the_sound_check_in_the_app_shows_its_verdict_and_the_next_round_uses_it
     while time.monotonic() < deadline and not any("models loaded" in ln for ln in lines):
         time.sleep(0.2)
     time.sleep(8.5)  # the phrase (6.8 s) plays; then the candidate says a sentence
-    rig.play(CASES / "audio" / "strong-staged-rollout.01.wav")
+    rig.play(ANSWER)
     assert proc.wait(90) == 0, "".join(lines[-20:])
     verdict = [ln for ln in lines if "sound check:" in ln]
     assert verdict and "speakers" in verdict[0], "".join(lines[-20:])
