@@ -414,6 +414,14 @@ class SessionRunner:
                     decode_tail(utt)
                 continue
             if utt is not None:
+                long_enough = utt.endpoint_s - utt.end_s >= self.endpointer.pause_s - 0.02  # (a story's first seconds: 1 s)
+                can_end = utt.final or long_enough or self.rec.t_s >= force_end
+                if not can_end and any(job is not None and not job.done() for job in (ahead_job, commit)):
+                    # A pause check that can't end the turn (0.5 s into a story answer's 0.65 s pause)
+                    # doesn't wait for the decode still running ahead: the frame loop would stall
+                    # for the rest of it (0.2-0.35 s, measured) and reach the endpoint that far behind
+                    # the microphone. The live text's own check (``drift``, above) covers abstraction.
+                    continue
                 self._pause_wall, lag_s = time.perf_counter(), input_lag()
                 text = decode_tail(utt) if len(utt.audio) > done_samples + 3200 else done_text
                 if text:
@@ -423,7 +431,6 @@ class SessionRunner:
                     close(utt, text, "abstraction")
                     interrupted = "abstraction"
                     break
-                long_enough = utt.endpoint_s - utt.end_s >= self.endpointer.pause_s - 0.02  # (a story's first seconds: 1 s)
                 unfinished = not sentence_complete(text)
                 if utt.final or (long_enough and not unfinished) or self.rec.t_s >= force_end:
                     close(utt, text, None)
