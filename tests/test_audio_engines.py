@@ -220,3 +220,19 @@ def test_the_interviewer_voice_says_numbers_as_words(engines, written, heard):
     accepted = {"million": ("million",), "times": ("times",), "percent": ("percent", "%")}[heard]
     assert any(a in text for a in accepted), text
     assert " em " not in f" {text} " and "ex " not in text
+
+
+@pytest.mark.fast
+def test_the_encoder_window_is_the_speech_plus_a_margin_never_under_15_s():
+    """Whisper's encoder gets the speech plus 3 s, at least 15 s, at most the 30 s it was given
+    (faster-whisper's zero padding cut off), in the batch shape as well: the STT's main cost."""
+    from voiceround.engines.stt import MIN_WINDOW_FRAMES, WINDOW_MARGIN_FRAMES, encoder_window
+    feats = np.zeros((80, 3000), np.float32)
+    feats[:, :400] = -0.5  # 4 s of speech
+    assert encoder_window(feats).shape == (80, MIN_WINDOW_FRAMES)
+    feats[:, :1600] = -0.5  # 16 s
+    assert encoder_window(feats).shape == (80, 1600 + WINDOW_MARGIN_FRAMES)
+    assert encoder_window(feats[None]).shape == (1, 80, 1600 + WINDOW_MARGIN_FRAMES)
+    feats[:, :2900] = -0.5  # 29 s: the whole window
+    assert encoder_window(feats).shape == (80, 3000)
+    assert encoder_window(np.zeros((80, 3000), np.float32)).shape == (80, MIN_WINDOW_FRAMES)

@@ -51,6 +51,31 @@ class STTResult:
     decode_s: float = 0.0
 
 
+# Whisper's encoder is given a 30 s window (3000 log-mel frames of 10 ms) whatever the audio's
+# length: faster-whisper pads the features with zeros up to it, and encoding that window is most of
+# a decode (tiny.en int8, one thread: 0.37 s of 0.42 s for 4 s of speech). CTranslate2 encodes a
+# shorter window as well; one of the speech plus 3 s, never under 15 s, decodes the shared cases'
+# 77 answers at WER 0.135 (30 s window: 0.136) and six real recordings at 0.200 (0.200), in
+# 0.17 s instead of 0.47 s at the median (docs/BENCHMARKS.md). Windows of 10 s lost words
+# (WER 0.184). The model was trained on 30 s windows only, hence the floor; and its confidences
+# move with the window (a laugh read as words at avg_logprob -1.13, no_speech_prob 0.16, against
+# -1.30 and 0.25 on 30 s), so audio with a segment below LOGPROB_FLOOR is decoded again on the
+# 30 s window the gating rules below were measured on (4 of 92 case and real-speech clips).
+MIN_WINDOW_FRAMES = 1500
+WINDOW_MARGIN_FRAMES = 300
+
+
+def encoder_window(features: np.ndarray) -> np.ndarray:
+    """The log-mel ``features`` (shape ``(80, 3000)`` or ``(batch, 80, 3000)``: 10 ms frames, the
+    audio's then faster-whisper's zero padding) cut to the window the encoder is given: the last
+    frame that isn't padding plus :data:`WINDOW_MARGIN_FRAMES`, at least :data:`MIN_WINDOW_FRAMES`,
+    at most the input's length."""
+    used = np.flatnonzero(np.any(features != 0, axis=tuple(range(features.ndim - 1))))
+    n = int(used[-1]) + 1 if len(used) else 0
+    keep = min(features.shape[-1], max(MIN_WINDOW_FRAMES, n + WINDOW_MARGIN_FRAMES))
+    return features[..., :keep]
+
+
 def _looping(text: str) -> bool:
     """Whether text repeats one short phrase (1-3 words) 6 or more times in a row."""
     import re
@@ -87,8 +112,18 @@ class WhisperSTT(Engine):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         try:
             from faster_whisper import WhisperModel
-            self._model = WhisperModel(str(self.spec.path), device="cpu", compute_type="int8",
-                                       cpu_threads=self.cpu_threads, local_files_only=True)
+
+            class _WindowedWhisper(WhisperModel):
+                """faster-whisper with the encoder given :func:`encoder_window`, not 30 s of padding
+                (unless ``full_window``)."""
+
+                full_window = False  # set per decode by WhisperSTT._decode
+
+                def encode(self, features):
+                    return super().encode(features if self.full_window else encoder_window(np.asarray(features)))
+
+            self._model = _WindowedWhisper(str(self.spec.path), device="cpu", compute_type="int8",
+                                           cpu_threads=self.cpu_threads, local_files_only=True)
         except Exception as exc:
             raise ModelError(f"STT model '{self.spec.name}' failed to load from {self.spec.path} (not a CTranslate2 Whisper model, or damaged)",
                              hint=self.spec.fix) from exc
@@ -108,7 +143,8 @@ class WhisperSTT(Engine):
         Runs on the STT thread."""
         return self.call(self._transcribe, audio, context)
 
-    def _decode(self, x: np.ndarray, prompt: str | None) -> list:
+    def _decode(self, x: np.ndarray, prompt: str | None, full_window: bool = False) -> list:
+        self._model.full_window = full_window
         segs, _info = self._model.transcribe(
             x, language="en", beam_size=1, temperature=0.0, vad_filter=False,
             condition_on_previous_text=False, initial_prompt=prompt, without_timestamps=False,
@@ -122,10 +158,13 @@ class WhisperSTT(Engine):
         ctx = " ".join(context.split()[-40:])
         prompt = " ".join(p for p in ((FILLER_PROMPT if self.keep_fillers else ""), ctx) if p) or None
         segs = self._decode(x, prompt)
+        doubtful = any(s.avg_logprob < LOGPROB_FLOOR for s in segs)
+        if doubtful:  # gated below by rules measured on 30 s windows (see MIN_WINDOW_FRAMES)
+            segs = self._decode(x, prompt, full_window=True)
         if prompt and any(s.compression_ratio > COMPRESSION_RATIO_MAX for s in segs):
             # The filler prompt can send greedy decoding into a loop ("i'm uh i'm uh ..."); measured on
             # the espeak case mixed-argument-heavy.02. Decode once more without it (still deterministic).
-            segs = self._decode(x, ctx or None)
+            segs = self._decode(x, ctx or None, full_window=doubtful)
         out, dropped = [], 0
         for s in segs:
             if s.compression_ratio > COMPRESSION_RATIO_MAX or _looping(s.text):
