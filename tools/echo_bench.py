@@ -135,7 +135,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
                 time.sleep(0.05)
             return False
 
-        t_launch = time.monotonic()
+        t_launch, t_reply = time.monotonic(), None
         for i, (wav, _text) in enumerate(answers, start=1):
             if not wait_turns(i):
                 break
@@ -158,8 +158,12 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
             if t is not None:
                 gaps.append(round(t - t_mic, 3))
                 played_late.append(round(t_mic - t_end, 3))
-        # barge-in: the candidate talks over the next question 1.2 s after it starts
-        t_q = spk.first_loud_after(time.monotonic() - 0.5)
+            t_reply = t
+        # barge-in: the candidate talks over the next question 1.2 s after it starts (the reply to
+        # the last answer, found above; searched afresh only if there was none: searching "the first
+        # loud frame in the last 0.5 s" here had found the question's end in 3 of 11 runs, and the
+        # clip then played after it, as an answer)
+        t_q = t_reply if answers and t_reply is not None else spk.first_loud_after(time.monotonic() - 0.5)
         deadline = time.monotonic() + 20
         while t_q is None and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -235,6 +239,9 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
     out["barge_in_words_lost"] = sum(1 for _, _, k, heard in kinds if k == "candidate" and not norm(heard))
     real = [(t, b) for t, b, k, _ in kinds if k == "candidate"]
     out["barge_in_stop_ms"] = [round(real[-1][1].get("stop_ms", 0))] if barge_played and real else []
+    if barge_played and not real and offset is not None:  # why none: the question the clip was played over
+        over = [t for t in iv if t["start_s"] + offset <= barge_played[0] + 0.3]
+        out["barge_question"] = (over[-1]["text"], round(over[-1]["end_s"] - over[-1]["start_s"], 1)) if over else None
     t_probe = real[-1][0] if barge_played and real else float("inf")
     cand = [t for t in cand if t["start_s"] < t_probe - 0.5]  # WER on the case answers, not the probe
     out["echo_turns"] = sum(1 for t in cand if ngrams(norm(t["text"])) & iv_grams)
