@@ -198,3 +198,27 @@ def test_a_case_names_its_round_by_file_or_takes_the_given_one(tmp_path):
     assert c.round == "my_round" and c.round_ref == str((tmp_path / "rounds" / "my_round.toml").resolve())
     given = load_round(tmp_path / "rounds" / "my_round.toml")
     assert load_case(case_src, given).round == "my_round"  # --round wins over the case's own round
+
+
+@pytest.mark.fast
+def test_and_what_opening_a_sentence_is_one_question_and_a_failed_check_never_ends_the_round(rnd):
+    """A new user's live round ended with an AssertionError on "Understood. And what did you say to
+    that objection?" (an acknowledgement before the template "And what did you say…" read as a
+    second question). "And what…" opening a sentence is one question; "…, and how…" is still two;
+    the loader checks templates as spoken, acknowledgement included; and a turn that fails a check
+    the loader didn't know is still asked, with the failure kept, not raised."""
+    from voiceround.core.types import Transcript
+    from voiceround.interviewer import Action
+    from voiceround.rounds.model import asks_two_things
+    from voiceround.session.wording import ProbeWriter
+    assert not asks_two_things("Understood. And what did you say to that objection?")
+    assert not asks_two_things("Okay. And how did that one turn out, against what baseline?")
+    assert asks_two_things("Who made the final call, and on what basis?")
+    assert asks_two_things("How did it turn out and how did you measure it?")
+    intent = next(iter(rnd.probes))
+    writer = ProbeWriter(rnd, None, use_llm=False)
+    try:
+        text, info = writer.word(Action(intent, "Which market, and why that one?"), Transcript([]))
+    finally:
+        writer.close()
+    assert text == "Which market, and why that one?" and info["check_failed"] == "asks two things at once"

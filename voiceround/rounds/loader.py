@@ -304,7 +304,8 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
                 raise RoundFileError(f"{path.name}: {where} template contains praise ({praise[0]!r}): {t!r}", path=path, field=f"{where}.templates")
             if "{previous}" not in t and (t.count("?") != 1 or not t.rstrip().endswith("?")):
                 raise RoundFileError(f"{path.name}: {where} template must end in exactly one question: {t!r}", path=path, field=f"{where}.templates")
-            if asks_two_things(t):
+            # as spoken: the planner may put an acknowledgement ("Understood.") before it
+            if any(asks_two_things(spoken) for spoken in (t, *(f"{a} {t}" for a in interviewer.get("acknowledgements") or []))):
                 raise RoundFileError(f"{path.name}: {where} template asks two things at once (\"…, and how…?\"); ask one: {t!r}",
                                      path=path, field=f"{where}.templates")
         for t in templates:

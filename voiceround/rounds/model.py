@@ -185,8 +185,11 @@ class Probe:
 
 # A question that asks two things at once ("Who made the final call, when, and on what basis?",
 # "…, and how did you measure it?"): a new user counted these as compound (issue 16, item 3:
-# questions "single"). Quoted words are the candidate's and don't count.
-COMPOUND = re.compile(r",? and (?:(?:with|to|from|for|in|on|by) )?(?:what|how|who|whom|when|where|which|why)\b|\b(?:who|what|when|where)\b, (?:who|what|when|where)\b",
+# questions "single"). Quoted words are the candidate's and don't count. "And what…" opening a
+# sentence is one question ("Understood. And what did you say to that objection?": an
+# acknowledgement before the template "And what did you say…" ended a live round when this was
+# read as a second question).
+COMPOUND = re.compile(r"(?<![.?!]),? and (?:(?:with|to|from|for|in|on|by) )?(?:what|how|who|whom|when|where|which|why)\b|\b(?:who|what|when|where)\b, (?:who|what|when|where)\b",
                       re.IGNORECASE)
 
 

@@ -4,6 +4,7 @@ unchanged, nothing presupposed). In live rounds the LLM gets a time budget (0.4 
 is spoken when it runs over, so the LLM never delays the interviewer."""
 from __future__ import annotations
 
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,6 +12,8 @@ from voiceround.core.types import Transcript
 from voiceround.interviewer import Action
 from voiceround.interviewer.wording import check_rewording, check_turn, leading_reason, praise_found
 from voiceround.rounds import Round
+
+log = logging.getLogger("voiceround.app")
 
 
 class ProbeWriter:
@@ -71,14 +74,26 @@ class ProbeWriter:
             if why is None:
                 self.accepted += 1
                 text = reworded
-        if action.intent in self.rnd.probes:
-            problem = check_turn(text, self.rnd.interviewer["forbidden"])
-        else:  # the closing reply asks nothing; it still never praises
-            found = praise_found(text, self.rnd.interviewer["forbidden"])
-            problem = f"praise {found!r}" if found else None
-        if problem:  # template text is validated when the round loads; this guards future edits
-            raise AssertionError(f"interviewer turn failed its check ({problem}): {text!r}")
+        problem = self._problem(action, text)
+        if problem and text != action.text:  # a rewording is checked above; back to the template
+            text, info["llm"] = action.text, f"rejected: {problem}"
+            problem = self._problem(action, text)
+        if problem:
+            # Templates are checked when the round loads (with each acknowledgement before them), so
+            # this is a rule the loader doesn't know yet: the question is still asked, and the
+            # failed check is kept with the turn. (It was an AssertionError that ended a live round
+            # on "Understood. And what did you say to that objection?")
+            info["check_failed"] = problem
+            log.warning("interviewer turn failed its check (%s): %r", problem, text)
         return text, info
+
+    def _problem(self, action: Action, text: str) -> str | None:
+        """Why ``text`` can't be spoken for ``action`` (:func:`check_turn` for a probe; the closing
+        reply asks nothing, and still never praises), or None."""
+        if action.intent in self.rnd.probes:
+            return check_turn(text, self.rnd.interviewer["forbidden"])
+        found = praise_found(text, self.rnd.interviewer["forbidden"])
+        return f"praise {found!r}" if found else None
 
     def close(self) -> None:
         """Stop the LLM-wait thread (a call still running is waited for)."""
