@@ -105,6 +105,11 @@ def test_endpointer_hysteresis_keeps_speech_between_the_two_thresholds():
                                            ("That's just how it is.", True), ("We shipped as fast as we could.", True),
                                            # a "that" clause still to come (a live round ended an answer there), and "that" ending one
                                            ("Priya, our head of product, and she argued that.", False), ("He pointed out that.", False),
-                                           ("I didn't expect that.", True), ("She was right about that.", True)])
+                                           ("I didn't expect that.", True), ("She was right about that.", True),
+                                           # a preposition ending a relative clause or an infinitive (a new user's answers waited 3.5 s)
+                                           ("She was the one I worked with.", True), ("I told the VP I reported to.", True),
+                                           ("It was nicer to work with.", True), ("Then I worked with.", False),
+                                           ("My director. I worked with.", False), ("We shipped it and then we talked to.", False),
+                                           ("The data came from.", False)])
 def test_sentence_complete(text, complete):
     assert sentence_complete(text) is complete

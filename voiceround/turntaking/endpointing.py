@@ -203,6 +203,27 @@ _THAT_CLAUSE = frozenset(("argued", "said", "says", "showed", "shows", "found", 
                           "agreed", "pointed", "out", "assumed", "worried", "insisted", "explained", "proved", "suggested"))
 
 
+# A preposition left at the end of a relative clause or an infinitive ("…the one I worked with.",
+# "…the VP I reported to.", "…nicer to work with.") ends a sentence: a new user's live answers
+# ending so waited the 3.5 s thinking pause. Left at the end of a main clause ("Then I worked
+# with.") it is a sentence broken off, as before.
+_STRANDABLE = frozenset(("with", "to", "for", "of", "from", "into"))
+_SUBJECTS = frozenset(("i", "we", "he", "she", "they", "you"))
+_CLAUSE_OPENERS = frozenset(("and", "but", "so", "then", "because", "when", "while", "if", "first", "later", "after",
+                             "before", "also", "um", "uh", "that"))
+
+
+def _stranded(words: list[str]) -> bool:
+    """Whether the last of ``words`` (a sentence's, its final punctuation off) is a preposition left
+    at the end of a relative clause ("…the one I worked with") or an infinitive ("…to work with")."""
+    if len(words) < 3 or words[-1].lower() not in _STRANDABLE:
+        return False
+    before = [w.lower() for w in words[-4:-1]]
+    if before[-2] == "to":
+        return True  # "to work with"
+    return len(before) == 3 and before[-2] in _SUBJECTS and before[0].isalpha() and before[0] not in _CLAUSE_OPENERS
+
+
 def sentence_complete(text: str) -> bool:
     """Whether a transcript so far reads as a finished thought: it ends with ``.``, ``?`` or ``!`` and
     its last word is not a conjunction, article or filler ("…and.", "because." are not endings), nor
@@ -215,4 +236,4 @@ def sentence_complete(text: str) -> bool:
     words = t.rstrip(".?!").split()
     if len(words) >= 2 and words[-1].lower() == "that" and words[-2].lower().strip(",") in _THAT_CLAUSE:
         return False  # "…and she argued that." is a clause still to come
-    return bool(words) and words[-1].lower().strip(",") not in _OPEN_END
+    return bool(words) and (words[-1].lower().strip(",") not in _OPEN_END or _stranded(words))
