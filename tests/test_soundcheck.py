@@ -150,11 +150,6 @@ class _SpeakerRecording:
         return np.frombuffer(data[: len(data) // 2 * 2], np.int16)
 
 
-def _record_speaker(rig) -> "_SpeakerRecording":
-    """Start recording the virtual speaker (:class:`_SpeakerRecording`)."""
-    return _SpeakerRecording(rig)
-
-
 @pytest.mark.parametrize("echo", [None, (-12.0, 60)])
 def test_soundcheck_on_real_devices_tells_headphones_from_speakers(rig, tmp_path, echo):
     """``voiceround soundcheck`` as a user runs it: the phrase plays whole on the speaker (the
@@ -165,7 +160,7 @@ def test_soundcheck_on_real_devices_tells_headphones_from_speakers(rig, tmp_path
     if echo:
         rig.echo(*echo)
     env = {**rig.env, "VOICEROUND_CONFIG_DIR": str(tmp_path / "cfg"), "VOICEROUND_DATA_DIR": str(tmp_path / "data")}
-    rec = _record_speaker(rig)
+    rec = _SpeakerRecording(rig)
     proc = subprocess.Popen([VOICEROUND, "soundcheck", "--json", "--listen", "4"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     phases = []

@@ -163,7 +163,7 @@ def run_once(echo: tuple[float, int] | None, aec: bool, n_answers: int, folder: 
         # the last answer, found above; searched afresh only if there was none: searching "the first
         # loud frame in the last 0.5 s" here had found the question's end in 3 of 11 runs, and the
         # clip then played after it, as an answer)
-        t_q = t_reply if answers and t_reply is not None else spk.first_loud_after(time.monotonic() - 0.5)
+        t_q = t_reply if t_reply is not None else spk.first_loud_after(time.monotonic() - 0.5)
         deadline = time.monotonic() + 20
         while t_q is None and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -74,10 +74,7 @@ class ProbeWriter:
             if why is None:
                 self.accepted += 1
                 text = reworded
-        problem = self._problem(action, text)
-        if problem and text != action.text:  # a rewording is checked above; back to the template
-            text, info["llm"] = action.text, f"rejected: {problem}"
-            problem = self._problem(action, text)
+        problem = self._problem(action, text)  # a rewording passed check_turn above: this is the template
         if problem:
             # Templates are checked when the round loads (with each acknowledgement before them), so
             # this is a rule the loader doesn't know yet: the question is still asked, and the
