@@ -267,3 +267,53 @@ def test_a_level_stated_while_arguing_and_retold_differently_is_an_invented_base
     steady = Transcript([*tr.turns[:1], Turn("candidate", "I ran a survey of 2000 subscribers.", 12, 20), *tr.turns[2:3],
                          Turn("candidate", "After the price rise, churn went from 8 percent to 7 percent. A year later churn was 6 percent.", 36, 46)])
     assert "invented_baseline" not in {t["id"] for t in score(steady, rnd)["traps"]}
+
+
+def _told(*answers: str) -> Transcript:
+    """A candidate-only transcript, one turn per answer, 10 s each."""
+    return Transcript([Turn("candidate", a, 11.0 * i, 11.0 * i + 10) for i, a in enumerate(answers)])
+
+
+def test_a_commitment_told_without_a_decision_word_is_the_commitment_phase(rnd):
+    # No "decided"/"went with": the turn is told as the commitment itself ("So we committed.").
+    # The actions after it are what the candidate did for the chosen path, not the argument.
+    card = score(_told(
+        "I was the product manager for grading at a small edtech company. Our founder, Daniel, wanted streaks and badges "
+        "for students, and I wanted grading tools for teachers.",
+        "I showed Daniel a survey of forty teachers where 62% put grading time first, and I said we were building for the "
+        "user but not for the buyer.",
+        "He said the buyer buys what the students use.",
+        "So we committed. I wrote the spec for streaks, I recruited three beta schools myself, and I ran the weekly "
+        "check-ins with their teachers.",
+    ), rnd)
+    assert card["dimensions"]["execution_commitment"]["tier"] >= 3, card["dimensions"]["execution_commitment"]
+    assert "missing_commitment_phase" not in {t["id"] for t in card["traps"]}
+
+
+def test_a_decision_recalled_in_the_reflection_is_not_the_moment_the_story_turned(rnd):
+    from voiceround import analysis as A
+    tr = _told(
+        "Our COO, Priya, decided to make the online intake form mandatory. I pushed to keep a phone path for patients over 65.",
+        "I split the pilot by age: under 50 completion was 94%, over 65 it was 52%. I said, 'I'm asking for a phone option for them.'",
+        "Priya kept the form mandatory. I said, 'Okay, then I'll make it work for older patients.' I cut the form to 12 "
+        "questions and I wrote the callback script for the front desk.",
+        "What I learned is that I should have started on the short form the day she decided.",
+    )
+    sents = A.split_sentences(tr)
+    point = A.decision_point(sents, rnd.slots)
+    assert point is None or sents[point].turn != 4, sents[point].text
+
+
+def test_a_preference_outside_the_argument_is_not_an_opinion_based_conflict(rnd):
+    # "I don't like to take individual credit" and "I felt like it was her call" say nothing about
+    # what the disagreement rested on; a belief argued in place of data does.
+    story = ["Our director, Lena, wanted to move every team to the new build system in March. I wanted to wait a quarter.",
+             "I said to Lena that the migration would stall our release train.",
+             "She decided to migrate in March. I guess I felt like it was her call. I wrote the migration guide and I paired with "
+             "each of the four teams on their first build.",
+             "What was my role? I don't like to take individual credit, we did it together."]
+    card = score(_told(*story), rnd)
+    assert "opinion_based_conflict" not in {t["id"] for t in card["traps"]}
+    story[1] = "I said to Lena that one pipeline is the right philosophy, and I believe that deeply."
+    card = score(_told(*story), rnd)
+    assert "opinion_based_conflict" in {t["id"] for t in card["traps"]}

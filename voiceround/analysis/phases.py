@@ -80,10 +80,14 @@ def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, .
     if "decision" not in {s.id for s in slots}:
         return None
     all_tags = all_tags if all_tags is not None else tag_slots(sentences, slots)
-    decisions = [i for i, t in enumerate(all_tags) if "decision" in t and not HYPOTHETICAL.search(sentences[i].text)]
-    if not decisions:
-        return None
+    # a decision recalled in the reflection ("I should have started on the short form the day she decided") is hindsight
+    decisions = [i for i, t in enumerate(all_tags) if "decision" in t and "reflection" not in t and not HYPOTHETICAL.search(sentences[i].text)]
     first_argued = _first_argued(sentences, slots, all_tags)
+    if not decisions:
+        # No decision told in words, but the candidate says they committed after arguing ("So we
+        # committed.", "So then I owned streaks."): the commitment is where the story turned.
+        return next((i for i, t in enumerate(all_tags) if "commitment" in t and first_argued is not None and i > first_argued
+                     and not HYPOTHETICAL.search(sentences[i].text)), None)
     if first_argued is not None:
         after = [i for i in decisions if i > first_argued]
         if after:
@@ -134,9 +138,9 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
     all_tags = tag_slots(sentences, slots)
     # A story told out of order (the interviewer asked for the commitment before the decision):
     # once a decision is told anywhere, a turn with no argument cue can hold commitment actions.
-    decision_told = any("decision" in t for t in all_tags)
-    argued_turns = {s_.turn for s_, t in zip(sentences, all_tags, strict=True) if any(phase_of[x] == first_phase for x in t)}
     point = decision_point(sentences, slots, all_tags)
+    decision_told = point is not None
+    argued_turns = {s_.turn for s_, t in zip(sentences, all_tags, strict=True) if any(phase_of[x] == first_phase for x in t)}
     first_argued = _first_argued(sentences, slots, all_tags)
     # the story told the argument, then how it was settled
     resolved = point is not None and first_argued is not None and first_argued < point
@@ -166,7 +170,7 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         elif asked.get(sent.turn) != first_phase and decided and resolved and "outcome" in phases_known and ph in (None, "commitment") \
                 and sent.index in claim_sents and sent.index not in acted and not HYPOTHETICAL.search(sent.text):
             ph = "outcome"
-        if (ph == "decision" or (tags and "decision" in tags)) and (point is None or k >= point):
+        if (ph == "decision" or (tags and "decision" in tags) or k == point) and (point is None or k >= point):
             decided = True
         own.append(ph)
     phases: list[str] = []

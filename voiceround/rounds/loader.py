@@ -422,8 +422,9 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
         spec = spec if isinstance(spec, dict) else {"lexicon": spec}
         names = [spec.get("lexicon")] + [spec.get("unless")]
         names = [n for v in names for n in ([v] if isinstance(v, str) or v is None else v)]
-        if spec.get("phase") is not None and spec["phase"] not in phases:
-            raise RoundFileError(f"{path.name}: scoring.cue_features.{name}.phase {spec['phase']!r} is not a slot phase "
+        wanted = [spec["phase"]] if isinstance(spec.get("phase"), str) else spec.get("phase") or []
+        if not isinstance(wanted, list) or any(p not in phases for p in wanted):
+            raise RoundFileError(f"{path.name}: scoring.cue_features.{name}.phase {spec['phase']!r} is not a slot phase or a list of them "
                                  f"({', '.join(sorted(phases))})", path=path, field=f"scoring.cue_features.{name}")
         if spec.get("lexicon") is None:
             raise RoundFileError(f"{path.name}: scoring.cue_features.{name} needs a 'lexicon'", path=path, field=f"scoring.cue_features.{name}")
