@@ -88,7 +88,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
 
     lex = rnd.lexicons
     # Cue features: matches of one or more round lexicons ([scoring.cue_features]), optionally only
-    # in some phases, only in sentences with a number (`with_number`), or outside sentences matching
+    # in some phases, only in sentences with a number (`with_number = true`) or without one (`false`), or outside sentences matching
     # other lexicons (`unless`: "I should have pushed harder" is not an escalation). Each also gives <name>_sentences and <name>_share (of all candidate sentences).
     claim_sents = {c.sentence.index for c in claims}
     as_list = lambda v: [v] if isinstance(v, str) else list(v or [])  # noqa: E731
@@ -99,7 +99,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         for lexicon in as_list(spec["lexicon"]):
             for s, _, _ in A.cue_spans(lex[lexicon], sents):
                 if any(u.search(s.text) for u in unless) or (spec.get("phase") and phase_of[s.index] not in as_list(spec["phase"])) \
-                        or (spec.get("with_number") and s.index not in claim_sents):
+                        or (spec.get("with_number") is not None and spec["with_number"] != (s.index in claim_sents)):
                     continue
                 f(name).add(s)
         F[f"{name}_sentences"] = Feature(float(len(F[name].evidence)), list(F[name].evidence))
