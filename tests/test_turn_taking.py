@@ -228,3 +228,19 @@ def test_a_thinking_pause_mid_sentence_does_not_end_the_answer(engines, rnd, dat
         return turn.end_s - turn.start_s
     assert first_turn(answer, EndpointConfig()) > second_pause_end
     assert first_turn(np.concatenate(paused), EndpointConfig(unfinished_max_pause_s=2.0)) < 12.36 + 2.5
+
+
+def test_a_question_met_with_silence_is_asked_again_then_the_round_moves_on(engines, rnd, data_dir):
+    """A live microphone that stays silent after a question: the interviewer says it heard no answer
+    and asks again after NO_ANSWER_S, and moves on after a second silence, instead of waiting out the
+    round in silence (a new user's round got no reply for over 2 minutes)."""
+    from voiceround.session.runner import NO_ANSWER_S
+    res, events = run(rnd, engines, ("silence", 2 * NO_ANSWER_S + 25.0))
+    asked = [t for t in res.transcript.turns if t.speaker == "interviewer"]
+    assert len(asked) >= 3, [t.text for t in asked]
+    assert asked[1].intent == "repeat_question" and "didn't hear an answer" in asked[1].text
+    assert asked[2].intent != "repeat_question"
+    gaps = [b.start_s - a.end_s for a, b in zip(asked, asked[1:3])]
+    assert all(NO_ANSWER_S - 0.1 <= g <= NO_ANSWER_S + 0.5 for g in gaps), gaps
+    assert len([e for e in events if e.kind == "no_speech" and e.data.get("reason") == f"no answer in {NO_ANSWER_S:.0f} s"]) >= 2
+    assert not [t for t in res.transcript.turns if t.speaker == "candidate"]

@@ -37,6 +37,12 @@ from voiceround.turntaking.endpointing import EndpointConfig, Endpointer, Uttera
 # Whisper's context (measured: WER of strong-onboarding-ml rose from 0.28 to 0.35 with 0.2 s chunks).
 DECODE_AHEAD_MIN = 6 * SAMPLE_RATE
 CLOSING_WAIT_S = 12.0  # the closing question waits this long for an answer to begin (seconds)
+# A live question met with silence (or only sounds the STT gates: a laugh, a cough) for this long is
+# taken as not answered: the interviewer says it heard no answer and asks again (planner
+# ``repeat_question``), then moves on after a second silence. Without it a silent microphone waited
+# out the whole round (a new user's laugh got no reply for over 2 minutes). 15 s is three times the
+# longest thinking pause the endpointing keeps open mid-sentence (``unfinished_max_pause_s``).
+NO_ANSWER_S = 15.0
 
 
 class SessionRunner:
@@ -246,7 +252,7 @@ class SessionRunner:
         self._emit(event) if event is not None else None
 
     def _listen(self, frames: Iterator[np.ndarray], preroll: list[np.ndarray] | None = None, story: bool = False,
-                deadline: float | None = None, watch: bool = False) -> Turn | None:
+                deadline: float | None = None, watch: bool = False, no_answer_s: float | None = None) -> Turn | None:
         """Stream frames through VAD endpointing into STT; the candidate turn, or None if no speech.
 
         At each pause only the audio since the last pause is decoded. A complete sentence ends the
@@ -260,12 +266,16 @@ class SessionRunner:
         answer still going then ends at its next pause once past the round's end (or 30 s past ``deadline``).
         ``watch``: in a live round, check the partial text at each gap between sentences and cut in
         there when the answer drifts into abstraction (:func:`voiceround.analysis.live_drift`).
+        ``no_answer_s``: seconds of the session clock after which listening ends (None returned) when
+        nothing has been said yet, or only sounds the STT gated (:data:`NO_ANSWER_S` in a live round).
         """
         force_end = self.rnd.duration_s if deadline is None else max(self.rnd.duration_s, deadline + 30.0)
         deadline = self.rnd.duration_s if deadline is None else deadline
         self.endpointer.reset()
         vad = self.engines.vad.stream()
         t0 = self.rec.t_s - len(preroll or []) * FRAME_S
+        t_heard = self.rec.t_s  # listening began (the question's end): the no-answer clock
+        unanswered = False
         vad_t = time.perf_counter()
         texts: list[str] = []          # finished utterances of this turn
         segs: list = []
@@ -374,6 +384,10 @@ class SessionRunner:
                 self._emit(ev.SpeechStarted(t0 + self.endpointer.start_frame * FRAME_S))
             if utt is None and self.rec.t_s >= deadline and not self.endpointer.in_speech:
                 break
+            if no_answer_s is not None and utt is None and not self.endpointer.in_speech and first_start is None \
+                    and not done_text and self.rec.t_s - t_heard >= no_answer_s:
+                unanswered = True  # nothing said (or only gated sounds) since the question
+                break
             soft = utt is not None and utt.soft
             # Live partial text while the candidate talks: at each gap between sentences, the answer so
             # far is decoded on the STT worker (with the context the endpoint would use), then shown and
@@ -446,7 +460,7 @@ class SessionRunner:
         if self.endpointer.in_speech and done_text:  # the source ended mid-utterance
             texts.append(done_text)
         if not texts:
-            self._emit(ev.NoSpeech(self.rec.t_s, reason="no speech, or gated by STT confidence"))
+            self._emit(ev.NoSpeech(self.rec.t_s, reason=f"no answer in {no_answer_s:.0f} s" if unanswered else "no speech, or gated by STT confidence"))
             return None
         self._pending_endpoint = time.perf_counter()
         text = " ".join(texts)
@@ -489,7 +503,8 @@ class SessionRunner:
             return None, False
         while True:
             self._repeat_now = False
-            turn = self._listen(frames, preroll, action.asks_for_story, deadline, watch)
+            no_answer = NO_ANSWER_S if deadline is None and getattr(self.feed, "live", False) else None
+            turn = self._listen(frames, preroll, action.asks_for_story, deadline, watch, no_answer)
             if not self._repeat_now or self._stop.is_set():
                 return turn, True
             self._repeat.clear()
