@@ -128,3 +128,12 @@ def test_a_claim_is_quoted_as_a_whole_phrase(sentence, at, quote):
 def test_a_ratio_is_quoted_whole():
     tr = Transcript([Turn("candidate", "The matcher was right eight out of ten times on the pilot answers.", 0, 5)])
     assert [c.quote for c in A.find_claims(A.split_sentences(tr))] == ["eight out of ten times on the pilot answers"]
+
+
+def test_a_title_ends_no_sentence():
+    from voiceround.analysis import split_sentences
+    from voiceround.core.types import Transcript, Turn
+    tr = Transcript([Turn("candidate", "I asked our medical director, Dr. Alan Reyes, to look at it. Ms. Grant said no. "
+                                       "Then I told Mr. Diaz.", 0, 10)])
+    assert [s.text for s in split_sentences(tr)] == ["I asked our medical director, Dr. Alan Reyes, to look at it.",
+                                                     "Ms. Grant said no.", "Then I told Mr. Diaz."]

@@ -317,3 +317,19 @@ def test_a_preference_outside_the_argument_is_not_an_opinion_based_conflict(rnd)
     story[1] = "I said to Lena that one pipeline is the right philosophy, and I believe that deeply."
     card = score(_told(*story), rnd)
     assert "opinion_based_conflict" in {t["id"] for t in card["traps"]}
+
+
+@pytest.mark.parametrize("outcome", ["By the end of the year there were, I think, four phone-related referrals to the office.",
+                                     "There were only two hotfixes in the next quarter.",
+                                     "The AUC on the new model was around zero point eight one."])
+def test_an_outcome_told_as_a_count_or_a_spoken_decimal_is_an_outcome_number(rnd, outcome):
+    # Impact anchor 2: "an outcome number without a baseline" (was tier 1, "no outcome numbers").
+    card = score(_told(
+        "I was a teacher at a middle school. Our principal, Ms. Grant, wanted to ban phones for the whole school day, "
+        "and I wanted a softer rule with lockers for phones.",
+        "I told Ms. Grant that 30 of our students carry phones for medical reasons.",
+        "She decided to keep the full ban. So I wrote the exemption form myself, and I ran the phone check at the east "
+        "door every morning.",
+        "I think it went better than I expected. " + outcome,
+    ), rnd)
+    assert card["dimensions"]["impact_quantification"]["tier"] == 2, card["dimensions"]["impact_quantification"]

@@ -40,6 +40,14 @@ _BASELINE = re.compile(
     r"|the old (one|flow|system|process|version|path|setup|way))\b",
     re.IGNORECASE,
 )
+# A count of things or a spoken decimal, told as an outcome: "four phone-related referrals", "two
+# hotfixes", "95 active volunteers", "zero point eight one". Not time spans ("two weeks"), not people
+# sizing the work ("three engineers"), not "one of" / "a couple of".
+OUTCOME_COUNT = re.compile(
+    rf"\b(?!(?:one|a|half|point)\b)(?P<num>{_NUM})\s+(?:[a-z-]+\s){{0,2}}?(?!(?:years?|months?|weeks?|days?|hours?|minutes?|times|ways?|"
+    r"things?|people|engineers?|developers?|of|more|other|others|or|and|to|in|on|at|for|percent)\b)[a-z-]{3,}s\b"
+    rf"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine) point (?:zero|one|two|three|four|five|six|seven|eight|nine)\b",
+    re.IGNORECASE)
 # Crediting the team instead of isolating: never an attribution method, whatever cue words it has.
 TEAM_CREDIT = re.compile(r"\b(team (result|effort|number|win)|whole team|we all (owned|contributed|did)|hard to (separate|say)|"
                          r"can'?t (really )?(prove|separate|isolate)|it all helped)\b", re.IGNORECASE)

@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from voiceround.analysis.actions import find_actions
-from voiceround.analysis.claims import ARGUING, HYPOTHETICAL, OTHER_PLAN, PROPOSAL, find_claims
+from voiceround.analysis.claims import ARGUING, HYPOTHETICAL, OTHER_PLAN, OUTCOME_COUNT, PROPOSAL, find_claims
 from voiceround.analysis.sentences import Sentence
 
 # a result told against what would have happened without the work (isolation, not a proposal)
@@ -165,10 +165,10 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
                 and ph not in ("reflection",) and not HYPOTHETICAL.search(sent.text):
             ph = "commitment"
         # After the decision, a number that is not something the candidate did is a result ("About
-        # 1,900 routers didn't come back", "We needed 180 truck rolls instead of 1,900"), though it
-        # carries no outcome cue word.
+        # 1,900 routers didn't come back", "We needed 180 truck rolls instead of 1,900", "there were
+        # four phone-related referrals"), though it carries no outcome cue word.
         elif asked.get(sent.turn) != first_phase and decided and resolved and "outcome" in phases_known and ph in (None, "commitment") \
-                and sent.index in claim_sents and sent.index not in acted and not HYPOTHETICAL.search(sent.text):
+                and (sent.index in claim_sents or OUTCOME_COUNT.search(sent.text)) and sent.index not in acted and not HYPOTHETICAL.search(sent.text):
             ph = "outcome"
         if (ph == "decision" or (tags and "decision" in tags) or k == point) and (point is None or k >= point):
             decided = True

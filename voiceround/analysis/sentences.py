@@ -27,7 +27,10 @@ class Sentence:
 
 
 FILLER_WORD = r"(?:um+|uh+|erm+|er|hmm+|mm+)"
-_SENT_END = re.compile(rf"(?<=[.!?])\s+(?=(?:{FILLER_WORD},?\s+)*[\"'A-Z0-9])", re.IGNORECASE)
+# A title's period is not a sentence end ("our medical director, Dr. Alan Reyes", "Ms. Grant"): the
+# look-behinds are fixed-width, one per title length.
+_TITLE = r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\bProf\.)"
+_SENT_END = re.compile(rf"(?<=[.!?]){_TITLE}\s+(?=(?:{FILLER_WORD},?\s+)*[\"'A-Z0-9])", re.IGNORECASE)
 _FILLER_STRIP = re.compile(rf"(?:(?<=\s)|^){FILLER_WORD}\b[,.]?\s*", re.IGNORECASE)
 
 
@@ -42,7 +45,7 @@ def split_sentences(transcript: Transcript, speaker: str = "candidate") -> list[
     """Split the given speaker's turns into sentences, in timeline order.
 
     Splits after ``.``, ``!`` or ``?`` followed by whitespace, optional fillers and a capital, digit
-    or quote (decimals like "1.8" stay whole). ``Sentence.text`` has fillers removed
+    or quote (decimals like "1.8" stay whole; a title such as "Dr." or "Ms." ends no sentence). ``Sentence.text`` has fillers removed
     (:func:`strip_fillers`); ``start``/``end`` index the raw turn text. Returns :class:`Sentence` objects.
     """
     out: list[Sentence] = []

@@ -131,6 +131,12 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             f("outcome_metrics").add(c.sentence)
             if c.has_baseline:
                 f("outcome_baselined").add(c.sentence)
+    # An outcome told as a count of things ("four referrals for the whole year", "only two hotfixes in
+    # the next quarter", "around 95 active volunteers") or a spoken decimal ("an AUC of zero point eight
+    # one"): an outcome number without a unit the claim finder knows (Impact anchor 2).
+    for s in sents:
+        if phase_of[s.index] == "outcome" and s.index not in claim_sents and A.OUTCOME_COUNT.search(s.text):
+            f("outcome_metrics").add(s)
     # in how many sentences the candidate's own numbers were told ("1.8% against 0.6%" is one comparison, not two metrics)
     F["argument_metric_sentences"] = Feature(float(len(f("argument_metrics").evidence)), list(f("argument_metrics").evidence))
     for c in claims:  # per story phase of the round
