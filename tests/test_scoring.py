@@ -333,3 +333,19 @@ def test_an_outcome_told_as_a_count_or_a_spoken_decimal_is_an_outcome_number(rnd
         "I think it went better than I expected. " + outcome,
     ), rnd)
     assert card["dimensions"]["impact_quantification"]["tier"] == 2, card["dimensions"]["impact_quantification"]
+
+
+def test_a_starting_level_retold_differently_after_the_decision_is_an_invented_baseline(rnd):
+    story = ["I led a billing support team. Our director, Maria, wanted to cut handle time to six minutes, and I wanted to keep "
+             "the full troubleshooting script.",
+             "I used the workforce management report. Our 7-day repeat call rate on billing was 14%, and I told Maria that "
+             "rushing would push it up.",
+             "Maria decided to set the six-minute target. I wrote a two-minute checklist and I coached each agent on it.",
+             "Handle time went from about 9 to 6.5 minutes, and the repeat call rate ended at 12%.",
+             "How do I know? Well, before the change our repeat rate was eleven percent, and with the checklist it came "
+             "back down to twelve."]
+    card = score(_told(*story), rnd)
+    assert "invented_baseline" in {t["id"] for t in card["traps"]}
+    story[4] = "How do I know? The repeat call rate was at 12%, against 14% before the change."
+    card = score(_told(*story), rnd)
+    assert "invented_baseline" not in {t["id"] for t in card["traps"]}

@@ -84,7 +84,8 @@ ATTRIBUTION = re.compile(
     r"|\b(started|launched|went live|rolled out|switched|moved) (\w+ ){0,3}(later|afterwards)\b|\b(basically|roughly|stayed|was|were|stayed about) flat\b"
     r"|\bso the (drop|gain|lift|increase|improvement|decrease|difference|change|reduction|jump) (is|was|came from)\b"
     r"|\btagged (every|each)\b|\bnot (just )?(traffic|seasonality|the season|a quieter|the market|luck|the weather)\b"
-    r"|\b(same|identical|matching) (spike|period|weeks?|months?|quarter|season|days?)\b|\bmine (is|was) the\b|\bmy (part|piece|share) (is|was)\b"
+    # "the same period", "matching weeks", "the same week last year"; not timing ("we call the customer the same day")
+    r"|\b(same|identical|matching) (spike|period|weeks|months|quarter|season|days)\b|\bsame (day|week|month|quarter) (last|a year|the year|of the previous|in the previous)\b|\bmine (is|was) the\b|\bmy (part|piece|share) (is|was)\b"
     r"|\b(while|whereas) (the )?(others?|rest|control|old \w+|remaining|other \w+)\b|\bwithout (my|the|that) (change|fix|rule|tool|feature)\b"
     r"|\b(my|our|a|the|clean|natural) (\w+ )?comparison\b|\bthe part i'?d (point to|claim|take)\b|\bwhere i'?d put my (contribution|credit)\b"
     # the candidate's own share named apart from the headline ("What's mine is those three deals")

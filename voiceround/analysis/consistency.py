@@ -46,33 +46,47 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
     # a starting level stated outright while arguing ("our monthly churn was 8 percent" … "our monthly
     # churn at the time was 5 percent" … "churn went from 12 percent to 10"): one metric, one baseline.
     # ``stated_in``: the sentence indexes told before the decision (levels stated later are results).
-    for c in (c for c in claims if stated_in is not None and c.sentence.index in stated_in):
+    # Told later, a level is a starting point only when said to be one ("before the change our repeat
+    # rate was eleven percent", "back then it was…").
+    for c in (c for c in claims if stated_in is not None):
         text = " ".join(_SPOKEN_NOISE.sub(" ", c.sentence.text).split())
         change = FROM_TO.search(text)
         for sm in _STATED.finditer(text):
             if change and change.start() <= sm.start() <= change.end():
                 continue
+            if c.sentence.index not in stated_in and (not _BEFORE.search(text, max(0, sm.start("lead") - 30), sm.start("v"))
+                                                      or _COMPARED_AFTER.match(text, sm.end())):
+                continue  # a later level, not said to be the start ("…were at 22%, against 19% before")
             _same_metric(by_metric, _metric(sm.group("lead") + " was"), normalize_for_wer(sm.group("v")), c, out)
     return out
 
 
+_COMPARED_AFTER = re.compile(r"\s*(%|percent)?,?\s*(against|versus|vs\.?|compared|up from|down from)\b", re.IGNORECASE)
+_BEFORE = re.compile(r"\bbefore (the|that|this|it|we|my|our|any)\b|\bat the time\b|\bback then\b|\boriginally\b|\bto start with\b|"
+                     r"\bused to be\b|\bwhere we started\b", re.IGNORECASE)
+
+
 # "<metric> (at the time) was (about) N%": a level stated as the starting point
-_STATED = re.compile(r"(?P<lead>(?:\b[\w-]+\s){1,4}?)(?:at the time |back then |before |then )?(?:was|were) (?:running at |sitting at |at )?"
+_STATED = re.compile(r"(?P<lead>(?:\b[\w-]+\s){1,6})(?:at the time |back then |before |then )?(?:was|were) (?:running at |sitting at |at )?"
                      r"(?:about |around |roughly |only |just )?(?P<v>\d[\d,.]*|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                      r"twelve|\w+teen|\w+ty)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|point|\w+teen|\w+ty))*)\s?(?:%|percent)",
                      re.IGNORECASE)
 
 
-def _same_metric(by_metric: dict, metric: str | None, value: str, c: Claim, out: list) -> None:
+def _same_metric(by_metric: dict, metric: tuple | None, value: str, c: Claim, out: list) -> None:
     """Record ``value`` as ``metric``'s baseline from claim ``c``; a different baseline for the same
-    metric from another turn (neither a slice) is a conflict appended to ``out``."""
+    metric from another turn (neither a slice) is a conflict appended to ``out``. Metrics are the
+    same when :func:`_metric` heads match and, for a generic head ("rate"), a modifier is shared
+    ("repeat call rate" and "our repeat rate"; not "late-delivery rate" and "reorder rate")."""
     if not metric or c.has_slice:
         return
-    prev = by_metric.get(metric)
+    head, mods = metric
+    key = next((k for k in by_metric if k[0] == head and (head not in _GENERIC_HEADS or k[1] & mods)), metric)
+    prev = by_metric.get(key)
     if prev and prev[0] != value and prev[1].turn != c.turn and not prev[1].has_slice \
             and (prev[1], c) not in out and (c, prev[1]) not in out:
         out.append((prev[1], c))
-    by_metric.setdefault(metric, (value, c))
+    by_metric.setdefault(key, (value, c))
 
 
 _CHANGE_WORDS = frozenset("went came down dropped fell rose was were up it has had got moved improved increased decreased "
@@ -85,10 +99,11 @@ _CHANGED = re.compile(r"\b(?:went|came|dropped|fell|rose|moved|improved|grew|cli
 _PREP_PHRASE = re.compile(r"\b(?:on|in|at|for|of|across|among|with|by) (?:the |our |my |that |this |their )?[\w-]+(?: [\w-]+)?", re.IGNORECASE)
 
 
-def _metric(before: str) -> str | None:
+def _metric(before: str) -> tuple[str, frozenset] | None:
     """The metric a from-to is about, when it is told as a change ("Schedule tickets went from…"):
-    its subject's last word, prepositional phrases left out ("agency shifts on the unit went" →
-    "shift"), singular. None for anything else ("wanted to move the unit from…")."""
+    ``(head, modifiers)``: its subject's last word, singular, prepositional phrases left out
+    ("agency shifts on the unit went" → "shift"), and up to three words before it ("repeat call
+    rate" → ``("rate", {"repeat", "call"})``). None for anything else ("wanted to move the unit from…")."""
     clause = re.split(r"[,;:]", before)[-1]
     m = _CHANGED.search(clause)
     if not m:
@@ -98,7 +113,10 @@ def _metric(before: str) -> str | None:
         return None
     head = words[-1].rstrip("s")
     # a generic head needs its modifier: "late-delivery rate" and "reorder rate" are two metrics
-    return f"{words[-2]} {head}" if head in _GENERIC_HEADS and len(words) > 1 else head
+    mods = frozenset(w for w in words[-4:-1] if w not in _GENERIC_HEADS)
+    if head in _GENERIC_HEADS and not mods:
+        return None
+    return head, mods
 
 
 _GENERIC_HEADS = frozenset("rate number count share percentage score time level volume ratio cost value metric".split())
