@@ -349,3 +349,18 @@ def test_a_starting_level_retold_differently_after_the_decision_is_an_invented_b
     story[4] = "How do I know? The repeat call rate was at 12%, against 14% before the change."
     card = score(_told(*story), rnd)
     assert "invented_baseline" not in {t["id"] for t in card["traps"]}
+
+
+def test_whose_call_it_was_is_not_whose_work_it_was(rnd):
+    # Ownership tier 4 needs the candidate's contribution told apart from others' work; saying the
+    # decision was someone else's ("That wasn't my decision to own, it was hers") is not that.
+    story = ["I ran the podcast desk. Our editor, Dana, wanted to move releases to daily, and I wanted to stay weekly.",
+             "I showed Dana that our weekly episodes kept 61% of listeners to the end, against 38% for the dailies we trialled.",
+             "Dana decided to go daily. That wasn't my decision to own, it was hers. I rebuilt the production calendar, "
+             "I trained two new producers, and I wrote the checklist for each release.",
+             "Completion went from 61% to 52% in the first month, then back to 57%."]
+    card = score(_told(*story), rnd)
+    assert card["dimensions"]["ownership_distinctions"]["tier"] == 3, card["dimensions"]["ownership_distinctions"]
+    story[2] += " The scheduling tool was Priya's work, not mine; mine was the calendar and the checklist."
+    card = score(_told(*story), rnd)
+    assert card["dimensions"]["ownership_distinctions"]["tier"] == 4, card["dimensions"]["ownership_distinctions"]

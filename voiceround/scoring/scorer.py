@@ -40,6 +40,10 @@ OWN_SEPARATION = re.compile(r"\bnot (me|mine)\b|\bwasn'?t (me|mine)\b|\b(that'?s
                             # "…that was me, I set that up", "the zero escapes was my job", "the on-time gain I tie to my work"
                             r"|\b(that|this) (was|is) (all )?me\b|\b(was|is) my (job|doing|work)\b|\bi tie to my\b",
                             re.IGNORECASE)
+# Whose call it was is not whose work it was: "he said it was marketing's call", "That wasn't my
+# decision to own, it was hers" separate the decision, not the candidate's contribution.
+DECISION_OWNER = re.compile(r"\b(?:\w+'s|his|her|hers|their|theirs|my|mine|not my)\s+(?:call|decision|choice|say)\b"
+                            r"|\b(?:call|decision|choice) to (?:own|make)\b", re.IGNORECASE)
 QUOTE_CHARS = 180
 
 
@@ -148,7 +152,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             f(f"sliced_in_{ph}").add(c.sentence)
     for s in sents:
         if phase_of[s.index] in ("outcome", "commitment") and A.ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
-                and OWN_PART.search(s.text) or OWN_SEPARATION.search(s.text) and OWN_POSITIVE.search(s.text) and not A.HYPOTHETICAL.search(s.text):
+                and OWN_PART.search(s.text) or OWN_SEPARATION.search(s.text) and OWN_POSITIVE.search(s.text) and not A.HYPOTHETICAL.search(s.text) \
+                and not DECISION_OWNER.search(s.text):
             f("own_attribution").add(s)
         if phase_of[s.index] in ("outcome", "commitment") and A.ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
                 and not A.PROPOSAL.search(s.text) and not A.HYPOTHETICAL.search(s.text):
