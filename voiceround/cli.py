@@ -376,7 +376,8 @@ def build_parser() -> argparse.ArgumentParser:
     dl.set_defaults(func=cmd_delete)
     ev = sub.add_parser("eval", help="measure the interviewer or the scorer on labelled case files (text mode)")
     ev.add_argument("what", choices=["interviewer", "scorer"], help="what to evaluate")
-    ev.add_argument("cases", nargs="+", help="case files or folders of them")
+    ev.add_argument("cases", nargs="*", help="case files or folders of them (scorer: none, or a folder with dev/ and test/, "
+                    "gives both splits of the labelled corpus side by side)")
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
     ev.set_defaults(func=cmd_eval)
     rl = sub.add_parser("rounds", help="list the bundled rounds (their ids go to --round)")

@@ -67,11 +67,92 @@ def label_problems(cases, dims: set[str], known_traps: set[str] | None = None) -
     return out
 
 
+CORPUS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "data", "corpus")
+SPLITS = ("dev", "test")
+
+
+def split_table(results: dict[str, dict]) -> str:
+    """The scorer's figures on each split side by side (``results``: split name -> the
+    :func:`voiceround.scoring.evaluate.evaluate` metrics): per-dimension exact tier, exact and ±1
+    overall, Spearman of the total against the overall label, trap precision/recall/F1."""
+    names = list(results)
+    first = results[names[0]]
+    sizes = " and ".join(f"{n} ({results[n]['cases']})" for n in names)
+    lines = [f"Scorer vs human labels, {sizes}; "
+             "tuned on dev only, test never tuned on (tests/data/corpus/README.md)",
+             f"{'':<30}" + "".join(f"{n:>10}" for n in names)]
+    pct = lambda x: f"{x:>10.0%}" if x is not None else f"{'-':>10}"  # noqa: E731
+    for d in first["per_dimension"]:
+        lines.append(f"{d + ' exact':<30}" + "".join(pct(results[n]["per_dimension"][d]["exact"]) for n in names))
+    lines.append(f"{'ALL exact':<30}" + "".join(pct(results[n]["exact"]) for n in names))
+    lines.append(f"{'ALL within ±1':<30}" + "".join(pct(results[n]["within1"]) for n in names))
+    lines.append(f"{'Spearman(total, overall)':<30}" + "".join(f"{results[n]['spearman']:>10.3f}" if results[n]["spearman"] is not None
+                                                             else f"{'n/a':>10}" for n in names))
+    for k in ("precision", "recall", "f1"):
+        lines.append(f"{'traps ' + k:<30}" + "".join(f"{results[n]['trap_' + k]:>10.2f}" for n in names))
+    return "\n".join(lines)
+
+
+def _splits_of(cases_args: list[str]) -> dict[str, str] | None:
+    """``{split: folder}`` when the evaluation is of a corpus with ``dev/`` and ``test/`` folders
+    (no case paths given: the source tree's labelled corpus), else None."""
+    root = CORPUS if not cases_args else cases_args[0] if len(cases_args) == 1 else None
+    if root and os.path.isdir(root) and all(os.path.isdir(os.path.join(root, s)) for s in SPLITS):
+        return {s: os.path.join(root, s) for s in SPLITS}
+    return None
+
+
+def _scorer_metrics(paths: list[str], given) -> dict | None:
+    """The scorer's :func:`voiceround.scoring.evaluate.evaluate` metrics on the case files
+    ``paths`` (``given``: a round that overrides the cases' own), or None after printing why they
+    can't be compared (cases of several rounds, no labels for the round's dimensions, labels that
+    aren't tiers or trap ids of the round)."""
+    from voiceround.scoring.evaluate import evaluate as eval_scorer
+    from voiceround.session.cases import load_case, text_items
+    cases = [load_case(p, given) for p in paths]
+    rounds = {c.round_ref for c in cases}
+    if given is None and len(rounds) > 1:
+        _err(f"error: the cases belong to different rounds ({', '.join(sorted(rounds))}); evaluate one round at a time")
+        return None
+    rnd = given or load_round(rounds.pop())
+    dims = {d.id for d in rnd.rubrics[rnd.primary_rubric].dimensions}
+    unlabelled = [c.id for c in cases if not dims & set(c.labels.get("tiers", {}))]
+    if unlabelled:
+        _err(f"error: {len(unlabelled)} case(s) have no labels for round {rnd.id}'s dimensions ({', '.join(sorted(dims))}), "
+             f"e.g. {unlabelled[0]}: are they cases of another round?")
+        return None
+    bad = label_problems(cases, dims, set(rnd.traps))
+    if bad:
+        _err("error: labels a scorer can't be compared with:\n" + "\n".join(f"  {b}" for b in bad[:10]))
+        return None
+    return eval_scorer(text_items(cases), rnd)
+
+
 def cmd_eval(args) -> int:
-    """``eval interviewer CASES...``: text-mode rounds against each case; a metrics table."""
+    """``eval interviewer CASES...``: text-mode rounds against each case; a metrics table.
+    ``eval scorer`` with no cases, or with a folder holding ``dev/`` and ``test/``: both splits side by side."""
     import glob as _glob
 
     from voiceround.session.cases import load_case
+    if args.what == "scorer" and (splits := _splits_of(args.cases)) is not None:
+        given = load_round(args.round) if args.round else None
+        results = {}
+        for name, folder in splits.items():
+            found = sorted(_glob.glob(os.path.join(folder, "*.toml")))
+            if not found:
+                _err(f"error: no case files (*.toml) in {folder}")
+                return 2
+            if (results.setdefault(name, _scorer_metrics(found, given))) is None:
+                return 2
+        if args.json:
+            print(json.dumps(results, indent=2, sort_keys=True))
+        else:
+            print(split_table(results))
+        return 0
+    if not args.cases:
+        _err(f"error: give case files or folders of them (the labelled corpus {CORPUS} is not here: it ships with the source tree)"
+             if args.what == "scorer" else "error: give case files or folders of them")
+        return 2
     paths = [p for pat in args.cases for p in (sorted(_glob.glob(os.path.join(pat, "*.toml"))) if os.path.isdir(pat) else [pat])]
     if not paths:
         _err(f"error: no case files (*.toml) in {', '.join(args.cases)}")
@@ -119,26 +200,10 @@ def cmd_eval(args) -> int:
             print(fit_summary(dict(rows), fits))
         return 0
     if args.what == "scorer":
-        from voiceround.scoring.evaluate import evaluate as eval_scorer
-        from voiceround.session.cases import text_items
         given = load_round(args.round) if args.round else None
-        cases = [load_case(p, given) for p in paths]
-        rounds = {c.round_ref for c in cases}
-        if given is None and len(rounds) > 1:
-            _err(f"error: the cases belong to different rounds ({', '.join(sorted(rounds))}); evaluate one round at a time")
+        m = _scorer_metrics(paths, given)
+        if m is None:
             return 2
-        rnd = given or load_round(rounds.pop())
-        dims = {d.id for d in rnd.rubrics[rnd.primary_rubric].dimensions}
-        unlabelled = [c.id for c in cases if not dims & set(c.labels.get("tiers", {}))]
-        if unlabelled:
-            _err(f"error: {len(unlabelled)} case(s) have no labels for round {rnd.id}'s dimensions ({', '.join(sorted(dims))}), "
-                 f"e.g. {unlabelled[0]}: are they cases of another round?")
-            return 2
-        bad = label_problems(cases, dims, set(rnd.traps))
-        if bad:
-            _err("error: labels a scorer can't be compared with:\n" + "\n".join(f"  {b}" for b in bad[:10]))
-            return 2
-        m = eval_scorer(text_items(cases), rnd)
         if args.json:
             print(json.dumps(m, indent=2, sort_keys=True))
             return 0
