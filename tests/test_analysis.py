@@ -137,3 +137,15 @@ def test_a_title_ends_no_sentence():
                                        "Then I told Mr. Diaz.", 0, 10)])
     assert [s.text for s in split_sentences(tr)] == ["I asked our medical director, Dr. Alan Reyes, to look at it.",
                                                      "Ms. Grant said no.", "Then I told Mr. Diaz."]
+
+
+def test_a_cue_is_found_through_spoken_hedges():
+    import re
+
+    from voiceround.analysis import cue_spans, split_sentences
+    from voiceround.core.types import Transcript, Turn
+    pattern = re.compile(r"\bi didn'?t push it further\b|\bhe laughed and said\b", re.IGNORECASE)
+    tr = Transcript([Turn("candidate", "Honestly, I didn't really push it further. And he kind of laughed and said, we'll see. "
+                                       "I pushed hard for a week.", 0, 10)])
+    spans = cue_spans(pattern, split_sentences(tr))
+    assert [(s.text[a:b]) for s, a, b in spans] == ["I didn't really push it further", "he kind of laughed and said"]

@@ -19,6 +19,38 @@ def customer_friction(text: str, lexicons) -> bool:
 FILLERS = re.compile(rf"\b{FILLER_WORD}\b|\byou know\b", re.IGNORECASE)
 
 
+# Spoken hedges that leave what is said unchanged ("I didn't really push it further", "he kind of
+# laughed and said", "I honestly just let it go"): cues are also matched with them taken out, so a
+# lexicon entry needn't list every hedge a speaker puts inside it.
+HEDGES = re.compile(r"\b(?:really|kind of|sort of|actually|honestly|basically|just|pretty much|even|simply|literally)\s+", re.IGNORECASE)
+
+
+def unhedged(text: str) -> tuple[str, list[int]]:
+    """``text`` without :data:`HEDGES`, and for each character of it the index of the same
+    character in ``text`` (one past the end for the end)."""
+    keep, out, last = [], [], 0
+    for m in HEDGES.finditer(text):
+        out.append(text[last:m.start()])
+        keep.extend(range(last, m.start()))
+        last = m.end()
+    out.append(text[last:])
+    keep.extend(range(last, len(text)))
+    keep.append(len(text))
+    return "".join(out), keep
+
+
 def cue_spans(pattern: re.Pattern, sentences: list[Sentence]) -> list[tuple[Sentence, int, int]]:
-    """Every match of ``pattern`` in ``sentences`` as ``(sentence, start, end)`` character spans."""
-    return [(s, m.start(), m.end()) for s in sentences for m in pattern.finditer(s.text)]
+    """Every match of ``pattern`` in ``sentences`` as ``(sentence, start, end)`` character spans of
+    ``sentence.text``: matches in the text as said, then those found only once the spoken hedges
+    are taken out (:func:`unhedged`), mapped back to the text as said."""
+    out = []
+    for s in sentences:
+        spans = [(m.start(), m.end()) for m in pattern.finditer(s.text)]
+        bare, at = unhedged(s.text)
+        if len(bare) != len(s.text):
+            for m in pattern.finditer(bare):
+                a, b = at[m.start()], at[m.end()]
+                if not any(x < b and a < y for x, y in spans):
+                    spans.append((a, b))
+        out += [(s, a, b) for a, b in sorted(spans)]
+    return out
