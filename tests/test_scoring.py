@@ -364,3 +364,21 @@ def test_whose_call_it_was_is_not_whose_work_it_was(rnd):
     story[2] += " The scheduling tool was Priya's work, not mine; mine was the calendar and the checklist."
     card = score(_told(*story), rnd)
     assert card["dimensions"]["ownership_distinctions"]["tier"] == 4, card["dimensions"]["ownership_distinctions"]
+
+
+@pytest.mark.parametrize("argued,tier", [
+    ("I told Sandra that around 60 of the 140 volunteers are over sixty and don't use apps.", 3),  # a share as a fraction
+    ("I told Sandra that our front-desk staff told me the older volunteers won't use an app.", 2),  # heard, no number
+    ("I told Sandra that I'd read some research that said older volunteers drop out when tools change.", 2),
+    ("I told Sandra I just didn't like the app.", 1),
+])
+def test_data_argued_with_is_read_from_how_it_is_told(rnd, argued, tier):
+    # Data-driven Advocacy anchors: a specific number (3); data mentioned vaguely or without numbers (2); preference (1).
+    card = score(_told(
+        "I coordinated volunteers at a food shelter. Our director, Sandra, wanted every shift booked through a new app, and "
+        "I wanted to keep the phone list for the older volunteers.",
+        argued,
+        "Sandra decided to move everyone to the app in March. I ran the app training sessions myself and I called each "
+        "older volunteer to set it up with them.",
+    ), rnd)
+    assert card["dimensions"]["data_driven_advocacy"]["tier"] == tier, card["dimensions"]["data_driven_advocacy"]

@@ -28,6 +28,8 @@ _METRIC_NOUN = (
 )
 CLAIM = re.compile(
     rf"(?P<num>{_NUM})\s*(?P<unit>%|percent(?:age points?)?|pp\b|x\b|times\b|dollars?|bucks|(?:an?|per) (?:day|week|month|quarter|year|night|shift)\b|"
+    # a share told as a fraction: "around 60 of the 140", "12 out of 40 stores"
+    rf"(?:out )?of (?:the |our |those |these |all )?(?:{_NUM})\b|"
     rf"(?:(?:[a-z]+\s){{0,2}}){_METRIC_NOUN}\b)"
     rf"|(?P<money>\$\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?)",
     re.IGNORECASE,
