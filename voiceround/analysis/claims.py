@@ -143,6 +143,8 @@ def _is_number_phrase(text: str, unit: str) -> bool:
         return True
     if re.match(r"(an?|per) (day|week|month|quarter|year|night|shift)$", unit.strip().lower()):
         return True  # a rate: "two a month"
+    if unit.strip().lower().startswith("out of"):
+        return True  # a share: "eight out of ten"
     if re.match(r"(%|percent|pp|x|times|dollars?|bucks)", unit.strip().lower()):
         # "a hundred percent" / "one hundred percent" is a figure of speech or a full rollout, not a metric.
         return not re.fullmatch(r"(a|one) hundred", t)
