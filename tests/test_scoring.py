@@ -274,6 +274,11 @@ def _told(*answers: str) -> Transcript:
     return Transcript([Turn("candidate", a, 11.0 * i, 11.0 * i + 10) for i, a in enumerate(answers)])
 
 
+def _minimal_pair(rnd, story: list[str], k: int, answer: str) -> tuple[dict, dict]:
+    """The scorecards of ``story`` (one answer a turn) as told, and with answer ``k`` replaced by ``answer``."""
+    return score(_told(*story), rnd), score(_told(*story[:k], answer, *story[k + 1:]), rnd)
+
+
 def test_a_commitment_told_without_a_decision_word_is_the_commitment_phase(rnd):
     # No "decided"/"went with": the turn is told as the commitment itself ("So we committed.").
     # The actions after it are what the candidate did for the chosen path, not the argument.
@@ -312,11 +317,9 @@ def test_a_preference_outside_the_argument_is_not_an_opinion_based_conflict(rnd)
              "She decided to migrate in March. I guess I felt like it was her call. I wrote the migration guide and I paired with "
              "each of the four teams on their first build.",
              "What was my role? I don't like to take individual credit, we did it together."]
-    card = score(_told(*story), rnd)
-    assert "opinion_based_conflict" not in {t["id"] for t in card["traps"]}
-    story[1] = "I said to Lena that one pipeline is the right philosophy, and I believe that deeply."
-    card = score(_told(*story), rnd)
-    assert "opinion_based_conflict" in {t["id"] for t in card["traps"]}
+    before, after = _minimal_pair(rnd, story, 1, "I said to Lena that one pipeline is the right philosophy, and I believe that deeply.")
+    assert "opinion_based_conflict" not in {t["id"] for t in before["traps"]}
+    assert "opinion_based_conflict" in {t["id"] for t in after["traps"]}
 
 
 @pytest.mark.parametrize("outcome", ["By the end of the year there were, I think, four phone-related referrals to the office.",
@@ -344,11 +347,9 @@ def test_a_starting_level_retold_differently_after_the_decision_is_an_invented_b
              "Handle time went from about 9 to 6.5 minutes, and the repeat call rate ended at 12%.",
              "How do I know? Well, before the change our repeat rate was eleven percent, and with the checklist it came "
              "back down to twelve."]
-    card = score(_told(*story), rnd)
-    assert "invented_baseline" in {t["id"] for t in card["traps"]}
-    story[4] = "How do I know? The repeat call rate was at 12%, against 14% before the change."
-    card = score(_told(*story), rnd)
-    assert "invented_baseline" not in {t["id"] for t in card["traps"]}
+    retold, compared = _minimal_pair(rnd, story, 4, "How do I know? The repeat call rate was at 12%, against 14% before the change.")
+    assert "invented_baseline" in {t["id"] for t in retold["traps"]}
+    assert "invented_baseline" not in {t["id"] for t in compared["traps"]}
 
 
 def test_whose_call_it_was_is_not_whose_work_it_was(rnd):
@@ -359,11 +360,9 @@ def test_whose_call_it_was_is_not_whose_work_it_was(rnd):
              "Dana decided to go daily. That wasn't my decision to own, it was hers. I rebuilt the production calendar, "
              "I trained two new producers, and I wrote the checklist for each release.",
              "Completion went from 61% to 52% in the first month, then back to 57%."]
-    card = score(_told(*story), rnd)
-    assert card["dimensions"]["ownership_distinctions"]["tier"] == 3, card["dimensions"]["ownership_distinctions"]
-    story[2] += " The scheduling tool was Priya's work, not mine; mine was the calendar and the checklist."
-    card = score(_told(*story), rnd)
-    assert card["dimensions"]["ownership_distinctions"]["tier"] == 4, card["dimensions"]["ownership_distinctions"]
+    before, after = _minimal_pair(rnd, story, 2, story[2] + " The scheduling tool was Priya's work, not mine; mine was the calendar and the checklist.")
+    assert before["dimensions"]["ownership_distinctions"]["tier"] == 3, before["dimensions"]["ownership_distinctions"]
+    assert after["dimensions"]["ownership_distinctions"]["tier"] == 4, after["dimensions"]["ownership_distinctions"]
 
 
 @pytest.mark.parametrize("argued,tier", [
