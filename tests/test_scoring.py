@@ -381,3 +381,19 @@ def test_data_argued_with_is_read_from_how_it_is_told(rnd, argued, tier):
         "older volunteer to set it up with them.",
     ), rnd)
     assert card["dimensions"]["data_driven_advocacy"]["tier"] == tier, card["dimensions"]["data_driven_advocacy"]
+
+
+def test_evidence_shows_what_earned_the_tier(rnd):
+    """A new user found quotes backing the wrong thing: the escalation before the decision and "so I
+    stopped arguing" quoted for Execution Commitment, a forecast made while arguing ("we will fail…")
+    for Impact, a team "we" claim for Ownership. Quotes now come from the features that raised the
+    tier, the most telling first."""
+    card = card_for(rnd, "strong-staged-rollout")
+    quotes = {d: " | ".join(q["quote"] for q in v["evidence"]) for d, v in card["dimensions"].items()}
+    assert "asked for thirty minutes" not in quotes["execution_commitment"] and "stopped arguing" not in quotes["execution_commitment"]
+    assert "I'm in" in quotes["execution_commitment"] and "kill switch" in quotes["execution_commitment"]
+    assert "will fail" not in quotes["impact_quantification"] and "down from one point eight" in quotes["impact_quantification"]
+    assert "won't claim it" in quotes["ownership_distinctions"]
+    assert "Priya" in quotes["conflict_articulation"]
+    mixed = card_for(rnd, "mixed-headline-metric")["dimensions"]["ownership_distinctions"]["evidence"]
+    assert not any(q["quote"].lower().startswith(("we ", "but overall we")) for q in mixed), mixed

@@ -8,6 +8,9 @@ from voiceround.analysis.actions import find_actions
 from voiceround.analysis.claims import ARGUING, HYPOTHETICAL, OTHER_PLAN, OUTCOME_COUNT, PROPOSAL, find_claims
 from voiceround.analysis.sentences import Sentence
 
+# a result still to come, told while arguing ("If the error rate stays at 1.8%, we will fail about seven
+# thousand payments on sale day"): a forecast, not an outcome
+FORECAST = re.compile(r"\b(will|won'?t|is going to|are going to)\b(?! (?:be )?(?:honest|say|admit|tell)\b)", re.IGNORECASE)
 # a result told against what would have happened without the work (isolation, not a proposal)
 COUNTERFACTUAL = re.compile(r"\b(would|could) have (been|had|cost|needed|taken|happened|gone)\b|\bwithout (the|my|that|our|this) \w+", re.IGNORECASE)
 
@@ -114,8 +117,8 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
 
     A tagged sentence takes the phase of its best slot: the matching slot latest in story order (a
     sentence that recalls the argument and reports an action after the decision belongs to the
-    later phase), except that an outcome phrased as a proposal or a hypothetical stays in the
-    argument. An untagged sentence takes the phase of the nearest tagged sentence in the same turn
+    later phase), except that an outcome phrased as a proposal, a hypothetical or a forecast ("we
+    will fail…") stays in the argument. An untagged sentence takes the phase of the nearest tagged sentence in the same turn
     (earlier first), else the previous turn's last phase; the first default is the first slot's
     phase (``"argument"`` in Disagree and Commit). Phases named ``decision``, ``commitment`` and
     ``outcome`` get the rules below when a round has them.
@@ -150,7 +153,7 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         # holdout would cost revenue") is still the argument.
         # After the decision a counterfactual is how the result is isolated ("without the script every
         # one of those would have been a truck roll"), so it stays in the outcome.
-        if ph == "outcome" and (PROPOSAL.search(sent.text) or ARGUING.search(sent.text)
+        if ph == "outcome" and (PROPOSAL.search(sent.text) or ARGUING.search(sent.text) or FORECAST.search(sent.text)
                                 or (HYPOTHETICAL.search(sent.text) and not (decided and COUNTERFACTUAL.search(sent.text)))):
             ph = first_phase
         # A decision to cut something is the plan, not its result ("Tanya decided to cut reserve

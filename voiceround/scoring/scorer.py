@@ -185,7 +185,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
                 f("commitment_i_actions").add(a.sentence)
     i_n, we_n = f("i_actions").value, f("we_actions").value
     f("i_action_share").value = round(i_n / (i_n + we_n), 4) if i_n + we_n else 0.0
-    f("i_action_share").evidence = f("i_actions").evidence[:2] + f("we_actions").evidence[:2]
+    f("i_action_share").evidence = list(f("i_actions").evidence)  # what raises the share (the trap quotes we_actions)
 
     for s in sents:
         friction = A.customer_friction(s.text, lex)
@@ -292,12 +292,38 @@ def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
     return out
 
 
+_WHOLE_ANSWER = frozenset({"sentences", "last_sentence"})  # measures of the whole answer: nothing to quote
+
+
+def _evidence(F: dict[str, Feature], evidence_features, raised: list[str]) -> list[dict]:
+    """The quotes that show a dimension's tier, at most :data:`MAX_EVIDENCE`, in story order. The
+    sentences of the features whose criteria raised the tier come first (in the round's
+    ``evidence_features`` order, then the rest of ``raised``), then the dimension's other evidence
+    features, at most two sentences of each: a quote says what earned the tier, not merely
+    what was said first ("I was a data scientist on the team" is no evidence of a stakeholder
+    named). ``raised``: feature names."""
+    order = [n for n in evidence_features if n in raised] + [n for n in raised if n not in evidence_features]
+    order += [n for n in evidence_features if n not in order]
+    chosen, seen = [], set()
+    for name in order:
+        if name in _WHOLE_ANSWER or name not in F:
+            continue
+        taken = 0
+        for s in F[name].evidence:  # at most two of one feature: the moment of commitment and an action, not three moments
+            if (s.turn, s.start) not in seen and len(chosen) < MAX_EVIDENCE and taken < 2:
+                seen.add((s.turn, s.start))
+                chosen.append(_quote(s))
+                taken += 1
+    return sorted(chosen, key=lambda q: (q["turn"], q["start_s"]))
+
+
 def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]], rounding: str = "nearest") -> dict:
     dims = {}
     total = 0.0
     value_of = _value_of(F)
     for d in rubric.dimensions:
-        met = [str(c) for c in d.criteria if c.op in (">=", ">", "==") and c.met(value_of(c.feature))]
+        raised = [c for c in d.criteria if c.op in (">=", ">", "==") and c.met(value_of(c.feature))]
+        met = [str(c) for c in raised]
         # An absence ("opinion_cues_unbacked <= 0") only counts once something is present: saying
         # nothing must not earn a tier.
         if met:
@@ -312,20 +338,15 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
             held = {t: alt for t, cond in d.tiers.items() if (alt := cond.holding(value_of)) is not None}
             tier = max(held, default=1)
             met = [str(c) for c in held.get(tier, ())]
+            raised = [c for c in held.get(tier, ()) if c.op in (">=", ">", "==")]
         capped_by = None
         if d.id in caps and caps[d.id][0] < tier:
             tier, capped_by = caps[d.id]
-        evidence, seen = [], set()
-        for name in d.evidence_features:
-            for s in (F[name].evidence if name in F else []):
-                if (s.turn, s.start) not in seen:
-                    seen.add((s.turn, s.start))
-                    evidence.append(_quote(s))
-        evidence.sort(key=lambda q: (q["turn"], q["start_s"]))
+        evidence = _evidence(F, d.evidence_features, [c.feature for c in raised])
         dims[d.id] = {
             "name": d.name, "tier": tier, "weight": d.weight, "anchor": d.anchors[tier],
             "next_anchor": d.anchors.get(tier + 1),
-            "criteria_met": met, "capped_by": capped_by, "evidence": evidence[:MAX_EVIDENCE],
+            "criteria_met": met, "capped_by": capped_by, "evidence": evidence,
         }
         total += d.weight * (tier - 1) / 3.0
     return {"title": rubric.title, "total": round(total, 1), "dimensions": dims}
