@@ -397,3 +397,28 @@ def test_evidence_shows_what_earned_the_tier(rnd):
     assert "Priya" in quotes["conflict_articulation"]
     mixed = card_for(rnd, "mixed-headline-metric")["dimensions"]["ownership_distinctions"]["evidence"]
     assert not any(q["quote"].lower().startswith(("we ", "but overall we")) for q in mixed), mixed
+
+
+def test_actions_told_as_after_the_decision_are_the_commitment_wherever_they_come(rnd):
+    """A rehearsal where the candidate told what they did after the decision before the decision
+    itself was asked ("Once it was decided, I wrote the migration plan…") flagged "Missing the
+    commitment phase" and quoted that sentence against it; an answer to the reflection question ("I
+    gave up too fast.") was counted as a commitment action."""
+    def ask(slot, text):
+        return Turn("interviewer", text, 0, 1, intent=f"ask_{slot}", meta={"slot": slot})
+    turns = [ask("scenario", "Tell me about a time you disagreed and lost."),
+             Turn("candidate", "I was the product manager for our budgeting app. My head of product wanted to remove the free tier, "
+                               "and I didn't agree.", 1, 9),
+             Turn("interviewer", "Give me one specific time: what exactly happened?", 9, 10, intent="probe_abstraction"),
+             Turn("candidate", "Once it was decided, I wrote the migration plan for existing free users. I designed a 30-day trial "
+                               "to replace the free tier, and I wrote the in-app messaging myself.", 10, 20),
+             ask("own_data", "What data did you bring?"),
+             Turn("candidate", "I had looked at the funnel: about 70% of our paying users had started on the free tier.", 21, 27),
+             ask("words_said", "What exactly did you say?"),
+             Turn("candidate", "I brought it up in our one-on-one. She said the decision was pretty much made, so I said okay.", 28, 35),
+             ask("reflection", "Looking back, what would you do differently?"),
+             Turn("candidate", "Looking back, I should have pushed harder with the funnel data. I gave up too fast.", 36, 42)]
+    card = score(Transcript(turns), rnd)
+    assert "missing_commitment_phase" not in {t["id"] for t in card["traps"]}
+    quotes = " | ".join(q["quote"] for q in card["dimensions"]["execution_commitment"]["evidence"])
+    assert "migration plan" in quotes and "gave up" not in quotes

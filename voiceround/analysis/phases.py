@@ -165,8 +165,8 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         if asked.get(sent.turn) != first_phase and (decided or (decision_told and sent.turn not in argued_turns and (not resolved or asked.get(sent.turn) == "commitment"))) \
                 and "commitment" in phases_known \
                 and sent.index in acted and (sent.index not in claim_sents or (resolved and decided and sent.index in i_acted)) \
-                and ph not in ("reflection",) and not HYPOTHETICAL.search(sent.text):
-            ph = "commitment"
+                and ph not in ("reflection",) and asked.get(sent.turn) != "reflection" and not HYPOTHETICAL.search(sent.text):
+            ph = "commitment"  # (an answer asked for the reflection stays there: "I gave up too fast.")
         # After the decision, a number that is not something the candidate did is a result ("About
         # 1,900 routers didn't come back", "We needed 180 truck rolls instead of 1,900", "there were
         # four phone-related referrals"), though it carries no outcome cue word.
