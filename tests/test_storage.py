@@ -77,3 +77,24 @@ def test_first_launch_reads_opened_at_once_all_succeed(data_dir):
         t.join(30)
     assert not data_dir.exists() or data_dir.is_dir()
     assert errors == [] and data_dir.is_dir() and oct(data_dir.stat().st_mode & 0o777) == "0o700"
+
+
+def test_a_killed_process_not_yet_reaped_is_not_alive():
+    """A round killed with kill -9 from a shell stays a zombie until the shell reaps it; recover
+    should offer its session right away (a new user waited ~20 s for it)."""
+    import signal
+    import subprocess
+    import time
+
+    from voiceround.storage.store import _alive
+    proc = subprocess.Popen(["sleep", "30"])
+    try:
+        assert _alive(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        deadline = time.time() + 5
+        while _alive(proc.pid) and time.time() < deadline:
+            time.sleep(0.05)
+        assert not _alive(proc.pid) and proc.poll() is not None  # gone while still unreaped until poll()
+    finally:
+        proc.kill()
+        proc.wait()

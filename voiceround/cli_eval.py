@@ -207,7 +207,7 @@ def cmd_eval(args) -> int:
         if args.json:
             print(json.dumps(m, indent=2, sort_keys=True))
             return 0
-        print(f"Scorer vs human labels on {m['cases']} cases (text)")
+        print(f"Scorer vs human labels on {m['cases']} case{'' if m['cases'] == 1 else 's'} (text)")
         print(f"{'dimension':<26} {'exact':>6} {'±1':>6} {'n':>4}")
         pct = lambda x: f"{x:>6.0%}" if x is not None else f"{'-':>6}"  # noqa: E731  (no case labels the dimension)
         for d, v in m["per_dimension"].items():
@@ -215,8 +215,7 @@ def cmd_eval(args) -> int:
         print(f"{'ALL':<26} {m['exact']:>6.0%} {m['within1']:>6.0%}")
         print(f"Spearman(total, overall label): {m['spearman'] if m['spearman'] is not None else 'n/a (needs cases with different overall labels)'}")
         print(f"Traps: precision {m['trap_precision']:.2f}, recall {m['trap_recall']:.2f}, F1 {m['trap_f1']:.2f}")
-        if m["pairs"]:
-            print(f"Minimal pairs: {m['pairs']}, flip rate {m['flip_rate']:.0%}")
+        print(f"Minimal pairs: {m['pairs']}, flip rate {m['flip_rate']:.0%}" if m["pairs"] else "Minimal pairs: none among these cases")
         if m["wrong"]:
             print("Disagreements:")
             for w in m["wrong"]:

@@ -58,8 +58,8 @@ def evaluate(items: list[tuple], rnd) -> dict:
                 per_dim[d][0] += got == tiers[d]
                 per_dim[d][1] += abs(got - tiers[d]) <= 1
                 per_dim[d][2] += 1
-                if abs(got - tiers[d]) > 1:
-                    wrong.append(f"{cid}: {d} got {got}, label {tiers[d]}")
+                if got != tiers[d]:
+                    wrong.append(f"{cid}: {d} got {got}, label {tiers[d]}" + (" (off by more than one)" if abs(got - tiers[d]) > 1 else ""))
         got_traps = {t["id"] for t in card["traps"]}
         want = set(case.labels.get("traps", []))
         tp += len(got_traps & want)

@@ -46,13 +46,20 @@ def m001_initial(db: sqlite_utils.Database) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs. A killed process its parent hasn't reaped yet (a zombie,
+    state ``Z`` in /proc on Linux) is gone: a session killed with ``kill -9`` from a shell was not
+    offered by ``recover`` until the shell reaped it, ~20 s later (a new user's finding)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True  # no /proc (macOS, Windows): kill(pid, 0) is the answer
 
 
 def _now() -> str:
