@@ -422,3 +422,18 @@ def test_actions_told_as_after_the_decision_are_the_commitment_wherever_they_com
     assert "missing_commitment_phase" not in {t["id"] for t in card["traps"]}
     quotes = " | ".join(q["quote"] for q in card["dimensions"]["execution_commitment"]["evidence"])
     assert "migration plan" in quotes and "gave up" not in quotes
+
+
+def test_a_decision_told_in_other_words_still_starts_the_commitment(rnd):
+    """"She bought it. Her call, her grant." names no decision word the round knows; the candidate
+    then turns from arguing to doing. Those actions are the commitment, not more argument."""
+    card = score(_told(
+        "I was a postdoc in a genetics lab, and my PI, Professor Adeyemi, wanted to spend about two hundred and fifty "
+        "thousand pounds on our own sequencer. I wanted to keep using the core facility.",
+        "I put the costs in a spreadsheet: about forty runs a year at eighteen hundred pounds a run at the core, against a "
+        "service contract of thirty thousand a year. I said, 'We pay more per run if we buy it.'",
+        "She bought it. Her call, her grant. I wrote the protocols and the booking calendar. I trained six people in our "
+        "lab, and I got three other labs to pay for runs.",
+    ), rnd)
+    assert card["dimensions"]["execution_commitment"]["tier"] >= 3, card["dimensions"]["execution_commitment"]
+    assert "missing_commitment_phase" not in {t["id"] for t in card["traps"]}

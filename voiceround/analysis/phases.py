@@ -89,13 +89,35 @@ def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, .
     if not decisions:
         # No decision told in words, but the candidate says they committed after arguing ("So we
         # committed.", "So then I owned streaks."): the commitment is where the story turned.
-        return next((i for i, t in enumerate(all_tags) if "commitment" in t and first_argued is not None and i > first_argued
+        told = next((i for i, t in enumerate(all_tags) if "commitment" in t and first_argued is not None and i > first_argued
                      and not HYPOTHETICAL.search(sentences[i].text)), None)
+        return told if told is not None else _turned_to_acting(sentences, all_tags, first_argued)
     if first_argued is not None:
         after = [i for i in decisions if i > first_argued]
         if after:
             return after[0]
     return decisions[0]
+
+
+_ARGUING_VERBS = frozenset("said told asked argued pointed showed pulled ran measured analyzed analysed brought estimated looked dug "
+                           "collected compared sent emailed raised pushed escalated warned proposed suggested recommended "
+                           "explained presented mentioned checked".split())
+
+
+def _turned_to_acting(sentences: list[Sentence], all_tags, first_argued: int | None) -> int | None:
+    """Where a story with no decision word turns from arguing to doing ("She bought it. Her call, her
+    grant. … I wrote the protocols and the booking calendar, and trained six people…"): the first of
+    two sentences in a row, after the candidate argued, each with an action of the candidate's own
+    that is not arguing (no arguing-slot cue, no said/told/showed… verb) and no hypothetical; None
+    if there is none. Its index is taken as the decision moment (corpus w7: decisions told as "She
+    bought it", "He set it at twenty-one thousand" left whole commitments in the argument)."""
+    if first_argued is None:
+        return None
+    doing = {a.sentence.index for a in find_actions(sentences) if a.who == "i" and a.verb not in _ARGUING_VERBS}
+    for i in range(first_argued + 1, len(sentences) - 1):
+        if all(j in doing and not all_tags[j] and not HYPOTHETICAL.search(sentences[j].text) for j in (i, i + 1)):
+            return i
+    return None
 
 
 def arguing_slots(slots) -> set[str]:
