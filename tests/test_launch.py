@@ -402,7 +402,8 @@ def test_eval_scorer_with_no_cases_reports_dev_and_test_side_by_side():
     r = subprocess.run([VOICEROUND, "eval", "scorer"], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     head, cols = r.stdout.splitlines()[:2]
-    assert "dev (124)" in head and "test (112)" in head and cols.split() == ["dev", "test"]
+    sizes = {split: len(list((ROOT / "tests" / "data" / "corpus" / split).glob("*.toml"))) for split in ("dev", "test")}
+    assert f"dev ({sizes['dev']})" in head and f"test ({sizes['test']})" in head and cols.split() == ["dev", "test"]
     rows = {line[:30].strip(): line[30:].split() for line in r.stdout.splitlines()[2:]}
     assert set(rows) >= {"ALL exact", "ALL within ±1", "Spearman(total, overall)", "traps f1", "customer_focus exact"}
     dev_exact, test_exact = (float(x.rstrip("%")) for x in rows["ALL exact"])
