@@ -429,6 +429,12 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
         previous = re.sub(rf"^(I didn't hear an answer\. Take a moment\. |(?:{acks}) )", "", previous)
         return Action("repeat_question", template.replace("{previous}", previous), last.meta.get("quote"), None, last.meta.get("slot"),
                       rnd.probes[last.intent].topics if last.intent in rnd.probes else (), "no answer")
+    # The story was asked for, and asked again, and nothing was said (a silent microphone): no example
+    # came. Say so once, as after a story asked for twice and not told, rather than asking about "the
+    # other side" of a story never told.
+    if last.speaker == "interviewer" and last.intent == "repeat_question" and not transcript.candidate_turns() \
+            and "note_no_example" in rnd.probes and not any(i == "note_no_example" for i, _ in h.asked):
+        return _action(rnd, "note_no_example", h, reason="no answer to the story question, asked twice")
     # "I don't remember" to a number probe: ask for an estimate and how it was tracked (seed FAQ).
     cands = transcript.candidate_turns()
     prev_iv = transcript.turns[-2] if len(transcript.turns) >= 2 else None
