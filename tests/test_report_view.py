@@ -380,3 +380,23 @@ def test_a_we_sentence_holds_ownership_down_but_still_shows_customer_focus(rnd):
     assert funnel in [q["quote"] for q in rows["customer_focus"]["for"]]
     assert not any("royal" in q["why"] for q in rows["customer_focus"]["against"])
     assert any("royal" in q["why"] for q in rows["ownership_distinctions"]["against"])
+
+
+def test_a_headline_number_is_built_on_before_a_sentence_that_only_shares_a_word(rnd):
+    """A new user's Impact rewrite built on an argument sentence ("…our offline metric only improved
+    by 0.4 points. In [the part my work touched]…") when the only outcome number was a headline held
+    down by its trap: the headline sentence is the one to add the slice to."""
+    headline = "Revenue from recommendations went up 22% that quarter."
+    t = Transcript([
+        Turn("candidate", "I was a data scientist on the recommendations team. Our engineering manager, Dev, wanted to replace "
+                          "the old ranking model everywhere at once, and I wanted a 10% holdout.", 0, 12),
+        Turn("candidate", "My argument was that our offline metric, click-through rate on the test set, only improved by 0.4 "
+                          "points.", 13, 20),
+        Turn("candidate", "Dev decided to roll it out to everyone. I built a before and after analysis, and I helped with the "
+                          "feature pipeline.", 21, 30),
+        Turn("candidate", f"{headline} It was one of the best results the team had. So my rollout worked.", 31, 40),
+    ])
+    card = score(t, rnd)
+    assert any(x["id"] == "headline_metric_without_slice" for x in card["traps"])
+    impact = {s["id"]: s for s in view.next_steps(card, rnd, t, n=6)}["impact_quantification"]
+    assert impact["example"]["sentence"] == headline and impact["example"]["rewrite"].startswith(headline + " ")

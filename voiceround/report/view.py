@@ -353,9 +353,10 @@ def _no_ground(sentence: str, rnd) -> bool:
 
 def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: str) -> dict | None:
     """The candidate's sentence to build on: a ``for`` quote of the dimension (one heard clearly
-    first), else the first scored candidate sentence sharing a content word with the dimension's
-    definition (not one that trips a trap, nor one addressed to the evaluator), else the first of
-    the dimension's ``against`` quotes, else None. The rewrite builds on the sentence, except for a
+    first), else an ``against`` quote only missing what its trap names (a headline metric without
+    its slice: the rewrite adds the slice), else the first scored candidate sentence sharing a
+    content word with the dimension's definition (not one that trips a trap, nor one addressed to
+    the evaluator), else the first of the dimension's ``against`` quotes, else None. The rewrite builds on the sentence, except for a
     sentence whose wording is the trap (``replaces``: say the rewrite instead; :meth:`_Traps.wording`)."""
     def pick(q: dict, **more) -> dict:
         s = sents.find(q)  # the whole sentence, not the quote cut at 180 characters
@@ -364,6 +365,10 @@ def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: 
 
     clear_first = sorted(row["for"], key=lambda q: q["unsure"])
     chosen = pick(clear_first[0]) if clear_first else None
+    if chosen is None:  # a sentence only missing something the trap names ("Revenue went up 22%" without its
+        # slice) is the one to build on, before any sentence that merely shares a word with the dimension
+        q = next((q for q in row["against"] if tripped.of(q) is not None and not tripped.wording(tripped.of(q))), None)
+        chosen = pick(q, replaces=False) if q is not None else None
     if chosen is None and ddef is not None and sents.transcript is not None:
         want = _content(ddef.definition)
         meta = rnd.lexicons["meta_address"] if rnd is not None else None
