@@ -4,6 +4,7 @@ not story) are defined here."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from voiceround.analysis.sentences import FILLER_WORD, Sentence
 
@@ -25,9 +26,11 @@ FILLERS = re.compile(rf"\b{FILLER_WORD}\b|\byou know\b", re.IGNORECASE)
 HEDGES = re.compile(r"\b(?:really|kind of|sort of|actually|honestly|basically|just|pretty much|even|simply|literally)\s+", re.IGNORECASE)
 
 
-def unhedged(text: str) -> tuple[str, list[int]]:
+@lru_cache(maxsize=4096)
+def unhedged(text: str) -> tuple[str, tuple[int, ...]]:
     """``text`` without :data:`HEDGES`, and for each character of it the index of the same
-    character in ``text`` (one past the end for the end)."""
+    character in ``text`` (one past the end for the end). Cached: every lexicon's cues are matched
+    against the same sentences, and the planner re-reads the whole transcript each turn."""
     keep, out, last = [], [], 0
     for m in HEDGES.finditer(text):
         out.append(text[last:m.start()])
@@ -36,7 +39,7 @@ def unhedged(text: str) -> tuple[str, list[int]]:
     out.append(text[last:])
     keep.extend(range(last, len(text)))
     keep.append(len(text))
-    return "".join(out), keep
+    return "".join(out), tuple(keep)
 
 
 def cue_spans(pattern: re.Pattern, sentences: list[Sentence]) -> list[tuple[Sentence, int, int]]:

@@ -66,7 +66,7 @@ def question_phases(transcript, slots) -> dict[int, str]:
     return out
 
 
-def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, ...]] | None = None) -> int | None:
+def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, ...]] | None = None, actions=None) -> int | None:
     """Index (in ``sentences``) of the decision moment the story turns on, or None.
 
     Many answers open with the decision as context ("Our VP decided to add a $35 fee. I argued for
@@ -78,7 +78,9 @@ def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, .
     decision sentence follows an argument, it is the first decision sentence (None when the round
     has no ``decision`` slot or none is told). Source: the seed's story order (disagree, argue with
     data, lose, commit) and the labelled corpus's dev split, where answers opening on the decision had
-    their argument scored as commitment.
+    their argument scored as commitment. With none told in words, an explicit commitment after the
+    argument, else where the candidate turns from arguing to doing (:func:`_turned_to_acting`;
+    ``actions``: :func:`~voiceround.analysis.actions.find_actions` of ``sentences`` if already found).
     """
     if "decision" not in {s.id for s in slots}:
         return None
@@ -91,7 +93,7 @@ def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, .
         # committed.", "So then I owned streaks."): the commitment is where the story turned.
         told = next((i for i, t in enumerate(all_tags) if "commitment" in t and first_argued is not None and i > first_argued
                      and not HYPOTHETICAL.search(sentences[i].text)), None)
-        return told if told is not None else _turned_to_acting(sentences, all_tags, first_argued)
+        return told if told is not None else _turned_to_acting(sentences, all_tags, first_argued, actions)
     if first_argued is not None:
         after = [i for i in decisions if i > first_argued]
         if after:
@@ -104,7 +106,7 @@ _ARGUING_VERBS = frozenset("said told asked argued pointed showed pulled ran mea
                            "explained presented mentioned checked".split())
 
 
-def _turned_to_acting(sentences: list[Sentence], all_tags, first_argued: int | None) -> int | None:
+def _turned_to_acting(sentences: list[Sentence], all_tags, first_argued: int | None, actions=None) -> int | None:
     """Where a story with no decision word turns from arguing to doing ("She bought it. Her call, her
     grant. … I wrote the protocols and the booking calendar, and trained six people…"): the first of
     two sentences in a row, after the candidate argued, each with an action of the candidate's own
@@ -113,7 +115,7 @@ def _turned_to_acting(sentences: list[Sentence], all_tags, first_argued: int | N
     bought it", "He set it at twenty-one thousand" left whole commitments in the argument)."""
     if first_argued is None:
         return None
-    doing = {a.sentence.index for a in find_actions(sentences) if a.who == "i" and a.verb not in _ARGUING_VERBS}
+    doing = {a.sentence.index for a in (find_actions(sentences) if actions is None else actions) if a.who == "i" and a.verb not in _ARGUING_VERBS}
     for i in range(first_argued + 1, len(sentences) - 1):
         if all(j in doing and not all_tags[j] and not HYPOTHETICAL.search(sentences[j].text) for j in (i, i + 1)):
             return i
@@ -163,7 +165,7 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
     all_tags = tag_slots(sentences, slots)
     # A story told out of order (the interviewer asked for the commitment before the decision):
     # once a decision is told anywhere, a turn with no argument cue can hold commitment actions.
-    point = decision_point(sentences, slots, all_tags)
+    point = decision_point(sentences, slots, all_tags, actions)
     decision_told = point is not None
     argued_turns = {s_.turn for s_, t in zip(sentences, all_tags, strict=True) if any(phase_of[x] == first_phase for x in t)}
     first_argued = _first_argued(sentences, slots, all_tags)

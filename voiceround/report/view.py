@@ -367,7 +367,7 @@ def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: 
     chosen = pick(clear_first[0]) if clear_first else None
     if chosen is None:  # a sentence only missing something the trap names ("Revenue went up 22%" without its
         # slice) is the one to build on, before any sentence that merely shares a word with the dimension
-        q = next((q for q in row["against"] if tripped.of(q) is not None and not tripped.wording(tripped.of(q))), None)
+        q = next((q for q in row["against"] if (t := tripped.of(q)) is not None and not tripped.wording(t)), None)
         chosen = pick(q, replaces=False) if q is not None else None
     if chosen is None and ddef is not None and sents.transcript is not None:
         want = _content(ddef.definition)

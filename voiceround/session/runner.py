@@ -40,8 +40,8 @@ CLOSING_WAIT_S = 12.0  # the closing question waits this long for an answer to b
 # A live question met with silence (or only sounds the STT gates: a laugh, a cough) for this long is
 # taken as not answered: the interviewer says it heard no answer and asks again (planner
 # ``repeat_question``), then moves on after a second silence. Without it a silent microphone waited
-# out the whole round (a new user's laugh got no reply for over 2 minutes). 15 s is three times the
-# longest thinking pause the endpointing keeps open mid-sentence (``unfinished_max_pause_s``).
+# out the whole round (a new user's laugh got no reply for over 2 minutes). 15 s is over four times
+# the longest thinking pause the endpointing keeps open mid-sentence (``unfinished_max_pause_s``, 3.5 s).
 NO_ANSWER_S = 15.0
 
 
