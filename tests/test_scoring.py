@@ -437,3 +437,40 @@ def test_a_decision_told_in_other_words_still_starts_the_commitment(rnd):
     ), rnd)
     assert card["dimensions"]["execution_commitment"]["tier"] >= 3, card["dimensions"]["execution_commitment"]
     assert "missing_commitment_phase" not in {t["id"] for t in card["traps"]}
+
+
+_SHORTCUT = ["I run the prep kitchen at a hotel. Our head chef, Marco, wanted to buy in pre-cut veg to save labour; I wanted "
+             "to keep cutting our own, because pre-cut loses a day of shelf life.",
+             "I said, 'Chef, a Thursday delivery won't last to Saturday, we binned 30% last time.' He said, 'It's decided, mate.'",
+             "PLACEHOLDER",
+             "I rewrote the prep list for the new deliveries and I moved our Saturday order to Friday morning."]
+
+
+@pytest.mark.parametrize("answer, yields", [
+    ("And I said, 'Fair enough.' I didn't say anything else about it.", True),
+    ("So I said okay.", True),
+    ("I said okay, then I'll make the Friday order work.", False),   # an "okay" told as the commitment
+    ("I said okay, and asked to own the new ordering.", False),
+])
+def test_an_okay_to_the_first_pushback_is_yielding_unless_a_commitment_goes_with_it(rnd, answer, yields):
+    # Trap "Yielding too quickly" (seed: "Dropping your argument the moment a manager pushed back"):
+    # one argument move, no escalation, then an "okay" with nothing onward in it.
+    card = score(_told(*[answer if a == "PLACEHOLDER" else a for a in _SHORTCUT]), rnd)
+    assert ("yielding_too_quickly" in {t["id"] for t in card["traps"]}) == yields, card["traps"]
+
+
+def test_an_okay_after_arguing_twice_is_not_yielding(rnd):
+    story = _SHORTCUT[:2] + ["I showed him the waste log from the last trial and I told him the cost per kilo was higher once the bin "
+                             "was counted. He still said no.", "So I said okay."] + _SHORTCUT[3:]
+    assert "yielding_too_quickly" not in {t["id"] for t in score(_told(*story), rnd)["traps"]}
+
+
+def test_leaving_the_chosen_path_to_fail_is_passive_aggressive_compliance(rnd):
+    # Trap "Passive-aggressive compliance" (seed: "Implying you just did what you were told and let
+    # the project fail to prove a point"), told without the words "did what I was told".
+    story = _SHORTCUT[:2] + ["So I ran the new deliveries exactly to his sheet, not a minute more. I figured if it fell apart, "
+                             "that's on him. Sometimes you have to let them find out."]
+    card = score(_told(*story), rnd)
+    traps = {t["id"] for t in card["traps"]}
+    assert "passive_aggressive_compliance" in traps and "missing_commitment_phase" not in traps, traps
+    assert card["dimensions"]["execution_commitment"]["tier"] == 1

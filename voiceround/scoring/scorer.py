@@ -215,6 +215,20 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     else:
         held = bool(A.cue_spans(lex["hold"], sents))
         folded = bool(A.cue_spans(lex["fold"], sents)) and not held
+    # Yielding at once (the seed's trap "Dropping your argument the moment a manager pushed back"):
+    # the candidate's first "okay" to the other side, with nothing onward in it ("I said okay, I'll
+    # own the adoption number" is a commitment), after at most one move of their own before it.
+    # On the corpus's dev split, 16 of 22 answers with such an "okay" and no escalation were read as
+    # yielding; with two moves or more, or a commitment told in it, 2 of 21.
+    moves = 0
+    for s in sents:
+        m = lex["concede"].search(s.text) if "concede" in lex else None
+        if m:
+            if moves <= 1 and not lex["concede_onward"].search(s.text[m.end():]):
+                f("conceded_at_once").add(s)
+            break
+        if "argue_move" in lex and lex["argue_move"].search(s.text):
+            moves += 1
     F["pushback_held"] = Feature(1.0 if held else 0.0, [s for s, _, _ in A.cue_spans(lex["hold"], sents)][:2])
     F["pushback_folded"] = Feature(1.0 if folded else 0.0, [s for s, _, _ in A.cue_spans(lex["fold"], sents)][:2])
     for s in sents:
@@ -420,7 +434,7 @@ FEATURES = (
     "stakes_quantified", "argument_metrics", "argument_metric_sentences", "argument_baselined", "opposing_metrics", "outcome_metrics",
     "outcome_baselined", "attribution_method", "own_attribution", "opinion_cues_unbacked", "i_actions",
     "we_actions", "i_action_share", "commitment_actions", "commitment_i_actions", "customer_friction",
-    "customer_friction_measured", "customer_measured", "people_named", "reflection_specific", "pushback_held", "pushback_folded", "sentences", "last_sentence",
+    "customer_friction_measured", "customer_measured", "people_named", "reflection_specific", "pushback_held", "pushback_folded", "conceded_at_once", "sentences", "last_sentence",
     "argument_commitment_s", "commitment_time_share", "baseline_conflicts", "baseline_corrections", "nonconcrete_share",
 )
 PHASE_FEATURES = ("metrics_in_", "baselined_in_", "sliced_in_", "actions_in_", "i_actions_in_", "seconds_in_", "customer_in_")
