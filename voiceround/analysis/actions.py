@@ -19,6 +19,9 @@ _ACTION_IRREGULAR = {
     "gave", "told", "spoke", "met", "kept", "cut", "shipped", "rewrote", "dug", "fought", "sat", "held", "paid",
     "won", "lost", "went", "began", "chose", "did", "stood", "ate", "rang", "caught", "taught", "sought", "saw",
 }
+# "did" with a thing done after it is an action ("I did a briefing every night", "I did all the
+# rotas"); as an auxiliary ("I did push", "I did not") or a pro-verb ("I did") it is not.
+_DID_OBJECT = re.compile(r"\s+(?:a|an|the|my|all|every|each|some|most|half|both|\d+|two|three|four|five|six|ten)\b")
 _MODAL_ACTION = re.compile(rf"\b(?P<who>i|we)(?:'ll| will)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b")
 _SUBJ_VERB = re.compile(rf"\b(?P<who>i|we)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b(?!')")
 
@@ -60,6 +63,6 @@ def find_actions(sentences: list[Sentence]) -> list[Action]:
             if m.start() in seen:
                 continue
             verb = m.group("verb")
-            if _is_action_verb(verb):
+            if _is_action_verb(verb) or (verb == "did" and _DID_OBJECT.match(low, m.end())):
                 out.append(Action(s, m.group("who"), verb, m.start(), m.end()))
     return out
