@@ -474,3 +474,28 @@ def test_leaving_the_chosen_path_to_fail_is_passive_aggressive_compliance(rnd):
     traps = {t["id"] for t in card["traps"]}
     assert "passive_aggressive_compliance" in traps and "missing_commitment_phase" not in traps, traps
     assert card["dimensions"]["execution_commitment"]["tier"] == 1
+
+
+def test_a_baseline_given_as_two_guesses_when_asked_is_an_invented_baseline(rnd):
+    # Trap "Invented baseline" (seed: "A baseline that changes between turns or appears only when pushed").
+    story = ["I was the product manager for payroll onboarding. Our head of design, Mia, wanted to keep the four-step setup.",
+             "Fourteen percent of new admins abandoned onboarding on the old flow, most at the bank step. I wanted three steps.",
+             "Mia decided to keep four. I rewrote the bank step copy and I called twenty admins who dropped off.",
+             "Drop-off ended up at nine percent."]
+    before, after = _minimal_pair(rnd, story + ["The baseline was fourteen percent, over the quarter before."], 4,
+                                  "The baseline on the old flow was, um, around eleven, maybe twelve percent, I think.")
+    assert "invented_baseline" not in {t["id"] for t in before["traps"]}
+    assert "invented_baseline" in {t["id"] for t in after["traps"]}
+
+
+def test_a_plan_told_as_decided_in_the_scenario_leaves_the_argument_in_the_argument(rnd):
+    # "Our creative director went with this palette" opens the story: it is the plan argued about. The
+    # candidate's "it felt a bit cheap, my gut said" after it is the argument (an opinion-based conflict).
+    card = score(_told(
+        "I was an account executive at a branding agency. Our creative director, Ollie, went with a teal and coral palette.",
+        "I didn't like it from the start. It felt a bit cheap to me, and my gut said the client wouldn't go for it.",
+        "Ollie said it'd make them look younger, and that was the brief.",
+        "I told him in the internal review, 'I don't think this is right for them.' I said it again the next day.",
+        "Each time he said it was the brief and it was his call.",
+        "So I built the presentation, I wrote the rationale slides and I ran the client walkthrough."), rnd)
+    assert "opinion_based_conflict" in {t["id"] for t in card["traps"]}, card["traps"]

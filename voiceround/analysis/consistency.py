@@ -7,12 +7,18 @@ from voiceround.analysis.claims import CLAIM, FROM_TO, UP_FROM, Claim, find_clai
 from voiceround.analysis.normalize import normalize_for_wer
 from voiceround.analysis.sentences import Sentence, split_text, strip_fillers
 
+# a number as said: digits, or words ("forty-four", "two hundred and fifty")
+_N = (r"(?:\d[\d.,]*|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand)"
+      r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine|fifty|hundred|and|\w+ty|\w+teen))*")
 # Hedged or corrected baselines: "It was, like, five days. Maybe six." / "more like two hundred a month before, not three hundred".
 BASELINE_CORRECTION = re.compile(
     r"\bmore like\b[^.]{0,50}\bnot\b|\b(probably|actually) more like\b|\bthinking about it more\b|\bthan i said\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b"
     # a number taken back and replaced mid-answer: "or maybe it was closer to 8", "I think the average was more like 1.5",
     # "I said 6.8 and then 9"
-    r"|\bor maybe (it was )?(closer to|more like)\b|\bi think (the \w+ |it )?was (actually )?more like\b|\bi said (?:[\d.,%]+|(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|point|percent)[\s-]*){1,6}) ?and then\b",
+    r"|\bor maybe (it was )?(closer to|more like)\b|\bi think (the \w+ |it )?was (actually )?more like\b|\bi said (?:[\d.,%]+|(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|point|percent)[\s-]*){1,6}) ?and then\b"
+    # a level given as two guesses when asked for it ("around eleven, maybe twelve percent", "forty-four,
+    # maybe forty-six weeks", "Maybe fifteen, twenty", "9, or maybe 6"), or a guess hedged on its own ("Two-fifty maybe.")
+    rf"|\b{_N}\s*(?:%|percent)?,? (?:or )?maybe {_N}\b|\bmaybe {_N}, {_N}\b|^(?:\w+,? )?{_N}\s*(?:%|percent)? maybe[.?]?$",
     re.IGNORECASE)
 
 

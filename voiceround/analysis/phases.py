@@ -184,6 +184,10 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         # coverage from twelve percent to eight").
         if ph == "outcome" and "decision" in tags and OTHER_PLAN.search(sent.text):
             ph = "decision"
+        # A decision told before the one the story turns on is the plan argued about ("our creative
+        # director went with this teal palette", told in the scenario), not the decision.
+        if ph == "decision" and point is not None and k < point:
+            ph = first_phase
         # After the decision, something the candidate did (and that reports no number) is the
         # commitment phase, whatever other cue words it contains ("I set up a holdout").
         if asked.get(sent.turn) != first_phase and (decided or (decision_told and sent.turn not in argued_turns and (not resolved or asked.get(sent.turn) == "commitment"))) \
