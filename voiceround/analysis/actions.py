@@ -18,6 +18,10 @@ _ACTION_IRREGULAR = {
     "built", "wrote", "made", "ran", "took", "set", "led", "drove", "found", "brought", "sent", "put", "got",
     "gave", "told", "spoke", "met", "kept", "cut", "shipped", "rewrote", "dug", "fought", "sat", "held", "paid",
     "won", "lost", "went", "began", "chose", "did", "stood", "ate", "rang", "caught", "taught", "sought", "saw",
+    # more irregular pasts of things done (corpus w9: "After that I threw myself into it")
+    "threw", "drew", "sold", "bought", "spent", "split", "shut", "quit", "rebuilt", "redid", "redrew", "oversaw",
+    "withdrew", "broke", "froze", "shook", "undertook", "hung", "struck", "fed", "laid", "left", "dealt", "upheld",
+    "rode", "flew",
 }
 # "did" with a thing done after it is an action ("I did a briefing every night", "I did all the
 # rotas"); as an auxiliary ("I did push", "I did not") or a pro-verb ("I did") it is not.
