@@ -210,6 +210,7 @@ def test_typed_round_then_close(tmp_path):
     assert len(rows) == 1 and rows[0]["total"] is not None and not rows[0]["unfinished"]
     shown = subprocess.run([VOICEROUND, "score", rows[0]["id"]], capture_output=True, text=True, timeout=60, check=True).stdout
     assert "pace not measured: typed answers" in shown and not re.search(r"Delivery: \d+ words/min", shown), shown  # was 49880
+    assert re.search(rf"^Session {rows[0]['id']} .* \d+:\d\d, {rows[0]['turns']} turns", shown, re.M), shown.splitlines()[0]
 
 
 def test_an_answer_typed_while_the_interviewer_speaks_is_kept_on_end_round(tmp_path):

@@ -139,7 +139,10 @@ def cmd_score(args) -> int:
         if args.rescore:  # keep the old scorecard in the history, store the new one
             rescore(store, args.target, card)
         sid = args.target
-        head = f"Session {sid}   {rnd.title}" + ("   (unfinished)" if row["unfinished"] else "")
+        from voiceround.report import clock
+        length = row.get("duration_s") or (transcript.turns[-1].end_s if transcript.turns else 0.0)
+        head = (f"Session {sid}   {rnd.title}   {clock(length)}, {len(transcript.turns)} turns"
+                + ("   (unfinished)" if row["unfinished"] else ""))
         store.close()
     if args.text:
         card["analytics"]["timing"] = "estimated from text at 150 words/min (no audio)"
