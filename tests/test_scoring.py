@@ -324,7 +324,10 @@ def test_a_preference_outside_the_argument_is_not_an_opinion_based_conflict(rnd)
 
 @pytest.mark.parametrize("outcome", ["By the end of the year there were, I think, four phone-related referrals to the office.",
                                      "There were only two hotfixes in the next quarter.",
-                                     "The AUC on the new model was around zero point eight one."])
+                                     "The AUC on the new model was around zero point eight one.",
+                                     # a measured duration, and money with no currency word (corpus w9)
+                                     "We finished the rollout in about thirty-eight weeks.",
+                                     "The spring fair raised about forty thousand, gross."])
 def test_an_outcome_told_as_a_count_or_a_spoken_decimal_is_an_outcome_number(rnd, outcome):
     # Impact anchor 2: "an outcome number without a baseline" (was tier 1, "no outcome numbers").
     card = score(_told(

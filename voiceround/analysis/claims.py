@@ -69,11 +69,18 @@ _DURATION_METRIC = re.compile(rf"\b(?P<num>{_NUM}) (?P<unit>seconds?|minutes?|ho
                               rf"(?:downtime|delay|delays|outage|waiting|wait|latency|lag|rework|overtime|disruption)\b", re.IGNORECASE)
 # A duration measured, not a window: "in and out in about sixty-five minutes", "that went to just
 # over two hours", "the average turn took 38 minutes", "we were nine days behind". Not "in two weeks
-# we shipped" or "over the next six weeks" (windows: no measure word before the number).
+# we shipped" or "over the next six weeks" (windows: no measure word before the number). Corpus w9:
+# "we finished in about thirty-eight weeks", "which cost about three weeks", "fell over for about forty minutes".
 _DURATION_MEASURE = re.compile(
-    rf"\b(?:(?:was|were|is|are|took|takes|take|averaged|average of|down to|up to|to|at)\s+(?:about |around |roughly |nearly |almost |just over |just under |over |under )?"
-    rf"|(?:in|over|under)\s+(?:about|around|roughly|nearly|almost|just over|just under)\s+)"
-    rf"(?P<num>{_NUM}) (?P<unit>seconds?|minutes?|hours?|days?)\b", re.IGNORECASE)
+    rf"\b(?:(?:was|were|is|are|took|takes|take|averaged|average of|down to|up to|to|at|cost|costs|lost|saved)\s+(?:about |around |roughly |nearly |almost |just over |just under |over |under )?"
+    rf"|(?:in|over|under|for)\s+(?:about|around|roughly|nearly|almost|just over|just under)\s+)"
+    rf"(?P<num>{_NUM}) (?P<unit>seconds?|minutes?|hours?|days?|weeks?|months?)\b", re.IGNORECASE)
+# An amount of money told with no currency word after a verb of money ("It raised about forty
+# thousand, gross", "that cost us about eighteen grand"; corpus w9).
+_AMOUNT = re.compile(
+    r"\b(?:raised|cost|costs|saved|spent|made|lost|brought in|generated|earned|paid)\s+(?:us\s+|them\s+)?"
+    r"(?:about |around |roughly |nearly |almost |over |under |just over |just under )?"
+    r"(?P<num>\d[\d.,]*|[a-z]+(?:-[a-z]+)?) (?P<unit>thousand|million|billion|grand)\b", re.IGNORECASE)
 _BASELINE_LEAD = re.compile(r"\s*(down|up|compared|against|versus|from|that was|before that)\b", re.IGNORECASE)
 PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have done|see|show|tell|measure|read)\b)", re.IGNORECASE)
@@ -161,7 +168,7 @@ def _is_number_phrase(text: str, unit: str) -> bool:
         return True  # a rate: "two a month"
     if unit.strip().lower().startswith("out of"):
         return True  # a share: "eight out of ten"
-    if re.fullmatch(r"(seconds?|minutes?|hours?|days?)", unit.strip().lower()):
+    if re.fullmatch(r"(seconds?|minutes?|hours?|days?|weeks?|months?)", unit.strip().lower()):
         return True  # a duration measured (only measures reach here): "just over two hours", "nine days behind"
     if re.match(r"(%|percent|pp|x|times|dollars?|bucks)", unit.strip().lower()):
         # "a hundred percent" / "one hundred percent" is a figure of speech or a full rollout, not a metric.
@@ -221,7 +228,7 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
         baseline = bool(_BASELINE.search(s.text)) or bool(nxt and _BASELINE_LEAD.match(nxt.text))
         proposal_at = [pm.end() for pm in PROPOSAL.finditer(s.text)]
         matches = list(CLAIM.finditer(s.text))
-        for dm in [*_DURATION_CHANGE.finditer(s.text), *_DURATION_METRIC.finditer(s.text), *_DURATION_MEASURE.finditer(s.text)]:
+        for dm in [*_DURATION_CHANGE.finditer(s.text), *_DURATION_METRIC.finditer(s.text), *_DURATION_MEASURE.finditer(s.text), *_AMOUNT.finditer(s.text)]:
             if not any(m.start() <= dm.start("num") < m.end() for m in matches):
                 matches.append(dm)
         # "went from about sixty a month to eighteen": a change stated as from-to is a claim even

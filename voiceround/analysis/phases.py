@@ -203,9 +203,10 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
             ph = "commitment"  # (an answer asked for the reflection stays there: "I gave up too fast.")
         # After the decision, a number that is not something the candidate did is a result ("About
         # 1,900 routers didn't come back", "We needed 180 truck rolls instead of 1,900", "there were
-        # four phone-related referrals"), though it carries no outcome cue word.
+        # four phone-related referrals", "We finished in about thirty-eight weeks": told as the team's,
+        # not as the candidate's own doing), though it carries no outcome cue word.
         elif asked.get(sent.turn) != first_phase and decided and resolved and "outcome" in phases_known and ph in (None, "commitment") \
-                and (sent.index in claim_sents or OUTCOME_COUNT.search(sent.text)) and sent.index not in acted and not HYPOTHETICAL.search(sent.text):
+                and (sent.index in claim_sents or OUTCOME_COUNT.search(sent.text)) and sent.index not in i_acted and not HYPOTHETICAL.search(sent.text):
             ph = "outcome"
         if (ph == "decision" or (tags and "decision" in tags) or k == point) and (point is None or k >= point):
             decided = True
