@@ -504,25 +504,10 @@ def test_a_plan_told_as_decided_in_the_scenario_leaves_the_argument_in_the_argum
     assert "opinion_based_conflict" in {t["id"] for t in card["traps"]}, card["traps"]
 
 
-def test_a_number_that_moved_told_while_setting_out_the_disagreement_is_the_argument(rnd):
-    # "…wanted to stop the A/B test after four days, because variant B was up six percent" is why the
-    # other side argued, not the result; an outcome told first, in a turn of its own, stays the outcome.
-    from voiceround import analysis as A
-    tr = _told("Our growth manager, Katrin, wanted to stop the A/B test for the new product page after four days, because "
-               "variant B was up six percent in conversion. I wanted two full weeks.",
-               "I told her in the standup, 'The result is not significant yet.' She said no, it is decided, we ship.",
-               "After launch I built a monitoring dashboard for the new page.",
-               "Conversion went from 2.1 to 2.4 percent that quarter.")
-    sents = A.split_sentences(tr)
-    phases = A.tag_phases(sents, rnd.slots)
-    by_text = {s.text[:21]: p for s, p in zip(sents, phases, strict=True)}
-    assert by_text["Our growth manager, K"] == "argument" and by_text["Conversion went from "] == "outcome", by_text
-
-
 @pytest.mark.parametrize("numbers, tier4", [(1, False), (2, True)])
 def test_quantified_stakes_and_the_other_sides_data_take_two_numbers(rnd, numbers, tier4):
     # Conflict Articulation anchor 4: "both positions with the other side's data, and quantified stakes".
-    data = ("Her pilot showed handle time down 12%, and I had repeat calls up from 9% to 14%." if numbers == 2
+    data = ("Her pilot had handle time at six minutes, and I had repeat calls at 14%." if numbers == 2
             else "I had repeat calls at 14%.")  # a from-to is two numbers: the level before and after
     card = score(_told("I led a call-centre team. Our operations manager, Dana, wanted full scripts on every retention call.",
                        f"Dana's view was compliance. {data}",

@@ -184,12 +184,6 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         # coverage from twelve percent to eight").
         if ph == "outcome" and "decision" in tags and OTHER_PLAN.search(sent.text):
             ph = "decision"
-        # Before the decision, a number that went up or down in a turn that sets out the disagreement
-        # is the argument's evidence ("she wanted to stop the A/B test after four days, because variant
-        # B was up six percent"; "His view was… The vendor's model said about a twenty percent cut"),
-        # not the result; an outcome told first, in a turn of its own, stays the outcome.
-        if ph == "outcome" and point is not None and k < point and sent.turn in argued_turns:
-            ph = first_phase
         # A decision told before the one the story turns on is the plan argued about ("our creative
         # director went with this teal palette", told in the scenario), not the decision.
         if ph == "decision" and point is not None and k < point:
