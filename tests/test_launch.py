@@ -409,3 +409,4 @@ def test_eval_scorer_with_no_cases_reports_dev_and_test_side_by_side():
     assert set(rows) >= {"ALL exact", "ALL within ±1", "Spearman(total, overall)", "traps f1", "customer_focus exact"}
     dev_exact, test_exact = (float(x.rstrip("%")) for x in rows["ALL exact"])
     assert 0 < test_exact <= 100 and 0 < dev_exact <= 100
+    assert "Held out one writer's batch at a time: exact" in r.stdout  # the tier model's dev figures are in-sample: say so

@@ -193,12 +193,17 @@ def test_next_steps_rewrite_keeps_the_sentence_and_adds_placeholders(rnd):
                          f"Sam made the call to ship everything at once. {said}", 0.0, 30.0)])
     card = score(t, rnd)
     steps = {s["id"]: s for s in view.next_steps(card, rnd, t, n=6)}
-    # tier 3 (a before and after: the anchor's 3); "Headline metric without slice" holds it below 4
+    # a before and after: the anchor's 3 by its conditions ("Headline metric without slice" holds it below
+    # 4); the tier model may read so bare an answer one lower
     impact = steps["impact_quantification"]
-    assert impact["tier"] == 3 and any(t["id"] == "headline_metric_without_slice" for t in card["traps"])
+    assert card["dimensions"]["impact_quantification"]["conditions_tier"] == 3 and impact["tier"] in (2, 3)
+    assert any(t["id"] == "headline_metric_without_slice" for t in card["traps"])
     ex = impact["example"]
     assert ex["sentence"] == said and not ex["replaces"]  # the candidate's numbers are kept and built on
-    assert ex["rewrite"].startswith(f"{said} [Metric] went from [baseline] to [result]") and "isolated by [how I compared]" in ex["rewrite"]
+    if impact["tier"] == 3:  # toward the anchor's 4: several metrics, isolated
+        assert ex["rewrite"].startswith(f"{said} [Metric] went from [baseline] to [result]") and "isolated by [how I compared]" in ex["rewrite"]
+    else:  # toward the anchor's 3: the part the candidate's work touched
+        assert ex["rewrite"].startswith(f"{said} In [the part my work touched], [metric] went from [baseline] to [result]"), ex["rewrite"]
     for s in steps.values():
         if s["example"]:
             rewrite, sentence = s["example"]["rewrite"], s["example"]["sentence"]

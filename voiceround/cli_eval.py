@@ -144,10 +144,18 @@ def cmd_eval(args) -> int:
                 return 2
             if (results.setdefault(name, _scorer_metrics(found, given))) is None:
                 return 2
+        model = (given or load_round()).scoring.get("tier_model")
         if args.json:
+            if model is not None:
+                results["tier_model"] = {"trained": model.trained}
             print(json.dumps(results, indent=2, sort_keys=True))
         else:
             print(split_table(results))
+            if model is not None and model.trained.get("leave_one_batch_out_exact"):
+                cv = model.trained["leave_one_batch_out_exact"]
+                print(f"dev is what the tier model was fitted on ({model.trained.get('answers')} answers): its dev figures are in-sample. "
+                      f"Held out one writer's batch at a time: exact {sum(cv.values()) / len(cv):.0%} "
+                      f"({', '.join(f'{d} {v:.0%}' for d, v in cv.items())}; tools/train_tier_model.py)")
         return 0
     if not args.cases:
         _err(f"error: give case files or folders of them (the labelled corpus {CORPUS} is not here: it ships with the source tree)"

@@ -74,7 +74,13 @@ _DURATION_METRIC = re.compile(rf"\b(?P<num>{_NUM}) (?P<unit>seconds?|minutes?|ho
 _DURATION_MEASURE = re.compile(
     rf"\b(?:(?:was|were|is|are|took|takes|take|averaged|average of|down to|up to|to|at|cost|costs|lost|saved)\s+(?:about |around |roughly |nearly |almost |just over |just under |over |under )?"
     rf"|(?:in|over|under|for)\s+(?:about|around|roughly|nearly|almost|just over|just under)\s+)"
-    rf"(?P<num>{_NUM}) (?P<unit>seconds?|minutes?|hours?|days?|weeks?|months?)\b", re.IGNORECASE)
+    rf"(?P<num>{_NUM}) (?P<unit>seconds?|minutes?|hours?|days?)\b", re.IGNORECASE)
+# Weeks and months only as a measure ("which cost about three weeks", "we finished in about thirty-eight
+# weeks"), not as a plan's length ("guardrails are 30,000 and one week").
+_DURATION_LONG = re.compile(
+    rf"\b(?:(?:took|takes|cost|costs|lost|saved)\s+(?:us\s+)?(?:about |around |roughly |nearly |almost |just over |just under |over |under )?"
+    rf"|(?:in|over|under|for)\s+(?:about|around|roughly|nearly|almost|just over|just under)\s+)"
+    rf"(?P<num>{_NUM}) (?P<unit>weeks?|months?)\b", re.IGNORECASE)
 # An amount of money told with no currency word after a verb of money ("It raised about forty
 # thousand, gross", "that cost us about eighteen grand"; corpus w9).
 _AMOUNT = re.compile(
@@ -228,7 +234,7 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
         baseline = bool(_BASELINE.search(s.text)) or bool(nxt and _BASELINE_LEAD.match(nxt.text))
         proposal_at = [pm.end() for pm in PROPOSAL.finditer(s.text)]
         matches = list(CLAIM.finditer(s.text))
-        for dm in [*_DURATION_CHANGE.finditer(s.text), *_DURATION_METRIC.finditer(s.text), *_DURATION_MEASURE.finditer(s.text), *_AMOUNT.finditer(s.text)]:
+        for dm in [*_DURATION_CHANGE.finditer(s.text), *_DURATION_METRIC.finditer(s.text), *_DURATION_MEASURE.finditer(s.text), *_DURATION_LONG.finditer(s.text), *_AMOUNT.finditer(s.text)]:
             if not any(m.start() <= dm.start("num") < m.end() for m in matches):
                 matches.append(dm)
         # "went from about sixty a month to eighteen": a change stated as from-to is a claim even

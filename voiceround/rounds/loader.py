@@ -10,6 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from voiceround.rounds.tier_model import TierModelError, load_tier_model
 from voiceround.rounds.model import (
     Condition,
     ConditionalCap,
@@ -234,10 +235,11 @@ def bundled_rounds() -> list[Path]:
     return sorted(ROUNDS_DIR.glob("*.toml"), key=lambda p: (p.stem != DEFAULT_ROUND, p.stem))
 
 
-def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
+def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True) -> Round:
     """Load and validate a round file.
 
     ``name_or_path`` is a bundled round id (e.g. ``"disagree_and_commit"``) or a path to a TOML file.
+    ``tier_model=False`` leaves out the round's tier model (``[scoring] tier_model``; for training a new one).
     Raises :class:`RoundFileError` naming the line (for TOML syntax errors) or the field (for schema
     errors): missing fields, weights that don't sum to 100, anchors not 1-4, unknown trap caps, bad
     criteria or regexes.
@@ -417,6 +419,22 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND) -> Round:
     if scoring.get("primary_rubric", next(iter(rubrics))) not in rubrics:
         raise RoundFileError(f"{path.name}: scoring.primary_rubric names unknown rubric {scoring['primary_rubric']!r}", path=path,
                              field="scoring.primary_rubric")
+    if not tier_model:
+        scoring.pop("tier_model", None)
+    if "tier_model" in scoring:  # the tiers learned from the round's labelled corpus (rounds/tier_model.py)
+        ref = scoring["tier_model"]
+        if not isinstance(ref, str) or not ref:
+            raise RoundFileError(f"{path.name}: scoring.tier_model should be a file name next to the round file, got {ref!r}",
+                                 path=path, field="scoring.tier_model")
+        try:
+            model = load_tier_model(path.parent / ref)
+        except TierModelError as exc:
+            raise RoundFileError(f"{path.name}: scoring.tier_model: {exc}", path=path, field="scoring.tier_model") from exc
+        stray = sorted(set(model.dimensions) - dim_ids)
+        if stray:
+            raise RoundFileError(f"{path.name}: scoring.tier_model has weights for unknown dimension {stray[0]!r}", path=path,
+                                 field="scoring.tier_model")
+        scoring["tier_model"] = model
     lexicons = _lexicons(data, path)
     for name, spec in scoring.get("cue_features", {}).items():
         spec = spec if isinstance(spec, dict) else {"lexicon": spec}

@@ -331,37 +331,104 @@ def _evidence(F: dict[str, Feature], evidence_features, raised: list[str]) -> li
     return sorted(chosen, key=lambda q: (q["turn"], q["start_s"]))
 
 
-def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]], rounding: str = "nearest") -> dict:
+def tier_caps(F: dict[str, Feature], rnd: Round, traps: list[dict]) -> dict[str, tuple[int, str]]:
+    """``{dimension: (highest tier allowed, why)}``: each flagged trap's caps (``traps``: :func:`detect_traps`),
+    and the round file's conditional caps ([[scoring.caps]]; e.g. a Disagree and Commit story the
+    candidate won has no commitment to someone else's path, Execution Commitment <= 2); the lowest cap wins."""
+    caps: dict[str, tuple[int, str]] = {}
+    for t in traps:
+        for dim, cap in rnd.traps[t["id"]].caps.items():
+            if dim not in caps or cap < caps[dim][0]:
+                caps[dim] = (cap, t["id"])
+    value_of = _value_of(F)
+    for cond in rnd.scoring.get("caps", ()):
+        if cond.when.holds(value_of):
+            for dim, cap in cond.caps.items():
+                if dim not in caps or cap < caps[dim][0]:
+                    caps[dim] = (int(cap), cond.reason)
+    return caps
+
+
+def condition_tier(d, value_of, rounding: str = "nearest") -> tuple[int, list[str], list]:
+    """A dimension's tier from its round-file conditions: ``(tier, criteria met as text, criteria
+    that raised it)``. With ``tiers`` (the anchors written as conditions), the highest tier whose
+    condition holds; else 1 + the share of ``criteria`` met, in thirds (``rounding`` "nearest" or "up")."""
+    raised = [c for c in d.criteria if c.op in (">=", ">", "==") and c.met(value_of(c.feature))]
+    met = [str(c) for c in raised]
+    # An absence ("opinion_cues_unbacked <= 0") only counts once something is present: saying
+    # nothing must not earn a tier.
+    if met:
+        met += [str(c) for c in d.criteria if c.op in ("<=", "<") and c.met(value_of(c.feature))]
+    # met share → tiers 1-4, to the nearest third, or up ([scoring] tier_rounding = "up": a strong
+    # answer meets most criteria, not always all; Disagree and Commit, measured on its corpus dev split)
+    share = 3 * len(met) / len(d.criteria) if d.criteria else 0.0
+    tier = 1 + (math.ceil(share - 1e-9) if rounding == "up" else int(share + 0.5))
+    if d.top_needs_all and len(met) < len(d.criteria):
+        tier = min(tier, 3)
+    if d.tiers:  # the anchors written as conditions: the highest tier whose condition holds
+        held = {t: alt for t, cond in d.tiers.items() if (alt := cond.holding(value_of)) is not None}
+        tier = max(held, default=1)
+        met = [str(c) for c in held.get(tier, ())]
+        raised = [c for c in held.get(tier, ()) if c.op in (">=", ">", "==")]
+    return tier, met, raised
+
+
+# How much likelier the model must find its tier than the conditions' tier to give it: to lower a
+# tier, and to raise one above what the anchors' conditions hold (leave-one-batch-out on the corpus's
+# dev split, 2026-12-02: no margin 68.6%; 0.2 both ways 69.1%; 0.2 down and 0.5 up 68.9%, and a
+# padded or otherwise unchanged story no longer lifted or dropped on a close call; the conditions
+# alone 66.4%). In a close call the anchors' reading stands.
+MARGIN_DOWN = 0.2
+MARGIN_UP = 0.5
+
+
+def learned_tier(learned: int, conditions: int, probs: dict[int, float]) -> int:
+    """The tier given when the tier model says ``learned`` (``probs``: its probability per tier) and
+    the dimension's conditions say ``conditions``: the conditions' tier, unless the model finds its
+    own likelier by more than :data:`MARGIN_DOWN` (lower) or :data:`MARGIN_UP` (higher); then the
+    model's, kept within one tier of the conditions (a before-and-after is never read as "no outcome
+    numbers", however short the answer)."""
+    margin = MARGIN_UP if learned > conditions else MARGIN_DOWN
+    if probs.get(learned, 0.0) - probs.get(conditions, 0.0) <= margin:
+        return conditions
+    return min(max(learned, conditions - 1), conditions + 1)
+
+
+def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]], rounding: str = "nearest", model=None) -> dict:
+    """One rubric's tiers, evidence and weighted total (0-100). A dimension's tier comes from the
+    round's tier model when it covers the dimension (``model``: :class:`voiceround.rounds.tier_model.TierModel`),
+    else from its tier conditions or criteria; trap caps apply either way. Evidence: the quotes of the
+    features whose conditions hold at that tier, then of the features that weighed most toward it in
+    the model, then the dimension's other evidence features (:func:`_evidence`)."""
     dims = {}
     total = 0.0
     value_of = _value_of(F)
+    x = model.inputs(value_of) if model is not None else None
     for d in rubric.dimensions:
-        raised = [c for c in d.criteria if c.op in (">=", ">", "==") and c.met(value_of(c.feature))]
-        met = [str(c) for c in raised]
-        # An absence ("opinion_cues_unbacked <= 0") only counts once something is present: saying
-        # nothing must not earn a tier.
-        if met:
-            met += [str(c) for c in d.criteria if c.op in ("<=", "<") and c.met(value_of(c.feature))]
-        # met share → tiers 1-4, to the nearest third, or up ([scoring] tier_rounding = "up": a strong
-        # answer meets most criteria, not always all; Disagree and Commit, measured on its corpus dev split)
-        share = 3 * len(met) / len(d.criteria) if d.criteria else 0.0
-        tier = 1 + (math.ceil(share - 1e-9) if rounding == "up" else int(share + 0.5))
-        if d.top_needs_all and len(met) < len(d.criteria):
-            tier = min(tier, 3)
-        if d.tiers:  # the anchors written as conditions: the highest tier whose condition holds
-            held = {t: alt for t, cond in d.tiers.items() if (alt := cond.holding(value_of)) is not None}
-            tier = max(held, default=1)
-            met = [str(c) for c in held.get(tier, ())]
-            raised = [c for c in held.get(tier, ()) if c.op in (">=", ">", "==")]
+        tier, met, raised = condition_tier(d, value_of, rounding)
+        weighed: list[str] = []
+        probability, conditions = None, tier
+        if model is not None and d.id in model.dimensions:
+            learned, probs, contrib = model.predict(d.id, x)
+            final = learned_tier(learned, tier, probs)
+            held = {t: alt for t, cond in d.tiers.items() if (alt := cond.holding(value_of)) is not None} if d.tiers else {}
+            if final != tier and final in held:  # the conditions of the tier given, when they hold, say what earned it
+                met = [str(c) for c in held[final]]
+                raised = [c for c in held[final] if c.op in (">=", ">", "==")]
+            tier, probability = final, round(probs.get(final, 0.0), 3)
+            own = set(d.evidence_features) | {c.feature for c in d.criteria}
+            weighed = [name for name, _ in contrib if name in own]
         capped_by = None
         if d.id in caps and caps[d.id][0] < tier:
             tier, capped_by = caps[d.id]
-        evidence = _evidence(F, d.evidence_features, [c.feature for c in raised])
+        evidence = _evidence(F, d.evidence_features, [c.feature for c in raised] + [n for n in weighed if n not in {c.feature for c in raised}])
         dims[d.id] = {
             "name": d.name, "tier": tier, "weight": d.weight, "anchor": d.anchors[tier],
             "next_anchor": d.anchors.get(tier + 1),
             "criteria_met": met, "capped_by": capped_by, "evidence": evidence,
         }
+        if probability is not None:  # the tier model's probability of the tier given, before any cap, and the conditions' tier
+            dims[d.id].update(probability=probability, conditions_tier=conditions)
         total += d.weight * (tier - 1) / 3.0
     return {"title": rubric.title, "total": round(total, 1), "dimensions": dims}
 
@@ -388,20 +455,9 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     transcript = transcript.story()
     F, ctx = compute_features(transcript, rnd)
     traps = detect_traps(F, rnd)
-    caps: dict[str, tuple[int, str]] = {}
-    for t in traps:
-        for dim, cap in rnd.traps[t["id"]].caps.items():
-            if dim not in caps or cap < caps[dim][0]:
-                caps[dim] = (cap, t["id"])
-    # Conditional caps from the round file ([[scoring.caps]]), e.g. a Disagree and Commit story the
-    # candidate won has no commitment to someone else's path (Execution Commitment <= 2).
-    value_of = _value_of(F)
-    for cond in rnd.scoring.get("caps", ()):
-        if cond.when.holds(value_of):
-            for dim, cap in cond.caps.items():
-                if dim not in caps or cap < caps[dim][0]:
-                    caps[dim] = (int(cap), cond.reason)
-    rubrics = {rid: _score_rubric(rb, F, caps, rnd.scoring.get("tier_rounding", "nearest")) for rid, rb in rnd.rubrics.items()}
+    caps = tier_caps(F, rnd, traps)
+    rubrics = {rid: _score_rubric(rb, F, caps, rnd.scoring.get("tier_rounding", "nearest"), rnd.scoring.get("tier_model"))
+               for rid, rb in rnd.rubrics.items()}
     first = rubrics[rnd.primary_rubric]
     dl = A.delivery(transcript)
     claims: list[A.Claim] = ctx["claims"]
@@ -469,6 +525,9 @@ def check_round(rnd: Round) -> None:
     for c in rnd.scoring.get("caps", ()):
         for name in c.when.features:
             need(name, "scoring.caps", f"the cap {c.reason!r}")
+    model = rnd.scoring.get("tier_model")
+    for name in (model.features if model is not None else ()):
+        need(name, "scoring.tier_model", "the tier model")
 
 
 def to_json(scorecard: dict) -> str:

@@ -1,0 +1,92 @@
+"""The round's tier model (voiceround/rounds/tier_model.py): loaded and checked with the round, kept in
+step with the features it was trained on, and never more than one tier from the anchors' conditions."""
+import glob
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import ROOT
+from voiceround.rounds import RoundFileError, load_round
+from voiceround.rounds.tier_model import fit_multinomial, load_tier_model
+from voiceround.scoring import score
+from voiceround.session.cases import load_case, text_transcript
+
+MODEL = ROOT / "voiceround" / "rounds" / "disagree_and_commit.tiers.json"
+
+
+@pytest.mark.fast
+def test_the_shipped_model_was_trained_on_dev_only_and_covers_the_framework(rnd):
+    model = rnd.scoring["tier_model"]
+    dev = sorted(glob.glob(str(ROOT / "tests" / "data" / "corpus" / "dev" / "*.toml")))
+    assert model.trained["corpus"] == "tests/data/corpus/dev" and model.trained["answers"] == len(dev)
+    assert set(model.dimensions) == {d.id for d in rnd.rubrics[rnd.primary_rubric].dimensions}
+    assert not any(f.startswith("seconds_in_") or f in ("sentences", "commitment_time_share") for f in model.features)  # length moves no tier
+
+
+@pytest.mark.fast
+def test_fit_reaches_the_penalised_optimum():
+    # Newton's method on C * cross-entropy + ½‖W‖²: the gradient vanishes at the result.
+    rng = np.random.default_rng(0)
+    X = rng.random((120, 5))
+    y = np.digitize(X @ np.array([2.0, -1.0, 0.5, 0.0, 1.0]) + rng.normal(0, 0.3, 120), [0.3, 0.9, 1.5]) + 1
+    classes, W, b = fit_multinomial(X, y, C=0.5)
+    Z = X @ W.T + b
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    Y = (y[:, None] == classes[None, :]).astype(float)
+    assert list(classes) == [1, 2, 3, 4]
+    assert np.abs(0.5 * (P - Y).T @ X + W).max() < 1e-6 and np.abs((P - Y).sum(axis=0)).max() < 1e-4
+
+
+@pytest.mark.fast
+@pytest.mark.parametrize("content, says", [
+    ("{not json", "not valid JSON"),
+    ('{"format": 2, "inputs": [["i_actions", "count", 3]], "dimensions": {"customer_focus": {"classes": [1, 2], '
+     '"coef": [[0.1, 0.2]], "intercept": [0, 0]}}}', "don't match"),
+    ('{"format": 2, "inputs": [["i_actions", "squared", 3]], "dimensions": {}}', "is not \"count\" or \"atleast\""),
+    ('{"format": 1, "features": [], "dimensions": {}}', "format 1 is not 2"),
+])
+def test_a_broken_model_file_is_refused_when_the_round_loads(tmp_path, content, says):
+    src = (ROOT / "voiceround" / "rounds" / "disagree_and_commit.toml").read_text(encoding="utf-8")
+    (tmp_path / "disagree_and_commit.tiers.json").write_text(content, encoding="utf-8")
+    (tmp_path / "round.toml").write_text(src, encoding="utf-8")  # its lexicons are found among the bundled ones
+    with pytest.raises(RoundFileError) as err:
+        load_round(tmp_path / "round.toml")
+    assert says in str(err.value) and err.value.field == "scoring.tier_model"
+    assert load_round(tmp_path / "round.toml", tier_model=False).scoring.get("tier_model") is None
+
+
+@pytest.mark.fast
+def test_the_model_moves_no_tier_more_than_one_from_the_anchors_conditions(rnd):
+    moved = 0
+    for p in sorted(glob.glob(str(ROOT / "tests" / "data" / "corpus" / "test" / "*.toml"))):
+        card = score(text_transcript(load_case(p)), rnd)
+        for d in card["dimensions"].values():
+            given = d["tier"] if not d["capped_by"] else None
+            if given is not None:
+                assert abs(given - d["conditions_tier"]) <= 1, d
+                moved += given != d["conditions_tier"]
+            assert 0.0 <= d["probability"] <= 1.0
+    assert moved > 0  # it does read answers differently from the conditions somewhere
+
+
+def test_the_shipped_model_matches_the_current_features():
+    """The model is trained on the scorer's features: a change to how they are read must retrain it
+    (tools/train_tier_model.py --write), or the weights read different inputs than they learned."""
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "train_tier_model.py"), "--check"], capture_output=True, text=True,
+                         timeout=600, cwd=ROOT)
+    assert run.returncode == 0, run.stdout[-600:] + run.stderr[-1200:]
+    assert "up to date" in run.stdout
+
+
+@pytest.mark.fast
+def test_load_tier_model_reads_the_shipped_file():
+    model = load_tier_model(MODEL)
+    data = json.loads(MODEL.read_text(encoding="utf-8"))
+    assert len(model.conditions) == len(data["inputs"]) and model.path == MODEL
+    x = model.inputs(lambda name: 0.0)
+    tier, probs, _ = model.predict("execution_commitment", x)
+    assert tier in (1, 2) and abs(sum(probs.values()) - 1.0) < 1e-9  # nothing said: the lowest tiers
