@@ -424,10 +424,13 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
     if "tier_model" in scoring:  # the tiers learned from the round's labelled corpus (rounds/tier_model.py)
         ref = scoring["tier_model"]
         if not isinstance(ref, str) or not ref:
-            raise RoundFileError(f"{path.name}: scoring.tier_model should be a file name next to the round file, got {ref!r}",
+            raise RoundFileError(f"{path.name}: scoring.tier_model should name a file next to the round file (or a bundled one), got {ref!r}",
                                  path=path, field="scoring.tier_model")
+        model_path = path.parent / ref
+        if not model_path.exists() and (ROUNDS_DIR / ref).exists():
+            model_path = ROUNDS_DIR / ref  # a bundled model, from a copy of a bundled round kept elsewhere (as for lexicons)
         try:
-            model = load_tier_model(path.parent / ref)
+            model = load_tier_model(model_path)
         except TierModelError as exc:
             raise RoundFileError(f"{path.name}: scoring.tier_model: {exc}", path=path, field="scoring.tier_model") from exc
         stray = sorted(set(model.dimensions) - dim_ids)
