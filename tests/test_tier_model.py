@@ -48,6 +48,15 @@ def test_fit_reaches_the_penalised_optimum():
      '"coef": [[0.1, 0.2]], "intercept": [0, 0]}}}', "don't match"),
     ('{"format": 2, "inputs": [["i_actions", "squared", 3]], "dimensions": {}}', "is not \"count\" or \"atleast\""),
     ('{"format": 1, "features": [], "dimensions": {}}', "format 1 is not 2"),
+    # damaged weights and classes (a new user's finding: NaN weights were accepted and moved the total)
+    ('{"format": 2, "inputs": [["i_actions", "count", 3]], "dimensions": {"customer_focus": {"classes": [1, 2], '
+     '"coef": [[NaN], [0.2]], "intercept": [0, 0]}}}', "not a number"),
+    ('{"format": 2, "inputs": [["i_actions", "count", 3]], "dimensions": {"customer_focus": {"classes": [1, 2], '
+     '"coef": [[1e308], [0.2]], "intercept": [0, 0]}}}', "beyond"),
+    ('{"format": 2, "inputs": [["i_actions", "count", 3]], "dimensions": {"customer_focus": {"classes": [2, 1], '
+     '"coef": [[0.1], [0.2]], "intercept": [0, 0]}}}', "increasing order"),
+    ('{"format": 2, "inputs": [["i_actions", "count", "a"]], "dimensions": {}}', "wrong kind"),
+    ('{"format": 2, "dimensions": {}}', "missing the field 'inputs'"),
 ])
 def test_a_broken_model_file_is_refused_when_the_round_loads(tmp_path, content, says):
     src = (ROOT / "voiceround" / "rounds" / "disagree_and_commit.toml").read_text(encoding="utf-8")

@@ -29,6 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 FORMAT = 2
+# No trained weight comes near this (the penalised fit keeps them within a few units); past it the
+# file is damaged, and a weight of 1e308 or NaN would decide every tier by itself.
+MAX_WEIGHT = 1000.0
 
 
 KINDS = ("count", "atleast")
@@ -107,27 +110,38 @@ def load_tier_model(path: Path) -> TierModel:
         raise TierModelError(f"cannot read tier model {path}: {exc.strerror or exc}") from exc
     except ValueError as exc:
         raise TierModelError(f"tier model {path} is not valid JSON: {exc}") from exc
+    name = str(path)
     try:
+        if not isinstance(data, dict):
+            raise TierModelError(f"tier model {name} should be a JSON object")
         if data.get("format") != FORMAT:
-            raise TierModelError(f"tier model {Path(path).name}: format {data.get('format')!r} is not {FORMAT}")
+            raise TierModelError(f"tier model {name}: format {data.get('format')!r} is not {FORMAT}")
         conditions = tuple((str(f), str(kind), float(p)) for f, kind, p in data["inputs"])
         bad = next((c for c in conditions if c[1] not in KINDS), None)
         if bad is not None:
-            raise TierModelError(f"tier model {Path(path).name}: input {list(bad)!r} is not \"count\" or \"atleast\"")
+            raise TierModelError(f"tier model {name}: input {list(bad)!r} is not \"count\" or \"atleast\"")
         dims = {}
         for dim_id, d in data["dimensions"].items():
             classes = tuple(int(c) for c in d["classes"])
             coef = tuple(tuple(float(w) for w in row) for row in d["coef"])
             intercept = tuple(float(b) for b in d["intercept"])
-            if not classes or any(c not in (1, 2, 3, 4) for c in classes) or len(coef) != len(classes) \
-                    or len(intercept) != len(classes) or any(len(row) != len(conditions) for row in coef):
-                raise TierModelError(f"tier model {Path(path).name}: dimension {dim_id!r} has weights that don't match "
+            if not classes or any(c not in (1, 2, 3, 4) for c in classes) or list(classes) != sorted(set(classes)):
+                raise TierModelError(f"tier model {name}: dimension {dim_id!r} has classes {list(classes)}; "
+                                     "they should be distinct tiers 1-4 in increasing order")
+            if len(coef) != len(classes) or len(intercept) != len(classes) or any(len(row) != len(conditions) for row in coef):
+                raise TierModelError(f"tier model {name}: dimension {dim_id!r} has weights that don't match "
                                      f"its {len(classes)} tiers and {len(conditions)} inputs")
+            if not all(math.isfinite(w) and abs(w) <= MAX_WEIGHT for row in (*coef, intercept) for w in row):
+                raise TierModelError(f"tier model {name}: dimension {dim_id!r} has a weight that is not a number or "
+                                     f"beyond ±{MAX_WEIGHT:g} (a damaged file: retrain it with tools/train_tier_model.py --write)")
             dims[dim_id] = DimensionModel(classes, coef, intercept)
     except TierModelError:
         raise
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise TierModelError(f"tier model {Path(path).name} is missing or has a malformed {exc}") from exc
+    except KeyError as exc:
+        raise TierModelError(f"tier model {name} is missing the field {exc}") from exc
+    except (TypeError, AttributeError, ValueError) as exc:
+        raise TierModelError(f"tier model {name} has a field of the wrong kind (inputs: [feature, kind, number] lists; "
+                             f"dimensions: classes, coef, intercept as numbers): {exc}") from exc
     return TierModel(conditions, dims, dict(data.get("trained", {})), Path(path))
 
 
