@@ -349,10 +349,11 @@ def tier_caps(F: dict[str, Feature], rnd: Round, traps: list[dict]) -> dict[str,
     return caps
 
 
-def condition_tier(d, value_of, rounding: str = "nearest") -> tuple[int, list[str], list]:
+def condition_tier(d, value_of, rounding: str = "nearest") -> tuple[int, list[str], list, dict]:
     """A dimension's tier from its round-file conditions: ``(tier, criteria met as text, criteria
-    that raised it)``. With ``tiers`` (the anchors written as conditions), the highest tier whose
-    condition holds; else 1 + the share of ``criteria`` met, in thirds (``rounding`` "nearest" or "up")."""
+    that raised it, held)``. With ``tiers`` (the anchors written as conditions), the highest tier whose
+    condition holds (``held``: each tier whose condition holds -> the alternative that holds; empty
+    without ``tiers``); else 1 + the share of ``criteria`` met, in thirds (``rounding`` "nearest" or "up")."""
     raised = [c for c in d.criteria if c.op in (">=", ">", "==") and c.met(value_of(c.feature))]
     met = [str(c) for c in raised]
     # An absence ("opinion_cues_unbacked <= 0") only counts once something is present: saying
@@ -365,12 +366,12 @@ def condition_tier(d, value_of, rounding: str = "nearest") -> tuple[int, list[st
     tier = 1 + (math.ceil(share - 1e-9) if rounding == "up" else int(share + 0.5))
     if d.top_needs_all and len(met) < len(d.criteria):
         tier = min(tier, 3)
+    held = {t: alt for t, cond in d.tiers.items() if (alt := cond.holding(value_of)) is not None} if d.tiers else {}
     if d.tiers:  # the anchors written as conditions: the highest tier whose condition holds
-        held = {t: alt for t, cond in d.tiers.items() if (alt := cond.holding(value_of)) is not None}
         tier = max(held, default=1)
         met = [str(c) for c in held.get(tier, ())]
         raised = [c for c in held.get(tier, ()) if c.op in (">=", ">", "==")]
-    return tier, met, raised
+    return tier, met, raised, held
 
 
 # How much likelier the model must find its tier than the conditions' tier to give it: to lower a
@@ -406,13 +407,12 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
     value_of = _value_of(F)
     x = model.inputs(value_of) if model is not None else None
     for d in rubric.dimensions:
-        tier, met, raised = condition_tier(d, value_of, rounding)
+        tier, met, raised, held = condition_tier(d, value_of, rounding)
         weighed: list[str] = []
         probability, conditions = None, tier
         if model is not None and d.id in model.dimensions:
             learned, probs, contrib = model.predict(d.id, x)
             final = learned_tier(learned, tier, probs)
-            held = {t: alt for t, cond in d.tiers.items() if (alt := cond.holding(value_of)) is not None} if d.tiers else {}
             if final != tier and final in held:  # the conditions of the tier given, when they hold, say what earned it
                 met = [str(c) for c in held[final]]
                 raised = [c for c in held[final] if c.op in (">=", ">", "==")]
