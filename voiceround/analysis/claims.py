@@ -15,7 +15,7 @@ _NUMWORD = (
 # A number in digits or words; each number word ends at a word boundary ("fifteen and the holdout"
 # is "fifteen", not "fifteen a"), and "a" is a number word only before a scale ("a hundred"):
 # "forty seven a month" is "forty seven".
-_NUM = rf"(?:\$?\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?|\b{_NUMWORD}\b(?:[\s-]+(?:and\s+)?{_NUMWORD}\b)*)"
+_NUM = rf"(?:\$?\d(?:\d|,\d)*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?|\b{_NUMWORD}\b(?:[\s-]+(?:and\s+)?{_NUMWORD}\b)*)"
 # Spoken hedges before a number ("from about twelve hundred a week", "up from, I think it was about 58%").
 _HEDGE = r"(?:(?:,\s*)?(?:i think|i believe|i'd say)\s*,?\s*)?(?:it was\s+)?(?:(?:about|around|roughly|some|nearly|almost|maybe|like|just (?:under|over))\s+)?"
 FROM_TO = re.compile(rf"\bfrom {_HEDGE}(?P<a>{_NUM})\s*(?:%|percent)?\s+(?:[\w-]+\s){{0,5}}?to {_HEDGE}(?P<b>{_NUM})", re.IGNORECASE)
@@ -40,7 +40,7 @@ CLAIM = re.compile(
     # a share told as a fraction: "around 60 of the 140", "12 out of 40 stores"
     rf"(?:out )?of (?:the |our |those |these |all )?(?:{_NUM})\b|"
     rf"(?:(?:[a-z]+\s){{0,2}}){_METRIC_NOUN}\b|{_COUNT})"
-    rf"|(?P<money>\$\d[\d,]*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?)",
+    rf"|(?P<money>\$\d(?:\d|,\d)*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?)",
     re.IGNORECASE,
 )
 _BASELINE = re.compile(
@@ -90,6 +90,11 @@ _AMOUNT = re.compile(
 _BASELINE_LEAD = re.compile(r"\s*(down|up|compared|against|versus|from|that was|before that)\b", re.IGNORECASE)
 PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have done|see|show|tell|measure|read)\b)", re.IGNORECASE)
+# The candidate's role told with the size of what they run ("I am head chef in a restaurant in Lisbon,
+# sixty covers", "I manage an arable farm, nine hundred hectares"): a number of the setting, not data
+# argued with (corpus dev: such numbers were read as the argument's).
+ROLE_INTRO = re.compile(r"^\W*(?:(?:so|okay|ok|well|um|uh|right),?\s+)*(?:(?:i'?m|i am|i was) (?:a|an|the|head|senior|junior|chief|lead|assistant|deputy)\b"
+                        r"|i work(?:ed)? as\b|i (?:manage|managed|run|ran|lead|led) (?:a|an|the)\b)", re.IGNORECASE)
 ARGUING = re.compile(r"\b(my (argument|case|point|concern) (was|is)|i argued|i pointed out|i showed (him|her|them))\b", re.IGNORECASE)
 _SLICE = re.compile(
     r"\b(for|among|on|in|from) (the |our |that |this |one )?([a-z]+ ){0,2}(segment|cohort|region|market|card network|"

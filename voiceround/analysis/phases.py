@@ -217,5 +217,9 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
             ph = own[i]
         phases.append(ph)
         if i + 1 == len(sentences) or sentences[i + 1].turn != sent.turn:
-            carry = ph
+            # An outcome told first, before the decision the story turns on ("the short version is
+            # missed appointments went from one in six to one in twelve"), is a headline: the turns
+            # after it tell the story from its start, not more of the outcome (corpus dev: the
+            # argument told after an outcome-first opening was read as outcome).
+            carry = first_phase if ph == "outcome" and point is not None and i < point else ph
     return phases

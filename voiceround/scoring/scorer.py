@@ -125,7 +125,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         other_side = "opposing_view" in tags or A.others_number(c)
         if other_side and "opposing_view" not in tags:
             f("opposing_metrics").add(c.sentence)
-        if (ph == first_phase or early) and not c.is_proposal and not other_side:  # the candidate's own side
+        setting = c.turn == first_turn and A.ROLE_INTRO.search(c.sentence.text)  # the size of what they run
+        if (ph == first_phase or early) and not c.is_proposal and not other_side and not setting:  # the candidate's own side
             f("argument_metrics").add(c.sentence)
             if c.has_baseline:
                 f("argument_baselined").add(c.sentence)
