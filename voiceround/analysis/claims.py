@@ -15,7 +15,7 @@ _NUMWORD = (
 # A number in digits or words; each number word ends at a word boundary ("fifteen and the holdout"
 # is "fifteen", not "fifteen a"), and "a" is a number word only before a scale ("a hundred"):
 # "forty seven a month" is "forty seven".
-_NUM = rf"(?:\$?\d(?:\d|,\d)*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?|\b{_NUMWORD}\b(?:[\s-]+(?:and\s+)?{_NUMWORD}\b)*)"
+_NUM = rf"(?:\$?\d(?:\d|,\d)*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion)\b)?|\b{_NUMWORD}\b(?:[\s-]+(?:and\s+)?{_NUMWORD}\b)*)"
 # Spoken hedges before a number ("from about twelve hundred a week", "up from, I think it was about 58%").
 _HEDGE = r"(?:(?:,\s*)?(?:i think|i believe|i'd say)\s*,?\s*)?(?:it was\s+)?(?:(?:about|around|roughly|some|nearly|almost|maybe|like|just (?:under|over))\s+)?"
 FROM_TO = re.compile(rf"\bfrom {_HEDGE}(?P<a>{_NUM})\s*(?:%|percent)?\s+(?:[\w-]+\s){{0,5}}?to {_HEDGE}(?P<b>{_NUM})", re.IGNORECASE)
@@ -32,7 +32,7 @@ _METRIC_NOUN = (
 # numbers in answers written away from software (corpus w7: 23% exact on Data-driven Advocacy).
 _CURRENCY = r"(?:dollars?|bucks|pounds?|quid|euros?|rupees?|yen|pesos?|francs?|pence|cents?|grand)\b"
 _RATE = r"(?:(?:[a-z-]+\s){0,2}?)(?:an?|per) (?:second|minute|hour|day|week|month|quarter|year|night|shift|crane|truck|patient|head|bed|visit|order|flight|store|site)\b"
-_NOT_COUNTED = (r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|times|ones|things|ways|others|people|of|more|less|or|and|to|in|on|"
+_NOT_COUNTED = (r"(?:years?|months?|weeks?|weekends?|nights?|mornings?|evenings?|summers?|winters?|days?|hours?|minutes?|seconds?|times|ones|things|ways|others|people|of|more|less|or|and|to|in|on|"
                 r"at|for|from|by|as|with|percent|is|was|were|are|has|had|this|that|these|those|us|its|his|hers|theirs|ours|yours)\b")
 _COUNT = rf"(?:(?:[a-z-]+\s){{0,2}}?)(?!{_NOT_COUNTED})[a-z-]{{3,}}s\b"
 CLAIM = re.compile(
@@ -40,7 +40,7 @@ CLAIM = re.compile(
     # a share told as a fraction: "around 60 of the 140", "12 out of 40 stores"
     rf"(?:out )?of (?:the |our |those |these |all )?(?:{_NUM})\b|"
     rf"(?:(?:[a-z]+\s){{0,2}}){_METRIC_NOUN}\b|{_COUNT})"
-    rf"|(?P<money>\$\d(?:\d|,\d)*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion))?)",
+    rf"|(?P<money>\$\d(?:\d|,\d)*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion)\b)?)",
     re.IGNORECASE,
 )
 _BASELINE = re.compile(
@@ -55,7 +55,7 @@ _BASELINE = re.compile(
 # hotfixes", "95 active volunteers", "zero point eight one". Not time spans ("two weeks"), not people
 # sizing the work ("three engineers"), not "one of" / "a couple of".
 OUTCOME_COUNT = re.compile(
-    rf"\b(?!(?:one|a|half|point)\b)(?P<num>{_NUM})\s+(?:[a-z-]+\s){{0,2}}?(?!(?:years?|months?|weeks?|days?|hours?|minutes?|times|ways?|"
+    rf"\b(?!(?:one|a|half|point)\b)(?P<num>{_NUM})\s+(?:[a-z-]+\s){{0,2}}?(?!(?:years?|months?|weeks?|weekends?|nights?|mornings?|evenings?|days?|hours?|minutes?|times|ways?|"
     r"things?|people|engineers?|developers?|of|more|other|others|or|and|to|in|on|at|for|percent)\b)[a-z-]{3,}s\b"
     rf"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine) point (?:zero|one|two|three|four|five|six|seven|eight|nine)\b",
     re.IGNORECASE)

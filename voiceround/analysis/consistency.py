@@ -15,10 +15,13 @@ BASELINE_CORRECTION = re.compile(
     r"\bmore like\b[^.]{0,50}\bnot\b|\b(probably|actually) more like\b|\bthinking about it more\b|\bthan i said\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b"
     # a number taken back and replaced mid-answer: "or maybe it was closer to 8", "I think the average was more like 1.5",
     # "I said 6.8 and then 9"
+    # a number said before, taken back when the baseline is asked for ("The 1.2 seconds, yeah, I think earlier I
+    # said 800", "it might have been more like twenty-five thousand before")
+    r"|\b(earlier|before) i said\b|\bi (think i )?said \S+ (earlier|before)\b|\bmight have been (more like|closer to)\b"
     r"|\bor maybe (it was )?(closer to|more like)\b|\bi think (the \w+ |it )?was (actually )?more like\b|\bi said (?:[\d.,%]+|(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|point|percent)[\s-]*){1,6}) ?and then\b"
     # a level given as two guesses when asked for it ("around eleven, maybe twelve percent", "forty-four,
     # maybe forty-six weeks", "Maybe fifteen, twenty", "9, or maybe 6"), or a guess hedged on its own ("Two-fifty maybe.")
-    rf"|\b{_N}\s*(?:%|percent)?,? (?:or )?maybe {_N}\b|\bmaybe {_N}, {_N}\b|^(?:\w+,? )?{_N}\s*(?:%|percent)? maybe[.?]?$",
+    rf"|\b(?!one\b){_N}\s*(?:%|percent)?,? (?:or )?maybe {_N}\b|\bmaybe {_N}, {_N}\b|^(?:\w+,? )?{_N}\s*(?:%|percent)? maybe[.?]?$",
     re.IGNORECASE)
 
 
@@ -75,7 +78,7 @@ _BEFORE = re.compile(r"\bbefore (the|that|this|it|we|my|our|any)\b|\bat the time
 # "<metric> (at the time) was (about) N%": a level stated as the starting point
 _STATED = re.compile(r"(?P<lead>(?:\b[\w-]+\s){1,6})(?:at the time |back then |before |then )?(?:was|were) (?:running at |sitting at |at )?"
                      r"(?:about |around |roughly |only |just )?(?P<v>\d[\d,.]*|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                     r"twelve|\w+teen|\w+ty)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|point|\w+teen|\w+ty))*)\s?(?:%|percent)",
+                     r"twelve|\w+teen|\w+ty)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|point|\w+teen|\w+ty))*)\s?(?:%|percent|minutes?\b|hours?\b|seconds?\b)",
                      re.IGNORECASE)
 
 
@@ -174,6 +177,7 @@ WHEN = re.compile(
 NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+\b|^(?!(?:That|It|What|There|Here|He|She|Let|Who|Where|How|Everyone|Nobody|Today|Now)'s)[A-Z][a-z]+'s\b")  # a capitalised word inside a sentence (STT capitalises names), or "Jonas's"
 NUMBER_WORD = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
                          r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion|percent|half|dozen)\b", re.IGNORECASE)
+DIGIT = re.compile(r"\d")
 PAST_PASSIVE = re.compile(r"\b(?:had|has|was|were|got)\s+(?:\w+ed|built|made|sent|taken|given|shipped|cut|run)\b", re.IGNORECASE)
 IDIOM_NUMBER = re.compile(r"\b(?:a|one) hundred(?: and ten)? (?:percent|%)|\b1[01]0 ?%|\bone of the\b|\bone day\b|\bat one point\b|\b(?:one|two)[- ]way doors?\b|\bfirst of all\b", re.IGNORECASE)
 ABSTRACT_STRETCH_S = 20.0  # seconds of an answer with no concrete event before the interviewer cuts in
@@ -183,7 +187,8 @@ def concrete(sentence: str) -> bool:
     """Whether a sentence tells a concrete event: a number (:data:`CLAIM`, or in words), a time or
     date, a named person, or an action in the past tense ("I wrote", "she said", "had tripled")."""
     sentence = IDIOM_NUMBER.sub("", sentence)  # "I give it a hundred percent" counts nothing
-    return bool(CLAIM.search(sentence) or NUMBER_WORD.search(sentence) or WHEN.search(sentence) or PAST_ACTION.search(sentence)
+    # any number in digits counts, as its words do (NUMBER_WORD): "every 30 minutes" and "every thirty minutes" alike
+    return bool(CLAIM.search(sentence) or DIGIT.search(sentence) or NUMBER_WORD.search(sentence) or WHEN.search(sentence) or PAST_ACTION.search(sentence)
                 or PAST_PASSIVE.search(sentence) or NAME.search(sentence))
 
 

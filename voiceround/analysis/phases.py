@@ -5,12 +5,14 @@ import re
 from functools import lru_cache
 
 from voiceround.analysis.actions import find_actions
-from voiceround.analysis.claims import ARGUING, HYPOTHETICAL, OTHER_PLAN, OUTCOME_COUNT, PROPOSAL, find_claims
+from voiceround.analysis.claims import ARGUING, HYPOTHETICAL, OTHER_ARGUED, OTHER_PLAN, OUTCOME_COUNT, PROPOSAL, find_claims
 from voiceround.analysis.sentences import Sentence
 
 # a result still to come, told while arguing ("If the error rate stays at 1.8%, we will fail about seven
 # thousand payments on sale day"): a forecast, not an outcome
 FORECAST = re.compile(r"\b(will|won'?t|is going to|are going to)\b(?! (?:be )?(?:honest|say|admit|tell)\b)", re.IGNORECASE)
+# the other side's evidence announced ("Linda had real data too.", "They had their own numbers")
+OTHER_DATA = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][a-z]+) (?:had|has|brought|came with) (?:\w+ ){0,2}(?:data|numbers|figures|evidence)\b")
 # a result told against what would have happened without the work (isolation, not a proposal)
 COUNTERFACTUAL = re.compile(r"\b(would|could) have (been|had|cost|needed|taken|happened|gone)\b|\bwithout (the|my|that|our|this) \w+", re.IGNORECASE)
 
@@ -179,6 +181,13 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         # one of those would have been a truck roll"), so it stays in the outcome.
         if ph == "outcome" and (PROPOSAL.search(sent.text) or ARGUING.search(sent.text) or FORECAST.search(sent.text)
                                 or (HYPOTHETICAL.search(sent.text) and not (decided and COUNTERFACTUAL.search(sent.text)))):
+            ph = first_phase
+        # Before the decision the story turns on, a change the other side planned or argued with is
+        # their case, not a result ("Linda wanted to move the unit from eight hour shifts to twelve";
+        # "Linda had real data too. Twelves cut handoffs from three a day to two").
+        if ph == "outcome" and point is not None and k < point and (
+                OTHER_PLAN.search(sent.text) or OTHER_ARGUED.search(sent.text)
+                or (k > 0 and sentences[k - 1].turn == sent.turn and OTHER_DATA.search(sentences[k - 1].text))):
             ph = first_phase
         # A decision to cut something is the plan, not its result ("Tanya decided to cut reserve
         # coverage from twelve percent to eight").

@@ -45,6 +45,11 @@ OWN_SEPARATION = re.compile(r"\bnot (me|mine)\b|\bwasn'?t (me|mine)\b|\b(that'?s
 DECISION_OWNER = re.compile(r"\b(?:\w+'s|his|her|hers|their|theirs|my|mine|not my)\s+(?:call|decision|choice|say)\b"
                             r"|\b(?:call|decision|choice) to (?:own|make)\b", re.IGNORECASE)
 QUOTE_CHARS = 180
+FIRST_PERSON = re.compile(r"\b(i|i'?d|i'?m|i'?ve|i'?ll|me|my|myself|we|we'?d|our|us)\b", re.IGNORECASE)
+ASIDE = re.compile(r"^\W*(by the way|incidentally|funny enough|unrelated(ly)?|side note|on a side note|outside of work)\b", re.IGNORECASE)
+# A sentence that reports what someone else said ("And she said, just do it how I showed you.", "Mike
+# was like, we'll watch it"): the "I" inside it is theirs.
+OTHER_SAID = re.compile(r"^\W*(?i:(?:and|so|but|then|well),?\s+)?(?:[Ss]he|[Hh]e|[Tt]hey|[A-Z][a-z]+)\s+(?:just\s+)?(?:said|says|told|replied|answered|goes|went|was like|is like)\b")
 
 
 @dataclass
@@ -214,8 +219,12 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         held = any(a in ("held_with_data", "recalibrated") for a in answers)
         folded = all(a == "folded" for a in answers)
     else:
-        held = bool(A.cue_spans(lex["hold"], sents))
-        folded = bool(A.cue_spans(lex["fold"], sents)) and not held
+        # the candidate's last word on it: "I said, okay, I still think it's too low" told in the story,
+        # then "You're right, they knew better" when challenged, is a fold
+        holds = [s.index for s, _, _ in A.cue_spans(lex["hold"], sents)]
+        folds = [s.index for s, _, _ in A.cue_spans(lex["fold"], sents)]
+        folded = bool(folds) and (not holds or max(folds) > max(holds))
+        held = bool(holds) and not folded
     # Yielding at once (the seed's trap "Dropping your argument the moment a manager pushed back"):
     # the candidate's first "okay" to the other side, with nothing onward in it ("I said okay, I'll
     # own the adoption number" is a commitment), after at most one move of their own before it.
@@ -228,12 +237,16 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             if moves <= 1 and not lex["concede_onward"].search(s.text[m.end():]):
                 f("conceded_at_once").add(s)
             break
-        if "argue_move" in lex and lex["argue_move"].search(s.text):
+        # the other side's words ("And she said, just do it how I showed you.") are not a move of the candidate's
+        if "argue_move" in lex and lex["argue_move"].search(s.text) and not OTHER_SAID.match(s.text):
             moves += 1
     F["pushback_held"] = Feature(1.0 if held else 0.0, [s for s, _, _ in A.cue_spans(lex["hold"], sents)][:2])
     F["pushback_folded"] = Feature(1.0 if folded else 0.0, [s for s, _, _ in A.cue_spans(lex["fold"], sents)][:2])
     for s in sents:
-        if phase_of[s.index] == "reflection" and len(A.words(s.text)) >= 12 and not lex["reflect_generic"].search(s.text):
+        # a lesson the candidate draws, in their own person ("I'd still make the same argument…"), not an
+        # aside told at the end ("By the way, the office had a new coffee machine that month.")
+        if phase_of[s.index] == "reflection" and len(A.words(s.text)) >= 12 and not lex["reflect_generic"].search(s.text) \
+                and FIRST_PERSON.search(s.text) and not ASIDE.match(s.text):
             f("reflection_specific").add(s)
 
     # Whole-answer features for trap conditions: how many sentences, the last one, the commitment
