@@ -463,6 +463,81 @@ def test_an_okay_to_the_first_pushback_is_yielding_unless_a_commitment_goes_with
     assert ("yielding_too_quickly" in {t["id"] for t in card["traps"]}) == yields, card["traps"]
 
 
+@pytest.mark.parametrize("answer, yields", [
+    ("So I left it. He's the chef.", True),
+    ("Okay.", True),                                                     # the "okay" as a sentence of its own
+    ("I figured he has a lot more context than me, so I didn't try again.", True),
+    ("I said okay, then I'll make the Friday order work.", False),
+])
+def test_yielding_told_in_everyday_words(rnd, answer, yields):
+    # Corpus dev (2026-12-02, w14-w16): yielding told without "I let it go" or "I gave up".
+    card = score(_told(*[answer if a == "PLACEHOLDER" else a for a in _SHORTCUT]), rnd)
+    assert ("yielding_too_quickly" in {t["id"] for t in card["traps"]}) == yields, card["traps"]
+
+
+def test_the_other_sides_words_are_not_an_argument_move(rnd):
+    # "And she said, just do it how I showed you." holds an "I showed" that is hers: the candidate
+    # argued once, then said "So, fine." -- yielding at the first pushback.
+    story = ["I was a barista. My shift supervisor, Dana, wanted the morning rush run her way; I thought it slowed the line.",
+             "I said once, this isn't really working, is it? And she said, just do it how I showed you. So, fine.",
+             "I made the drinks her way every morning after that."]
+    assert "yielding_too_quickly" in {t["id"] for t in score(_told(*story), rnd)["traps"]}
+
+
+def test_folding_when_challenged_is_yielding_whatever_was_escalated(rnd):
+    # The candidate's last word decides: a position held in the story, then "You're right, they knew
+    # better" when challenged, is a fold (tests/data/cases pair "mixed-bank-credit-limit--folds").
+    story = _SHORTCUT[:2] + ["I took the waste log to the general manager with a one page cost summary. He backed Marco.",
+                             "I said okay, I still think it's wrong, but I'll make it work. I rewrote the prep list.",
+                             "You're right. Marco knew better, I shouldn't have argued."]
+    assert "yielding_too_quickly" in {t["id"] for t in score(_told(*story), rnd)["traps"]}
+
+
+@pytest.mark.parametrize("answer, passive", [
+    ("So I did exactly the policy, like the procedure says. I was sort of proven right in the end, the data speaks for itself.", True),
+    ("I implemented it as instructed. People must see the result of their own decision.", True),
+    ("I rewrote the prep list myself and moved the Saturday order to Friday so the new deliveries would last.", False),
+])
+def test_passive_aggressive_compliance_in_everyday_words(rnd, answer, passive):
+    # Corpus dev (2026-12-02): the rule followed to the letter and the failure left to teach them.
+    card = score(_told(*_SHORTCUT[:2], answer), rnd)
+    assert ("passive_aggressive_compliance" in {t["id"] for t in card["traps"]}) == passive, card["traps"]
+
+
+@pytest.mark.parametrize("sentence, counted", [
+    ("I just didn't love it, it was more a feeling. I didn't have, like, numbers.", True),
+    ("For me, a la carte is just what a real bistro is. I just didn't believe in it.", True),
+    ("I said the pre-cut veg loses a day of shelf life: we binned 30% of the last trial batch.", False),
+])
+def test_an_argument_from_taste_or_instinct_is_opinion_based(rnd, sentence, counted):
+    story = ["I run the prep kitchen at a hotel. Our head chef, Marco, wanted to buy in pre-cut veg.", sentence,
+             "He decided to buy it in. I rewrote the prep list and moved our Saturday order to Friday morning."]
+    card = score(_told(*story), rnd)
+    assert ("opinion_based_conflict" in {t["id"] for t in card["traps"]}) == counted, card["traps"]
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("Job came in on time. 14 months.", 0),            # "14 m" is not fourteen million
+    ("Job came in on time. Fourteen months.", 0),
+    ("The budget was $2m and we had 30m users.", 2),   # a scale after a number still reads
+])
+def test_a_month_is_not_a_million(text, numbers):
+    from voiceround.analysis import find_claims, split_sentences
+    assert len(find_claims(split_sentences(_told(text)))) == numbers
+
+
+def test_an_outcome_first_opening_does_not_make_the_argument_an_outcome(rnd):
+    # "The short version is missed appointments went from one in six to one in twelve": a headline told
+    # first; the data argued with in the turns after it is still the argument (corpus dev w8).
+    card = score(_told(
+        "The short version is missed appointments on my list went from about one in six to about one in twelve.",
+        "I'm a dental hygienist. The owner, Dr Amina Shah, wanted reception to stop ringing patients and just send texts.",
+        "I'd kept a tally for six weeks. Out of about two hundred and forty appointments, thirty-eight were no-shows, "
+        "and twenty-two of those were people over sixty-five.",
+        "She decided texts for everyone. I went through my own list and fixed sixty wrong mobile numbers myself."), rnd)
+    assert card["dimensions"]["data_driven_advocacy"]["tier"] >= 3, card["dimensions"]["data_driven_advocacy"]
+
+
 def test_an_okay_after_arguing_twice_is_not_yielding(rnd):
     story = _SHORTCUT[:2] + ["I showed him the waste log from the last trial and I told him the cost per kilo was higher once the bin "
                              "was counted. He still said no.", "So I said okay."] + _SHORTCUT[3:]
