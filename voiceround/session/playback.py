@@ -82,6 +82,7 @@ def play_listening(audio: np.ndarray, hifi=None, *, feed, sink, rec, vad, realti
     if sink is not None:
         sink.play(audio, hifi)
     pos, heard = 0, []
+    due = None  # when the chunk played last ends, on the monotonic clock (no sink: paced here)
     det = BargeInDetector(config)
     while pos < len(audio) or det.paused:
         frame = next(frames, None) if frames is not None else None
@@ -90,6 +91,7 @@ def play_listening(audio: np.ndarray, hifi=None, *, feed, sink, rec, vad, realti
             sink.hold(det.paused)  # a backchannel pauses playback where it is
         if det.paused or lead > 0:
             lead -= 1
+            due = None
             rec.write(cand)
         else:
             chunk = audio[pos:pos + FRAME_SAMPLES]
@@ -98,7 +100,11 @@ def play_listening(audio: np.ndarray, hifi=None, *, feed, sink, rec, vad, realti
             mix = np.concatenate([mix, cand[len(chunk):].astype(np.int32)])
             rec.write(np.clip(mix, -32768, 32767).astype(np.int16))
             if sink is None and realtime:
-                time.sleep(len(chunk) / SAMPLE_RATE)
+                # Paced to an absolute schedule, not a sleep per chunk: a per-chunk sleep added the
+                # frame's own processing and the feed's wait to every chunk, and a live loop fell
+                # 2 ms a frame behind the microphone (0.36 s by the end of a 5 s question on a slower machine).
+                due = (due if due is not None else time.monotonic()) + len(chunk) / SAMPLE_RATE
+                time.sleep(max(0.0, due - time.monotonic()))
         prob = vad.prob_int16(cand)
         held_since = det.stop_s if det.paused else None
         decision = det.push(prob if gate is None or gate() else 0.0, rec.t_s)
