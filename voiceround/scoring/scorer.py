@@ -209,6 +209,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # Pushback: how the candidate answered the interviewer's challenge (issue "Bar Raiser
     # interviewer": held with data / recalibrated / folded feeds Pushback Recalibration Response).
     # Without an interviewer pushback (text-only scoring), the candidate's own words are read.
+    hold_sents = [s for s, _, _ in A.cue_spans(lex["hold"], sents)]
+    fold_sents = [s for s, _, _ in A.cue_spans(lex["fold"], sents)]
     answers = []
     for i, t in enumerate(transcript.turns):
         if t.speaker == "interviewer" and t.intent == "pushback":
@@ -221,10 +223,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     else:
         # the candidate's last word on it: "I said, okay, I still think it's too low" told in the story,
         # then "You're right, they knew better" when challenged, is a fold
-        holds = [s.index for s, _, _ in A.cue_spans(lex["hold"], sents)]
-        folds = [s.index for s, _, _ in A.cue_spans(lex["fold"], sents)]
-        folded = bool(folds) and (not holds or max(folds) > max(holds))
-        held = bool(holds) and not folded
+        folded = bool(fold_sents) and (not hold_sents or fold_sents[-1].index > hold_sents[-1].index)
+        held = bool(hold_sents) and not folded
     # Yielding at once (the seed's trap "Dropping your argument the moment a manager pushed back"):
     # the candidate's first "okay" to the other side, with nothing onward in it ("I said okay, I'll
     # own the adoption number" is a commitment), after at most one move of their own before it.
@@ -240,8 +240,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         # the other side's words ("And she said, just do it how I showed you.") are not a move of the candidate's
         if "argue_move" in lex and lex["argue_move"].search(s.text) and not OTHER_SAID.match(s.text):
             moves += 1
-    F["pushback_held"] = Feature(1.0 if held else 0.0, [s for s, _, _ in A.cue_spans(lex["hold"], sents)][:2])
-    F["pushback_folded"] = Feature(1.0 if folded else 0.0, [s for s, _, _ in A.cue_spans(lex["fold"], sents)][:2])
+    F["pushback_held"] = Feature(1.0 if held else 0.0, hold_sents[:2])
+    F["pushback_folded"] = Feature(1.0 if folded else 0.0, fold_sents[:2])
     for s in sents:
         # a lesson the candidate draws, in their own person ("I'd still make the same argument…"), not an
         # aside told at the end ("By the way, the office had a new coffee machine that month.")
