@@ -467,7 +467,11 @@ def test_an_okay_to_the_first_pushback_is_yielding_unless_a_commitment_goes_with
     ("So I left it. He's the chef.", True),
     ("Okay.", True),                                                     # the "okay" as a sentence of its own
     ("I figured he has a lot more context than me, so I didn't try again.", True),
+    ("And I was like, okay, yeah, you know more about this than me. I didn't really bring it up again.", True),
+    ("I said fine, it's your call. Orders had to go out, that was the end of it.", True),
     ("I said okay, then I'll make the Friday order work.", False),
+    # taking it further, then committing: no yielding ("escalate" said of the candidate's own move)
+    ("I escalated it to the general manager with the waste log. He backed Marco, so I said okay, I'll make it work.", False),
 ])
 def test_yielding_told_in_everyday_words(rnd, answer, yields):
     # Corpus dev (2026-12-02, w14-w16): yielding told without "I let it go" or "I gave up".
@@ -590,3 +594,40 @@ def test_quantified_stakes_and_the_other_sides_data_take_two_numbers(rnd, number
                        "I said to Dana, 'The scripts make us sound robotic.' She decided to keep the scripts.",
                        "I rewrote the opening lines with her and I coached my fourteen agents on the new script."), rnd)
     assert (card["dimensions"]["conflict_articulation"]["tier"] == 4) == tier4, card["dimensions"]["conflict_articulation"]
+
+
+@pytest.mark.parametrize("said, escalated", [
+    ("I escalated it to the general manager with the waste log.", True),
+    ("I took the waste log to the general manager.", True),
+    # a ticket escalated in the job, what the candidate would do now, and the first pushback itself are no escalation
+    ("Like if a supplier is late, should we, escalate it straight away or wait for the chef.", False),
+    ("Now I would go back to him with the data a second time, maybe with his boss.", False),
+    ("I pushed back, because the Thursday delivery won't last.", False),
+])
+def test_only_taking_the_case_further_counts_as_escalation(rnd, said, escalated):
+    # Trap "Yielding too quickly" (seed: "rather than escalating with data"): the escalation that rules it
+    # out is the candidate's own move past the first answer (corpus dev, 2026-12-02: three answers that
+    # gave up after one try were cleared by a ticket "escalated", a "now I would" and an "I pushed back").
+    card = score(_told(*_SHORTCUT[:2], said, "So I said okay, I didn't push it any further.", _SHORTCUT[3]), rnd)
+    assert ("yielding_too_quickly" not in {t["id"] for t in card["traps"]}) == escalated, card["traps"]
+
+
+@pytest.mark.parametrize("answer, invented", [
+    ("The two hundred and fifty? Um, right, I said four hundred earlier. I might be mixing them up.", True),
+    ("Sorry, the 2.1 million I mentioned was the peak month, and 1.6 was more like the average.", True),
+    ("The beta crash rate, it was, I'd say maybe two or three percent.", True),
+    ("Well, I said a third earlier, that was the pilot store.", True),
+    # near-misses: a count guessed, a statement repeated, a number stood by
+    ("I timed maybe three or four handovers myself, so it's rough, but the two hundred and fifty is from the ticket system.", False),
+    ("I mentioned it to her before the meeting, the two hundred and fifty a month from the ticket system.", False),
+])
+def test_a_baseline_revised_when_pushed_is_an_invented_baseline(rnd, answer, invented):
+    # Trap "Invented baseline" (seed: "A baseline that changes between turns or appears only when pushed"):
+    # the number said before, revisited or guessed when the baseline is asked for (corpus dev, 2026-12-02).
+    story = ["I ran the IT helpdesk for a warehouse company. Our security lead, Tom, wanted passwords rotated every sixty days.",
+             "I argued it would double reset tickets; they were the biggest share of our queue.",
+             "Tom decided on rotation. I built a self-service reset portal and I trained the shift leads on it.",
+             "Reset tickets went from about two hundred and fifty a month to a hundred and ten.",
+             answer]
+    card = score(_told(*story), rnd)
+    assert ("invented_baseline" in {t["id"] for t in card["traps"]}) == invented, card["traps"]

@@ -10,6 +10,10 @@ from voiceround.analysis.sentences import Sentence, split_text, strip_fillers
 # a number as said: digits, or words ("forty-four", "two hundred and fifty")
 _N = (r"(?:\d[\d.,]*|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand)"
       r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine|fifty|hundred|and|\w+ty|\w+teen))*")
+# a number as said, strictly (no "faculty", no "canteen"): digits, or number words
+_NS = (r"(?:\d(?:[\d.,]*\d)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+       r"(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand|half|third|quarter|fifth|tenth)(?:[- ](?:and )?(?:zero|one|two|three|four|five|six|seven|eight|nine|point|hundred|thousand|"
+       r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty))*")
 # Hedged or corrected baselines: "It was, like, five days. Maybe six." / "more like two hundred a month before, not three hundred".
 BASELINE_CORRECTION = re.compile(
     r"\bmore like\b[^.]{0,50}\bnot\b|\b(probably|actually) more like\b|\bthinking about it more\b|\bthan i said\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b"
@@ -17,11 +21,22 @@ BASELINE_CORRECTION = re.compile(
     # "I said 6.8 and then 9"
     # a number said before, taken back when the baseline is asked for ("The 1.2 seconds, yeah, I think earlier I
     # said 800", "it might have been more like twenty-five thousand before")
-    r"|\b(earlier|before) i said\b|\bi (think i )?said \S+ (earlier|before)\b|\bmight have been (more like|closer to)\b"
+    r"|\b(earlier|before) i said\b|\bmight have been (more like|closer to)\b"
     r"|\bor maybe (it was )?(closer to|more like)\b|\bi think (the \w+ |it )?was (actually )?more like\b|\bi said (?:[\d.,%]+|(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|point|percent)[\s-]*){1,6}) ?and then\b"
     # a level given as two guesses when asked for it ("around eleven, maybe twelve percent", "forty-four,
     # maybe forty-six weeks", "Maybe fifteen, twenty", "9, or maybe 6"), or a guess hedged on its own ("Two-fifty maybe.")
-    rf"|\b(?!one\b){_N}\s*(?:%|percent)?,? (?:or )?maybe {_N}\b|\bmaybe {_N}, {_N}\b|^(?:\w+,? )?{_N}\s*(?:%|percent)? maybe[.?]?$",
+    rf"|\b(?!one\b){_N}\s*(?:%|percent)?,? (?:or )?maybe {_N}\b|\bmaybe {_N}, {_N}\b|^(?:\w+,? )?{_N}\s*(?:%|percent)? maybe[.?]?$"
+    # a number said before, revisited when pushed: "I said four hundred earlier", "I said a hundred and ten
+    # before?", "the 2.1 million I mentioned was the peak month", "I said 18%, it was really more like 15 to 20"
+    rf"|\bi (?:think i )?(?:said|mentioned|quoted|gave you) (?:a |an |like |about |around )?{_NS}[^.?!]{{0,25}}?\b(?:earlier|before)\b(?!\s+(?:the|a|an|we|i|he|she|they|that|this|my|our|it|you)\b)"
+    rf"|\bthe (?:a |an )?{_NS}(?:\s*(?:%|percent|million|thousand|k|minutes|hours|days|seconds))? i (?:mentioned|quoted|said)\b(?! to\b)|\bthe {_NS}\s*(?:%|percent)? earlier\b"
+    rf"|\bi said {_NS}\s*(?:%|percent)?, (?:it|that) was (?:really|actually)\b|\b(?:it|that) was (?:really|actually) more like {_NS}\b"
+    # a level given as a range of guesses or several years' worth ("maybe two or three percent", "eighty deals the
+    # year before, maybe ninety", "twenty-five to thirty, it depends which year you take"), or the speaker's memory
+    # of the numbers doubted ("I might be mixing them up", "I'd have to check which one I was using")
+    rf"|\bmaybe {_NS} or {_NS}(?=\s*(?:%|percent\b|[.,?!]|$))|\b(?!one\b){_NS} [a-z]+ (?:the |a )?(?:year|month|week|quarter) before, maybe {_NS}\b"
+    rf"|\bdepends (?:on )?which (?:year|month|week|quarter|period)\b|\bmixing (?:them|those|it|the \w+) up\b|\bi'?d have to check which\b"
+    rf"|^\W*sorry, {_NS}\b",
     re.IGNORECASE)
 
 
@@ -76,7 +91,7 @@ _BEFORE = re.compile(r"\bbefore (the|that|this|it|we|my|our|any)\b|\bat the time
 
 
 # "<metric> (at the time) was (about) N%": a level stated as the starting point
-_STATED = re.compile(r"(?P<lead>(?:\b[\w-]+\s){1,6})(?:at the time |back then |before |then )?(?:was|were) (?:running at |sitting at |at )?"
+_STATED = re.compile(r"(?P<lead>(?:\b[\w-]+\s){1,6})(?:at the time |back then |before |then )?(?:was|were|had been) (?:running at |sitting at |at )?"
                      r"(?:about |around |roughly |only |just )?(?P<v>\d[\d,.]*|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                      r"twelve|\w+teen|\w+ty)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|point|\w+teen|\w+ty))*)\s?(?:%|percent|minutes?\b|hours?\b|seconds?\b)",
                      re.IGNORECASE)
