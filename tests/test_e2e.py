@@ -154,6 +154,24 @@ def test_score_text_uses_the_same_scorer(capsys):
     assert "Total:" in text and "tier" in text and "The royal 'we'" in text
 
 
+def test_score_json_says_which_quotes_count_for_and_against_each_tier(capsys):
+    """The ``--json`` result carries the scorecard's ✓ and ✗ quotes per dimension, as the app, the
+    text report and the PDF show them: a trap's sentence is against the tiers it caps, never for one;
+    the candidate's role line and friction between colleagues are no evidence."""
+    out = json.loads(run_cli(capsys, "score", "--text", str(CASES / "weak-yields-quickly.toml"), "--json"))
+    rows = {r["id"]: r for r in out["evidence"]}
+    assert set(rows) == set(out["scores"]["dimensions"]), rows.keys()
+    trap = {q["quote"] for t in out["traps"] if t["id"] == "yielding_too_quickly" for q in t["evidence"]}
+    assert trap, out["traps"]
+    pro = [q["quote"] for r in rows.values() for q in r["for"]]
+    con = [q for r in rows.values() for q in r["against"]]
+    assert not trap & set(pro), (trap, pro)
+    assert any(q["quote"] in trap and "Yielding too quickly" in q["why"] for q in con), con
+    assert all(r["tier"] == out["scores"]["dimensions"][r["id"]]["tier"] for r in rows.values())
+    assert not any(q.startswith("I was the product manager") for q in pro), pro  # the role line
+    assert not any("create friction" in q["quote"] for q in rows["customer_focus"]["for"] + rows["customer_focus"]["against"]), rows["customer_focus"]
+
+
 def test_killed_rehearsal_keeps_completed_turns(data_dir):
     proc = subprocess.Popen([sys.executable, "-m", "voiceround", "rehearse", str(CASES / "weak-yields-quickly.toml"), "--no-llm", "-q"],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

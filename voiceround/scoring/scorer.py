@@ -93,7 +93,9 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         return F.setdefault(name, Feature())
 
     for slot_id, (weight, covered_by) in A.slot_coverage(sents, rnd.slots).items():
-        F[f"slot_{slot_id}"] = Feature(weight, list(covered_by))
+        # The candidate's role line ("I was the product manager for our budgeting app.") sets the scene
+        # but is no evidence of the conflict: it counts toward the slot, and is not quoted for it.
+        F[f"slot_{slot_id}"] = Feature(weight, [s for s in covered_by if not A.ROLE_INTRO.match(s.text)])
 
     lex = rnd.lexicons
     # Cue features: matches of one or more round lexicons ([scoring.cue_features]), optionally only

@@ -29,13 +29,24 @@ def result_json(session_id: str, rnd: Round, transcript: Transcript, scorecard: 
 
         {"session_id", "round", "turns": [{"speaker", "text", "start_s", "end_s", "intent", "topic"}],
          "scores": {"total", "dimensions", "rubrics", "analytics"}, "traps": [{"id", "name", "evidence"}],
-         "timings": {...}}
+         "evidence": [{"id", "name", "tier", "capped_by", "for": [quote], "against": [quote]}],
+         "not_counted": [{"turn", "quote", "start_s", "why"}], "timings": {...}}
+
+    ``evidence``: per dimension of the primary rubric, the quotes that count for its tier (✓ on the
+    scorecard) and against it (✗: a flagged trap's sentences, ``why`` naming the trap), as the app,
+    the text report and the PDF show them (:func:`voiceround.report.view.dimension_rows`; ``quote``
+    is ``{"quote", "turn", "start_s", "unsure", "why"}``). ``not_counted``: sentences addressed to the
+    evaluator, which count for nothing.
     """
+    from voiceround.report import view
     scores = {k: scorecard[k] for k in ("total", "dimensions", "rubrics", "analytics", "round_version")}
+    rows = view.dimension_rows(scorecard, rnd, transcript)
     return {
         "session_id": session_id, "round": rnd.id,
         "turns": [{k: t.to_dict()[k] for k in ("speaker", "text", "start_s", "end_s", "intent", "topic")} for t in transcript.turns],
         "scores": scores, "traps": scorecard["traps"], "timings": timings or {},
+        "evidence": [{k: r[k] for k in ("id", "name", "tier", "capped_by", "for", "against")} for r in rows],
+        "not_counted": view.not_counted(scorecard),
     }
 
 
