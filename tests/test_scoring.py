@@ -512,6 +512,11 @@ def test_passive_aggressive_compliance_in_everyday_words(rnd, answer, passive):
     ("I just didn't love it, it was more a feeling. I didn't have, like, numbers.", True),
     ("For me, a la carte is just what a real bistro is. I just didn't believe in it.", True),
     ("I said the pre-cut veg loses a day of shelf life: we binned 30% of the last trial batch.", False),
+    # the case made as a feeling, twice, beside the numbers of the stakes (not of the argument)
+    ("The contract was 14 percent cheaper, about 2.6 million a year. Honestly, my side was more of a feeling. "
+     "I didn't have anything on paper, it was gut feel.", True),
+    ("The contract was 14 percent cheaper, about 2.6 million a year. I said our last supplier's veg lost a day of "
+     "shelf life, and I didn't like how the trial batch looked.", False),
 ])
 def test_an_argument_from_taste_or_instinct_is_opinion_based(rnd, sentence, counted):
     story = ["I run the prep kitchen at a hotel. Our head chef, Marco, wanted to buy in pre-cut veg.", sentence,
