@@ -214,6 +214,22 @@ def test_bad_case_file_is_a_clear_error(tmp_path, capsys):
     assert "needs at least one [[turns]]" in capsys.readouterr().err
 
 
+def test_a_case_file_saved_by_notepad_scores_and_a_binary_file_is_refused_in_one_line(tmp_path, capsys):
+    """Windows Notepad saves UTF-8 with a byte-order mark, or UTF-16 ("Unicode"): both score as the
+    plain file does. A binary file is one clear line, exit 2."""
+    text = (CASES / "weak-yields-quickly.toml").read_text(encoding="utf-8")
+    plain = json.loads(run_cli(capsys, "score", "--text", str(CASES / "weak-yields-quickly.toml"), "--json"))["scores"]["total"]
+    for enc in ("utf-8-sig", "utf-16"):
+        f = tmp_path / f"answer-{enc}.toml"
+        f.write_text(text, encoding=enc)
+        assert json.loads(run_cli(capsys, "score", "--text", str(f), "--json"))["scores"]["total"] == plain, enc
+    binary = tmp_path / "answer.toml"
+    binary.write_bytes(bytes(range(200, 256)) * 4)
+    assert main(["score", "--text", str(binary)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "not a text file in UTF-8" in err and "Traceback" not in err, err
+
+
 SNAPSHOTS = ROOT / "tests" / "data" / "snapshots"
 
 

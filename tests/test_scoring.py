@@ -469,6 +469,8 @@ def test_an_okay_to_the_first_pushback_is_yielding_unless_a_commitment_goes_with
     ("I figured he has a lot more context than me, so I didn't try again.", True),
     ("And I was like, okay, yeah, you know more about this than me. I didn't really bring it up again.", True),
     ("I said fine, it's your call. Orders had to go out, that was the end of it.", True),
+    ("We mentioned it but he had already decided, so we just went along with it. It wasn't worth the fight.", True),
+    ("He was probably right. Management usually knows best.", True),
     ("I said okay, then I'll make the Friday order work.", False),
     # taking it further, then committing: no yielding ("escalate" said of the candidate's own move)
     ("I escalated it to the general manager with the waste log. He backed Marco, so I said okay, I'll make it work.", False),
@@ -636,3 +638,22 @@ def test_a_baseline_revised_when_pushed_is_an_invented_baseline(rnd, answer, inv
              answer]
     card = score(_told(*story), rnd)
     assert ("invented_baseline" in {t["id"] for t in card["traps"]}) == invented, card["traps"]
+
+
+def test_a_story_told_twice_scores_as_told_once(rnd):
+    # A new user pasted the same answer twice (and repeated the commitment): the total rose 50 -> 68.3.
+    # A sentence said again word for word counts once, and the scorecard lists it as not counted.
+    once = _told(*_SHORTCUT[:2], "So I said okay.", _SHORTCUT[3])
+    twice = _told(*_SHORTCUT[:2], "So I said okay.", _SHORTCUT[3], *_SHORTCUT[:2], _SHORTCUT[3], _SHORTCUT[3])
+    a, b = score(once, rnd), score(twice, rnd)
+    assert b["total"] == a["total"] and [t["id"] for t in b["traps"]] == [t["id"] for t in a["traps"]], (a["total"], b["total"])
+    assert {q["why"] for q in b["not_counted"]} == {"said before: counted once"} and len(b["not_counted"]) >= 4, b["not_counted"]
+    from voiceround.report import scorecard_text
+    assert "said before: counted once" in scorecard_text(b)
+
+
+def test_per_cent_in_two_words_is_a_percentage(rnd):
+    # British spelling: "41 per cent" is a number as "41 percent" is (a new user's answer lost two numbers).
+    from voiceround.analysis import find_claims, split_sentences
+    for text in ("Churn was 41 per cent, and went from 12 per cent to 9 per cent.", "Churn was 41 percent, and went from 12 percent to 9 percent."):
+        assert len(find_claims(split_sentences(_told(text)))) == 3, text

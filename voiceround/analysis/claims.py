@@ -18,8 +18,8 @@ _NUMWORD = (
 _NUM = rf"(?:\$?\d(?:\d|,\d)*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion)\b)?|\b{_NUMWORD}\b(?:[\s-]+(?:and\s+)?{_NUMWORD}\b)*)"
 # Spoken hedges before a number ("from about twelve hundred a week", "up from, I think it was about 58%").
 _HEDGE = r"(?:(?:,\s*)?(?:i think|i believe|i'd say)\s*,?\s*)?(?:it was\s+)?(?:(?:about|around|roughly|some|nearly|almost|maybe|like|just (?:under|over))\s+)?"
-FROM_TO = re.compile(rf"\bfrom {_HEDGE}(?P<a>{_NUM})\s*(?:%|percent)?\s+(?:[\w-]+\s){{0,5}}?to {_HEDGE}(?P<b>{_NUM})", re.IGNORECASE)
-UP_FROM = re.compile(rf"(?P<b>{_NUM})\s*(?:%|percent)?[^.]{{0,30}}?\b(?:up|down) from,?\s*{_HEDGE}(?P<a>{_NUM})", re.IGNORECASE)
+FROM_TO = re.compile(rf"\bfrom {_HEDGE}(?P<a>{_NUM})\s*(?:%|per ?cent)?\s+(?:[\w-]+\s){{0,5}}?to {_HEDGE}(?P<b>{_NUM})", re.IGNORECASE)
+UP_FROM = re.compile(rf"(?P<b>{_NUM})\s*(?:%|per ?cent)?[^.]{{0,30}}?\b(?:up|down) from,?\s*{_HEDGE}(?P<a>{_NUM})", re.IGNORECASE)
 _METRIC_NOUN = (
     r"(?:tickets?|users?|customers?|orders?|sessions?|requests?|errors?|failures?|calls?|complaints?|sign ?ups?|"
     r"accounts?|transactions?|payment attempts?|attempts?|downloads?|visits?|clicks?|conversions?|incidents?|bugs?|"
@@ -33,10 +33,10 @@ _METRIC_NOUN = (
 _CURRENCY = r"(?:dollars?|bucks|pounds?|quid|euros?|rupees?|yen|pesos?|francs?|pence|cents?|grand)\b"
 _RATE = r"(?:(?:[a-z-]+\s){0,2}?)(?:an?|per) (?:second|minute|hour|day|week|month|quarter|year|night|shift|crane|truck|patient|head|bed|visit|order|flight|store|site)\b"
 _NOT_COUNTED = (r"(?:years?|months?|weeks?|weekends?|nights?|mornings?|evenings?|summers?|winters?|days?|hours?|minutes?|seconds?|times|ones|things|ways|others|people|of|more|less|or|and|to|in|on|"
-                r"at|for|from|by|as|with|percent|is|was|were|are|has|had|this|that|these|those|us|its|his|hers|theirs|ours|yours)\b")
+                r"at|for|from|by|as|with|per ?cent|is|was|were|are|has|had|this|that|these|those|us|its|his|hers|theirs|ours|yours)\b")
 _COUNT = rf"(?:(?:[a-z-]+\s){{0,2}}?)(?!{_NOT_COUNTED})[a-z-]{{3,}}s\b"
 CLAIM = re.compile(
-    rf"(?P<num>{_NUM})\s*(?P<unit>%|percent(?:age points?)?|pp\b|x\b|times\b|{_CURRENCY}|{_RATE}|(?:an?|per) (?:day|week|month|quarter|year|night|shift)\b|"
+    rf"(?P<num>{_NUM})\s*(?P<unit>%|per ?cent(?:age points?)?|pp\b|x\b|times\b|{_CURRENCY}|{_RATE}|(?:an?|per) (?:day|week|month|quarter|year|night|shift)\b|"
     # a share told as a fraction: "around 60 of the 140", "12 out of 40 stores"
     rf"(?:out )?of (?:the |our |those |these |all )?(?:{_NUM})\b|"
     rf"(?:(?:[a-z]+\s){{0,2}}){_METRIC_NOUN}\b|{_COUNT})"
@@ -169,7 +169,7 @@ def _is_number_phrase(text: str, unit: str) -> bool:
     if re.fullmatch(r"\d", t):  # "3 failures" is read as "three failures": the same count, digits or words
         t = _SMALL_DIGITS[int(t)]
     if re.search(r"\d", t):
-        return not (re.fullmatch(r"100", t) and unit.strip().lower().startswith(("%", "percent")))
+        return not (re.fullmatch(r"100", t) and unit.strip().lower().startswith(("%", "percent", "per cent")))
     tokens = [tok for tok in re.split(r"[\s-]+", t) if tok]
     if not any(tok not in {"a", "and", "point", "half"} for tok in tokens):
         return False
@@ -181,7 +181,7 @@ def _is_number_phrase(text: str, unit: str) -> bool:
         return True  # a share: "eight out of ten"
     if re.fullmatch(r"(seconds?|minutes?|hours?|days?|weeks?|months?)", unit.strip().lower()):
         return True  # a duration measured (only measures reach here): "just over two hours", "nine days behind"
-    if re.match(r"(%|percent|pp|x|times|dollars?|bucks)", unit.strip().lower()):
+    if re.match(r"(%|per ?cent|pp|x|times|dollars?|bucks)", unit.strip().lower()):
         # "a hundred percent" / "one hundred percent" is a figure of speech or a full rollout, not a metric.
         return not re.fullmatch(r"(a|one) hundred", t)
     return any(tok not in _SMALL for tok in tokens)

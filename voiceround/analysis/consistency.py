@@ -16,7 +16,7 @@ _NS = (r"(?:\d(?:[\d.,]*\d)?|zero|one|two|three|four|five|six|seven|eight|nine|t
        r"(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty))*")
 # Hedged or corrected baselines: "It was, like, five days. Maybe six." / "more like two hundred a month before, not three hundred".
 BASELINE_CORRECTION = re.compile(
-    r"\bmore like\b[^.]{0,50}\bnot\b|\b(probably|actually) more like\b|\bthinking about it more\b|\bthan i said\b|\b(?:like|about) \w+ (?:days|weeks|months|percent|hours)\.\s*maybe \w+\b"
+    r"\bmore like\b[^.]{0,50}\bnot\b|\b(probably|actually) more like\b|\bthinking about it more\b|\bthan i said\b|\b(?:like|about) \w+ (?:days|weeks|months|per ?cent|hours)\.\s*maybe \w+\b"
     # a number taken back and replaced mid-answer: "or maybe it was closer to 8", "I think the average was more like 1.5",
     # "I said 6.8 and then 9"
     # a number said before, taken back when the baseline is asked for ("The 1.2 seconds, yeah, I think earlier I
@@ -25,16 +25,16 @@ BASELINE_CORRECTION = re.compile(
     r"|\bor maybe (it was )?(closer to|more like)\b|\bi think (the \w+ |it )?was (actually )?more like\b|\bi said (?:[\d.,%]+|(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|point|percent)[\s-]*){1,6}) ?and then\b"
     # a level given as two guesses when asked for it ("around eleven, maybe twelve percent", "forty-four,
     # maybe forty-six weeks", "Maybe fifteen, twenty", "9, or maybe 6"), or a guess hedged on its own ("Two-fifty maybe.")
-    rf"|\b(?!one\b){_N}\s*(?:%|percent)?,? (?:or )?maybe {_N}\b|\bmaybe {_N}, {_N}\b|^(?:\w+,? )?{_N}\s*(?:%|percent)? maybe[.?]?$"
+    rf"|\b(?!one\b){_N}\s*(?:%|per ?cent)?,? (?:or )?maybe {_N}\b|\bmaybe {_N}, {_N}\b|^(?:\w+,? )?{_N}\s*(?:%|per ?cent)? maybe[.?]?$"
     # a number said before, revisited when pushed: "I said four hundred earlier", "I said a hundred and ten
     # before?", "the 2.1 million I mentioned was the peak month", "I said 18%, it was really more like 15 to 20"
     rf"|\bi (?:think i )?(?:said|mentioned|quoted|gave you) (?:a |an |like |about |around )?{_NS}[^.?!]{{0,25}}?\b(?:earlier|before)\b(?!\s+(?:the|a|an|we|i|he|she|they|that|this|my|our|it|you)\b)"
-    rf"|\bthe (?:a |an )?{_NS}(?:\s*(?:%|percent|million|thousand|k|minutes|hours|days|seconds))? i (?:mentioned|quoted|said)\b(?! to\b)|\bthe {_NS}\s*(?:%|percent)? earlier\b"
-    rf"|\bi said {_NS}\s*(?:%|percent)?, (?:it|that) was (?:really|actually)\b|\b(?:it|that) was (?:really|actually) more like {_NS}\b"
+    rf"|\bthe (?:a |an )?{_NS}(?:\s*(?:%|per ?cent|million|thousand|k|minutes|hours|days|seconds))? i (?:mentioned|quoted|said)\b(?! to\b)|\bthe {_NS}\s*(?:%|per ?cent)? earlier\b"
+    rf"|\bi said {_NS}\s*(?:%|per ?cent)?, (?:it|that) was (?:really|actually)\b|\b(?:it|that) was (?:really|actually) more like {_NS}\b"
     # a level given as a range of guesses or several years' worth ("maybe two or three percent", "eighty deals the
     # year before, maybe ninety", "twenty-five to thirty, it depends which year you take"), or the speaker's memory
     # of the numbers doubted ("I might be mixing them up", "I'd have to check which one I was using")
-    rf"|\bmaybe {_NS} or {_NS}(?=\s*(?:%|percent\b|[.,?!]|$))|\b(?!one\b){_NS} [a-z]+ (?:the |a )?(?:year|month|week|quarter) before, maybe {_NS}\b"
+    rf"|\bmaybe {_NS} or {_NS}(?=\s*(?:%|per ?cent\b|[.,?!]|$))|\b(?!one\b){_NS} [a-z]+ (?:the |a )?(?:year|month|week|quarter) before, maybe {_NS}\b"
     rf"|\bdepends (?:on )?which (?:year|month|week|quarter|period)\b|\bmixing (?:them|those|it|the \w+) up\b|\bi'?d have to check which\b"
     rf"|^\W*sorry, {_NS}\b",
     re.IGNORECASE)
@@ -85,7 +85,7 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
     return out
 
 
-_COMPARED_AFTER = re.compile(r"\s*(%|percent)?,?\s*(against|versus|vs\.?|compared|up from|down from)\b", re.IGNORECASE)
+_COMPARED_AFTER = re.compile(r"\s*(%|per ?cent)?,?\s*(against|versus|vs\.?|compared|up from|down from)\b", re.IGNORECASE)
 _BEFORE = re.compile(r"\bbefore (the|that|this|it|we|my|our|any)\b|\bat the time\b|\bback then\b|\boriginally\b|\bto start with\b|"
                      r"\bused to be\b|\bwhere we started\b", re.IGNORECASE)
 
@@ -93,7 +93,7 @@ _BEFORE = re.compile(r"\bbefore (the|that|this|it|we|my|our|any)\b|\bat the time
 # "<metric> (at the time) was (about) N%": a level stated as the starting point
 _STATED = re.compile(r"(?P<lead>(?:\b[\w-]+\s){1,6})(?:at the time |back then |before |then )?(?:was|were|had been) (?:running at |sitting at |at )?"
                      r"(?:about |around |roughly |only |just )?(?P<v>\d[\d,.]*|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-                     r"twelve|\w+teen|\w+ty)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|point|\w+teen|\w+ty))*)\s?(?:%|percent|minutes?\b|hours?\b|seconds?\b)",
+                     r"twelve|\w+teen|\w+ty)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|point|\w+teen|\w+ty))*)\s?(?:%|per ?cent|minutes?\b|hours?\b|seconds?\b)",
                      re.IGNORECASE)
 
 
@@ -191,7 +191,7 @@ WHEN = re.compile(
     r"that (?:morning|afternoon|evening|day|week|night)|in q[1-4])\b", re.IGNORECASE)
 NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+\b|^(?!(?:That|It|What|There|Here|He|She|Let|Who|Where|How|Everyone|Nobody|Today|Now)'s)[A-Z][a-z]+'s\b")  # a capitalised word inside a sentence (STT capitalises names), or "Jonas's"
 NUMBER_WORD = re.compile(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
-                         r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion|percent|half|dozen)\b", re.IGNORECASE)
+                         r"sixty|seventy|eighty|ninety|hundred|thousand|million|billion|per ?cent|half|dozen)\b", re.IGNORECASE)
 DIGIT = re.compile(r"\d")
 PAST_PASSIVE = re.compile(r"\b(?:had|has|was|were|got)\s+(?:\w+ed|built|made|sent|taken|given|shipped|cut|run)\b", re.IGNORECASE)
 IDIOM_NUMBER = re.compile(r"\b(?:a|one) hundred(?: and ten)? (?:percent|%)|\b1[01]0 ?%|\bone of the\b|\bone day\b|\bat one point\b|\b(?:one|two)[- ]way doors?\b|\bfirst of all\b", re.IGNORECASE)

@@ -118,7 +118,7 @@ def scorecard_text(card: dict, header: str = "", rnd=None, transcript=None) -> s
     ignored = view.not_counted(card)
     if ignored:
         out.append(f"{view.NOT_COUNTED_NOTE}:")
-        out += [f"  ∅ “{q['quote']}” (turn {q['turn']})" for q in ignored]
+        out += [f"  ∅ “{q['quote']}” (turn {q['turn']}" + (f": {q['why']})" if q.get("why") else ")") for q in ignored]
     out.append("")
     out.append("What to work on next:")
     steps = view.next_steps(card, rnd, transcript)

@@ -289,7 +289,7 @@ def dimension_rows(card: dict, rnd, transcript=None) -> list[dict]:
     return _rows(card, rnd, _Sentences(transcript))
 
 
-NOT_COUNTED_NOTE = "Not counted: addressed to the evaluator, not part of your story"
+NOT_COUNTED_NOTE = "Not counted: addressed to the evaluator, or said again word for word"
 
 
 def not_counted(card: dict) -> list[dict]:

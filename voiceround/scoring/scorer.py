@@ -45,6 +45,7 @@ OWN_SEPARATION = re.compile(r"\bnot (me|mine)\b|\bwasn'?t (me|mine)\b|\b(that'?s
 DECISION_OWNER = re.compile(r"\b(?:\w+'s|his|her|hers|their|theirs|my|mine|not my)\s+(?:call|decision|choice|say)\b"
                             r"|\b(?:call|decision|choice) to (?:own|make)\b", re.IGNORECASE)
 QUOTE_CHARS = 180
+REPEAT_MIN_WORDS = 5  # a sentence of this many words or more, said again word for word, counts once
 FIRST_PERSON = re.compile(r"\b(i|i'?d|i'?m|i'?ve|i'?ll|me|my|myself|we|we'?d|our|us)\b", re.IGNORECASE)
 ASIDE = re.compile(r"^\W*(by the way|incidentally|funny enough|unrelated(ly)?|side note|on a side note|outside of work)\b", re.IGNORECASE)
 # A sentence that reports what someone else said ("And she said, just do it how I showed you.", "Mike
@@ -78,9 +79,19 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     """
     # A sentence addressed to the evaluator ("this answer shows excellent customer obsession") is
     # not part of the story: it is never evidence and moves no tier (README: injection can't help).
-    sents, not_counted = [], []
+    # A sentence said again word for word (5 words or more) counts once: pasting a story twice, or
+    # repeating the commitment, raised tiers (a new user's test, 2026-12-02: 50 -> 68.3).
+    sents, not_counted, said = [], [], set()
     for s in A.split_sentences(transcript):
-        (not_counted if rnd.lexicons["meta_address"].search(s.text) else sents).append(s)
+        if rnd.lexicons["meta_address"].search(s.text):
+            not_counted.append((s, "addressed to the evaluator"))
+            continue
+        key = " ".join(re.findall(r"[a-z0-9']+", s.text.lower()))
+        if len(key.split()) >= REPEAT_MIN_WORDS and key in said:
+            not_counted.append((s, "said before: counted once"))
+            continue
+        said.add(key)
+        sents.append(s)
     slot_tags = A.tag_slots(sents, rnd.slots)
     phases = A.tag_phases(sents, rnd.slots, A.question_phases(transcript, rnd.slots))
     phase_of = {s.index: p for s, p in zip(sents, phases, strict=True)}
@@ -496,8 +507,9 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "round": rnd.id, "round_version": rnd.version, "primary_rubric": rnd.primary_rubric, "total": first["total"],
         "dimensions": first["dimensions"],
         "rubrics": rubrics, "traps": traps, "analytics": analytics,
-        # sentences addressed to the evaluator or the interviewer ("score this a 4"): shown, never counted
-        "not_counted": [dict(_quote(s), why="addressed to the evaluator") for s in ctx["not_counted"]],
+        # sentences addressed to the evaluator or the interviewer ("score this a 4"), and sentences said
+        # again word for word: shown, never counted
+        "not_counted": [dict(_quote(s), why=why) for s, why in ctx["not_counted"]],
         "features": {k: round(v.value, 4) for k, v in sorted(F.items())},
     }
 

@@ -52,10 +52,17 @@ def load_case(path: str | Path, rnd=None) -> Case:
     or turns without a known topic or text."""
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
         raise CaseFileError(f"cannot read case file {path}: {exc.strerror or exc}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows Notepad saves "Unicode"
+        raw = raw.decode("utf-16").encode("utf-8")
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # a UTF-8 byte-order mark (Notepad) is fine
+    except UnicodeDecodeError as exc:
+        raise CaseFileError(f"{path.name}: not a text file in UTF-8 (byte {exc.start} is not text); "
+                            "save it as UTF-8 text") from exc
+    except tomllib.TOMLDecodeError as exc:
         raise CaseFileError(f"{path.name}: not a valid TOML case file: {exc}") from exc
     cid = data.get("id") or path.stem
     round_id = data.get("round", DEFAULT_ROUND)
