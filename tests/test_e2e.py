@@ -214,6 +214,12 @@ def test_bad_case_file_is_a_clear_error(tmp_path, capsys):
     assert "needs at least one [[turns]]" in capsys.readouterr().err
 
 
+def test_scoring_an_answer_file_without_text_says_to_add_it(capsys):
+    assert main(["score", str(CASES / "weak-yields-quickly.toml")]) == 2
+    err = capsys.readouterr().err
+    assert "no session with id" in err and "add --text" in err, err
+
+
 def test_a_case_file_saved_by_notepad_scores_and_a_binary_file_is_refused_in_one_line(tmp_path, capsys):
     """Windows Notepad saves UTF-8 with a byte-order mark, or UTF-16 ("Unicode"): both score as the
     plain file does. A binary file is one clear line, exit 2."""

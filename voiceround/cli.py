@@ -132,7 +132,15 @@ def cmd_score(args) -> int:
         from voiceround.session.controller import score_transcript
         from voiceround.storage import Store, rescore
         store = Store()
-        row = store.session(args.target)
+        if str(args.target).endswith(".toml"):  # a case file given without --text: say how to score it
+            from voiceround.core.errors import SessionNotFound
+            try:
+                row = store.session(args.target)
+            except SessionNotFound as exc:
+                raise SessionNotFound(f"no session with id {args.target!r}",
+                                      hint=f"to score an answer file, add --text: voiceround score --text {args.target}") from exc
+        else:
+            row = store.session(args.target)
         rnd = round_of_session(args, row)
         transcript = store.transcript(args.target)
         card = score_transcript(transcript, rnd, args.target)
