@@ -242,8 +242,11 @@ def _rows(card: dict, rnd, sents: _Sentences) -> list[dict]:
             tdef = rnd.traps.get(t["id"]) if rnd is not None else None
             caps = tdef.caps if tdef is not None else ({did: d["tier"]} if d.get("capped_by") == t["id"] else {})
             if did in caps:
+                # the cap is named only where it is what holds the tier ("caps this at tier 2" under a
+                # dimension already at tier 1 says something the answer's own tier contradicts)
+                held = f" (caps this at tier {caps[did]})" if d["tier"] >= caps[did] else ""
                 for q in t["evidence"]:
-                    capping.setdefault(_key(q), (q, []))[1].append(f"trap: {t['name']} (caps this at tier {caps[did]})")
+                    capping.setdefault(_key(q), (q, []))[1].append(f"trap: {t['name']}{held}")
         against = [_quote(q, sents, "; ".join(whys)) for q, whys in capping.values()]
         seen = set(capping)
         pro = []
