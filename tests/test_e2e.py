@@ -236,6 +236,27 @@ def test_a_case_file_saved_by_notepad_scores_and_a_binary_file_is_refused_in_one
     assert err.count("\n") == 0 and "not a text file in UTF-8" in err and "Traceback" not in err, err
 
 
+@pytest.mark.parametrize("answer, english", [
+    ("Je travaillais comme chef de projet dans une banque. Ma responsable voulait lancer la nouvelle application pour tous "
+     "les clients en même temps. Je voulais tester avec dix pour cent des clients d'abord, parce que les plaintes avaient "
+     "doublé la dernière fois. Elle a décidé quand même, et j'ai préparé le lancement.", False),
+    ("Ich war Teamleiter im Kundenservice. Meine Chefin wollte die neue Seite für alle Kunden gleichzeitig starten. Ich "
+     "wollte zuerst mit zehn Prozent testen, weil sich die Beschwerden beim letzten Mal verdoppelt hatten. Sie hat trotzdem "
+     "entschieden, und ich habe den Start vorbereitet.", False),
+    ("I was the support lead for a payments app. My manager Lena wanted to ship the new retry screen to everyone at once. "
+     "I wanted to test it on ten percent of users first, because the last big release without a test had doubled complaints.", True),
+])
+def test_an_answer_not_in_english_says_so_on_the_scorecard(tmp_path, capsys, answer, english):
+    """A new user's test: an answer in French was scored 11.7 with traps and no word that only English
+    is read. The text report and the JSON now say it (the app and the PDF show the same note)."""
+    f = tmp_path / "answer.toml"
+    f.write_text(f'id = "lang"\n[[turns]]\ntopic = "scenario"\ntext = "{answer}"\n', encoding="utf-8")
+    out = run_cli(capsys, "score", "--text", str(f))
+    assert ("does not read as English" in out) != english, out[:400]
+    card = json.loads(run_cli(capsys, "score", "--text", str(f), "--json"))["scores"]
+    assert ("not_english" in card["analytics"]) != english
+
+
 SNAPSHOTS = ROOT / "tests" / "data" / "snapshots"
 
 

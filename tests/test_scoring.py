@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.conftest import CASES
+from tests.conftest import CASES, ROOT
 from voiceround.core.types import Transcript, Turn
 from voiceround.scoring import score, to_json
 from voiceround.session.cases import load_case, text_transcript
@@ -443,6 +443,23 @@ def test_a_decision_told_in_other_words_still_starts_the_commitment(rnd):
     assert "missing_commitment_phase" not in {t["id"] for t in card["traps"]}
 
 
+@pytest.mark.parametrize("decided", ["Once she decided, I", "After Lena made the call, I", "When she signed off, I"])
+def test_the_decision_and_the_doing_in_one_sentence_are_the_commitment(rnd, decided):
+    """A new user's answer: "Once she decided, I wrote the help article, I trained the twelve agents
+    on the new screen, and I set up a daily ticket report." was read as the decision alone, so the
+    answer had no commitment phase (Execution Commitment tier 1, "Missing the commitment phase")."""
+    card = score(_told(
+        "I was the support lead for a payments app. My manager Lena wanted to ship the new retry screen to everyone at once. "
+        "I wanted to test it on ten percent of users first.",
+        "I had the ticket data: retry complaints were 400 a week, and the last big release without a test had doubled them.",
+        f"{decided} wrote the help article, I trained the twelve agents on the new screen, and I set up a daily ticket report.",
+        "Retries went from 6.2% back to 4.2% after six weeks.",
+    ), rnd)
+    assert "missing_commitment_phase" not in {t["id"] for t in card["traps"]}
+    assert card["dimensions"]["execution_commitment"]["tier"] >= 3, card["dimensions"]["execution_commitment"]
+    assert card["analytics"]["phase_seconds"].get("commitment", 0) > 0
+
+
 _SHORTCUT = ["I run the prep kitchen at a hotel. Our head chef, Marco, wanted to buy in pre-cut veg to save labour; I wanted "
              "to keep cutting our own, because pre-cut loses a day of shelf life.",
              "I said, 'Chef, a Thursday delivery won't last to Saturday, we binned 30% last time.' He said, 'It's decided, mate.'",
@@ -657,3 +674,12 @@ def test_per_cent_in_two_words_is_a_percentage(rnd):
     from voiceround.analysis import find_claims, split_sentences
     for text in ("Churn was 41 per cent, and went from 12 per cent to 9 per cent.", "Churn was 41 percent, and went from 12 percent to 9 percent."):
         assert len(find_claims(split_sentences(_told(text)))) == 3, text
+
+
+def test_no_labelled_answer_is_taken_for_another_language(rnd):
+    """The English check (voiceround/analysis/language.py) never fires on an English answer: every
+    shared case and corpus answer, terse and second-language ones included, reads as English."""
+    from voiceround.analysis.language import looks_english
+    paths = glob.glob(str(CASES / "*.toml")) + glob.glob(str(ROOT / "tests" / "data" / "corpus" / "*" / "*.toml"))
+    texts = [" ".join(t.text for t in load_case(p, rnd).turns) for p in paths]
+    assert len(texts) > 500 and all(looks_english(t) for t in texts)

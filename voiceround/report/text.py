@@ -45,6 +45,9 @@ def round_use(a: dict) -> str:
                      + ("; asked again, no other story was told" if len(fits) > 1 else ""))
     if a.get("no_example_noted"):
         parts.append("The interviewer noted that no specific example was given, after three requests for one")
+    if a.get("not_english") is not None:
+        parts.append("This answer does not read as English: VoiceRound scores English answers only, so these tiers "
+                     "say little about it")
     if a.get("second_example_asked"):
         parts.append("A second example was asked once the first story had no depth left; only the first story is scored")
     return ". ".join(parts)

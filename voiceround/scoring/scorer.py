@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from voiceround import analysis as A
+from voiceround.analysis.language import MIN_ENGLISH_SHARE, english_share
 from voiceround.core.types import SPEAKING_RATE_WPS, Transcript
 from voiceround.rounds import Round
 
@@ -503,6 +504,9 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "no_example_noted": no_example,  # the interviewer noted that no concrete example was ever given
         "fit_redirects": misfit,  # e.g. ["won"]: the first story told was one the candidate's side won
     }
+    share = english_share(" ".join(t.text for _, t in transcript.candidate_turns()))
+    if share is not None and share < MIN_ENGLISH_SHARE:  # scored as English though it isn't: the scorecard says so
+        analytics["not_english"] = round(share, 3)
     return {
         "round": rnd.id, "round_version": rnd.version, "primary_rubric": rnd.primary_rubric, "total": first["total"],
         "dimensions": first["dimensions"],
