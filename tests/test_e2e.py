@@ -257,6 +257,17 @@ def test_an_answer_not_in_english_says_so_on_the_scorecard(tmp_path, capsys, ans
     assert ("not_english" in card["analytics"]) != english
 
 
+def test_an_answer_file_too_big_to_be_an_answer_is_one_clear_line(tmp_path, capsys):
+    """A new user's test: a 2 MB single-turn file never finished scoring (the scorer was quadratic
+    in one turn's sentences; it is now linear, about 15 s per MB). Over 1 MB is refused at once."""
+    f = tmp_path / "huge.toml"
+    f.write_text('id = "huge"\n[[turns]]\ntopic = "scenario"\ntext = "' + "I wanted to test it on ten percent of users first. " * 25000
+                 + '"\n', encoding="utf-8")
+    assert main(["score", "--text", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert "1.3 MB" in err and "not one interview answer" in err and "Traceback" not in err, err
+
+
 SNAPSHOTS = ROOT / "tests" / "data" / "snapshots"
 
 

@@ -1,6 +1,7 @@
 """Story slots (from the round file) and story phases relative to the decision."""
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -216,12 +217,15 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         own.append(ph)
     phases: list[str] = []
     carry = first_phase
+    tagged_in_turn: dict[int, list[int]] = {}  # turn -> indices of its sentences with a phase of their own, in order
+    for j, sent in enumerate(sentences):
+        if own[j] is not None:
+            tagged_in_turn.setdefault(sent.turn, []).append(j)
     for i, sent in enumerate(sentences):
         if own[i] is None:
-            same = [j for j in range(len(sentences)) if sentences[j].turn == sent.turn and own[j] is not None]
-            before = [j for j in same if j < i]
-            after = [j for j in same if j > i]
-            ph = own[before[-1]] if before else own[after[0]] if after else asked.get(sent.turn, carry)
+            same = tagged_in_turn.get(sent.turn, [])
+            at = bisect.bisect_left(same, i)  # the nearest tagged sentence of the turn, earlier first
+            ph = own[same[at - 1]] if at > 0 else own[same[at]] if at < len(same) else asked.get(sent.turn, carry)
         else:
             ph = own[i]
         phases.append(ph)

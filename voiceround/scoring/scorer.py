@@ -60,10 +60,17 @@ class Feature:
 
     value: float = 0.0
     evidence: list[A.Sentence] = field(default_factory=list)
+    _seen: set = field(default_factory=set, repr=False, compare=False)  # (turn, index) of evidence: O(1) per add
+
+    def __post_init__(self) -> None:
+        self._seen.update((s.turn, s.index, s.start) for s in self.evidence)
 
     def add(self, sentence: A.Sentence, amount: float = 1.0) -> None:
+        """Add ``amount`` to the value, and ``sentence`` to the evidence unless it is there already."""
         self.value += amount
-        if sentence not in self.evidence:
+        key = (sentence.turn, sentence.index, sentence.start)
+        if key not in self._seen:
+            self._seen.add(key)
             self.evidence.append(sentence)
 
 
@@ -184,8 +191,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         f("people_named").add(s)
 
     # Sentences that tell no concrete event (no person, time, number or past action: analysis.concrete)
-    concrete = [s for s in sents if A.concrete(s.text)]
-    F["nonconcrete_share"] = Feature(round(1 - len(concrete) / len(sents), 4) if sents else 0.0, [s for s in sents if s not in concrete][:3])
+    concrete = {s.index for s in sents if A.concrete(s.text)}
+    F["nonconcrete_share"] = Feature(round(1 - len(concrete) / len(sents), 4) if sents else 0.0, [s for s in sents if s.index not in concrete][:3])
     f("opinion_cues_unbacked").value = max(0.0, f("opinion_cues").value - f("argument_metrics").value)
     f("opinion_cues_unbacked").evidence = list(f("opinion_cues").evidence)
 

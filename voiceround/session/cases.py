@@ -44,14 +44,25 @@ class Case:
     round_ref: str = DEFAULT_ROUND  # what loads that round: a bundled id or a round file's absolute path
 
 
+# A 20-minute round at 150-200 spoken words a minute is 3,000-4,000 words, about 20 KB; fifty times
+# that is no answer, and scoring it (linear in its length, about 15 s per MB here) would look hung.
+MAX_CASE_BYTES = 1_000_000
+
+
 def load_case(path: str | Path, rnd=None) -> Case:
     """Load a case TOML. Its ``round`` (a bundled round id, or a round file's path relative to the
     case file; default ``disagree_and_commit``) names the round whose topics
     (:attr:`voiceround.rounds.Round.topics`) the turns use; ``rnd``, when given (``--round``), is
-    used instead. Raises :class:`CaseFileError` for an unreadable file, bad TOML, an unknown round,
+    used instead. Raises :class:`CaseFileError` for an unreadable file, one over
+    :data:`MAX_CASE_BYTES`, bad TOML, an unknown round,
     or turns without a known topic or text."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_CASE_BYTES:
+            raise CaseFileError(f"{path.name} is {size / 1e6:.1f} MB: a case file over {MAX_CASE_BYTES // 10**6} MB is not one "
+                                "interview answer (a whole 20-minute round is about 20 KB of text)",
+                                hint="check that this is the file you meant: an answer file holds one candidate's turns")
         raw = path.read_bytes()
     except OSError as exc:
         raise CaseFileError(f"cannot read case file {path}: {exc.strerror or exc}") from exc
