@@ -683,3 +683,24 @@ def test_no_labelled_answer_is_taken_for_another_language(rnd):
     paths = glob.glob(str(CASES / "*.toml")) + glob.glob(str(ROOT / "tests" / "data" / "corpus" / "*" / "*.toml"))
     texts = [" ".join(t.text for t in load_case(p, rnd).turns) for p in paths]
     assert len(texts) > 500 and all(looks_english(t) for t in texts)
+
+
+_CHALLENGED = ["I was the support lead for a payments app. My manager Lena wanted to ship the new retry screen to everyone at "
+               "once. I wanted to test it on ten percent of users first.",
+               "I had the ticket data: retry complaints were 400 a week, and the last big release without a test had doubled them.",
+               "PLACEHOLDER",
+               "Once she decided, I wrote the help article and I trained the twelve agents on the new screen."]
+
+
+@pytest.mark.parametrize("answer, low, high", [
+    ("I think my data was right, but I see why Lena wanted to test it.", 3, 4),   # held, and the other side granted
+    ("No. I still think I was right, because complaints had doubled the last time.", 3, 3),  # held, nothing granted
+    ("You're right. Lena knew better, I shouldn't have argued.", 1, 1),          # folded
+])
+def test_how_a_challenge_was_answered_reads_as_its_anchor_says(rnd, answer, low, high):
+    """A new user's test of the second reading's Pushback Recalibration Response: "No. I still think
+    I was right" read tier 4 ("Concedes what the other side got right"), and "I think my data was
+    right, but I see why Lena wanted to test it" tier 1 ("Folds at once")."""
+    card = score(_told(*[answer if a == "PLACEHOLDER" else a for a in _CHALLENGED]), rnd)
+    d = card["rubrics"]["scorecard"]["dimensions"]["pushback_recalibration_response"]
+    assert low <= d["tier"] <= high, d
