@@ -704,3 +704,17 @@ def test_how_a_challenge_was_answered_reads_as_its_anchor_says(rnd, answer, low,
     card = score(_told(*[answer if a == "PLACEHOLDER" else a for a in _CHALLENGED]), rnd)
     d = card["rubrics"]["scorecard"]["dimensions"]["pushback_recalibration_response"]
     assert low <= d["tier"] <= high, d
+
+
+def test_the_stakeholder_is_quoted_where_their_position_is_told(rnd):
+    """A new user's test: Conflict Articulation quoted "Priya agreed." as the named stakeholder, not
+    the sentence that states her position ("Priya, our head of sales, wanted…")."""
+    card = score(_told(
+        "I ran sales operations for a software firm. Priya agreed.",
+        "Priya, our head of sales, wanted a twenty percent discount for every client renewing this year. I wanted it only "
+        "for the clients at risk.",
+        "I showed her that only 40 of our 300 clients had asked for a discount, and the discount would cost 1.2 million a year.",
+        "She decided to give it to everyone. Once she decided, I built the renewal list and I called the top thirty clients myself.",
+    ), rnd)
+    quotes = [q["quote"] for q in card["dimensions"]["conflict_articulation"]["evidence"]]
+    assert any(q.startswith("Priya, our head of sales, wanted") for q in quotes) and "Priya agreed." not in quotes, quotes

@@ -37,15 +37,24 @@ _ROLE_HOLDER = re.compile(r"\b(?:[Oo]ur|[Mm]y|[Tt]he|[Hh]is|[Hh]er|[Tt]heir) (?:
                           rf"VP|CTO|CEO|CFO|COO|CMO|PM|founder|supervisor|engineer|architect|producer|partner|chair|principal|"
                           rf"superintendent|editor|president|coordinator|controller|counsel|nurse|doctor),? (?P<name>{_NAME})")
 
+# the holder, then the role: "Priya, our head of sales, wanted…", "Tomás, the night baker"
+_HOLDER_ROLE = re.compile(rf"(?P<name>{_NAME}), (?:[Oo]ur|[Mm]y|[Tt]he|[Hh]is|[Hh]er|[Tt]heir) (?:[a-z-]+ ){{0,3}}(?:director|manager|lead|head|"
+                          r"owner|officer|chief|VP|CTO|CEO|CFO|COO|CMO|PM|founder|supervisor|engineer|architect|producer|partner|chair|"
+                          r"principal|superintendent|editor|president|coordinator|controller|counsel|nurse|doctor|baker|chef)\b")
+# A sentence this short ("Priya agreed.") is a poor quote for a name that a longer sentence also names in a role.
+SHORT_SENTENCE_WORDS = 6
+
 
 def named_people(sentences: list[Sentence]) -> list[tuple[Sentence, str]]:
     """``[(sentence, name)]`` for every person the candidate names in a role (see the module
-    docstring), in order, each name once (its first sentence). Titles ("Dr.") are kept in the name;
+    docstring), in order, each name once: its first sentence, or the first of at least
+    :data:`SHORT_SENTENCE_WORDS` words when the first is shorter ("Priya agreed." then "Priya, our
+    head of sales, wanted…": the second). Titles ("Dr.") are kept in the name;
     pronouns, sentence openers, months and weekdays are never names."""
     out: list[tuple[Sentence, str]] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # a name's last word -> its place in ``out``
     for s in sentences:
-        for rx in (_ROLE_HOLDER, _TITLED, _SUBJECT, _ADDRESSED):
+        for rx in (_ROLE_HOLDER, _HOLDER_ROLE, _TITLED, _SUBJECT, _ADDRESSED):
             for m in rx.finditer(s.text):
                 name = m.group("name")
                 first, _, rest = name.partition(" ")
@@ -56,6 +65,8 @@ def named_people(sentences: list[Sentence]) -> list[tuple[Sentence, str]]:
                     continue
                 key = name.split()[-1]
                 if key not in seen:
-                    seen.add(key)
+                    seen[key] = len(out)
                     out.append((s, name))
+                elif len(out[seen[key]][0].text.split()) < SHORT_SENTENCE_WORDS <= len(s.text.split()):
+                    out[seen[key]] = (s, out[seen[key]][1])  # a fuller sentence naming them in a role is the better quote
     return out

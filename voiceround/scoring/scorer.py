@@ -341,6 +341,8 @@ def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
     return out
 
 
+# A quote shorter than this many words ("Priya agreed.") says less than a longer one carrying the same feature.
+SHORT_QUOTE_WORDS = 6
 _WHOLE_ANSWER = frozenset({"sentences", "last_sentence"})  # measures of the whole answer: nothing to quote
 
 
@@ -353,12 +355,27 @@ def _evidence(F: dict[str, Feature], evidence_features, raised: list[str]) -> li
     named). ``raised``: feature names."""
     order = [n for n in evidence_features if n in raised] + [n for n in raised if n not in evidence_features]
     order += [n for n in evidence_features if n not in order]
+    # Of one feature's sentences, those that carry more of the dimension's features come first, then
+    # the longer ones (a new user's test: Conflict Articulation quoted "Priya agreed." for the named
+    # stakeholder, not "Priya, our head of sales, wanted the discount for every client"); story order
+    # breaks ties.
+    carriers: dict[tuple, int] = {}
+    for name in order:
+        if name in F and name not in _WHOLE_ANSWER:
+            for s in F[name].evidence:
+                carriers[(s.turn, s.start)] = carriers.get((s.turn, s.start), 0) + 1
+
+    def rank(s: A.Sentence) -> tuple:
+        return (-carriers.get((s.turn, s.start), 0), len(A.words(s.text)) < SHORT_QUOTE_WORDS)
+
     chosen, seen = [], set()
     for name in order:
         if name in _WHOLE_ANSWER or name not in F:
             continue
         taken = 0
-        for s in F[name].evidence:  # at most two of one feature: the moment of commitment and an action, not three moments
+        for s in sorted(F[name].evidence, key=rank):  # at most two of one feature: the moment of commitment and an action, not three moments
+            if taken and rank(s) == (-1, True):  # a second quote of a feature that is short and carries nothing else adds nothing
+                continue
             if (s.turn, s.start) not in seen and len(chosen) < MAX_EVIDENCE and taken < 2:
                 seen.add((s.turn, s.start))
                 chosen.append(_quote(s))
