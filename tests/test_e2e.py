@@ -218,6 +218,19 @@ def test_scoring_an_answer_file_without_text_says_to_add_it(capsys):
     assert main(["score", str(CASES / "weak-yields-quickly.toml")]) == 2
     err = capsys.readouterr().err
     assert "no session with id" in err and "add --text" in err, err
+    assert main(["score", "no-such-session"]) == 2  # a session id: no answer-file hint
+    err = capsys.readouterr().err
+    assert "no session with id" in err and "--text" not in err, err
+
+
+def test_text_scoring_says_it_stores_nothing_and_refuses_rescore(capsys):
+    """A new user's test: `score --text` stored nothing and said so nowhere, and `--rescore` with
+    `--text` was silently ignored."""
+    out = run_cli(capsys, "score", "--text", str(CASES / "weak-yields-quickly.toml"))
+    assert "nothing is stored" in out and "no session to replay or export" in out
+    assert main(["score", "--text", str(CASES / "weak-yields-quickly.toml"), "--rescore"]) == 2
+    err = capsys.readouterr().err
+    assert "--rescore re-scores a stored session" in err and err.count("\n") == 2, err
 
 
 def test_a_case_file_saved_by_notepad_scores_and_a_binary_file_is_refused_in_one_line(tmp_path, capsys):

@@ -119,6 +119,9 @@ def cmd_score(args) -> int:
     from voiceround.report import scorecard_text
     from voiceround.scoring import score
     from voiceround.session.results import result_json
+    if args.text and args.rescore:  # nothing is stored for a text: there is no scorecard to replace
+        raise VoiceRoundError("--rescore re-scores a stored session; --text scores a file's text and stores nothing",
+                         hint="drop --rescore to score the text, or give a session id (voiceround sessions) without --text")
     if args.text:
         from voiceround.session.cases import load_case, text_transcript
         rnd = round_for(args) if getattr(args, "round", None) else None
@@ -131,16 +134,16 @@ def cmd_score(args) -> int:
     else:
         from voiceround.session.controller import score_transcript
         from voiceround.storage import Store, rescore
+        from voiceround.core.errors import SessionNotFound
         store = Store()
-        if str(args.target).endswith(".toml"):  # a case file given without --text: say how to score it
-            from voiceround.core.errors import SessionNotFound
-            try:
-                row = store.session(args.target)
-            except SessionNotFound as exc:
-                raise SessionNotFound(f"no session with id {args.target!r}",
-                                      hint=f"to score an answer file, add --text: voiceround score --text {args.target}") from exc
-        else:
+        try:
             row = store.session(args.target)
+        except SessionNotFound as exc:
+            if not str(args.target).endswith(".toml"):
+                raise
+            # a case file given without --text: say how to score it
+            raise SessionNotFound(f"no session with id {args.target!r}",
+                                  hint=f"to score an answer file, add --text: voiceround score --text {args.target}") from exc
         rnd = round_of_session(args, row)
         transcript = store.transcript(args.target)
         card = score_transcript(transcript, rnd, args.target)
@@ -161,6 +164,9 @@ def cmd_score(args) -> int:
         print(json.dumps(out, sort_keys=True, ensure_ascii=False, indent=2))
     else:
         print(scorecard_text(card, head, rnd, transcript))
+        if args.text:  # a new user looked for the session to export: say there is none
+            print("\nScored from the text only: nothing is stored, so there is no session to replay or export. "
+                  "A round in the app, or `voiceround rehearse` on a case with audio, is stored.")
     return 0
 
 
