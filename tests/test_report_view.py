@@ -409,3 +409,23 @@ def test_a_headline_number_is_built_on_before_a_sentence_that_only_shares_a_word
     assert any(x["id"] == "headline_metric_without_slice" for x in card["traps"])
     impact = {s["id"]: s for s in view.next_steps(card, rnd, t, n=6)}["impact_quantification"]
     assert impact["example"]["sentence"] == headline and impact["example"]["rewrite"].startswith(headline + " ")
+
+
+@pytest.mark.fast
+def test_a_tier_moved_from_its_anchors_conditions_says_so(rnd):
+    """A new user's test: the tier model moved Impact Quantification to 2 on a before-and-after, and
+    the scorecard showed tier 2's anchor ("An outcome number without a baseline") with nothing to
+    say why. Every dimension whose tier differs from its conditions' tier (and is not capped) now
+    carries the reading note, shown in the text report beside the anchor; the others carry none."""
+    moved = 0
+    for path in LOCAL_CASES + sorted(glob.glob(str(ROOT / "tests" / "data" / "corpus" / "dev" / "w1-*.toml")))[:12]:
+        card, tr = scored(path, rnd)
+        text = scorecard_text(card, "x", rnd, tr)
+        for r in view.dimension_rows(card, rnd, tr):
+            d = card["dimensions"][r["id"]]
+            differs = d.get("conditions_tier") not in (None, d["tier"]) and not d.get("capped_by")
+            assert bool(r["reading"]) == differs, (path, r["id"], d.get("conditions_tier"), d["tier"])
+            if differs:
+                moved += 1
+                assert f"tier {d['conditions_tier']}'s conditions" in r["reading"] and f"({r['reading']}.)" in text
+    assert moved >= 1  # the cases hold at least one such dimension, so the check is not vacuous

@@ -153,6 +153,7 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
                "<i>(may be misheard)</i>: the speech recognition was unsure of these words</p>")
     for d in rows:
         held = f" <span style='color:{BAD_COLOR}'>(held down by: {e(d['capped_by'])})</span>" if d["capped_by"] else ""
+        held += f" <span style='color:{MUTED}'>({e(d['reading'])}.)</span>" if d.get("reading") else ""
         out.append(f"<h3>{e(d['name'])} — tier {d['tier']} of 4</h3><p style='margin-top:0'>{e(d['anchor'])}{held}</p>{UL}")
         out += [quote_html(q) for q in d["for"] + d["against"]] or ["<li><i>no evidence</i></li>"]
         out.append("</ul>")

@@ -105,6 +105,8 @@ def scorecard_text(card: dict, header: str = "", rnd=None, transcript=None) -> s
         capped = f"  [held down by: {d['capped_by']}]" if d["capped_by"] else ""
         out.append(f"  {d['name']:<26} {d['weight']:>4.0f}%   tier {d['tier']}/4 {bar}{capped}")
         out.append(f"      {d['anchor']}")
+        if d["reading"]:
+            out.append(f"      ({d['reading']}.)")
         out += [_quote_line(q, "✓") for q in d["for"]] + [_quote_line(q, "✗") for q in d["against"]]
         if not d["for"] and not d["against"]:
             out.append("      no evidence")

@@ -262,15 +262,31 @@ def _rows(card: dict, rnd, sents: _Sentences) -> list[dict]:
         against.sort(key=lambda q: (q["turn"], q["start_s"]))
         if d["tier"] <= 1 and not d.get("criteria_met") and not d.get("capped_by"):
             pro = []  # nothing raised the tier: a quote listed as ✓ would say it had ("I built…" at tier 1)
-        rows.append({"id": did, "name": d["name"], "weight": d["weight"], "tier": d["tier"], "anchor": d["anchor"],
+        rows.append({"id": did, "name": d["name"], "weight": d["weight"], "tier": d["tier"], "anchor": d["anchor"], "reading": reading_note(d),
                      "capped_by": capped_label(card, rnd, d.get("capped_by")), "for": pro, "against": against})
     return rows
+
+
+def reading_note(d: dict) -> str | None:
+    """Why the tier given differs from the tier whose anchor conditions hold, or None. The tier model
+    (voiceround/rounds/tier_model.py) may move a tier one step from the conditions' (``d["conditions_tier"]``);
+    the anchor shown is then the given tier's, and can read against the answer ("An outcome number
+    without a baseline" beside a before-and-after: a new user's test). A cap is said elsewhere
+    (``capped_by``), so a capped tier gets no note. ``d``: a scorecard dimension."""
+    conditions = d.get("conditions_tier")
+    if conditions is None or conditions == d["tier"] or d.get("capped_by"):
+        return None
+    if conditions > d["tier"]:
+        return (f"Its words meet tier {conditions}'s conditions, but read as a whole the answer is like those that "
+                f"human graders put at tier {d['tier']}")
+    return (f"Its words meet tier {conditions}'s conditions; read as a whole the answer is like those that "
+            f"human graders put at tier {d['tier']}")
 
 
 def dimension_rows(card: dict, rnd, transcript=None) -> list[dict]:
     """The primary rubric's dimensions in the round's order, each::
 
-        {"id", "name", "weight", "tier", "anchor", "capped_by", "for": [quote], "against": [quote]}
+        {"id", "name", "weight", "tier", "anchor", "reading", "capped_by", "for": [quote], "against": [quote]}
         quote = {"quote", "turn", "start_s", "unsure": bool, "why": str}
 
     ``for``: the scorer's evidence for the dimension (the sentences that raised its tier); empty at
@@ -281,6 +297,7 @@ def dimension_rows(card: dict, rnd, transcript=None) -> list[dict]:
     shown as a strength ("I gave up too fast." raised Execution Commitment, but it trips "Yielding
     too quickly"). A quote is in one list only.
     ``capped_by``: what holds the tier down, in words (:func:`capped_label`), or None.
+    ``reading``: :func:`reading_note`, when the tier given is not the one the anchors' conditions give.
 
     ``unsure`` (the quote may be misheard) when the quote's candidate turn has
     ``meta["stt_min_avg_logprob"]`` below :data:`UNSURE_LOGPROB` (-0.8: the band just above

@@ -216,6 +216,7 @@ class ScorecardView(QWidget):
             tier_box.addSpacing(8)
             capped = (f"<br><span style='color:{theme.color('bad')}'>capped by the trap “{e(d['capped_by'])}”</span>"
                       if d.get("capped_by") else "")
+            capped += f"<br><span style='color:{muted}'>{e(d['reading'])}.</span>" if d.get("reading") else ""
             quotes = [self._quote(q, "✓", "good") for q in d["for"]] + [self._quote(q, "✗", "bad") for q in d["against"]]
             ev = self._label(f"{e(d['anchor'])}{capped}<br>" + ("<br>".join(quotes) or f"<i style='color:{muted}'>no evidence</i>"),
                              f"evidence-{d['id']}", links=True)
