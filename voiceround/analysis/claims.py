@@ -17,9 +17,12 @@ _NUMWORD = (
 # "forty seven a month" is "forty seven".
 _NUM = rf"(?:\$?\d(?:\d|,\d)*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion)\b)?|\b{_NUMWORD}\b(?:[\s-]+(?:and\s+)?{_NUMWORD}\b)*)"
 # Spoken hedges before a number ("from about twelve hundred a week", "up from, I think it was about 58%").
+# A percentage sign or the word, said as one word or two ("percent", "per cent"): one pattern for every regex
+# here and in consistency.py, so they read the same numbers.
+PERCENT = r"(?:%|per ?cent)"
 _HEDGE = r"(?:(?:,\s*)?(?:i think|i believe|i'd say)\s*,?\s*)?(?:it was\s+)?(?:(?:about|around|roughly|some|nearly|almost|maybe|like|just (?:under|over))\s+)?"
-FROM_TO = re.compile(rf"\bfrom {_HEDGE}(?P<a>{_NUM})\s*(?:%|per ?cent)?\s+(?:[\w-]+\s){{0,5}}?to {_HEDGE}(?P<b>{_NUM})", re.IGNORECASE)
-UP_FROM = re.compile(rf"(?P<b>{_NUM})\s*(?:%|per ?cent)?[^.]{{0,30}}?\b(?:up|down) from,?\s*{_HEDGE}(?P<a>{_NUM})", re.IGNORECASE)
+FROM_TO = re.compile(rf"\bfrom {_HEDGE}(?P<a>{_NUM})\s*{PERCENT}?\s+(?:[\w-]+\s){{0,5}}?to {_HEDGE}(?P<b>{_NUM})", re.IGNORECASE)
+UP_FROM = re.compile(rf"(?P<b>{_NUM})\s*{PERCENT}?[^.]{{0,30}}?\b(?:up|down) from,?\s*{_HEDGE}(?P<a>{_NUM})", re.IGNORECASE)
 _METRIC_NOUN = (
     r"(?:tickets?|users?|customers?|orders?|sessions?|requests?|errors?|failures?|calls?|complaints?|sign ?ups?|"
     r"accounts?|transactions?|payment attempts?|attempts?|downloads?|visits?|clicks?|conversions?|incidents?|bugs?|"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from voiceround.analysis.claims import CLAIM, FROM_TO, UP_FROM, Claim, find_claims
+from voiceround.analysis.claims import CLAIM, FROM_TO, PERCENT, UP_FROM, Claim, find_claims
 from voiceround.analysis.normalize import normalize_for_wer
 from voiceround.analysis.sentences import Sentence, split_text, strip_fillers
 
@@ -25,12 +25,12 @@ BASELINE_CORRECTION = re.compile(
     r"|\bor maybe (it was )?(closer to|more like)\b|\bi think (the \w+ |it )?was (actually )?more like\b|\bi said (?:[\d.,%]+|(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|point|percent)[\s-]*){1,6}) ?and then\b"
     # a level given as two guesses when asked for it ("around eleven, maybe twelve percent", "forty-four,
     # maybe forty-six weeks", "Maybe fifteen, twenty", "9, or maybe 6"), or a guess hedged on its own ("Two-fifty maybe.")
-    rf"|\b(?!one\b){_N}\s*(?:%|per ?cent)?,? (?:or )?maybe {_N}\b|\bmaybe {_N}, {_N}\b|^(?:\w+,? )?{_N}\s*(?:%|per ?cent)? maybe[.?]?$"
+    rf"|\b(?!one\b){_N}\s*{PERCENT}?,? (?:or )?maybe {_N}\b|\bmaybe {_N}, {_N}\b|^(?:\w+,? )?{_N}\s*{PERCENT}? maybe[.?]?$"
     # a number said before, revisited when pushed: "I said four hundred earlier", "I said a hundred and ten
     # before?", "the 2.1 million I mentioned was the peak month", "I said 18%, it was really more like 15 to 20"
     rf"|\bi (?:think i )?(?:said|mentioned|quoted|gave you) (?:a |an |like |about |around )?{_NS}[^.?!]{{0,25}}?\b(?:earlier|before)\b(?!\s+(?:the|a|an|we|i|he|she|they|that|this|my|our|it|you)\b)"
-    rf"|\bthe (?:a |an )?{_NS}(?:\s*(?:%|per ?cent|million|thousand|k|minutes|hours|days|seconds))? i (?:mentioned|quoted|said)\b(?! to\b)|\bthe {_NS}\s*(?:%|per ?cent)? earlier\b"
-    rf"|\bi said {_NS}\s*(?:%|per ?cent)?, (?:it|that) was (?:really|actually)\b|\b(?:it|that) was (?:really|actually) more like {_NS}\b"
+    rf"|\bthe (?:a |an )?{_NS}(?:\s*(?:%|per ?cent|million|thousand|k|minutes|hours|days|seconds))? i (?:mentioned|quoted|said)\b(?! to\b)|\bthe {_NS}\s*{PERCENT}? earlier\b"
+    rf"|\bi said {_NS}\s*{PERCENT}?, (?:it|that) was (?:really|actually)\b|\b(?:it|that) was (?:really|actually) more like {_NS}\b"
     # a level given as a range of guesses or several years' worth ("maybe two or three percent", "eighty deals the
     # year before, maybe ninety", "twenty-five to thirty, it depends which year you take"), or the speaker's memory
     # of the numbers doubted ("I might be mixing them up", "I'd have to check which one I was using")
@@ -85,7 +85,7 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
     return out
 
 
-_COMPARED_AFTER = re.compile(r"\s*(%|per ?cent)?,?\s*(against|versus|vs\.?|compared|up from|down from)\b", re.IGNORECASE)
+_COMPARED_AFTER = re.compile(rf"\s*({PERCENT})?,?\s*(against|versus|vs\.?|compared|up from|down from)\b", re.IGNORECASE)
 _BEFORE = re.compile(r"\bbefore (the|that|this|it|we|my|our|any)\b|\bat the time\b|\bback then\b|\boriginally\b|\bto start with\b|"
                      r"\bused to be\b|\bwhere we started\b", re.IGNORECASE)
 
