@@ -21,6 +21,8 @@ import pytest
 
 from tests.conftest import CASES, ROOT
 
+pytestmark = pytest.mark.live  # real time: run alone, never beside other tests (Makefile `test`)
+
 VENV_BIN = Path(sys.executable).parent
 VOICEROUND = str(VENV_BIN / "voiceround")
 CASE = CASES / "strong-staged-rollout.toml"

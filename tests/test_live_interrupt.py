@@ -22,6 +22,8 @@ import soundfile as sf
 
 from tests.conftest import CASES, ROOT, need_pulse_rig
 
+pytestmark = pytest.mark.live  # real time: run alone, never beside other tests (Makefile `test`)
+
 sys.path.insert(0, str(ROOT / "tools"))
 
 NEW_ABSTRACT = ("Well, in my experience the best teams argue openly and then move on. I usually find that people respect "

@@ -14,6 +14,8 @@ from tests.conftest import CASES, REALSPEECH, ROOT
 from voiceround.audio import read_audio
 from voiceround.audio.soundcheck import judge
 
+pytestmark = pytest.mark.live  # real time: run alone, never beside other tests (Makefile `test`)
+
 VOICEROUND = str(ROOT / ".venv" / "bin" / "voiceround")
 # What the candidate says when the check listens (4 s): a 6.9 s answer, not a 21 s one played out whole.
 ANSWER = CASES / "audio" / "mixed-headline-metric.04.wav"

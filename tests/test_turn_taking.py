@@ -2,12 +2,15 @@
 import time
 
 import numpy as np
+import pytest
 
 from tests.conftest import CASES, REALSPEECH
 from voiceround.audio import read_audio
 from voiceround.session.feeds import StreamFeed
 from voiceround.session.runner import SessionRunner
 from voiceround.storage import Store
+
+pytestmark = pytest.mark.live  # real time: run alone, never beside other tests (Makefile `test`)
 
 
 def scripted(*parts):
