@@ -84,10 +84,32 @@ def test_bundle_round_trip_and_damaged_zips(session, tmp_path, monkeypatch, caps
     garbage.write_bytes(b"PK\x03\x04 not really")
     empty = tmp_path / "fresh"
     monkeypatch.setenv("VOICEROUND_DATA_DIR", str(empty))
-    for z, msg in ((bad, "checksum"), (foreign, "not a VoiceRound session bundle"), (garbage, "can't be read")):
-        assert main(["import", str(z)]) == 3
-        assert msg in capsys.readouterr().err
+    # compressed data damaged inside a member (a new user's test: a zlib traceback, exit 1)
+    inflated = tmp_path / "inflated.zip"
+    raw = bytearray(bundle.read_bytes())
+    info = zipfile.ZipFile(bundle).getinfo("session.json")
+    name_len, extra_len = int.from_bytes(raw[info.header_offset + 26:info.header_offset + 28], "little"), \
+        int.from_bytes(raw[info.header_offset + 28:info.header_offset + 30], "little")
+    at = info.header_offset + 30 + name_len + extra_len + info.compress_size // 2
+    raw[at:at + 16] = b"\xff" * 16
+    inflated.write_bytes(bytes(raw))
+    missing = tmp_path / "no-such.zip"
+    for z, msg in ((bad, "checksum"), (foreign, "not a VoiceRound session bundle"), (garbage, "can't be read"),
+                   (inflated, ""), (missing, "not found")):
+        assert main(["import", str(z)]) == 3, z
+        err = capsys.readouterr().err
+        assert msg in err and "Traceback" not in err and err.count("\n") <= 2, err
     assert Store().sessions() == [] and not list((empty / "audio").glob("*"))
+    # export never loses a file: a PDF under a zip's name, or over a file that is not an earlier export
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    assert main(["export", sid, "--pdf", str(bundle)]) == 2 and "does not end in .pdf" in capsys.readouterr().err
+    notes = tmp_path / "notes.pdf"
+    notes.write_text("my own notes")
+    assert main(["export", sid, "--pdf", str(notes)]) == 2 and "not replacing it" in capsys.readouterr().err
+    assert notes.read_text() == "my own notes" and zipfile.is_zipfile(bundle)
+    assert main(["export", sid, "--pdf", str(notes), "--force"]) == 0 and notes.read_bytes().startswith(b"%PDF")
+    assert main(["export", sid, "--pdf", str(notes)]) == 0  # over an earlier export: replaced, and said
+    assert "replaced the file that was there" in capsys.readouterr().out
 
 
 def test_rescore_keeps_the_old_scorecard(session, monkeypatch, capsys):

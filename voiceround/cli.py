@@ -224,6 +224,29 @@ def cmd_eval(args) -> int:
     return run_eval(args)
 
 
+def _check_export_target(target: str | None, suffix: str, magic: bytes, force: bool) -> None:
+    """Refuse an export that would lose a file (a new user's test: ``--pdf out/s.zip`` replaced their
+    session bundle with a PDF): a name that doesn't end in ``suffix``, or an existing file that is not
+    one of the same kind (its first bytes are not ``magic``), unless ``force``. Re-exporting over an
+    earlier PDF (or zip) is fine and says so. Raises :class:`VoiceRoundError`."""
+    from pathlib import Path
+    if target is None or force:
+        return
+    path = Path(target)
+    if path.suffix.lower() != suffix:
+        raise VoiceRoundError(f"{target} does not end in {suffix}: not writing a {suffix[1:].upper()} under another name",
+                              hint=f"name it ….{suffix[1:]}, or add --force to write it anyway")
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                same_kind = fh.read(len(magic)) == magic
+        except OSError:
+            same_kind = False
+        if not same_kind:
+            raise VoiceRoundError(f"{target} exists and is not a {suffix[1:].upper()} made by an export: not replacing it",
+                                  hint="choose another name, or add --force to replace it")
+
+
 def cmd_export(args) -> int:
     """``export SESSION_ID --pdf OUT.pdf`` and/or ``--bundle OUT.zip``."""
     import tempfile
@@ -235,6 +258,8 @@ def cmd_export(args) -> int:
     if not args.pdf and not args.bundle:
         _err("error: say what to export: --pdf OUT.pdf and/or --bundle OUT.zip")
         return 2
+    for target, suffix, magic in ((args.pdf, ".pdf", b"%PDF"), (args.bundle, ".zip", b"PK")):
+        _check_export_target(target, suffix, magic, args.force)
     store = Store()
     row = store.session(args.session)
     card = store.scorecard(args.session)
@@ -377,6 +402,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--pdf", metavar="OUT.pdf", help="the scorecard as a PDF")
     ex.add_argument("--bundle", metavar="OUT.zip", help="audio, transcript, scorecard and PDF in one zip")
     ex.add_argument("--page-size", choices=["A4", "Letter"], help="default: the Settings page size (A4)")
+    ex.add_argument("--force", action="store_true",
+                    help="write even where a name doesn't end in .pdf/.zip, or replace a file that is not an earlier export")
     ex.set_defaults(func=cmd_export)
     im = sub.add_parser("import", help="import a session zip made by `export --bundle`")
     im.add_argument("bundle", metavar="BUNDLE.zip")

@@ -345,6 +345,7 @@ def import_bundle(store: "Store", path: Path) -> str:
     that already exists here."""
     import hashlib
     import zipfile
+    import zlib
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as z:
@@ -362,6 +363,10 @@ def import_bundle(store: "Store", path: Path) -> str:
                 if hashlib.sha256(blob).hexdigest() != digest:
                     raise StorageError(f"{path.name} is damaged: {name} does not match its checksum")
                 data[name] = blob
+    except FileNotFoundError as exc:
+        raise StorageError(f"{path} not found: nothing was imported", hint="give the path of a zip made by `voiceround export … --bundle`") from exc
+    except (zlib.error, EOFError) as exc:  # compressed data damaged inside the zip (a bad CRC is a BadZipFile, below)
+        raise StorageError(f"{path.name} is damaged ({exc}); nothing was imported") from exc
     except (zipfile.BadZipFile, OSError, ValueError, KeyError) as exc:
         raise StorageError(f"{path.name} can't be read as a session bundle ({exc})") from exc
     for required in ("session.json", "transcript.json", "scorecard.json"):
