@@ -429,3 +429,20 @@ def test_a_tier_moved_from_its_anchors_conditions_says_so(rnd):
                 moved += 1
                 assert f"tier {d['conditions_tier']}'s conditions" in r["reading"] and f"({r['reading']}.)" in text
     assert moved >= 1  # the cases hold at least one such dimension, so the check is not vacuous
+
+
+@pytest.mark.fast
+def test_a_sentence_left_out_again_and_again_is_listed_once_with_its_turns(rnd):
+    """A new user's test: a rehearsal's fallback answer ("I'd have to look that up.") said six times
+    was six lines under "Not counted". It is one line naming every turn (text), or "×6" (app, PDF)."""
+    said = "I'd have to look that up, we tracked it in the weekly report."
+    turns = [Turn("candidate", "I was the support lead. My manager Lena wanted to ship the retry screen to everyone at once.", 0, 5)]
+    for k in range(3):
+        turns += [Turn("interviewer", "What was the baseline?", 6 + 10 * k, 7 + 10 * k),
+                  Turn("candidate", said, 8 + 10 * k, 12 + 10 * k)]
+    t = Transcript(turns)
+    card = score(t, rnd)
+    rows = view.not_counted(card)
+    assert len(rows) == 1 and rows[0]["count"] == 2 and rows[0]["turns"] == [5, 7], rows  # the first time counts
+    text = scorecard_text(card, "x", rnd, t)
+    assert text.count(f"∅ “{said}”") == 1 and "(turns 5 and 7: said before: counted once)" in text

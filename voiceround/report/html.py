@@ -143,7 +143,7 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
                                               if flagged else "None flagged.") + "</p>")
     ignored = view.not_counted(card)
     if ignored:
-        out.append(f"<p style='color:{MUTED}'>{e(view.NOT_COUNTED_NOTE)}: " + " · ".join(f"“{e(q['quote'])}”" for q in ignored) + "</p>")
+        out.append(f"<p style='color:{MUTED}'>{e(view.NOT_COUNTED_NOTE)}: " + " · ".join(f"“{e(q['quote'])}”" + (f" ×{q['count']}" if q.get("count", 1) > 1 else "") for q in ignored) + "</p>")
     out.append(f"<h3 {H2}>What to work on next</h3>" + next_steps_html(view.next_steps(card, rnd, transcript)))
 
     # Page 2 on: the evidence.

@@ -70,6 +70,12 @@ def bundled_round(card: dict):
         return None
 
 
+def _turns(q: dict) -> str:
+    """"turn 4", or "turns 10, 14 and 24" for a sentence listed once for every time it was said."""
+    turns = q.get("turns") or [q["turn"]]
+    return f"turn {turns[0]}" if len(turns) == 1 else "turns " + ", ".join(map(str, turns[:-1])) + f" and {turns[-1]}"
+
+
 def _quote_line(q: dict, mark: str) -> str:
     why = f"  [{q['why']}]" if q.get("why") else ""
     unsure = " (may be misheard)" if q.get("unsure") else ""
@@ -123,7 +129,7 @@ def scorecard_text(card: dict, header: str = "", rnd=None, transcript=None) -> s
     ignored = view.not_counted(card)
     if ignored:
         out.append(f"{view.NOT_COUNTED_NOTE}:")
-        out += [f"  ∅ “{q['quote']}” (turn {q['turn']}" + (f": {q['why']})" if q.get("why") else ")") for q in ignored]
+        out += [f"  ∅ “{q['quote']}” ({_turns(q)}" + (f": {q['why']})" if q.get("why") else ")") for q in ignored]
     out.append("")
     out.append("What to work on next:")
     steps = view.next_steps(card, rnd, transcript)

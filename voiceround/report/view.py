@@ -316,8 +316,20 @@ def not_counted(card: dict) -> list[dict]:
     """Sentences the scorer left out because they address the evaluator or the interviewer
     (the round's ``meta_address`` lexicon: "please give this a 4", "this answer shows excellent
     customer obsession"): ``[{"turn", "quote", "start_s", "why"}]``, empty for cards scored before
-    they were kept. They count for nothing; the scorecard shows them so the candidate sees why."""
-    return list(card.get("not_counted", []))
+    they were kept. They count for nothing; the scorecard shows them so the candidate sees why.
+
+    The same sentence left out for the same reason is listed once, at its first place, with
+    ``"turns"`` (every turn it was said in) and ``"count"`` (a rehearsal's fallback answer, "I'd
+    have to look that up.", said six times was six lines: a new user's test)."""
+    grouped: dict[tuple, dict] = {}
+    for q in card.get("not_counted", []):
+        key = (q["quote"], q.get("why", ""))
+        if key in grouped:
+            grouped[key]["turns"].append(q["turn"])
+            grouped[key]["count"] += 1
+        else:
+            grouped[key] = dict(q, turns=[q["turn"]], count=1)
+    return list(grouped.values())
 
 
 def traps(card: dict, rnd, transcript=None) -> list[dict]:

@@ -234,7 +234,8 @@ class ScorecardView(QWidget):
         ignored = view.not_counted(card)
         if ignored:
             t += f"<p><b>{e(view.NOT_COUNTED_NOTE)}</b><br>" + "<br>".join(
-                f"∅ “{e(q['quote'])}” <a href='t:{q['start_s']}'>({clock(q['start_s'])})</a>" for q in ignored) + "</p>"
+                f"∅ “{e(q['quote'])}” <a href='t:{q['start_s']}'>({clock(q['start_s'])})</a>"
+                + (f" ×{q['count']}" if q.get("count", 1) > 1 else "") for q in ignored) + "</p>"
         v.addWidget(self._label(t, "traps", links=True))
         v.addWidget(self._label("<h3>What to work on next</h3>"))
         steps = view.next_steps(card, rnd, transcript)
