@@ -750,3 +750,25 @@ def test_the_stakeholder_is_quoted_where_their_position_is_told(rnd):
     ), rnd)
     quotes = [q["quote"] for q in card["dimensions"]["conflict_articulation"]["evidence"]]
     assert any(q.startswith("Priya, our head of sales, wanted") for q in quotes) and "Priya agreed." not in quotes, quotes
+
+
+def test_a_no_taken_further_is_not_the_decision_and_data_argued_with_is_not_the_outcome(rnd):
+    """A new user's strong answer: "She said no…" then "I asked for one meeting with her and the CEO …
+    and the CEO sided with Dana." had the escalation quoted as Execution Commitment, and the pilot
+    data argued with ("sign-ups fell from 410 a week to 260") quoted as Impact Quantification."""
+    card = score(_told(
+        "I was the product manager for self-serve billing. Our CFO, Dana Ortiz, wanted to move every monthly customer to "
+        "annual-only pricing. I wanted to keep monthly plans for small teams for one more quarter.",
+        "I pulled our cohort data from the billing warehouse. In the 2022 pilot where we forced annual on a 5 percent slice, "
+        "sign-ups from small teams fell from 410 a week to 260 a week.",
+        "She said no because the board meeting was on April 10th. I asked for one meeting with her and the CEO, brought a "
+        "one-page memo with both models side by side, and the CEO sided with Dana.",
+        "I said in the meeting: I disagree, but I'm committed, and I'll make this launch work. The next morning I wrote the "
+        "migration plan myself, and I personally built a dashboard tracking small-team sign-ups daily.",
+        "Sign-ups dropped from 410 to 330 a week. Cash collected in Q2 rose from 4.1 million to 9.8 million dollars.",
+    ), rnd)
+    ec = " | ".join(q["quote"] for q in card["dimensions"]["execution_commitment"]["evidence"])
+    iq = " | ".join(q["quote"] for q in card["dimensions"]["impact_quantification"]["evidence"])
+    assert "one-page memo" not in ec and "migration plan" in ec, ec
+    assert "2022 pilot" not in iq and "410 to 330" in iq, iq
+    assert card["analytics"]["phase_seconds"].get("argument", 0) > card["analytics"]["phase_seconds"].get("outcome", 0)

@@ -100,7 +100,15 @@ def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, .
     if first_argued is not None:
         after = [i for i in decisions if i > first_argued]
         if after:
-            return after[0]
+            # A "no" the candidate then took further is not the final call: "She said no because the
+            # board met on the 10th. I asked for one meeting with her and the CEO … and the CEO sided
+            # with Dana." turns on the CEO's call (a new user's answer: the escalation was read as the commitment).
+            chosen = after[0]
+            for nxt in after[1:]:
+                if not any("escalation" in all_tags[j] for j in range(chosen + 1, nxt + 1)):
+                    break
+                chosen = nxt
+            return chosen
     return decisions[0]
 
 
@@ -155,6 +163,7 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
     untagged sentences take the asked phase before the previous turn's.
     """
     asked = asked or {}
+    arguing = arguing_slots(slots)
     order = {s.id: i for i, s in enumerate(slots)}
     first_phase = slots[0].phase if slots else "argument"
     phase_of = {s.id: s.phase for s in slots}
@@ -189,6 +198,11 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         if ph == "outcome" and point is not None and k < point and (
                 OTHER_PLAN.search(sent.text) or OTHER_ARGUED.search(sent.text)
                 or (k > 0 and sentences[k - 1].turn == sent.turn and OTHER_DATA.search(sentences[k - 1].text))):
+            ph = first_phase
+        # Before the decision, a from-to the candidate argued with is evidence, not the result ("I
+        # pulled our cohort data … in the 2022 pilot sign-ups fell from 410 a week to 260": an answer
+        # asked for the candidate's data, tagged with an arguing slot as well as the outcome's).
+        if ph == "outcome" and point is not None and k < point and arguing & set(tags) and asked.get(sent.turn) != "outcome":
             ph = first_phase
         # A decision to cut something is the plan, not its result ("Tanya decided to cut reserve
         # coverage from twelve percent to eight").
