@@ -281,6 +281,18 @@ def test_an_answer_file_too_big_to_be_an_answer_is_one_clear_line(tmp_path, caps
     assert "1.3 MB" in err and "not one interview answer" in err and "Traceback" not in err, err
 
 
+def test_an_answer_longer_than_the_round_says_so(tmp_path, capsys):
+    """A new user's test: a 670 KB answer (about 13 hours of speech) scored with no word on its length."""
+    said = "I wanted to test it on ten percent of users first because complaints were high that month. "
+    f = tmp_path / "long.toml"
+    f.write_text('id = "long"\n' + "".join(f'[[turns]]\ntopic = "scenario"\ntext = "{said * 12}Turn {i}."\n' for i in range(60)),
+                 encoding="utf-8")
+    out = run_cli(capsys, "score", "--text", str(f))
+    assert "far longer than the 20:00 round" in out, out[:500]
+    short = run_cli(capsys, "score", "--text", str(CASES / "weak-yields-quickly.toml"))
+    assert "far longer than" not in short
+
+
 SNAPSHOTS = ROOT / "tests" / "data" / "snapshots"
 
 

@@ -45,6 +45,10 @@ def round_use(a: dict) -> str:
                      + ("; asked again, no other story was told" if len(fits) > 1 else ""))
     if a.get("no_example_noted"):
         parts.append("The interviewer noted that no specific example was given, after three requests for one")
+    speaking, length = a.get("speaking_s") or 0.0, a.get("round_length_s") or 0.0
+    if length and speaking > 1.5 * length:  # a text longer than the round could hold (a new user's 13-hour file scored silently)
+        parts.append(f"This answer takes about {clock(speaking)} to say, far longer than the {clock(length)} round: a real "
+                     "interviewer would have cut it short, and the scorecard reads all of it")
     if a.get("not_english") is not None:
         parts.append("This answer does not read as English: VoiceRound scores English answers only, so these tiers "
                      "say little about it")
