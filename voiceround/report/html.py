@@ -182,7 +182,8 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
         out.append(f"<h2 style='margin-top:16px'>Analytics</h2><p>Time by story phase (your speech):</p>{chart}<p>{legend}</p>"
                    f"<p>{pace_html(a)} · fillers: {fillers} "
                    f"(Whisper under-reports “um” and “uh”) · numbers stated: {a['numbers']}, with a baseline: {a['numbers_with_baseline']}</p>")
-    out.append("<h2 style='page-break-before:always'>Appendix: transcript</h2>")
+    # no forced page break: the analytics' last line spilling over left a page with two lines on it (a new user's PDF)
+    out.append("<h2 style='margin-top:24px'>Appendix: transcript</h2>")
     for n, t in enumerate(transcript.turns, start=1):
         who = "Interviewer" if t.speaker == "interviewer" else "Candidate"
         out.append(f"<p><b>{n}. {who}</b> <span style='color:{MUTED}'>[{clock(t.start_s)}–{clock(t.end_s)}]</span> {e(t.text)}</p>")
