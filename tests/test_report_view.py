@@ -446,3 +446,20 @@ def test_a_sentence_left_out_again_and_again_is_listed_once_with_its_turns(rnd):
     assert len(rows) == 1 and rows[0]["count"] == 2 and rows[0]["turns"] == [5, 7], rows  # the first time counts
     text = scorecard_text(card, "x", rnd, t)
     assert text.count(f"∅ “{said}”") == 1 and "(turns 5 and 7: said before: counted once)" in text
+
+
+@pytest.mark.fast
+def test_a_rambling_sentence_is_not_repeated_whole_in_the_stronger_version(rnd):
+    """A new user's test: "Stronger:" repeated an 80-word sentence and added a template to it, the
+    opposite of advice for rambling. Over LONG_SENTENCE_WORDS words, it asks for the point short."""
+    ramble = ("So what I did was I looked at the, the late delivery rate, which was about four point five per cent on the old "
+              "system, and on the trial in one depot it was like seven per cent, so that's, what, two and a half points worse, "
+              "and that depot handled about twelve thousand parcels a week, so it adds up, it's a lot.")
+    t = Transcript([Turn("candidate", "I ran routing for a parcel firm. My director Sam wanted the new routing tool in every "
+                         "depot at once; I wanted one more trial.", 0, 8), Turn("candidate", ramble, 9, 40)])
+    card = score(t, rnd)
+    examples = [s_["example"] for s_ in view.next_steps(card, rnd, t, n=6) if s_["example"]]
+    long_ones = [x for x in examples if len(x["sentence"].split()) > view.LONG_SENTENCE_WORDS]
+    assert long_ones, examples
+    for x in long_ones:
+        assert x["rewrite"].startswith(view.SHORTER) and x["sentence"] not in x["rewrite"]

@@ -423,7 +423,17 @@ def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: 
         chosen["replaces"] = True  # "No.", "I won that argument.": nothing a stronger answer builds on
     if chosen.get("replaces"):  # a trap's sentence is replaced, not built on
         return dict(chosen, rewrite=" ".join(pattern.replace("{sentence}", "").split()))
+    if len(A.words(chosen["sentence"])) > LONG_SENTENCE_WORDS:
+        # a rambling sentence is not repeated whole with more added to it (a new user's test: an
+        # 80-word "Stronger:"): the rewrite asks for it short, then what the tier needs
+        return dict(chosen, replaces=False, rewrite=SHORTER + " " + " ".join(pattern.replace("{sentence}", "").split()))
     return dict(chosen, replaces=False, rewrite=_rewrite(pattern, chosen["sentence"]))
+
+
+# Past this many words a sentence is told again as an instruction to shorten it, not repeated in the
+# rewrite; spoken sentences in the corpus's strong answers run 10-25 words.
+LONG_SENTENCE_WORDS = 35
+SHORTER = "[That point in one sentence of under 25 words.]"
 
 
 def next_steps(card: dict, rnd, transcript=None, n: int = 2) -> list[dict]:
