@@ -772,3 +772,11 @@ def test_a_no_taken_further_is_not_the_decision_and_data_argued_with_is_not_the_
     assert "one-page memo" not in ec and "migration plan" in ec, ec
     assert "2022 pilot" not in iq and "410 to 330" in iq, iq
     assert card["analytics"]["phase_seconds"].get("argument", 0) > card["analytics"]["phase_seconds"].get("outcome", 0)
+
+
+def test_the_conflict_is_quoted_from_the_argument_not_from_the_commitment(rnd):
+    """A new user's test: Conflict Articulation quoted "I said I disagreed, but I understood the
+    revenue argument, and I'd help make it work." (the commitment recalling the other side's view)
+    beside sentences of the argument that state the conflict."""
+    quotes = [q["quote"] for q in card_for(rnd, "mixed-headline-metric")["dimensions"]["conflict_articulation"]["evidence"]]
+    assert quotes and not any("help make it work" in q for q in quotes), quotes

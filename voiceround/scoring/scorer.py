@@ -111,10 +111,16 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     def f(name: str) -> Feature:
         return F.setdefault(name, Feature())
 
+    slot_phase = {sl.id: sl.phase for sl in rnd.slots}
     for slot_id, (weight, covered_by) in A.slot_coverage(sents, rnd.slots).items():
         # The candidate's role line ("I was the product manager for our budgeting app.") sets the scene
         # but is no evidence of the conflict: it counts toward the slot, and is not quoted for it.
-        F[f"slot_{slot_id}"] = Feature(weight, [s for s in covered_by if not A.ROLE_INTRO.match(s.text)])
+        # A slot's quotes come from its own phase when it has any there: "I said I had disagreed, but I understood the
+        # revenue argument, and I'd help make it work" recalls the other side's view in the commitment,
+        # and is no quote for the conflict while a sentence of the argument states it (a new user's test).
+        quotes = [s for s in covered_by if not A.ROLE_INTRO.match(s.text)]
+        own_phase = [s for s in quotes if phase_of[s.index] == slot_phase.get(slot_id)]
+        F[f"slot_{slot_id}"] = Feature(weight, own_phase or quotes)
 
     lex = rnd.lexicons
     # Cue features: matches of one or more round lexicons ([scoring.cue_features]), optionally only
