@@ -293,6 +293,16 @@ def test_an_answer_longer_than_the_round_says_so(tmp_path, capsys):
     assert "far longer than" not in short
 
 
+def test_the_readme_answer_file_example_scores(tmp_path, capsys):
+    """README's "To score an answer you wrote yourself" example is a valid answer file, and scores."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("To score an answer you wrote yourself", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    f = tmp_path / "my-answer.toml"
+    f.write_text(block, encoding="utf-8")
+    out = run_cli(capsys, "score", "--text", str(f))
+    assert "Case my-answer (text only)" in out and "Total:" in out
+
+
 SNAPSHOTS = ROOT / "tests" / "data" / "snapshots"
 
 
