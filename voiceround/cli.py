@@ -148,7 +148,9 @@ def cmd_score(args) -> int:
         transcript = store.transcript(args.target)
         card = score_transcript(transcript, rnd, args.target)
         if args.rescore:  # keep the old scorecard in the history, store the new one
-            rescore(store, args.target, card)
+            stored = rescore(store, args.target, card)
+            _err("re-scored: stored the new scorecard, the previous one is kept in the history" if stored
+                 else "re-scored: the same scorecard as the one stored, so nothing new was stored")
         sid = args.target
         from voiceround.report import clock
         length = row.get("duration_s") or (transcript.turns[-1].end_s if transcript.turns else 0.0)

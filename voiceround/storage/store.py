@@ -298,10 +298,15 @@ def _archive_old(store: "Store", session_id: str) -> None:
                                           "scorecard": rows[0]["scorecard"]})
 
 
-def rescore(store: "Store", session_id: str, scorecard: dict) -> None:
-    """Store a new scorecard for a session and keep the previous one in ``score_history``."""
+def rescore(store: "Store", session_id: str, scorecard: dict) -> bool:
+    """Store a new scorecard for a session and keep the previous one in ``score_history``. Returns
+    False, storing nothing, when it is the scorecard already stored (the same transcript and rubric
+    give the same card: re-scoring three times kept three identical copies, a new user's test)."""
+    if store.scorecard(session_id) == json.loads(json.dumps(scorecard, sort_keys=True)):
+        return False
     store._write(lambda: _archive_old(store, session_id))
     store.save_score(session_id, scorecard)
+    return True
 
 
 def export_bundle(store: "Store", session_id: str, out: Path, pdf: Path | None = None) -> Path:
