@@ -348,6 +348,8 @@ def cmd_delete(args) -> int:
 def cmd_rounds(args) -> int:
     """``rounds``: the bundled rounds (id, length, title, file); any of them goes to ``--round``."""
     from voiceround.rounds import bundled_rounds
+    if getattr(args, "round", None):  # `--round X rounds`: X is checked, not silently ignored (a new user's test)
+        round_for(args)
     for path in bundled_rounds():
         rnd = load_round(path)
         print(f"{rnd.id:<24} {rnd.card.get('duration_min', round(rnd.duration_s / 60))} min   {rnd.title}   ({path})")
