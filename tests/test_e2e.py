@@ -303,6 +303,19 @@ def test_the_readme_answer_file_example_scores(tmp_path, capsys):
     assert "Case my-answer (text only)" in out and "Total:" in out
 
 
+def test_an_answer_file_scores_on_another_round_and_without_topics(tmp_path, capsys):
+    """A new user's test: `score --text FILE --round customer_obsession` refused an answer written
+    with this round's topics, and a turn with no topic was "unknown topic None", though scoring a
+    text reads only what is said. Rehearsing still needs the topics (the simulated candidate uses them)."""
+    out = run_cli(capsys, "score", "--text", str(CASES / "weak-yields-quickly.toml"), "--round", "customer_obsession")
+    assert "Customer Obsession" in out and "Total:" in out
+    f = tmp_path / "plain.toml"
+    f.write_text('[[turns]]\ntext = "I was the support lead. My manager Lena wanted to ship the retry screen to everyone at once."\n',
+                 encoding="utf-8")
+    assert "Total:" in run_cli(capsys, "score", "--text", str(f))
+    assert main(["rehearse", str(f)]) == 2 and "has no topic" in capsys.readouterr().err
+
+
 SNAPSHOTS = ROOT / "tests" / "data" / "snapshots"
 
 

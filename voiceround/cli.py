@@ -125,7 +125,7 @@ def cmd_score(args) -> int:
     if args.text:
         from voiceround.session.cases import load_case, text_transcript
         rnd = round_for(args) if getattr(args, "round", None) else None
-        case = load_case(args.target, rnd)
+        case = load_case(args.target, rnd, any_topic=True)  # only the words are scored: any round's topics will do
         rnd = rnd or round_for(args, case.round_ref)
         transcript = text_transcript(case)
         card = score(transcript, rnd)

@@ -49,13 +49,15 @@ class Case:
 MAX_CASE_BYTES = 1_000_000
 
 
-def load_case(path: str | Path, rnd=None) -> Case:
+def load_case(path: str | Path, rnd=None, any_topic: bool = False) -> Case:
     """Load a case TOML. Its ``round`` (a bundled round id, or a round file's path relative to the
     case file; default ``disagree_and_commit``) names the round whose topics
     (:attr:`voiceround.rounds.Round.topics`) the turns use; ``rnd``, when given (``--round``), is
     used instead. Raises :class:`CaseFileError` for an unreadable file, one over
     :data:`MAX_CASE_BYTES`, bad TOML, an unknown round,
-    or turns without a known topic or text."""
+    or turns without a known topic or text. ``any_topic``: a topic the round doesn't know is kept
+    as it is (scoring a text reads only what is said, so an answer written for one round can be
+    scored on another: ``score --text FILE --round customer_obsession``)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -97,9 +99,11 @@ def load_case(path: str | Path, rnd=None) -> Case:
             raise CaseFileError(f"{path.name}: turn {n} should be a [[turns]] table with topic and text, got {type(t).__name__}",
                                 hint="see shared/cases/README.md")
         topic, text = t.get("topic"), t.get("text")
+        if topic is None and any_topic:  # scoring a text: a turn without a topic is part of the story
+            topic = ""
         if topic is None:  # said plainly, not as Python's None (a new user's test: "unknown topic None")
             raise CaseFileError(f"{path.name}: turn {n} has no topic", hint=f"add topic = \"…\", one of {', '.join(topics)}")
-        if topic not in topics:
+        if topic not in topics and not any_topic:
             raise CaseFileError(f"{path.name}: turn {n} has unknown topic {topic!r} for round {round_id}",
                                 hint=f"use one of {', '.join(topics)}")
         if not isinstance(text, str) or not text.strip():
