@@ -404,3 +404,17 @@ def test_a_result_isolated_later_in_the_same_answer_needs_no_slice_probe(rnd):
     # without the holdout sentence the same result still needs its slice probe
     tr.turns[-1] = Turn("candidate", t.split(" I isolated")[0], 5, 30)
     assert [n for n in claim_needs(tr, rnd) if n.need == "slice"]
+
+
+def test_words_the_stt_was_unsure_of_are_not_quoted_back(rnd):
+    """A new user's rehearsal: "You mentioned 'I wanted to 10% hold out'" quoted a misheard answer
+    back. A quote overlapping a stretch the STT marked unsure (Turn.meta["unsure"]) is left out and
+    the question asked without it; a sure stretch is still quoted."""
+    from voiceround.interviewer import planner as P
+    said = "I wanted to 10% hold out so we could measure the new model."
+    for unsure, quoted in ((["I wanted to 10% hold out"], False), ([], True)):
+        tr = Transcript([Turn("interviewer", "Tell me about a time you disagreed.", 0, 3, intent="opening"),
+                         Turn("candidate", said, 3, 9, meta={"stt_min_avg_logprob": -0.9 if unsure else -0.2, "unsure": unsure})])
+        act = P._action(rnd, "probe_opinion", P._history(tr, rnd), quote="I wanted to 10% hold out")
+        assert ("10% hold out" in act.text) == quoted, act.text
+        assert act.text.strip() and "{quote}" not in act.text

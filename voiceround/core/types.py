@@ -12,6 +12,12 @@ from typing import Literal
 # integrated understanding of speaking rate in conversation", Interspeech). Used to time text-only
 # transcripts and typed answers.
 SPEAKING_RATE_WPS = 2.5
+# Whisper's own threshold for a failed decode is an average log-probability below -1.0 (openai/whisper
+# transcribe.py ``logprob_threshold``; faster-whisper keeps the same default). A kept turn whose worst
+# segment scored in the band just above it, below this (``Turn.meta["stt_min_avg_logprob"]``), may
+# hold misheard words: the scorecard marks its quotes "may be misheard", and the interviewer does not
+# quote it back.
+UNSURE_LOGPROB = -0.8
 
 Speaker = Literal["interviewer", "candidate"]
 SPEAKERS = ("interviewer", "candidate")

@@ -17,10 +17,8 @@ FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thi
 # no_speech_prob > 0.6 and avg_logprob < -1.0.
 NO_SPEECH_PROB = 0.6
 LOGPROB_FLOOR = -1.0
-# A kept segment whose average log-probability is below this is shown as "may be misheard" (the
-# scorecard's quotes, the transcript): the band just above Whisper's own -1.0 fallback threshold,
-# where its greedy decoding is least sure of the words it kept.
-UNSURE_LOGPROB = -0.8
+# A kept segment whose average log-probability is below UNSURE_LOGPROB (voiceround.core.types) is
+# shown as "may be misheard" (the scorecard's quotes, the transcript).
 # Stricter rule for low-confidence text: measured here, a 1.8 s laugh (realspeech/wts_laugh1.mp3)
 # became "I'm gonna go ahead and try it right here." at avg_logprob -1.31, no_speech_prob 0.25.
 LOW_CONF_NO_SPEECH_PROB = 0.2

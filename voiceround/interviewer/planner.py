@@ -85,10 +85,13 @@ class _History:
     texts: set[str] = field(default_factory=set)
     claim_probes: int = 0
     pushed_back: bool = False
+    unsure: list[str] = field(default_factory=list)  # lowercased stretches the STT was least sure of
 
 
 def _history(transcript: Transcript, rnd: Round) -> _History:
     h = _History()
+    for _, t in transcript.candidate_turns():
+        h.unsure += [u.lower().strip(" .,") for u in (t.meta or {}).get("unsure") or () if isinstance(u, str) and len(u.strip(" .,")) > 3]
     for _, t in transcript.interviewer_turns():
         intent = t.intent or ""
         h.asked.append((intent, t.meta.get("claim")))
@@ -136,8 +139,18 @@ def _fill(rnd: Round, intent: str, h: _History, quote: str | None, no_story: boo
     return put(ordered[0])
 
 
+def _misheard(quote: str, h: _History) -> bool:
+    """Whether ``quote`` (one phrase, or two joined by ``', and now '``) overlaps a stretch the STT
+    was unsure of (``Turn.meta["unsure"]``: segments below UNSURE_LOGPROB). Quoting it back puts
+    words in the candidate's mouth ("You mentioned 'I wanted to 10% hold out'": a new user's test)."""
+    parts = [p.lower().strip(" .,") for p in quote.split("'") if len(p.strip(" .,")) > 3]
+    return any(p in u or u in p for p in parts for u in h.unsure)
+
+
 def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, reason="", no_story=False) -> Action:
     probe = rnd.probes[intent]
+    if quote and _misheard(quote, h):  # ask without quoting what may have been misheard
+        quote = None
     text = _fill(rnd, intent, h, quote, no_story)
     if quote and len(A.words(text)) > MAX_QUESTION_WORDS:  # a long quote: each part shortened to its head phrase
         # the longest head phrases that keep the question short and are not cut mid-phrase ("The six")

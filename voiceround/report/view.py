@@ -21,12 +21,8 @@ from __future__ import annotations
 import re
 
 from voiceround import analysis as A
+from voiceround.core.types import UNSURE_LOGPROB
 
-# Whisper's own threshold for a failed decode is an average log-probability below -1.0
-# (openai/whisper transcribe.py ``logprob_threshold``; faster-whisper keeps the same default, and
-# voiceround.engines.stt.LOGPROB_FLOOR uses it). Turns whose worst segment scored in the band just
-# above it, below -0.8, were kept but may hold misheard words: their quotes are marked unsure.
-UNSURE_LOGPROB = -0.8
 TOP_TIER = 4
 # Said in place of "what to work on next" when every dimension is already at the top tier.
 ALL_TOP_NOTE = ("Every dimension is at the top tier. Practise keeping it there under time pressure: "

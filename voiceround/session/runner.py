@@ -23,7 +23,8 @@ from voiceround.core import events as ev
 from voiceround.core.audio_format import FRAME_S, SAMPLE_RATE
 from voiceround.core.types import SPEAKING_RATE_WPS, Transcript, Turn
 from voiceround.engines.spoken import for_speech
-from voiceround.engines.stt import UNSURE_LOGPROB, STTResult
+from voiceround.core.types import UNSURE_LOGPROB
+from voiceround.engines.stt import STTResult
 from voiceround.rounds import Round
 from voiceround.session.engines import Engines
 from voiceround.session.feeds import CandidateFeed, with_echo_canceller
