@@ -13,6 +13,6 @@ from voiceround.analysis.consistency import BASELINE_CORRECTION, abstraction_dri
 from voiceround.analysis.cues import FILLERS, cue_spans, customer_friction  # noqa: F401
 from voiceround.analysis.delivery import Delivery, delivery  # noqa: F401
 from voiceround.analysis.quotes import is_fragment, phrase_quote  # noqa: F401
-from voiceround.analysis.people import named_people  # noqa: F401
+from voiceround.analysis.people import SHORT_SENTENCE_WORDS, named_people  # noqa: F401
 from voiceround.analysis.phases import arguing_slots, decision_point, question_phases, slot_coverage, tag_phases, tag_slots  # noqa: F401
 from voiceround.analysis.sentences import Sentence, split_sentences, split_text, strip_fillers, words  # noqa: F401

@@ -41,7 +41,8 @@ _ROLE_HOLDER = re.compile(r"\b(?:[Oo]ur|[Mm]y|[Tt]he|[Hh]is|[Hh]er|[Tt]heir) (?:
 _HOLDER_ROLE = re.compile(rf"(?P<name>{_NAME}), (?:[Oo]ur|[Mm]y|[Tt]he|[Hh]is|[Hh]er|[Tt]heir) (?:[a-z-]+ ){{0,3}}(?:director|manager|lead|head|"
                           r"owner|officer|chief|VP|CTO|CEO|CFO|COO|CMO|PM|founder|supervisor|engineer|architect|producer|partner|chair|"
                           r"principal|superintendent|editor|president|coordinator|controller|counsel|nurse|doctor|baker|chef)\b")
-# A sentence this short ("Priya agreed.") is a poor quote for a name that a longer sentence also names in a role.
+# A sentence this short ("Priya agreed.") is a poor quote for a name that a longer sentence also names in a
+# role (and, in the scorer's evidence, for any feature a longer sentence also carries).
 SHORT_SENTENCE_WORDS = 6
 
 

@@ -91,7 +91,7 @@ class _History:
 def _history(transcript: Transcript, rnd: Round) -> _History:
     h = _History()
     for _, t in transcript.candidate_turns():
-        h.unsure += [u.lower().strip(" .,") for u in (t.meta or {}).get("unsure") or () if isinstance(u, str) and len(u.strip(" .,")) > 3]
+        h.unsure += [p for u in (t.meta or {}).get("unsure") or () if isinstance(u, str) and (p := _phrase(u))]
     for _, t in transcript.interviewer_turns():
         intent = t.intent or ""
         h.asked.append((intent, t.meta.get("claim")))
@@ -143,8 +143,15 @@ def _misheard(quote: str, h: _History) -> bool:
     """Whether ``quote`` (one phrase, or two joined by ``', and now '``) overlaps a stretch the STT
     was unsure of (``Turn.meta["unsure"]``: segments below UNSURE_LOGPROB). Quoting it back puts
     words in the candidate's mouth ("You mentioned 'I wanted to 10% hold out'": a new user's test)."""
-    parts = [p.lower().strip(" .,") for p in quote.split("'") if len(p.strip(" .,")) > 3]
+    parts = [p for part in quote.split("'") if (p := _phrase(part))]
     return any(p in u or u in p for p in parts for u in h.unsure)
+
+
+def _phrase(text: str) -> str:
+    """``text`` lowercased without edge punctuation, for comparing a quote with an unsure stretch;
+    "" when 3 characters or fewer ("so", "I", "the": they overlap everything)."""
+    p = text.lower().strip(" .,")
+    return p if len(p) > 3 else ""
 
 
 def _action(rnd: Round, intent: str, h: _History, *, quote=None, claim=None, reason="", no_story=False) -> Action:

@@ -272,10 +272,8 @@ def reading_note(d: dict) -> str | None:
     conditions = d.get("conditions_tier")
     if conditions is None or conditions == d["tier"] or d.get("capped_by"):
         return None
-    if conditions > d["tier"]:
-        return (f"Its words meet tier {conditions}'s conditions, but read as a whole the answer is like those that "
-                f"human graders put at tier {d['tier']}")
-    return (f"Its words meet tier {conditions}'s conditions; read as a whole the answer is like those that "
+    joint = ", but" if conditions > d["tier"] else ";"
+    return (f"Its words meet tier {conditions}'s conditions{joint} read as a whole the answer is like those that "
             f"human graders put at tier {d['tier']}")
 
 
@@ -417,12 +415,13 @@ def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: 
         return None
     if not chosen.get("replaces") and _no_ground(chosen["sentence"], rnd):
         chosen["replaces"] = True  # "No.", "I won that argument.": nothing a stronger answer builds on
+    bare = " ".join(pattern.replace("{sentence}", "").split())  # what the tier needs, without the sentence
     if chosen.get("replaces"):  # a trap's sentence is replaced, not built on
-        return dict(chosen, rewrite=" ".join(pattern.replace("{sentence}", "").split()))
+        return dict(chosen, rewrite=bare)
     if len(A.words(chosen["sentence"])) > LONG_SENTENCE_WORDS:
         # a rambling sentence is not repeated whole with more added to it (a new user's test: an
         # 80-word "Stronger:"): the rewrite asks for it short, then what the tier needs
-        return dict(chosen, replaces=False, rewrite=SHORTER + " " + " ".join(pattern.replace("{sentence}", "").split()))
+        return dict(chosen, replaces=False, rewrite=f"{SHORTER} {bare}")
     return dict(chosen, replaces=False, rewrite=_rewrite(pattern, chosen["sentence"]))
 
 

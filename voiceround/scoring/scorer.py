@@ -61,17 +61,16 @@ class Feature:
 
     value: float = 0.0
     evidence: list[A.Sentence] = field(default_factory=list)
-    _seen: set = field(default_factory=set, repr=False, compare=False)  # (turn, index) of evidence: O(1) per add
+    _seen: set = field(default_factory=set, repr=False, compare=False)  # Sentence.index of the evidence: O(1) per add
 
     def __post_init__(self) -> None:
-        self._seen.update((s.turn, s.index, s.start) for s in self.evidence)
+        self._seen.update(s.index for s in self.evidence)
 
     def add(self, sentence: A.Sentence, amount: float = 1.0) -> None:
         """Add ``amount`` to the value, and ``sentence`` to the evidence unless it is there already."""
         self.value += amount
-        key = (sentence.turn, sentence.index, sentence.start)
-        if key not in self._seen:
-            self._seen.add(key)
+        if sentence.index not in self._seen:  # the index is unique among a transcript's sentences
+            self._seen.add(sentence.index)
             self.evidence.append(sentence)
 
 
@@ -211,8 +210,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # Sentences that tell no concrete event (no person, time, number or past action: analysis.concrete)
     concrete = {s.index for s in sents if A.concrete(s.text)}
     F["nonconcrete_share"] = Feature(round(1 - len(concrete) / len(sents), 4) if sents else 0.0, [s for s in sents if s.index not in concrete][:3])
-    f("opinion_cues_unbacked").value = max(0.0, f("opinion_cues").value - f("argument_metrics").value)
-    f("opinion_cues_unbacked").evidence = list(f("opinion_cues").evidence)
+    F["opinion_cues_unbacked"] = Feature(max(0.0, f("opinion_cues").value - f("argument_metrics").value), list(f("opinion_cues").evidence))
 
     for a in actions:
         f("i_actions" if a.who == "i" else "we_actions").add(a.sentence)
@@ -229,8 +227,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             if a.who == "i" and not ("generic_action" in lex and lex["generic_action"].search(a.sentence.text)):
                 f("commitment_i_actions").add(a.sentence)
     i_n, we_n = f("i_actions").value, f("we_actions").value
-    f("i_action_share").value = round(i_n / (i_n + we_n), 4) if i_n + we_n else 0.0
-    f("i_action_share").evidence = list(f("i_actions").evidence)  # what raises the share (the trap quotes we_actions)
+    # the evidence is what raises the share (the trap quotes we_actions)
+    F["i_action_share"] = Feature(round(i_n / (i_n + we_n), 4) if i_n + we_n else 0.0, list(f("i_actions").evidence))
 
     for s in sents:
         friction = A.customer_friction(s.text, lex)
@@ -361,8 +359,6 @@ def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
 
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # a note in round or square brackets
 
-# A quote shorter than this many words ("Priya agreed.") says less than a longer one carrying the same feature.
-SHORT_QUOTE_WORDS = 6
 _WHOLE_ANSWER = frozenset({"sentences", "last_sentence"})  # measures of the whole answer: nothing to quote
 
 
@@ -386,7 +382,7 @@ def _evidence(F: dict[str, Feature], evidence_features, raised: list[str]) -> li
                 carriers[(s.turn, s.start)] = carriers.get((s.turn, s.start), 0) + 1
 
     def rank(s: A.Sentence) -> tuple:
-        return (-carriers.get((s.turn, s.start), 0), len(A.words(s.text)) < SHORT_QUOTE_WORDS)
+        return (-carriers.get((s.turn, s.start), 0), len(A.words(s.text)) < A.SHORT_SENTENCE_WORDS)
 
     chosen, seen = [], set()
     for name in order:
