@@ -443,13 +443,14 @@ def condition_tier(d, value_of, rounding: str = "nearest") -> tuple[int, list[st
 
 
 # How much likelier the model must find its tier than the conditions' tier to give it: to lower a
-# tier, and to raise one above what the anchors' conditions hold (leave-one-batch-out on the 190 dev
-# answers of 2026-12-02: no margin 68.6%; 0.2 both ways 69.1%; 0.2 down and 0.5 up 68.9%, the
-# conditions alone 66.4%). Smaller margins read answers kept outside better but let a padded answer,
-# a number said in words, or a "we" retelling move a tier it must not (tests/test_scoring.py: padding,
-# digits and words, minimal pairs; docs/BENCHMARKS.md "Tier model"). In a close call the anchors' reading stands.
-MARGIN_DOWN = 0.2
-MARGIN_UP = 0.5
+# tier, and to raise one above what the anchors' conditions hold. Chosen by leave-one-batch-out on the
+# 340 dev answers of 2026-12-02 (each writer's batch held out): 0.2 down and 0.5 up 67.6%; 0.15 down
+# and 0.3 up 69.4%; no margin down 70.3%, but then a short answer whose sentence meets an anchor
+# ("the beta error rate was 1.8% against 0.6%") is read a tier below it, because the model learned on
+# whole stories; 0.15 is the smallest margin that keeps those anchors (tests/test_scoring.py). The
+# padding, digits-and-words and minimal-pair tests hold at these margins. In a close call the anchors' reading stands.
+MARGIN_DOWN = 0.15
+MARGIN_UP = 0.3
 
 
 def learned_tier(learned: int, conditions: int, probs: dict[int, float]) -> int:
