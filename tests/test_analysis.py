@@ -61,6 +61,14 @@ def test_delivery_analytics_counts_fillers_and_talk_share():
     assert d.talk_share == 0.75 and d.wpm == 80.0  # 8 words in 6 s
 
 
+def test_you_know_as_the_verb_is_not_a_filler():
+    """A new user's "Okay, you know best" was counted as a filler; "you know" governing what follows
+    is the sentence's verb, and only the interjection counts."""
+    said = "Okay, you know best. You know what she said? It was, you know, slow. You know, the numbers were bad, you know."
+    d = A.delivery(Transcript([Turn("candidate", said, 0, 10)]))
+    assert d.fillers == {"you know": 3}
+
+
 def test_wer_normalisation_spells_numbers():
     assert normalize_for_wer("It was 0.7%, down from $4 million; 1,800 tickets.") == \
         "it was zero point seven percent down from four million dollars one thousand eight hundred tickets"

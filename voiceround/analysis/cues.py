@@ -17,7 +17,11 @@ def customer_friction(text: str, lexicons) -> bool:
                 or (lexicons["system_friction"].search(text) and lexicons["customer"].search(text)))
 
 
-FILLERS = re.compile(rf"\b{FILLER_WORD}\b|\byou know\b", re.IGNORECASE)
+# "you know" is a filler when nothing it governs follows ("we shipped it, you know.", "it was, you know,
+# slow"), not when it is the verb of the sentence ("Okay, you know best", "you know what she said",
+# "you know the drill").
+_YOU_KNOW_VERB = r"(?:best|better|more|less|what|how|why|when|where|who|whether|if|that|this|it|him|her|them|me|us|the|a|an|about|each|everyone|your|my|our|their)"
+FILLERS = re.compile(rf"\b{FILLER_WORD}\b|\byou know\b(?!\s+{_YOU_KNOW_VERB}\b)", re.IGNORECASE)
 
 
 # Spoken hedges that leave what is said unchanged ("I didn't really push it further", "he kind of
