@@ -555,6 +555,9 @@ def test_folding_when_challenged_is_yielding_whatever_was_escalated(rnd):
     ("So I did exactly the policy, like the procedure says. I was sort of proven right in the end, the data speaks for itself.", True),
     ("I implemented it as instructed. People must see the result of their own decision.", True),
     ("I rewrote the prep list myself and moved the Saturday order to Friday so the new deliveries would last.", False),
+    # a told-you-so said not to have been said, and a paper trail kept but not used, are not the trap
+    ("When the figures came in lower than hoped, I didn't say I told you so; I helped work out what we could salvage. "
+     "I kept a paper trail of my concerns, but I rewrote the prep list myself.", False),
 ])
 def test_passive_aggressive_compliance_in_everyday_words(rnd, answer, passive):
     # Corpus dev (2026-12-02): the rule followed to the letter and the failure left to teach them.
