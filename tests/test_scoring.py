@@ -707,6 +707,35 @@ def test_a_story_told_twice_scores_as_told_once(rnd):
     assert "said before: counted once" in scorecard_text(b)
 
 
+def test_a_sentence_said_again_with_other_numbers_counts_once_in_its_turn(rnd):
+    """A new user stuffed the argument with one sentence, its numbers nudged each time ("I had 312
+    tickets compared with 100 before. I had 313 tickets compared with 101 before. …") and scored 100.
+    In one turn the same sentence with other numbers counts once; across turns a changed number is
+    what the invented-baseline trap reads, so it still counts there."""
+    data = "I pulled the queue. I had 312 tickets compared with 100 before."
+    nudged = " I had 313 tickets compared with 101 before. I had three hundred and fourteen tickets compared with a hundred and two before."
+    once = score(_told(_SHORTCUT[0], data, _SHORTCUT[3]), rnd)
+    stuffed = score(_told(_SHORTCUT[0], data + nudged, _SHORTCUT[3]), rnd)
+    assert stuffed["total"] == once["total"], (once["total"], stuffed["total"])
+    assert [q["why"] for q in stuffed["not_counted"]] == ["said before with other numbers: counted once"] * 2, stuffed["not_counted"]
+    story = ["Our director Tom wanted one on-call engineer per week; I wanted two.",
+             "I argued it would double reset tickets, from 200 a month to 400 a month.",
+             "Tom decided on rotation. I built a self-service reset portal and I trained the shift leads on it.",
+             "I argued it would double reset tickets, from 250 a month to 400 a month."]
+    assert not score(_told(*story), rnd)["not_counted"]
+
+
+def test_a_refusal_is_no_commitment_action(rnd):
+    """A new user's "Once she decided, I refused to write the help article, I never trained our
+    agents, and I did not set up any dashboard" read Execution Commitment tier 4: "refused" counted as
+    a thing done. What was refused or not done is no action."""
+    did = score(_told(*_SHORTCUT[:2], "Once he decided, I wrote the new prep list, I trained our four cooks on it and I set up a waste log.", _SHORTCUT[3]), rnd)
+    refused = score(_told(*_SHORTCUT[:2], "Once he decided, I refused to write the new prep list, I never trained our four cooks on it "
+                          "and I did not set up a waste log."), rnd)
+    assert refused["dimensions"]["execution_commitment"]["tier"] <= 2 < did["dimensions"]["execution_commitment"]["tier"]
+    assert refused["features"].get("commitment_i_actions", 0) == 0, refused["features"]
+
+
 def test_per_cent_in_two_words_is_a_percentage(rnd):
     # British spelling: "41 per cent" is a number as "41 percent" is (a new user's answer lost two numbers).
     from voiceround.analysis import find_claims, split_sentences

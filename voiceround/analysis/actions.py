@@ -13,6 +13,8 @@ _NON_ACTION = {
     "understood", "worried", "feared", "preferred", "loved", "hated", "wished", "tried", "seemed", "used",
     "called", "supposed", "based", "concerned", "interested", "excited", "surprised", "disappointed", "named",
     "red", "need", "bed", "shed", "wed", "had", "were", "was", "did", "ended", "started",
+    # what was not done ("I refused to write the help article" had counted as a commitment action)
+    "refused", "declined", "failed", "neglected", "forgot", "avoided",
 }
 _ACTION_IRREGULAR = {
     "built", "wrote", "made", "ran", "took", "set", "led", "drove", "found", "brought", "sent", "put", "got",

@@ -79,6 +79,17 @@ def _quote(s: A.Sentence) -> dict:
     return {"turn": s.turn, "quote": text, "start_s": s.start_s}
 
 
+_NUMBER_WORD = re.compile(r"\b(?:\d[\d.,']*|a (?=hundred|thousand|million|billion)|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                          r"hundred|thousand|million|billion|point|and a half|half)\b")
+
+
+def _number_shape(key: str) -> str:
+    """``key`` (lower-case words joined by spaces) with each run of number words or digits as one
+    ``#``: two sentences with the same shape differ only in their numbers."""
+    return re.sub(r"#(?: ?(?:and )?#)*", "#", _NUMBER_WORD.sub("#", key))
+
+
 def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feature], dict]:
     """Named features of the candidate's words, with evidence sentences.
 
@@ -89,7 +100,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # not part of the story: it is never evidence and moves no tier (README: injection can't help).
     # A sentence said again word for word (5 words or more) counts once: pasting a story twice, or
     # repeating the commitment, raised tiers (a new user's test, 2026-12-02: 50 -> 68.3).
-    sents, not_counted, said = [], [], set()
+    sents, not_counted, said, said_shapes = [], [], set(), set()
     meta = rnd.lexicons["meta_address"]
     for s in A.split_sentences(transcript):
         if meta.search(s.text):
@@ -109,7 +120,16 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         if len(key.split()) >= REPEAT_MIN_WORDS and key in said:
             not_counted.append((s, "said before: counted once"))
             continue
+        # The same sentence again in the same turn with only its numbers changed ("I had 312 tickets
+        # compared with 100 before. I had 313 tickets compared with 101 before.") counts once too: a
+        # new user's answer stuffed that way scored 100. Across turns a number that changes is what
+        # the invented-baseline trap reads, so there it still counts.
+        shape = (s.turn, _number_shape(key))
+        if len(key.split()) >= REPEAT_MIN_WORDS and shape[1] != key and shape in said_shapes:
+            not_counted.append((s, "said before with other numbers: counted once"))
+            continue
         said.add(key)
+        said_shapes.add(shape)
         sents.append(s)
     slot_tags = A.tag_slots(sents, rnd.slots)
     phases = A.tag_phases(sents, rnd.slots, A.question_phases(transcript, rnd.slots))
