@@ -752,6 +752,17 @@ def test_no_labelled_answer_is_taken_for_another_language(rnd):
     assert len(texts) > 500 and all(looks_english(t) for t in texts)
 
 
+def test_an_answer_in_an_unspaced_script_is_not_read_as_english():
+    """A new user's Chinese answer had no note (too few spaced words to tell); a text mostly in
+    another script is not English, while English with a few accented or foreign names still is."""
+    from voiceround.analysis.language import looks_english
+    zh = "2023年3月，我是一家支付应用的客服主管。我的经理Lena想一次性向所有用户发布新的重试页面；我想先对百分之十的用户做测试。失败付款从每周900次降到350次。"
+    ru = "В марте я руководил поддержкой. Мой менеджер Лена хотела выпустить новый экран для всех пользователей сразу."
+    en = ("My manager, Zoë Müller, wanted to ship to everyone at once; I wanted ten percent first, because the beta "
+          "crash rate on older phones was 1.8% against 0.6%, and 東京 support had the same tickets.")
+    assert not looks_english(zh) and not looks_english(ru) and looks_english(en)
+
+
 _CHALLENGED = ["I was the support lead for a payments app. My manager Lena wanted to ship the new retry screen to everyone at "
                "once. I wanted to test it on ten percent of users first.",
                "I had the ticket data: retry complaints were 400 a week, and the last big release without a test had doubled them.",

@@ -22,9 +22,18 @@ MIN_WORDS = 30
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
+MIN_LETTERS = 60  # letters enough to tell the script of a text written without spaces (about 30 Chinese characters)
+
+
 def english_share(text: str) -> float | None:
     """The share (0-1) of ``text``'s words that are common English function words, or None when it
-    has fewer than :data:`MIN_WORDS` words (too short to tell)."""
+    has fewer than :data:`MIN_WORDS` words (too short to tell). A text of :data:`MIN_LETTERS`
+    letters or more, most of them outside the Latin alphabet (Chinese, Japanese, Arabic, Cyrillic…,
+    where words are few or not spaced), has share 0.0: a new user's Chinese answer had passed as too
+    short to tell."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= MIN_LETTERS and sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters) < len(letters) / 2:
+        return 0.0
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < MIN_WORDS:
         return None
