@@ -316,6 +316,21 @@ def test_an_answer_file_scores_on_another_round_and_without_topics(tmp_path, cap
     assert main(["rehearse", str(f)]) == 2 and "has no topic" in capsys.readouterr().err
 
 
+def test_an_answer_files_unknown_turns_and_bad_text_are_said(tmp_path, capsys):
+    """A new user's test: turns with topic 'unknown' (the rehearsal's fallback answer) were dropped
+    without a word (all of them: a total of 0.0), and `text = 42` was "has no text"."""
+    story = 'topic = "scenario"\ntext = "My manager Lena wanted to ship the retry screen to everyone at once."\n'
+    f = tmp_path / "a.toml"
+    f.write_text(f'[[turns]]\ntopic = "unknown"\ntext = "I would have to look that up."\n[[turns]]\n{story}', encoding="utf-8")
+    assert main(["score", "--text", str(f)]) == 0
+    out, err = capsys.readouterr()
+    assert "Total:" in out and "left out turn 1 of the file" in err
+    f.write_text('[[turns]]\ntopic = "unknown"\ntext = "I would have to look that up."\n', encoding="utf-8")
+    assert main(["score", "--text", str(f)]) == 2 and "every turn has topic 'unknown'" in capsys.readouterr().err
+    f.write_text('[[turns]]\ntopic = "scenario"\ntext = 42\n', encoding="utf-8")
+    assert main(["score", "--text", str(f)]) == 2 and "should be a quoted string, got int 42" in capsys.readouterr().err
+
+
 SNAPSHOTS = ROOT / "tests" / "data" / "snapshots"
 
 

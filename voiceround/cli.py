@@ -123,11 +123,21 @@ def cmd_score(args) -> int:
         raise VoiceRoundError("--rescore re-scores a stored session; --text scores a file's text and stores nothing",
                          hint="drop --rescore to score the text, or give a session id (voiceround sessions) without --text")
     if args.text:
-        from voiceround.session.cases import load_case, text_transcript
+        from pathlib import Path
+
+        from voiceround.session.cases import CaseFileError, load_case, text_transcript
         rnd = round_for(args) if getattr(args, "round", None) else None
         case = load_case(args.target, rnd, any_topic=True)  # only the words are scored: any round's topics will do
         rnd = rnd or round_for(args, case.round_ref)
         transcript = text_transcript(case)
+        left_out = [ct.number for ct in case.turns if ct.topic == "unknown"]
+        if not transcript.turns:
+            raise CaseFileError(f"{Path(args.target).name}: no turn to score: every turn has topic 'unknown'",
+                                hint="'unknown' marks the answer a rehearsal gives to a probe the story can't answer; "
+                                     "give each part of your story its topic (README: 'To score an answer you wrote yourself')")
+        if left_out:  # a new user's turns went missing without a word, and the turn numbers shifted
+            _err(f"left out turn{'s' if len(left_out) > 1 else ''} {', '.join(map(str, left_out))} of the file: topic 'unknown' is the "
+                 "answer a rehearsal gives to a probe the story can't answer, not part of the story. Turns below are numbered as scored.")
         card = score(transcript, rnd)
         sid = None
         head = f"Case {case.id} (text only)   {rnd.title}"

@@ -92,12 +92,12 @@ def load_case(path: str | Path, rnd=None, any_topic: bool = False) -> Case:
                                 "path relative to the case file, or give --round FILE") from exc
     raw = data.get("turns")
     if not isinstance(raw, list) or not raw:
-        raise CaseFileError(f"{path.name}: a case needs at least one [[turns]] entry", hint="see shared/cases/README.md")
+        raise CaseFileError(f"{path.name}: a case needs at least one [[turns]] entry", hint="the format is in README.md ('To score an answer you wrote yourself') and ../shared/cases/README.md")
     turns = []
     for n, t in enumerate(raw, start=1):
         if not isinstance(t, dict):
             raise CaseFileError(f"{path.name}: turn {n} should be a [[turns]] table with topic and text, got {type(t).__name__}",
-                                hint="see shared/cases/README.md")
+                                hint="the format is in README.md ('To score an answer you wrote yourself') and ../shared/cases/README.md")
         topic, text = t.get("topic"), t.get("text")
         if topic is None and any_topic:  # scoring a text: a turn without a topic is part of the story
             topic = ""
@@ -106,6 +106,9 @@ def load_case(path: str | Path, rnd=None, any_topic: bool = False) -> Case:
         if topic not in topics and not any_topic:
             raise CaseFileError(f"{path.name}: turn {n} has unknown topic {topic!r} for round {round_id}",
                                 hint=f"use one of {', '.join(topics)}")
+        if text is not None and not isinstance(text, str):  # text = 42: say what is wrong, not "no text"
+            raise CaseFileError(f"{path.name}: turn {n}'s text should be a quoted string, got {type(text).__name__} {text!r}",
+                                hint='write text = "…" in quotes')
         if not isinstance(text, str) or not text.strip():
             raise CaseFileError(f"{path.name}: turn {n} has no text")
         turns.append(CaseTurn(n, topic, text.strip(), _audio_path(path.parent / "audio", cid, n)))
