@@ -222,6 +222,13 @@ def test_next_steps_rewrite_keeps_the_sentence_and_adds_placeholders(rnd):
                           "I did exactly what he asked, but I kept my notes to prove my point.", 0.0, 30.0)])
     held = {s["id"]: s for s in view.next_steps(score(t3, rnd), rnd, t3, n=6)}["execution_commitment"]
     assert held["capped_by"] == "Passive-aggressive compliance" and "Held at tier 1" in held["cap_note"]
+    # a story the candidate won is held down by the round's cap, which says what to change (a new
+    # user saw only "won the argument", and advice to tell actions their answer already told)
+    t4 = Transcript([Turn("candidate", "My manager Sam wanted to ship everything at once; I argued for a staged rollout. "
+                          "In the end Sam agreed with me and went with my plan. "
+                          "After the decision I wrote the runbook, I ran the load test and I trained the support team.", 0.0, 30.0)])
+    won = {s["id"]: s for s in view.next_steps(score(t4, rnd), rnd, t4, n=6)}["execution_commitment"]
+    assert won["capped_by"] == "won the argument" and "tell one you lost" in won["cap_note"], won
     # a sentence whose very words are the trap is replaced, not built on
     t2 = Transcript([Turn("candidate", "My manager Sam disagreed with my rollout plan. I didn't want to create friction. "
                           "I said okay, I understand, and I let it go.", 0.0, 20.0)])

@@ -428,7 +428,7 @@ def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: 
 # Past this many words a sentence is told again as an instruction to shorten it, not repeated in the
 # rewrite; spoken sentences in the corpus's strong answers run 10-25 words.
 LONG_SENTENCE_WORDS = 35
-SHORTER = "[That point in one sentence of under 25 words.]"
+SHORTER = "[Your sentence above, cut to under 25 words.]"
 
 
 def next_steps(card: dict, rnd, transcript=None, n: int = 2) -> list[dict]:
@@ -488,7 +488,9 @@ def _cap_note(card: dict, rnd, row: dict) -> str | None:
     tdef = rnd.traps.get(cid) if rnd is not None else None
     if tdef is not None:
         return f"Held at tier {row['tier']} by the trap “{tdef.name}”" + (f": {_lower(tdef.description)}" if tdef.description else "")
-    return f"Held at tier {row['tier']} by: {row['capped_by']}"
+    cond = next((c for c in (rnd.scoring.get("caps", ()) if rnd is not None else ()) if c.reason == cid), None)
+    why = f". {cond.description}" if cond is not None and cond.description else ""
+    return f"Held at tier {row['tier']} by: {row['capped_by']}{why}"
 
 
 def header_facts(rnd) -> list[str]:

@@ -137,11 +137,12 @@ class Trap:
 class ConditionalCap:
     """Tier caps that apply when a condition on the features holds, e.g. a Disagree and Commit
     story the candidate won has no commitment to someone else's path. ``reason`` is shown as the
-    cap's source on the scorecard."""
+    cap's source on the scorecard; ``description``, what to change, beside it ("" for none)."""
 
     reason: str
     when: Condition
     caps: dict[str, int]
+    description: str = ""
 
 
 @dataclass(frozen=True)
