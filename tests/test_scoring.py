@@ -743,6 +743,19 @@ def test_a_refusal_is_no_commitment_action(rnd):
     assert refused["features"].get("commitment_i_actions", 0) == 0, refused["features"]
 
 
+def test_a_commitment_told_as_the_teams_is_above_none(rnd):
+    """A new user's test: the full commitment told in "we" ("Once she decided, we wrote the help
+    article…, trained our twelve agents…") read Execution Commitment 1, below "I went back to my
+    queue" (2). Told as the team's is the anchor's tier 2; as the candidate's own, 3 or more."""
+    head = _SHORTCUT[:2]
+    def ec(commit):
+        return score(_told(*head, commit), rnd)["dimensions"]["execution_commitment"]["tier"]
+    we = ec("Once he decided, we rewrote the prep list the same afternoon, trained our twelve cooks on it, and we set up a waste log.")
+    i = ec("Once he decided, I rewrote the prep list the same afternoon, trained our twelve cooks on it, and I set up a waste log.")
+    none = ec("I went back to my station.")
+    assert none <= we == 2 < i, (none, we, i)
+
+
 def test_per_cent_in_two_words_is_a_percentage(rnd):
     # British spelling: "41 per cent" is a number as "41 percent" is (a new user's answer lost two numbers).
     from voiceround.analysis import find_claims, split_sentences

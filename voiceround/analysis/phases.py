@@ -213,10 +213,11 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         if ph == "decision" and point is not None and k < point:
             ph = first_phase
         # After the decision, something the candidate did (and that reports no number) is the
-        # commitment phase, whatever other cue words it contains ("I set up a holdout").
+        # commitment phase, whatever other cue words it contains ("I set up a holdout"); with a number,
+        # when told in "I" or with a commitment cue ("Once she decided, we trained our twelve agents").
         if asked.get(sent.turn) != first_phase and (decided or (decision_told and sent.turn not in argued_turns and (not resolved or asked.get(sent.turn) == "commitment"))) \
                 and "commitment" in phases_known \
-                and sent.index in acted and (sent.index not in claim_sents or (resolved and decided and sent.index in i_acted)) \
+                and sent.index in acted and (sent.index not in claim_sents or (resolved and decided and (sent.index in i_acted or "commitment" in tags))) \
                 and ph not in ("reflection",) and asked.get(sent.turn) != "reflection" and not HYPOTHETICAL.search(sent.text):
             ph = "commitment"  # (an answer asked for the reflection stays there: "I gave up too fast.")
         # After the decision, a number that is not something the candidate did is a result ("About
