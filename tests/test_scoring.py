@@ -756,6 +756,24 @@ def test_a_commitment_told_as_the_teams_is_above_none(rnd):
     assert none <= we == 2 < i, (none, we, i)
 
 
+def test_gut_feeling_is_not_data_because_the_scenario_and_the_other_side_have_numbers(rnd):
+    """A new user's test: the candidate's data replaced by "I just felt it was too risky. In my
+    experience big launches always go wrong." kept Data-driven Advocacy at 4, its evidence the
+    setting ("In March 2023 I was the support lead for a payments app with about forty thousand
+    monthly users"), the other side's data ("She had the failed-payment numbers from finance showing
+    we lost about eight thousand dollars a week") and the plan asked as a question ("Can we ship to
+    ten percent for one week?"). None of those is the candidate's data; the argument is an opinion."""
+    story = ["In March 2023 I was the support lead for a payments app with about forty thousand monthly users. "
+             "My manager Lena wanted to ship the new retry screen to every user at once.",
+             "She had the failed-payment numbers from finance showing we lost about eight thousand dollars a week.",
+             "I just felt it was too risky. In my experience big launches always go wrong.",
+             "I told Lena: can we ship to ten percent for one week?",
+             "Lena decided to ship to everyone. Once she decided, I wrote the help article and I trained our agents."]
+    card = score(_told(*story), rnd)
+    assert card["features"].get("argument_metrics", 0) == 0, card["features"]
+    assert "opinion_based_conflict" in {t["id"] for t in card["traps"]} and card["dimensions"]["data_driven_advocacy"]["tier"] <= 2
+
+
 def test_per_cent_in_two_words_is_a_percentage(rnd):
     # British spelling: "41 per cent" is a number as "41 percent" is (a new user's answer lost two numbers).
     from voiceround.analysis import find_claims, split_sentences

@@ -91,12 +91,19 @@ _AMOUNT = re.compile(
     r"(?:about |around |roughly |nearly |almost |over |under |just over |just under )?"
     r"(?P<num>\d[\d.,]*|[a-z]+(?:-[a-z]+)?) (?P<unit>thousand|million|billion|grand)\b", re.IGNORECASE)
 _BASELINE_LEAD = re.compile(r"\s*(down|up|compared|against|versus|from|that was|before that)\b", re.IGNORECASE)
-PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b", re.IGNORECASE)
+# The plan the candidate put forward, told as a question too ("Can we ship to ten percent for one
+# week?": a new user's test read its "ten percent" as data argued with).
+PROPOSAL = re.compile(r"\bi (wanted|proposed|suggested|recommended|asked for)\b|\b(staged|stage) roll|\bthen everyone\b"
+                      r"|\b(can|could|shall) we (ship|launch|start|try|test|run|roll|go|do|pilot|release|limit|keep|hold|cap|delay|wait)\b"
+                      r"|\bwhat if we\b|\bwhy don'?t we\b|\blet'?s (ship|launch|start|try|test|run|roll|go|pilot|wait|delay)\b", re.IGNORECASE)
 HYPOTHETICAL = re.compile(r"\b(would|could|might)\b(?! (do|bring|frame|push|have done|see|show|tell|measure|read)\b)", re.IGNORECASE)
 # The candidate's role told with the size of what they run ("I am head chef in a restaurant in Lisbon,
 # sixty covers", "I manage an arable farm, nine hundred hectares"): a number of the setting, not data
 # argued with (corpus dev: such numbers were read as the argument's).
-ROLE_INTRO = re.compile(r"^\W*(?:(?:so|okay|ok|well|um|uh|right),?\s+)*(?:(?:i'?m|i am|i was) (?:a|an|the|head|senior|junior|chief|lead|assistant|deputy)\b"
+# A time told first ("In March 2023 I was the support lead for a payments app with about forty
+# thousand monthly users") is still the role's introduction.
+ROLE_INTRO = re.compile(r"^\W*(?:(?:so|okay|ok|well|um|uh|right),?\s+)*(?:(?:in|back in|during|around|early|late|last)\b[^,.;:]{0,25}?,?\s+|[a-z\s]{0,15}? ago,?\s+)?"
+                        r"(?:(?:i'?m|i am|i was) (?:a|an|the|head|senior|junior|chief|lead|assistant|deputy)\b"
                         r"|i work(?:ed)? as\b|i (?:manage|managed|run|ran|lead|led) (?:a|an|the)\b)", re.IGNORECASE)
 ARGUING = re.compile(r"\b(my (argument|case|point|concern) (was|is)|i argued|i pointed out|i showed (him|her|them))\b", re.IGNORECASE)
 _SLICE = re.compile(
@@ -278,7 +285,10 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
 # "…wanted to ship it, but I disagreed because the error rate was 1.8%" keeps the candidate's 1.8%.
 _OTHER_SUBJECT = r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[A-Z][a-z]+|(?:[Tt]he|[Oo]ur|[Mm]y|[Hh]is|[Hh]er|[Tt]heir) [a-z]+(?: [a-z]+)?),? "
 OTHER_PLAN = re.compile(_OTHER_SUBJECT + r"(?:wanted|proposed|planned|decided|asked|pushed|was pushing) (?:us )?to\b")
-OTHER_ARGUED = re.compile(_OTHER_SUBJECT + r"(?:argued|claimed|pointed (?:out|to)|said|believed|thought|showed|had data)\b")
+# ... and the data they had ("She had the failed-payment numbers from finance showing we lost about
+# eight thousand dollars a week": a new user's test read it as the candidate's argument)
+OTHER_ARGUED = re.compile(_OTHER_SUBJECT + r"(?:argued|claimed|pointed (?:out|to)|said|believed|thought|showed|had data"
+                          r"|had (?:the |her |his |their |some |its )?(?:[\w-]+ ){0,2}(?:numbers|data|figures|stats|report|analysis|forecast|model|spreadsheet))\b")
 _OWN_CLAUSE = re.compile(r"\b(but|because|whereas|while|though|although)\b|\bi\b|;|:|\.", re.IGNORECASE)
 
 
