@@ -71,6 +71,14 @@ def test_schema_error_names_the_field(tmp_path, rnd):
     assert e.value.field == "card.company"
 
 
+def test_a_model_floor_outside_the_tiers_is_refused(tmp_path, rnd):
+    bad = tmp_path / "floor.toml"
+    bad.write_text(rnd.path.read_text().replace("model_floor = 2\n", "model_floor = 5\n"))
+    with pytest.raises(RoundFileError, match="model_floor should be a tier 1-4") as e:
+        load_round(bad, tier_model=False)
+    assert e.value.field.endswith(".model_floor")
+
+
 def test_missing_round_file_is_a_clear_error(tmp_path):
     with pytest.raises(RoundFileError, match="cannot read round file"):
         load_round(tmp_path / "nope.toml")

@@ -774,6 +774,16 @@ def test_gut_feeling_is_not_data_because_the_scenario_and_the_other_side_have_nu
     assert "opinion_based_conflict" in {t["id"] for t in card["traps"]} and card["dimensions"]["data_driven_advocacy"]["tier"] <= 2
 
 
+def test_an_outcome_number_is_never_no_outcome_numbers(rnd):
+    """A new user added "In the end, checkout errors came to 2 percent." to a weak answer, as the
+    scorecard's rewrite said, and Impact Quantification stayed at tier 1, "No outcome numbers",
+    beside that sentence: the tier model lowered the conditions' tier 2 (round file ``model_floor``)."""
+    story = ["My manager Lena wanted to ship the new checkout to everyone; I wanted a test first. I just had a feeling.",
+             "She decided to ship it. We all did our part.",
+             "It went really well and everyone was happy. In the end, checkout errors came to 2 percent."]
+    assert score(_told(*story), rnd)["dimensions"]["impact_quantification"]["tier"] >= 2
+
+
 def test_per_cent_in_two_words_is_a_percentage(rnd):
     # British spelling: "41 per cent" is a number as "41 percent" is (a new user's answer lost two numbers).
     from voiceround.analysis import find_claims, split_sentences

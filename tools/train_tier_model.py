@@ -92,7 +92,8 @@ def main() -> int:
 
     def given(d: str, learned, probs) -> np.ndarray:
         """The tiers the scorer gives (voiceround.scoring.scorer.learned_tier), then capped."""
-        return np.array([min(learned_tier(int(t), r["conditions"][d], p), r["cap"][d]) for t, p, r in zip(learned, probs, rows, strict=True)])
+        floor = next(x.model_floor for x in rubric.dimensions if x.id == d)
+        return np.array([min(learned_tier(int(t), r["conditions"][d], p, floor), r["cap"][d]) for t, p, r in zip(learned, probs, rows, strict=True)])
 
     def cross_validate(C: float) -> dict[str, float]:
         out = {}

@@ -373,11 +373,14 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
             if not isinstance(tiers_raw, dict) or not set(tiers_raw) <= {"2", "3", "4"}:
                 raise RoundFileError(f"{path.name}: {dwhere}.tiers must map tiers 2, 3 and 4 to conditions", path=path, field=f"{dwhere}.tiers")
             tiers = {int(k): _condition(v, f"{dwhere}.tiers.{k}", path) for k, v in tiers_raw.items()}
+            floor = d.get("model_floor", 1)
+            if not isinstance(floor, int) or isinstance(floor, bool) or not 1 <= floor <= 4:
+                raise RoundFileError(f"{path.name}: {dwhere}.model_floor should be a tier 1-4, got {floor!r}", path=path, field=f"{dwhere}.model_floor")
             dims.append(Dimension(
                 _need(d, "id", str, dwhere, path), _need(d, "name", str, dwhere, path),
                 float(_need(d, "weight", (int, float), dwhere, path)), _need(d, "definition", str, dwhere, path),
                 anchors, tuple(criteria), tuple(d.get("evidence_features", [])), bool(d.get("top_needs_all", False)),
-                target, rewrite, drill, tiers,
+                target, rewrite, drill, tiers, floor,
             ))
         for j, d in enumerate(dims):
             if d.weight <= 0:

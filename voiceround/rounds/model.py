@@ -88,7 +88,11 @@ class Dimension:
     ``tiers`` (optional; round file ``tiers = { 2 = [...], 3 = [...], 4 = [...] }``): the anchors as
     conditions over the scorer's features. When given, the tier is the highest one whose condition
     holds (1 when none does), instead of the share of ``criteria`` met; ``criteria`` are then only
-    reported."""
+    reported.
+
+    ``model_floor`` (optional; round file ``model_floor = 2``): the round's tier model never gives a
+    tier below this when the conditions give at least this (an anchor that says a thing is absent,
+    "No outcome numbers", is not shown beside a sentence that has it)."""
 
     id: str
     name: str
@@ -102,6 +106,7 @@ class Dimension:
     coach_rewrite: dict[int, str] = field(default_factory=dict)
     drill: str | None = None
     tiers: dict[int, Condition] = field(default_factory=dict)
+    model_floor: int = 1
 
 
 @dataclass(frozen=True)

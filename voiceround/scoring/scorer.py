@@ -473,16 +473,17 @@ MARGIN_DOWN = 0.15
 MARGIN_UP = 0.3
 
 
-def learned_tier(learned: int, conditions: int, probs: dict[int, float]) -> int:
+def learned_tier(learned: int, conditions: int, probs: dict[int, float], floor: int = 1) -> int:
     """The tier given when the tier model says ``learned`` (``probs``: its probability per tier) and
     the dimension's conditions say ``conditions``: the conditions' tier, unless the model finds its
     own likelier by more than :data:`MARGIN_DOWN` (lower) or :data:`MARGIN_UP` (higher); then the
     model's, kept within one tier of the conditions (a before-and-after is never read as "no outcome
-    numbers", however short the answer)."""
+    numbers", however short the answer), and not below ``floor`` when the conditions reach it
+    (:attr:`voiceround.rounds.model.Dimension.model_floor`)."""
     margin = MARGIN_UP if learned > conditions else MARGIN_DOWN
     if probs.get(learned, 0.0) - probs.get(conditions, 0.0) <= margin:
         return conditions
-    return min(max(learned, conditions - 1), conditions + 1)
+    return min(max(learned, conditions - 1, min(floor, conditions)), conditions + 1)
 
 
 def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]], rounding: str = "nearest", model=None) -> dict:
@@ -501,7 +502,7 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
         probability, conditions = None, tier
         if model is not None and d.id in model.dimensions:
             learned, probs, contrib = model.predict(d.id, x)
-            final = learned_tier(learned, tier, probs)
+            final = learned_tier(learned, tier, probs, d.model_floor)
             if final != tier and final in held:  # the conditions of the tier given, when they hold, say what earned it
                 met = [str(c) for c in held[final]]
                 raised = [c for c in held[final] if c.op in (">=", ">", "==")]
