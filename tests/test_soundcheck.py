@@ -261,3 +261,14 @@ def test_soundcheck_refuses_a_listening_time_out_of_range(value, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["soundcheck", "--listen", value])
     assert exc.value.code == 2 and "--listen" in capsys.readouterr().err
+
+
+def test_soundcheck_json_without_a_microphone_says_so_on_stdout(tmp_path):
+    """A new user's test: with --json and no sound server, stdout was empty (exit 2, the reason on
+    stderr only); a script reading the JSON gets the failure too."""
+    import os
+    env = dict(os.environ, PULSE_SERVER=str(tmp_path / "no-such-server"), VOICEROUND_DATA_DIR=str(tmp_path / "data"),
+               VOICEROUND_CONFIG_DIR=str(tmp_path / "cfg"))
+    proc = subprocess.run([VOICEROUND, "soundcheck", "--json"], env=env, capture_output=True, text=True, timeout=120)
+    out = json.loads(proc.stdout)
+    assert proc.returncode == 2 and out["ok"] is False and "microphone" in out["error"] and out["hint"], proc

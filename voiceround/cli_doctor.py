@@ -56,7 +56,8 @@ def cmd_doctor(args) -> int:
 def cmd_soundcheck(args) -> int:
     """Run :func:`voiceround.audio.soundcheck.run_sound_check` on the devices chosen in Settings,
     print the verdict (or JSON) and keep it in Settings (the next live round starts half-duplex when
-    the echo wasn't cancelled). Exit 0, or 2 with the reason when a device or the voice fails."""
+    the echo wasn't cancelled). Exit 0, or 2 with the reason when a device or the voice fails (with
+    ``--json``, also as ``{"ok": false, "error", "hint"}`` on stdout)."""
     import json
     import sys
 
@@ -76,6 +77,8 @@ def cmd_soundcheck(args) -> int:
         result = run_sound_check(tts, settings.input_device, settings.output_device, listen_s=args.listen, on_phase=phase)
     except VoiceRoundError as exc:
         print(f"voiceround: {exc}", file=sys.stderr)
+        if args.json:  # a script reading stdout gets the failure too, not an empty line (a new user's test)
+            print(json.dumps({"ok": False, "error": exc.args[0] if exc.args else str(exc), "hint": exc.hint}))
         return 2
     finally:
         tts.close()
