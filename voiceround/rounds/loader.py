@@ -413,9 +413,12 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
     for i, c in enumerate(scoring.get("caps", [])):
         where = f"scoring.caps[{i}]"
         caps = _caps(_need(c, "caps", dict, where, path), dim_ids, f"{where}.caps", path)
+        description = c.get("description", "")
+        if not isinstance(description, str):
+            raise RoundFileError(f"{path.name}: {where}.description should be one line of text", path=path, field=f"{where}.description")
         caps_list.append(ConditionalCap(_need(c, "reason", str, where, path), _condition(_need(c, "when", (list, str), where, path),
                                                                                           f"{where}.when", path), caps,
-                                        str(c.get("description", ""))))
+                                        " ".join(description.split())))
     scoring["caps"] = tuple(caps_list)
     if scoring.get("tier_rounding", "nearest") not in ("nearest", "up"):
         raise RoundFileError(f"{path.name}: scoring.tier_rounding should be \"nearest\" or \"up\", got {scoring['tier_rounding']!r}",
