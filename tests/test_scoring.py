@@ -900,3 +900,9 @@ def test_team_players_are_not_customers(rnd):
     assert cf["tier"] == 1 and not any("team players" in e["quote"] for e in cf["evidence"]), cf
     game = score(Transcript([Turn("candidate", story.format("New players were quitting in the tutorial."), 0, 30)]), rnd)
     assert game["dimensions"]["customer_focus"]["tier"] >= 2
+    # colleagues' preference is no user either ("Some people wanted React": an internal tool's story
+    # read Customer Focus 2); people who want something from the service still are
+    react = score(Transcript([Turn("candidate", story.format("Some people wanted React, and we felt that was cleaner."), 0, 30)]), rnd)
+    assert react["dimensions"]["customer_focus"]["tier"] == 1
+    users = score(Transcript([Turn("candidate", story.format("People wanted a faster checkout and complained every week."), 0, 30)]), rnd)
+    assert users["dimensions"]["customer_focus"]["tier"] >= 2
