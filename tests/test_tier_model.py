@@ -78,8 +78,21 @@ def test_the_model_moves_no_tier_more_than_one_from_the_anchors_conditions(rnd):
             if given is not None:
                 assert abs(given - d["conditions_tier"]) <= 1, d
                 moved += given != d["conditions_tier"]
-            assert 0.0 <= d["probability"] <= 1.0
+            if "probability" in d:  # none for an answer under MIN_MODEL_SENTENCES: the conditions alone read it
+                assert 0.0 <= d["probability"] <= 1.0
     assert moved > 0  # it does read answers differently from the conditions somewhere
+
+
+def test_a_short_answer_is_read_by_the_anchors_conditions_alone(rnd):
+    """The model learned on whole stories (10 sentences or more); a typed paragraph is read by the
+    anchors' conditions, so "1.8% against 0.6%" is never put a tier under the anchor it meets."""
+    from voiceround.core.types import Transcript, Turn
+    from voiceround.scoring.scorer import MIN_MODEL_SENTENCES
+    short = Transcript([Turn("candidate", "Last spring my director Priya wanted to ship the new checkout to everyone at once. "
+                             "I argued for a staged rollout because the beta error rate was 1.8% against 0.6% on the old flow.", 0, 20)])
+    card = score(short, rnd)
+    assert card["features"]["sentences"] < MIN_MODEL_SENTENCES
+    assert all("probability" not in d and (d["tier"] == d["conditions_tier"] or d["capped_by"]) for d in card["dimensions"].values())
 
 
 def test_the_shipped_model_matches_the_current_features():

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from voiceround.rounds import load_round  # noqa: E402
 from voiceround.rounds.tier_model import FORMAT, encode, fit_multinomial  # noqa: E402
-from voiceround.scoring.scorer import compute_features, condition_tier, detect_traps, learned_tier, tier_caps  # noqa: E402
+from voiceround.scoring.scorer import MIN_MODEL_SENTENCES, compute_features, condition_tier, detect_traps, learned_tier, tier_caps  # noqa: E402
 from voiceround.session.cases import load_case, text_transcript  # noqa: E402
 
 # Features left out of the model: measures of length (sentences, seconds) and shares of all
@@ -93,7 +93,8 @@ def main() -> int:
     def given(d: str, learned, probs) -> np.ndarray:
         """The tiers the scorer gives (voiceround.scoring.scorer.learned_tier), then capped."""
         floor = next(x.model_floor for x in rubric.dimensions if x.id == d)
-        return np.array([min(learned_tier(int(t), r["conditions"][d], p, floor), r["cap"][d]) for t, p, r in zip(learned, probs, rows, strict=True)])
+        return np.array([min(learned_tier(int(t), r["conditions"][d], p, floor) if r["F"].get("sentences", 0) >= MIN_MODEL_SENTENCES
+                             else r["conditions"][d], r["cap"][d]) for t, p, r in zip(learned, probs, rows, strict=True)])
 
     def cross_validate(C: float) -> dict[str, float]:
         out = {}

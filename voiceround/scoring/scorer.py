@@ -462,14 +462,20 @@ def condition_tier(d, value_of, rounding: str = "nearest") -> tuple[int, list[st
     return tier, met, raised, held
 
 
+# The tier model reads whole stories: the answers it learned from (the corpus's dev split) run 10
+# sentences or more, all but one of 340 (median 25). A shorter answer (a typed paragraph, a round cut
+# short) is read by the anchors' conditions alone, where the model, out of what it knows, had read
+# "the beta error rate was 1.8% against 0.6%" a tier under its anchor.
+MIN_MODEL_SENTENCES = 10
+
 # How much likelier the model must find its tier than the conditions' tier to give it: to lower a
 # tier, and to raise one above what the anchors' conditions hold. Chosen by leave-one-batch-out on the
-# 340 dev answers of 2026-12-02 (each writer's batch held out): 0.2 down and 0.5 up 67.6%; 0.15 down
-# and 0.3 up 69.4%; no margin down 70.3%, but then a short answer whose sentence meets an anchor
-# ("the beta error rate was 1.8% against 0.6%") is read a tier below it, because the model learned on
-# whole stories; 0.15 is the smallest margin that keeps those anchors (tests/test_scoring.py). The
-# padding, digits-and-words and minimal-pair tests hold at these margins. In a close call the anchors' reading stands.
-MARGIN_DOWN = 0.15
+# 340 dev answers of 2026-12-02 (each writer's batch held out): 0.2 down and 0.5 up 67.6%; 0.15 / 0.3
+# 69.5%; 0.1 / 0.3 70.0%; 0 / 0.3 70.4% (0 / 0.2 70.1%, 0 / 0.4 70.0%). Lowering on any edge is safe
+# only for answers like those it learned from (MIN_MODEL_SENTENCES): on a two-sentence answer it had
+# put "the beta error rate was 1.8% against 0.6%" a tier under its anchor. The padding,
+# digits-and-words and minimal-pair tests hold (tests/test_scoring.py).
+MARGIN_DOWN = 0.0
 MARGIN_UP = 0.3
 
 
@@ -495,6 +501,9 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
     dims = {}
     total = 0.0
     value_of = _value_of(F)
+    short = model is not None and value_of("sentences") < MIN_MODEL_SENTENCES
+    if short:  # shorter than the stories the model learned from: the anchors' conditions alone
+        model = None
     x = model.inputs(value_of) if model is not None else None
     for d in rubric.dimensions:
         tier, met, raised, held = condition_tier(d, value_of, rounding)
@@ -520,6 +529,8 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
         }
         if probability is not None:  # the tier model's probability of the tier given, before any cap, and the conditions' tier
             dims[d.id].update(probability=probability, conditions_tier=conditions)
+        elif short:  # too short for the model: the conditions' tier is the tier, and no probability is claimed
+            dims[d.id].update(conditions_tier=conditions)
         total += d.weight * (tier - 1) / 3.0
     return {"title": rubric.title, "total": round(total, 1), "dimensions": dims}
 
