@@ -348,6 +348,28 @@ def test_a_typed_round_ended_early_says_how_much_of_the_round_was_used_and_a_kil
     assert "· unfinished" in doc and "running" not in doc
 
 
+@pytest.mark.fast
+def test_the_interviewers_early_close_a_long_typed_answer_and_repeats_are_said_plainly(rnd):
+    """A second new user's test: a round the interviewer closed early ("We've covered your story")
+    read "finished" and "ended early: the scorecard reads only what was said"; a typed 5,160-word
+    answer (stored as 98 s) got no "far longer than the round" note; a sentence said 119 times in
+    one turn was listed as "turns 2, 2, 2, …"."""
+    from voiceround.report import round_use
+    from voiceround.report.text import scorecard_text
+    story = "My director Priya overruled me on the launch; I had the beta's error rates. "
+    t = Transcript([Turn("candidate", story, 0.0, 60.0),
+                    Turn("interviewer", rnd.interviewer["closing_early"], 61.0, 66.0, intent="wrap_up")])
+    use = round_use(score(t, rnd)["analytics"])
+    assert "the interviewer closed early" in use and "ended early" not in use, use
+    typed = Transcript([Turn("candidate", story + " ".join(f"Then on day {i} I checked the queue again." for i in range(600)),
+                             0.0, 98.0, meta={"typed": True})])
+    card = score(typed, rnd)
+    assert "far longer than the 20:00 round" in round_use(card["analytics"])
+    repeated = Transcript([Turn("candidate", story + "We shipped it on the Monday morning. " * 5, 0.0, 60.0)])
+    text = scorecard_text(score(repeated, rnd))
+    assert "turn 1 ×4" in text and "turns 1, 1" not in text, text
+
+
 def story_rows(rnd, story: list[str], trap: str) -> tuple[dict, dict]:
     """Score a story told one sentence group per turn (10 s apart); check ``trap`` is flagged;
     return ``(card, {dimension id: row})``."""

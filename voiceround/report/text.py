@@ -37,15 +37,19 @@ def round_use(a: dict) -> str:
     parts = []
     if used and length:  # typed rounds too: their clock is real (only text-only scoring has none, and no round_used_s)
         share = used / length
-        parts.append(f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})"
-                     + (", ended early: the scorecard reads only what was said in that time" if share < 0.85 else ""))
+        early = (", the interviewer closed early: it had what it needed, and the scorecard reads what was said"
+                 if a.get("interviewer_closed_early") else ", ended early: the scorecard reads only what was said in that time")
+        parts.append(f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})" + (early if share < 0.85 else ""))
     fits = [p for p in a.get("fit_redirects") or [] if p in FIT_NOTES]
     if fits:  # the first is why the story was redirected; a later one is what the redirect got back
         parts.append(f"The interviewer redirected once: {FIT_NOTES[fits[0]]}"
                      + ("; asked again, no other story was told" if len(fits) > 1 else ""))
     if a.get("no_example_noted"):
         parts.append("The interviewer noted that no specific example was given, after three requests for one")
-    speaking, length = a.get("speaking_s") or 0.0, a.get("round_length_s") or 0.0
+    # how long it takes to say: the time spoken, or for typed words their time at 150 words a minute
+    # (a new user's typed 5,160 words were stored as 98 s and got no note)
+    speaking = max(a.get("speaking_s") or 0.0, (a.get("words") or 0) / 150 * 60 if a.get("timing") else 0.0)
+    length = a.get("round_length_s") or 0.0
     if length and speaking > 1.5 * length:  # a text longer than the round could hold (a new user's 13-hour file scored silently)
         parts.append(f"This answer takes about {clock(speaking)} to say, far longer than the {clock(length)} round: a real "
                      "interviewer would have cut it short, and the scorecard reads all of it")
@@ -77,7 +81,12 @@ def bundled_round(card: dict):
 def _turns(q: dict) -> str:
     """"turn 4", or "turns 10, 14 and 24" for a sentence listed once for every time it was said."""
     turns = q.get("turns") or [q["turn"]]
-    return f"turn {turns[0]}" if len(turns) == 1 else "turns " + ", ".join(map(str, turns[:-1])) + f" and {turns[-1]}"
+    if len(turns) == 1:
+        return f"turn {turns[0]}"
+    counts = {t: turns.count(t) for t in dict.fromkeys(turns)}  # a sentence said again in one turn: "turn 2 ×119", not 119 twos
+    said = [f"{t}" + (f" ×{n}" if n > 1 else "") for t, n in counts.items()]
+    word = "turn" if len(said) == 1 else "turns"
+    return f"{word} " + (said[0] if len(said) == 1 else ", ".join(said[:-1]) + f" and {said[-1]}")
 
 
 def _quote_line(q: dict, mark: str) -> str:

@@ -553,6 +553,9 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     used_s = transcript.end_s  # the whole session, closing exchange included
     second = any(t.intent == "ask_second_example" for _, t in transcript.interviewer_turns())
     no_example = any(t.intent == "note_no_example" for _, t in transcript.interviewer_turns())
+    # the interviewer closed before the clock because the story was covered (the round file's closing_early)
+    early_lines = {rnd.interviewer.get(k) for k in ("closing_early", "closing_no_example")} - {None}
+    closed_early = any(t.intent == "wrap_up" and t.text in early_lines for _, t in transcript.interviewer_turns())
     misfit = transcript.fit_redirects()  # stories the interviewer redirected as not fitting the round
     transcript = transcript.story()
     F, ctx = compute_features(transcript, rnd)
@@ -575,6 +578,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         # how much of the round's time the session used (a round ended early says so on the scorecard)
         "round_used_s": round(used_s, 1), "round_length_s": rnd.duration_s, "second_example_asked": second,
         "no_example_noted": no_example,  # the interviewer noted that no concrete example was ever given
+        "interviewer_closed_early": closed_early,  # the interviewer ended before the clock: the story was covered
         "fit_redirects": misfit,  # e.g. ["won"]: the first story told was one the candidate's side won
     }
     share = english_share(" ".join(t.text for _, t in transcript.candidate_turns()))
