@@ -370,6 +370,25 @@ def test_the_interviewers_early_close_a_long_typed_answer_and_repeats_are_said_p
     assert "turn 1 ×4" in text and "turns 1, 1" not in text, text
 
 
+@pytest.mark.fast
+def test_following_the_ownership_rewrite_reaches_the_tier_it_names(rnd):
+    """A second new user filled in Ownership's tier-2 rewrite ("My own part in that was [what I
+    did].") and stayed at tier 1: the target asks for two actions in "I", the rewrite gave one. Its
+    rewrite now holds two, and filled in, it reaches tier 2."""
+    story = ["We were redoing search and there was a disagreement about a new ranking model. I felt we should test it first.",
+             "In the end management decided to launch it, so we did what we were told.",
+             "We all worked hard on the launch and we made it happen as a team."]
+    t = Transcript([Turn("candidate", a, i * 10.0, i * 10.0 + 8) for i, a in enumerate(story)])
+    step = {s["id"]: s for s in view.next_steps(score(t, rnd), rnd, t, n=6)}["ownership_distinctions"]
+    assert step["tier"] == 1 and step["example"], step
+    filled = step["example"]["rewrite"].replace("[what I did myself]", "wrote the launch runbook").replace(
+        "[the next thing I did]", "ran the launch-night checks")
+    assert "[" not in filled, filled
+    t2 = Transcript([*t.turns[:2], Turn("candidate", filled, 20.0, 28.0)]) if step["example"]["turn"] == 3 else \
+        Transcript([*t.turns, Turn("candidate", filled, 30.0, 38.0)])
+    assert score(t2, rnd)["dimensions"]["ownership_distinctions"]["tier"] >= 2
+
+
 def story_rows(rnd, story: list[str], trap: str) -> tuple[dict, dict]:
     """Score a story told one sentence group per turn (10 s apart); check ``trap`` is flagged;
     return ``(card, {dimension id: row})``."""

@@ -164,7 +164,8 @@ class UIScript:
                 if b.text().replace("&", "") == step["dialog"]:
                     QTimer.singleShot(0, b.click)
                     return True
-            raise ValueError(f"the dialog has no button {step['dialog']!r}")
+            raise ValueError(f"the dialog has no button {step['dialog']!r}; its buttons: "
+                             f"{', '.join(repr(b.text().replace('&', '')) for b in modal.buttons())}")
         if "screenshot" in step:  # {"screenshot": "out.png"}: the window as it looks now
             w.grab().save(str(step["screenshot"]))
             return True
