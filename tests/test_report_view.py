@@ -389,6 +389,26 @@ def test_following_the_ownership_rewrite_reaches_the_tier_it_names(rnd):
     assert score(t2, rnd)["dimensions"]["ownership_distinctions"]["tier"] >= 2
 
 
+@pytest.mark.fast
+def test_the_data_rewrite_builds_on_the_argument_and_following_it_raises_the_tier(rnd):
+    """A second new user was told to add data to "It went really well and customers were happy"
+    (the outcome, which shares "customer" with the definition); done, the tier stayed 1. The rewrite
+    builds on a sentence of the argument (``coach.phase``), and filled in there, it raises the tier."""
+    story = ["We were redoing search at my old company and there was a disagreement about a new ranking model. "
+             "I felt we should test it first, the new model just seemed risky to me.",
+             "In the end management decided to launch it, so we did what we were told.",
+             "It went really well and customers were happy with the new search."]
+    t = Transcript([Turn("candidate", a, i * 10.0, i * 10.0 + 8) for i, a in enumerate(story)])
+    step = {s["id"]: s for s in view.next_steps(score(t, rnd), rnd, t, n=6)}["data_driven_advocacy"]
+    ex = step["example"]
+    assert step["tier"] == 1 and ex["turn"] == 1 and "customers were happy" not in ex["sentence"], ex
+    filled = ex["rewrite"].replace("[data source]", "the search logs").replace(
+        "[what it showed]", "zero-result searches had doubled in the beta, from two percent to four percent")
+    turn1 = story[0].replace(ex["sentence"], filled) if not ex["replaces"] else filled + " " + story[0]
+    t2 = Transcript([Turn("candidate", a, i * 10.0, i * 10.0 + 8) for i, a in enumerate([turn1, *story[1:]])])
+    assert score(t2, rnd)["dimensions"]["data_driven_advocacy"]["tier"] >= 2
+
+
 def story_rows(rnd, story: list[str], trap: str) -> tuple[dict, dict]:
     """Score a story told one sentence group per turn (10 s apart); check ``trap`` is flagged;
     return ``(card, {dimension id: row})``."""

@@ -381,8 +381,8 @@ def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: 
     """The candidate's sentence to build on: a ``for`` quote of the dimension (one heard clearly
     first), else an ``against`` quote only missing what its trap names (a headline metric without
     its slice: the rewrite adds the slice), else the first scored candidate sentence sharing a
-    content word with the dimension's definition (not one that trips a trap, nor one addressed to
-    the evaluator), else the first of the dimension's ``against`` quotes, else None. The rewrite builds on the sentence, except for a
+    content word with the dimension's definition (with a ``coach_phase``: the first sentence of that
+    phase) (not one that trips a trap, nor one addressed to the evaluator), else the first of the dimension's ``against`` quotes, else None. The rewrite builds on the sentence, except for a
     sentence whose wording is the trap (``replaces``: say the rewrite instead; :meth:`_Traps.wording`)."""
     def pick(q: dict, **more) -> dict:
         s = sents.find(q)  # the whole sentence, not the quote cut at 180 characters
@@ -398,12 +398,18 @@ def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: 
     if chosen is None and ddef is not None and sents.transcript is not None:
         want = _content(ddef.definition)
         meta = rnd.lexicons["meta_address"] if rnd is not None else None
-        for s in A.split_sentences(sents.transcript.story()):
+        story = A.split_sentences(sents.transcript.story())
+        in_phase = False
+        if ddef.coach_phase and rnd is not None:  # only the dimension's own phase (the data argued with, not the outcome)
+            phases = A.tag_phases(story, rnd.slots, A.question_phases(sents.transcript.story(), rnd.slots))
+            story = [s for s, p in zip(story, phases, strict=True) if p == ddef.coach_phase]
+            in_phase = True
+        for s in story:
             q = {"turn": s.turn, "quote": s.text, "start_s": s.start_s}
             if (meta is not None and meta.search(s.text)) or tripped.of(q) is not None or \
                     any(k[0] == s.turn and s.text.startswith(k[1].rstrip("…")) for k in tripped.quoted):
                 continue
-            if _content(s.text) & want:
+            if in_phase or _content(s.text) & want:
                 chosen = pick(dict(q, unsure=_unsure(q, sents)))
                 break
     if chosen is None and row["against"]:  # last: a sentence that tripped a trap. One whose wording is the

@@ -164,20 +164,24 @@ def _coach_texts(raw, key: str, where: str, path: Path) -> dict[int, str]:
     return out
 
 
-def _coach(raw, where: str, path: Path) -> tuple[dict[int, str], dict[int, str], str | None]:
+def _coach(raw, where: str, path: Path) -> tuple[dict[int, str], dict[int, str], str | None, str | None]:
     """A dimension's optional ``coach`` table: ``target`` (how to reach the tier, as an instruction),
     ``rewrite`` (a pattern holding ``{sentence}``, the candidate's own sentence, plus bracketed
-    placeholders) and ``drill`` (the opening question of a short drill on the dimension,
-    :func:`voiceround.rounds.drill.drill_round`). A rewrite may hold no digits and no other ``{…}``
+    placeholders), ``drill`` (the opening question of a short drill on the dimension,
+    :func:`voiceround.rounds.drill.drill_round`) and ``phase`` (the story phase whose sentence a rewrite
+    builds on first, e.g. "argument" for the data argued with). A rewrite may hold no digits and no other ``{…}``
     field: it must never put a number or a fact into the candidate's mouth."""
     if raw is None:
-        return {}, {}, None
+        return {}, {}, None, None
     if not isinstance(raw, dict):
         raise RoundFileError(f"{path.name}: {where} should be a table with `target` and `rewrite`", path=path, field=where)
-    unknown = set(raw) - {"target", "rewrite", "drill"}
+    unknown = set(raw) - {"target", "rewrite", "drill", "phase"}
     if unknown:
-        raise RoundFileError(f"{path.name}: {where} has an unknown key {sorted(unknown)[0]!r} (known: target, rewrite, drill)", path=path,
+        raise RoundFileError(f"{path.name}: {where} has an unknown key {sorted(unknown)[0]!r} (known: target, rewrite, drill, phase)", path=path,
                              field=where)
+    phase = raw.get("phase")
+    if phase is not None and (not isinstance(phase, str) or not phase.strip()):
+        raise RoundFileError(f"{path.name}: {where}.phase should name a story phase (text)", path=path, field=f"{where}.phase")
     drill = raw.get("drill")
     if drill is not None and (not isinstance(drill, str) or not drill.strip()):
         raise RoundFileError(f"{path.name}: {where}.drill should be a question (text)", path=path, field=f"{where}.drill")
@@ -187,7 +191,7 @@ def _coach(raw, where: str, path: Path) -> tuple[dict[int, str], dict[int, str],
         if fields != {"sentence"} or re.search(r"\d", text):
             raise RoundFileError(f"{path.name}: {where}.rewrite.{tier} should hold {{sentence}}, bracketed placeholders and no "
                                  f"digits or other {{fields}}: {text!r}", path=path, field=f"{where}.rewrite")
-    return target, rewrite, drill
+    return target, rewrite, drill, phase
 
 
 def _need(data: dict, key: str, kind, where: str, path: Path):
@@ -368,7 +372,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
             if sorted(anchors) != [1, 2, 3, 4]:
                 raise RoundFileError(f"{path.name}: {dwhere}.anchors must define tiers 1, 2, 3 and 4", path=path, field=f"{dwhere}.anchors")
             criteria = [_criterion(c, f"{dwhere}.criteria", path) for c in _need(d, "criteria", list, dwhere, path)]
-            target, rewrite, drill = _coach(d.get("coach"), f"{dwhere}.coach", path)
+            target, rewrite, drill, coach_phase = _coach(d.get("coach"), f"{dwhere}.coach", path)
             tiers_raw = d.get("tiers", {})
             if not isinstance(tiers_raw, dict) or not set(tiers_raw) <= {"2", "3", "4"}:
                 raise RoundFileError(f"{path.name}: {dwhere}.tiers must map tiers 2, 3 and 4 to conditions", path=path, field=f"{dwhere}.tiers")
@@ -380,7 +384,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
                 _need(d, "id", str, dwhere, path), _need(d, "name", str, dwhere, path),
                 float(_need(d, "weight", (int, float), dwhere, path)), _need(d, "definition", str, dwhere, path),
                 anchors, tuple(criteria), tuple(d.get("evidence_features", [])), bool(d.get("top_needs_all", False)),
-                target, rewrite, drill, tiers, floor,
+                target, rewrite, drill, tiers, floor, coach_phase,
             ))
         for j, d in enumerate(dims):
             if d.weight <= 0:

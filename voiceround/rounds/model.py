@@ -84,6 +84,8 @@ class Dimension:
     :func:`voiceround.report.view.next_steps`; without them the report derives the instruction
     from ``anchors``. ``drill``: the opening question of a short drill on this dimension
     ("Practise this again"; ``coach.drill``), or None for one built from the definition.
+    ``coach_phase`` (``coach.phase``): the story phase whose sentences a rewrite builds on first
+    (Data-driven Advocacy: the argument, not "customers were happy" in the outcome), or None.
 
     ``tiers`` (optional; round file ``tiers = { 2 = [...], 3 = [...], 4 = [...] }``): the anchors as
     conditions over the scorer's features. When given, the tier is the highest one whose condition
@@ -107,6 +109,7 @@ class Dimension:
     drill: str | None = None
     tiers: dict[int, Condition] = field(default_factory=dict)
     model_floor: int = 1
+    coach_phase: str | None = None
 
 
 @dataclass(frozen=True)
