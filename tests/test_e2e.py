@@ -147,6 +147,27 @@ def test_stored_sessions_rescore_identically(results, capsys, monkeypatch):
     assert "unfinished" not in listing
 
 
+def test_score_says_when_the_scorer_reads_a_stored_session_differently(results, capsys, monkeypatch, tmp_path):
+    """A second new user saw `score SESSION` give another total than `sessions`, the app and the
+    PDF (the scorer had changed since), with no word why. It says so, and --rescore stores the new one."""
+    import shutil
+    import sqlite3
+    data, res = results
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy)
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(copy))
+    sid = next(iter(res.values()))["session_id"]
+    db = sqlite3.connect(next(copy.glob("*.db")))
+    row = db.execute("select rowid, scorecard from scores where session_id = ?", [sid]).fetchone()
+    card = json.loads(row[1])
+    card["total"] = 1.0  # as a session scored by an earlier scorer would hold
+    db.execute("update scores set scorecard = ? where rowid = ?", [json.dumps(card), row[0]])
+    db.commit()
+    db.close()
+    assert main(["score", sid]) == 0
+    assert "the stored scorecard (app, PDF, `sessions`) says 1.0" in capsys.readouterr().err
+
+
 def test_score_text_uses_the_same_scorer(capsys):
     out = json.loads(run_cli(capsys, "score", "--text", str(CASES / "strong-staged-rollout.toml"), "--json"))
     assert out["session_id"] is None and set(out["scores"]["dimensions"]) and out["scores"]["total"] >= 80

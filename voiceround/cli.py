@@ -157,6 +157,11 @@ def cmd_score(args) -> int:
         rnd = round_of_session(args, row)
         transcript = store.transcript(args.target)
         card = score_transcript(transcript, rnd, args.target)
+        stored_card = store.scorecard(args.target)
+        if not args.rescore and stored_card and stored_card.get("total") != card.get("total"):
+            # a new user saw another total here than in `sessions`, the app and the PDF, with no word why
+            _err(f"scored again with this version of the scorer: {card.get('total')}; the stored scorecard (app, PDF, "
+                 f"`sessions`) says {stored_card.get('total')}. Add --rescore to store this one.")
         if args.rescore:  # keep the old scorecard in the history, store the new one
             stored = rescore(store, args.target, card)
             _err("re-scored: stored the new scorecard, the previous one is kept in the history" if stored

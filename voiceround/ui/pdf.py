@@ -34,7 +34,8 @@ def write_pdf(html_text: str, out: str | Path, page_size: str = "A4") -> Path:
             pass
         os.chmod(out, 0o600)  # owner-only, like the data folder (the PDF holds the transcript)
     except OSError as exc:
-        raise StorageError(f"cannot write {out}: {exc.strerror or exc}") from exc
+        raise StorageError(f"cannot write {out}: {exc.strerror or exc}",
+                           hint="pick a folder you can write to, e.g. your home or Documents folder, and a disk with space") from exc
     writer = QPdfWriter(str(out))
     size = QPageSize(QPageSize.Letter if page_size.lower() == "letter" else QPageSize.A4)
     writer.setPageLayout(QPageLayout(size, QPageLayout.Portrait, QMarginsF(15, 15, 15, 15), QPageLayout.Millimeter))
