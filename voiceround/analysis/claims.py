@@ -16,6 +16,7 @@ _NUMWORD = (
 # is "fifteen", not "fifteen a"), and "a" is a number word only before a scale ("a hundred"):
 # "forty seven a month" is "forty seven".
 _NUM = rf"(?:\$?\d(?:\d|,\d)*(?:\.\d+)?(?:\s?(?:k|m|bn|thousand|million|billion)\b)?|\b{_NUMWORD}\b(?:[\s-]+(?:and\s+)?{_NUMWORD}\b)*)"
+NUMBER = re.compile(_NUM, re.IGNORECASE)  # one number, in digits or words ("312", "three hundred and fourteen", "a hundred")
 # Spoken hedges before a number ("from about twelve hundred a week", "up from, I think it was about 58%").
 # A percentage sign or the word, said as one word or two ("percent", "per cent"): one pattern for every regex
 # here and in consistency.py, so they read the same numbers.

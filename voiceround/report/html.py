@@ -101,8 +101,7 @@ def next_steps_html(steps: list[dict]) -> str:
     for i, st in enumerate(steps, start=1):
         lines = [f"<b>{i}. {e(st['name'])}</b> (tier {st['tier']} of 4). {e(st['target'])}"]
         if st["capped_by"]:  # a trap's description is with its quotes, after the summary page; a round's cap has none there
-            note = st["cap_note"] if st.get("cap_note") and " by the trap " not in st["cap_note"] else \
-                f"Held at tier {st['tier']} by: {st['capped_by']}."
+            note = f"Held at tier {st['tier']} by: {st['capped_by']}." if st.get("cap_is_trap") or not st.get("cap_note") else st["cap_note"]
             lines.append(f"<span style='color:{BAD_COLOR}'>{e(note)}</span>")
         if st["example"]:
             lines.append(example_html(st["example"]))

@@ -2,6 +2,10 @@
 :mod:`voiceround.report.view` (the same one the HTML/PDF and the Qt view use)."""
 from __future__ import annotations
 
+from collections import Counter
+
+from voiceround.core.types import SPEAKING_RATE_WPS
+
 
 def status_text(row: dict) -> str:
     """A stored session's status as the user reads it in History, ``sessions`` and Replay:
@@ -46,9 +50,9 @@ def round_use(a: dict) -> str:
                      + ("; asked again, no other story was told" if len(fits) > 1 else ""))
     if a.get("no_example_noted"):
         parts.append("The interviewer noted that no specific example was given, after three requests for one")
-    # how long it takes to say: the time spoken, or for typed words their time at 150 words a minute
+    # how long it takes to say: the time spoken, or for typed words their time at the speaking rate
     # (a new user's typed 5,160 words were stored as 98 s and got no note)
-    speaking = max(a.get("speaking_s") or 0.0, (a.get("words") or 0) / 150 * 60 if a.get("timing") else 0.0)
+    speaking = max(a.get("speaking_s") or 0.0, (a.get("words") or 0) / SPEAKING_RATE_WPS if a.get("timing") else 0.0)
     length = a.get("round_length_s") or 0.0
     if length and speaking > 1.5 * length:  # a text longer than the round could hold (a new user's 13-hour file scored silently)
         parts.append(f"This answer takes about {clock(speaking)} to say, far longer than the {clock(length)} round: a real "
@@ -83,8 +87,8 @@ def _turns(q: dict) -> str:
     turns = q.get("turns") or [q["turn"]]
     if len(turns) == 1:
         return f"turn {turns[0]}"
-    counts = {t: turns.count(t) for t in dict.fromkeys(turns)}  # a sentence said again in one turn: "turn 2 ×119", not 119 twos
-    said = [f"{t}" + (f" ×{n}" if n > 1 else "") for t, n in counts.items()]
+    # a sentence said again in one turn: "turn 2 ×119", not 119 twos (Counter keeps the turns' order)
+    said = [f"{t}" + (f" ×{n}" if n > 1 else "") for t, n in Counter(turns).items()]
     word = "turn" if len(said) == 1 else "turns"
     return f"{word} " + (said[0] if len(said) == 1 else ", ".join(said[:-1]) + f" and {said[-1]}")
 

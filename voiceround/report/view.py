@@ -398,10 +398,11 @@ def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: 
     if chosen is None and ddef is not None and sents.transcript is not None:
         want = _content(ddef.definition)
         meta = rnd.lexicons["meta_address"] if rnd is not None else None
-        story = A.split_sentences(sents.transcript.story())
+        told = sents.transcript.story()
+        story = A.split_sentences(told)
         in_phase = False
         if ddef.coach_phase and rnd is not None:  # only the dimension's own phase (the data argued with, not the outcome)
-            phases = A.tag_phases(story, rnd.slots, A.question_phases(sents.transcript.story(), rnd.slots))
+            phases = A.tag_phases(story, rnd.slots, A.question_phases(told, rnd.slots))
             story = [s for s, p in zip(story, phases, strict=True) if p == ddef.coach_phase]
             in_phase = True
         for s in story:
@@ -441,7 +442,7 @@ def next_steps(card: dict, rnd, transcript=None, n: int = 2) -> list[dict]:
     """"What to work on next": the ``n`` weakest primary dimensions below tier 4 (lowest tier
     first, then the heavier weight; rubric order breaks ties), each::
 
-        {"id", "name", "tier", "next_tier", "target", "capped_by", "cap_note", "example"}
+        {"id", "name", "tier", "next_tier", "target", "capped_by", "cap_note", "cap_is_trap", "example"}
         example = {"sentence", "turn", "start_s", "unsure", "replaces", "rewrite"} or None
 
     ``target``: how to reach the NEXT tier (``tier + 1``; never the current or a lower one), as an
@@ -453,7 +454,7 @@ def next_steps(card: dict, rnd, transcript=None, n: int = 2) -> list[dict]:
     to hand is one whose wording tripped a trap ("I didn't want to create friction"), ``replaces``
     is True and the rewrite is said instead of it. ``capped_by``: the trap
     or condition holding the tier down, or None; ``cap_note``: that as a sentence with the trap's
-    description (what to stop doing), or None.
+    description (what to stop doing) or the round cap's, or None; ``cap_is_trap``: whether a trap holds it.
 
     ``[]`` when every dimension is at tier 4: say :data:`ALL_TOP_NOTE` instead."""
     sents = _Sentences(transcript)
@@ -472,8 +473,10 @@ def next_steps(card: dict, rnd, transcript=None, n: int = 2) -> list[dict]:
             (f"the answer needs this: {_lower(anchor)}" if anchor else "see the tier's anchor")
         pattern = (ddef.coach_rewrite.get(nt) if ddef is not None else None) or \
             "{sentence} [" + (f"add: {_lower(anchor).rstrip('.')}" if anchor else "add what the next tier needs") + "]"
+        cid = card["dimensions"][r["id"]].get("capped_by")
         out.append({"id": r["id"], "name": r["name"], "tier": r["tier"], "next_tier": nt, "target": f"To reach tier {nt}: {_lower(instruction)}",
                     "capped_by": r["capped_by"], "cap_note": _cap_note(card, rnd, r),
+                    "cap_is_trap": bool(cid) and rnd is not None and cid in rnd.traps,
                     "example": _example(r, ddef, rnd, sents, tripped, pattern)})
     return out
 

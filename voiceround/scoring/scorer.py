@@ -79,15 +79,11 @@ def _quote(s: A.Sentence) -> dict:
     return {"turn": s.turn, "quote": text, "start_s": s.start_s}
 
 
-_NUMBER_WORD = re.compile(r"\b(?:\d[\d.,']*|a (?=hundred|thousand|million|billion)|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
-                          r"hundred|thousand|million|billion|point|and a half|half)\b")
-
-
 def _number_shape(key: str) -> str:
-    """``key`` (lower-case words joined by spaces) with each run of number words or digits as one
-    ``#``: two sentences with the same shape differ only in their numbers."""
-    return re.sub(r"#(?: ?(?:and )?#)*", "#", _NUMBER_WORD.sub("#", key))
+    """``key`` (lower-case words joined by spaces) with each run of numbers (digits or words,
+    :data:`voiceround.analysis.NUMBER`) as one ``#``: two sentences with the same shape differ only
+    in their numbers."""
+    return re.sub(r"#(?: ?(?:and )?#)*", "#", A.NUMBER.sub("#", key))
 
 
 def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feature], dict]:

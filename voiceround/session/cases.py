@@ -49,6 +49,9 @@ class Case:
 MAX_CASE_BYTES = 1_000_000
 
 
+_FORMAT_HINT = "the format is in README.md ('To score an answer you wrote yourself') and ../shared/cases/README.md"
+
+
 def load_case(path: str | Path, rnd=None, any_topic: bool = False) -> Case:
     """Load a case TOML. Its ``round`` (a bundled round id, or a round file's path relative to the
     case file; default ``disagree_and_commit``) names the round whose topics
@@ -92,12 +95,12 @@ def load_case(path: str | Path, rnd=None, any_topic: bool = False) -> Case:
                                 "path relative to the case file, or give --round FILE") from exc
     raw = data.get("turns")
     if not isinstance(raw, list) or not raw:
-        raise CaseFileError(f"{path.name}: a case needs at least one [[turns]] entry", hint="the format is in README.md ('To score an answer you wrote yourself') and ../shared/cases/README.md")
+        raise CaseFileError(f"{path.name}: a case needs at least one [[turns]] entry", hint=_FORMAT_HINT)
     turns = []
     for n, t in enumerate(raw, start=1):
         if not isinstance(t, dict):
             raise CaseFileError(f"{path.name}: turn {n} should be a [[turns]] table with topic and text, got {type(t).__name__}",
-                                hint="the format is in README.md ('To score an answer you wrote yourself') and ../shared/cases/README.md")
+                                hint=_FORMAT_HINT)
         topic, text = t.get("topic"), t.get("text")
         if topic is None and any_topic:  # scoring a text: a turn without a topic is part of the story
             topic = ""
