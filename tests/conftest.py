@@ -15,6 +15,10 @@ REALSPEECH = SHARED / "realspeech"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Sentence vectors kept between the suite's processes and runs (the corpus is scored by several
+# tests and by `voiceround eval` subprocesses): voiceround/engines/encoder.py, CACHE_ENV.
+os.environ.setdefault("VOICEROUND_ENCODER_CACHE", str(ROOT / ".pytest_cache" / "encoder-vectors.sqlite"))
+(ROOT / ".pytest_cache").mkdir(exist_ok=True)
 
 
 def need_pulse_rig() -> None:
@@ -103,6 +107,17 @@ def no_modal_dialog(request, monkeypatch):
     yield
     if shown:
         pytest.fail(f"{request.node.name} opened a dialog: {shown}", pytrace=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sentence_encoder():
+    """The scorer reads meaning with the bundled sentence encoder, as the app does (cli.main).
+    Loaded before any test, so its worker thread is not a thread a test left behind."""
+    from voiceround.engines.encoder import shared_encoder
+    from voiceround.scoring import use_encoder
+    use_encoder(shared_encoder)
+    shared_encoder().load()
+    yield shared_encoder()
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,8 @@ from voiceround.session.cases import load_case, text_transcript  # noqa: E402
 # Features left out of the model: measures of length (sentences, seconds) and shares of all
 # sentences or of speaking time, which padding or a story told faster would move without changing
 # what was said (leaving out the commitment's share of time: leave-one-batch-out 68.9 -> 69.4%, and a
-# padded answer no longer moved a tier), and the per-cue sentence counts that repeat the cue counts.
+# padded answer no longer moved a tier), the per-cue sentence counts that repeat the cue counts, and the
+# cues read by meaning (`<cue>_read`), which the traps read.
 _LENGTH = ("sentences", "last_sentence", "argument_commitment_s")
 _KEEP_SHARES = ("i_action_share",)
 
@@ -50,6 +51,7 @@ def _reader(F):
 def model_features(names) -> list[str]:
     """The feature names a tier model may use, sorted (see the exclusions above)."""
     return sorted(n for n in names if n not in _LENGTH and not n.startswith("seconds_in_") and not n.endswith("_sentences")
+                  and not n.endswith("_read")  # cues read by meaning (rounds/meaning_model.py): the traps read them, not the tiers
                   and (not n.endswith("_share") or n in _KEEP_SHARES))
 
 

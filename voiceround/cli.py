@@ -453,6 +453,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args = build_parser().parse_args(argv)
+    from voiceround.engines.encoder import shared_encoder
+    from voiceround.scoring import use_encoder
+    use_encoder(shared_encoder)  # the scorer reads meaning with it (loaded at the first score)
     if not hasattr(args, "func"):  # no subcommand: the desktop app (with --round if given)
         args.func = cmd_gui
     try:

@@ -108,5 +108,8 @@ def _engine_for(role, spec):
     if role == "tts":
         from voiceround.engines.tts import PiperTTS
         return PiperTTS(spec)
+    if role == "encoder":
+        from voiceround.engines.encoder import SentenceEncoder
+        return SentenceEncoder(spec)
     from voiceround.engines.llm import LlamaRewriter
     return LlamaRewriter(spec)

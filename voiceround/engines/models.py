@@ -1,4 +1,4 @@
-"""Model resolution: which file serves each role (STT, VAD, TTS, LLM), from ``models/models.toml``.
+"""Model resolution: which file serves each role (STT, VAD, TTS, LLM, sentence encoder), from ``models/models.toml``.
 
 Defaults ship inside PyPI packages (DESIGN.md, "Models"); the package is located with
 ``importlib.util.find_spec`` so resolving never imports (or runs) it. A user file overrides a
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from voiceround.core.errors import ModelError
 
-ROLES = ("stt", "vad", "tts", "llm")
+ROLES = ("stt", "vad", "tts", "llm", "encoder")
 
 
 def models_toml() -> Path:

@@ -10,6 +10,7 @@ import re
 import tomllib
 from pathlib import Path
 
+from voiceround.rounds.meaning_model import MeaningModelError, load_meaning_model
 from voiceround.rounds.tier_model import TierModelError, load_tier_model
 from voiceround.rounds.model import (
     Condition,
@@ -450,6 +451,26 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
                                  field="scoring.tier_model")
         scoring["tier_model"] = model
     lexicons = _lexicons(data, path)
+    if "meaning_model" in scoring:  # cues read by meaning as well as by lexicon (rounds/meaning_model.py)
+        ref = scoring["meaning_model"]
+        if not isinstance(ref, str) or not ref:
+            raise RoundFileError(f"{path.name}: scoring.meaning_model should name a file next to the round file (or a bundled one), got {ref!r}",
+                                 path=path, field="scoring.meaning_model")
+        model_path = path.parent / ref
+        if not model_path.exists() and (ROUNDS_DIR / ref).exists():
+            model_path = ROUNDS_DIR / ref
+        try:
+            meaning = load_meaning_model(model_path)
+        except MeaningModelError as exc:
+            raise RoundFileError(f"{path.name}: scoring.meaning_model: {exc}", path=path, field="scoring.meaning_model") from exc
+        stray = sorted(set(meaning.cues) - set(scoring.get("cue_features", {})))
+        if stray:
+            raise RoundFileError(f"{path.name}: scoring.meaning_model reads cue {stray[0]!r}, which is not in scoring.cue_features",
+                                 path=path, field="scoring.meaning_model")
+        bad = next((p for c in meaning.cues.values() for p in (c.phases or ()) if p not in phases), None)
+        if bad is not None:
+            raise RoundFileError(f"{path.name}: scoring.meaning_model names unknown phase {bad!r}", path=path, field="scoring.meaning_model")
+        scoring["meaning_model"] = meaning
     for name, spec in scoring.get("cue_features", {}).items():
         spec = spec if isinstance(spec, dict) else {"lexicon": spec}
         names = [spec.get("lexicon")] + [spec.get("unless")]

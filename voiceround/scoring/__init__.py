@@ -10,4 +10,5 @@ from voiceround.scoring.scorer import (  # noqa: F401  (the package API)
     detect_traps,
     score,
     to_json,
+    use_encoder,
 )

@@ -15,10 +15,13 @@ import dataclasses
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from voiceround import analysis as A
 from voiceround.analysis.language import MIN_ENGLISH_SHARE, english_share
+from voiceround.core.errors import VoiceRoundError
 from voiceround.core.types import SPEAKING_RATE_WPS, Transcript
 from voiceround.rounds import Round
 
@@ -84,6 +87,51 @@ def _number_shape(key: str) -> str:
     :data:`voiceround.analysis.NUMBER`) as one ``#``: two sentences with the same shape differ only
     in their numbers."""
     return re.sub(r"#(?: ?(?:and )?#)*", "#", A.NUMBER.sub("#", key))
+
+
+# The sentence encoder the scorer reads meaning with (set by the application: :func:`use_encoder`).
+_encoder_provider: Callable[[], Any] | None = None
+
+
+def use_encoder(provider: Callable[[], Any] | None) -> None:
+    """Give the scorer its sentence encoder: ``provider()`` returns an object whose
+    ``encode(list[str])`` gives an (n, 384) array of unit vectors
+    (:class:`voiceround.engines.encoder.SentenceEncoder`), and may raise
+    :class:`voiceround.core.errors.VoiceRoundError` (a missing or corrupt model). ``None``: no
+    encoder; cues are read by their lexicons alone. The scorer loads no model itself (it is pure:
+    pyproject.toml's import contracts), so the application sets this once at start."""
+    global _encoder_provider
+    _encoder_provider = provider
+
+
+def _read_by_meaning(F: dict[str, Feature], sents: list[A.Sentence], phase_of: dict[int, str], rnd: Round) -> str | None:
+    """Add ``<cue>_read`` for each cue of the round's meaning model (rounds/meaning_model.py): the
+    cue's lexicon sentences and the sentences (in the cue's phases) the model reads as saying it.
+    Returns the encoder's name, ``"unavailable: <why>"`` when it could not run (then ``<cue>_read``
+    is the lexicon's count alone), or None when the round has no meaning model."""
+    model = rnd.scoring.get("meaning_model")
+    if model is None:
+        return None
+    hits: dict[str, list[A.Sentence]] = {c: [] for c in model.cues}
+    status = model.encoder
+    if _encoder_provider is None:
+        status = "unavailable: no sentence encoder was set up"
+    elif sents:
+        try:
+            vectors = _encoder_provider().encode([s.text for s in sents])
+        except VoiceRoundError as exc:
+            status = f"unavailable: {exc}"
+        else:
+            for cue, c in model.cues.items():
+                for s, p in zip(sents, model.probabilities(cue, vectors), strict=True):
+                    if p >= c.threshold and (c.phases is None or phase_of[s.index] in c.phases):
+                        hits[cue].append(s)
+    for cue in model.cues:
+        lexicon = F[cue].evidence if cue in F else []
+        seen = {s.index for s in lexicon}
+        union = list(lexicon) + [s for s in hits[cue] if s.index not in seen]
+        F[f"{cue}_read"] = Feature(float(len(union)), union)
+    return status
 
 
 def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feature], dict]:
@@ -167,6 +215,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
                 f(name).add(s)
         F[f"{name}_sentences"] = Feature(float(len(F[name].evidence)), list(F[name].evidence))
         F[f"{name}_share"] = Feature(round(len(F[name].evidence) / len(sents), 4) if sents else 0.0, list(F[name].evidence))
+    ctx_meaning = _read_by_meaning(F, sents, phase_of, rnd)
     first_turn = sents[0].turn if sents else 0
     # The data argued with, told before any decision in a turn about the argument, is the argument's
     # even when it reads like an outcome ("safety events went from two to seven after their switch").
@@ -306,7 +355,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # phase's share of argument + commitment time, baselines that changed between turns or were corrected.
     F["sentences"] = Feature(float(len(sents)), sents[-1:])
     F["last_sentence"] = Feature(float(bool(sents)), sents[-1:])
-    ctx = {"sentences": sents, "phases": phase_of, "tags": tags_of, "claims": claims, "actions": actions,
+    ctx = {"meaning": ctx_meaning, "sentences": sents, "phases": phase_of, "tags": tags_of, "claims": claims, "actions": actions,
            "not_counted": not_counted}
     secs = ctx["phase_seconds"] = _phase_seconds(ctx)
     for ph, sec in secs.items():
@@ -604,12 +653,15 @@ PHASE_FEATURES = ("metrics_in_", "baselined_in_", "sliced_in_", "actions_in_", "
 
 def known_features(rnd: Round) -> set[str]:
     """Every feature name the scorer computes for ``rnd``: :data:`FEATURES`, ``slot_<id>`` per slot,
-    each ``[scoring.cue_features]`` name (with ``_sentences`` and ``_share``), and the per-phase
-    features (:data:`PHASE_FEATURES` + each slot phase)."""
+    each ``[scoring.cue_features]`` name (with ``_sentences`` and ``_share``), the per-phase
+    features (:data:`PHASE_FEATURES` + each slot phase), and ``<cue>_read`` for each cue of the
+    round's meaning model."""
     cue = set(rnd.scoring.get("cue_features", {}))
     phases = {s.phase for s in rnd.slots}
+    meaning = rnd.scoring.get("meaning_model")
+    read = {f"{c}_read" for c in (meaning.cues if meaning is not None else ())}
     return set(FEATURES) | {f"slot_{s.id}" for s in rnd.slots} | cue | {f"{c}_sentences" for c in cue} | \
-        {f"{c}_share" for c in cue} | {p + ph for p in PHASE_FEATURES for ph in phases}
+        {f"{c}_share" for c in cue} | {p + ph for p in PHASE_FEATURES for ph in phases} | read
 
 
 def check_round(rnd: Round) -> None:
