@@ -106,7 +106,8 @@ def use_encoder(provider: Callable[[], Any] | None) -> None:
 
 def _read_by_meaning(F: dict[str, Feature], sents: list[A.Sentence], phase_of: dict[int, str], rnd: Round) -> str | None:
     """Add ``<cue>_read`` for each cue of the round's meaning model (rounds/meaning_model.py): the
-    cue's lexicon sentences and the sentences (in the cue's phases) the model reads as saying it.
+    cue's lexicon count plus one for each sentence (in the cue's phases) the model reads as saying
+    it that the lexicon missed; its evidence is both sets of sentences.
     Returns the encoder's name, ``"unavailable: <why>"`` when it could not run (then ``<cue>_read``
     is the lexicon's count alone), or None when the round has no meaning model."""
     model = rnd.scoring.get("meaning_model")
@@ -127,10 +128,11 @@ def _read_by_meaning(F: dict[str, Feature], sents: list[A.Sentence], phase_of: d
                     if p >= c.threshold and (c.phases is None or phase_of[s.index] in c.phases):
                         hits[cue].append(s)
     for cue in model.cues:
-        lexicon = F[cue].evidence if cue in F else []
-        seen = {s.index for s in lexicon}
-        union = list(lexicon) + [s for s in hits[cue] if s.index not in seen]
-        F[f"{cue}_read"] = Feature(float(len(union)), union)
+        lexicon = F[cue] if cue in F else Feature()
+        seen = {s.index for s in lexicon.evidence}
+        more = [s for s in hits[cue] if s.index not in seen]
+        # the lexicon's count (two cues in one sentence count two, as before) and one per sentence it missed
+        F[f"{cue}_read"] = Feature(lexicon.value + len(more), list(lexicon.evidence) + more)
     return status
 
 
