@@ -60,6 +60,10 @@ def round_use(a: dict) -> str:
     if a.get("not_english") is not None:
         parts.append("This answer does not read as English: VoiceRound scores English answers only, so these tiers "
                      "say little about it")
+    reader = a.get("meaning_reader") or ""
+    if reader.startswith("unavailable"):  # the sentence encoder could not run: traps read by their word lists only
+        parts.append("Two traps (opinion-based conflict, passive-aggressive compliance) were read from their word lists only: "
+                     f"the sentence encoder was {reader} (`voiceround doctor` checks it)")
     if a.get("second_example_asked"):
         parts.append("A second example was asked once the first story had no depth left; only the first story is scored")
     return ". ".join(parts)

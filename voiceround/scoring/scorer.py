@@ -628,6 +628,8 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "interviewer_closed_early": closed_early,  # the interviewer ended before the clock: the story was covered
         "fit_redirects": misfit,  # e.g. ["won"]: the first story told was one the candidate's side won
     }
+    if ctx.get("meaning") is not None:  # the encoder that read cues by meaning, or "unavailable: <why>"
+        analytics["meaning_reader"] = ctx["meaning"]
     share = english_share(" ".join(t.text for _, t in transcript.candidate_turns()))
     if share is not None and share < MIN_ENGLISH_SHARE:  # scored as English though it isn't: the scorecard says so
         analytics["not_english"] = round(share, 3)
