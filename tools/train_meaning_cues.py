@@ -1,5 +1,6 @@
 """Train the round's meaning model (voiceround/rounds/meaning_model.py): one logistic regression per
-cue over the sentence encoder's vectors, so a cue said in other words than its lexicon counts.
+cue over the sentence encoder's vectors, so a cue said in other words than its lexicon counts; and
+abstraction drift read from all of an answer's sentences beside its rule (TRAPS below).
 
 Sentences it learns from (the labelled corpus's dev split, tests/data/corpus/dev, and the phrase
 bank tests/data/corpus/phrasebank.json, written by a helper who never read the scorer):
@@ -40,6 +41,9 @@ CUES = {
     "opinion_cues": ("opinion", "opinion_based_conflict", ["argument", "decision", "reflection"]),
     "passive_aggressive_cues": ("passive_aggressive", "passive_aggressive_compliance", None),
 }
+# traps read from all their sentences (rounds/meaning_model.py, MeaningTrap): multiple-instance, each
+# sentence of an answer labelled with the trap counts as saying it (phase one-hot beside the vector)
+TRAPS = {"abstraction_drift": {"sentence_C": 0.5, "answer_C": 1.0, "threshold": 0.4}}
 C = 1.0             # inverse L2 penalty
 THRESHOLD = 0.85    # probability at which a sentence counts
 NEGATIVE_SAMPLE = 0.3
@@ -79,15 +83,16 @@ def main() -> int:
         F, ctx = scorer.compute_features(text_transcript(c), rnd)
         sents = ctx["sentences"]
         pos = {s.index: i for i, s in enumerate(sents)}
-        rows.append((c, sents, {cue: [pos[s.index] for s in F[cue].evidence] for cue in CUES}))
-    vectors = [enc.encode([s.text for s in sents]) if sents else np.zeros((0, DIM), np.float32) for _, sents, _ in rows]
+        rule = {t.id: t.when is not None and t.when.holds(scorer._value_of(F)) for t in rnd.traps.values()}
+        rows.append((c, sents, {cue: [pos[s.index] for s in F[cue].evidence] for cue in CUES}, [ctx["phases"][s.index] for s in sents], rule))
+    vectors = [enc.encode([s.text for s in sents]) if sents else np.zeros((0, DIM), np.float32) for _, sents, *_ in rows]
     model = {"format": FORMAT, "encoder": "all-MiniLM-L6-v2", "dim": DIM, "cues": {}, "trained": {}}
     sizes = {}
     for cue, (section, trap, phases) in CUES.items():
         rng = np.random.default_rng(0)
         P = [enc.encode(bank[section]["yes"])]
         N = [enc.encode(bank[section]["near"])]
-        for (c, sents, lex), V in zip(rows, vectors, strict=True):
+        for (c, sents, lex, _, _), V in zip(rows, vectors, strict=True):
             if not sents:
                 continue
             idx = lex[cue]
@@ -108,9 +113,31 @@ def main() -> int:
         p = 1 / (1 + np.exp(-(np.vstack([Pm, Nm]) @ w[:-1] + w[-1])))
         print(f"{cue}: {len(Pm)} sentences saying it, {len(Nm)} not; in-sample at {THRESHOLD}: "
               f"{np.mean(p[:len(Pm)] >= THRESHOLD):.0%} of the first, {np.mean(p[len(Pm):] >= THRESHOLD):.1%} of the others")
+    model["traps"] = {}
+    phases = sorted({sl.phase for sl in rnd.slots})
+    for trap, h in TRAPS.items():
+        X = np.vstack([np.hstack([V, np.array([[p == q for q in phases] for p in ph], float).reshape(len(ph), len(phases))])
+                       for (_, _, _, ph, _), V in zip(rows, vectors, strict=True) if len(ph)])
+        y = np.concatenate([[float(trap in c.labels["traps"])] * len(sents) for c, sents, *_ in rows if sents])
+        ws = fit_logistic(X, y, np.ones(len(y)), c=h["sentence_C"])
+        from voiceround.rounds.meaning_model import MeaningTrap
+        read = MeaningTrap(tuple(phases), tuple(ws[:-1]), float(ws[-1]), (0.0, 0.0, 0.0, 0.0), 0.0, h["threshold"])
+        A = np.array([[float(rule[trap]), *read.aggregates(read.sentence_probabilities(V, ph) if len(ph) else [])]
+                      for (_, _, _, ph, rule), V in zip(rows, vectors, strict=True)])
+        ya = np.array([float(trap in c.labels["traps"]) for c, *_ in rows])
+        wa = fit_logistic(A, ya, np.ones(len(ya)), c=h["answer_C"])
+        model["traps"][trap] = {"phases": phases, "sentence_coef": [round(float(x), 6) for x in ws[:-1]],
+                                "sentence_intercept": round(float(ws[-1]), 6), "answer_coef": [round(float(x), 6) for x in wa[:-1]],
+                                "answer_intercept": round(float(wa[-1]), 6), "threshold": h["threshold"]}
+        pa = 1 / (1 + np.exp(-(A @ wa[:-1] + wa[-1])))
+        flagged, labelled = pa >= h["threshold"], ya > 0
+        print(f"{trap}: {len(y)} sentences, {int(labelled.sum())} answers labelled; in-sample precision "
+              f"{(flagged & labelled).sum() / max(1, flagged.sum()):.2f}, recall {(flagged & labelled).sum() / max(1, labelled.sum()):.2f} "
+              f"(the rule: {(A[:, 0].astype(bool) & labelled).sum() / max(1, A[:, 0].sum()):.2f}, "
+              f"{(A[:, 0].astype(bool) & labelled).sum() / max(1, labelled.sum()):.2f})")
     model["trained"] = {"corpus": str(Path(args.corpus).relative_to(ROOT)) if Path(args.corpus).is_relative_to(ROOT) else args.corpus,
                         "answers": len(cases), "phrase_bank": "tests/data/corpus/phrasebank.json", "sentences": sizes,
-                        "C": C, "negative_sample": NEGATIVE_SAMPLE, "positive_weight": POSITIVE_WEIGHT,
+                        "C": C, "traps": TRAPS, "negative_sample": NEGATIVE_SAMPLE, "positive_weight": POSITIVE_WEIGHT,
                         "date": datetime.date.today().isoformat(), "tool": "tools/train_meaning_cues.py"}
     enc.close()
     if args.write:

@@ -51,7 +51,7 @@ def _reader(F):
 def model_features(names) -> list[str]:
     """The feature names a tier model may use, sorted (see the exclusions above)."""
     return sorted(n for n in names if n not in _LENGTH and not n.startswith("seconds_in_") and not n.endswith("_sentences")
-                  and not n.endswith("_read")  # cues read by meaning (rounds/meaning_model.py): the traps read them, not the tiers
+                  and not n.endswith("_read") and "_meaning_" not in n  # cues and traps read by meaning (rounds/meaning_model.py): the traps read them, not the tiers
                   and (not n.endswith("_share") or n in _KEEP_SHARES))
 
 

@@ -467,7 +467,12 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
         if stray:
             raise RoundFileError(f"{path.name}: scoring.meaning_model reads cue {stray[0]!r}, which is not in scoring.cue_features",
                                  path=path, field="scoring.meaning_model")
+        stray = sorted(set(meaning.traps) - set(traps))
+        if stray:
+            raise RoundFileError(f"{path.name}: scoring.meaning_model reads trap {stray[0]!r}, which is not one of the round's traps",
+                                 path=path, field="scoring.meaning_model")
         bad = next((p for c in meaning.cues.values() for p in (c.phases or ()) if p not in phases), None)
+        bad = bad or next((p for t in meaning.traps.values() for p in t.phases if p not in phases), None)
         if bad is not None:
             raise RoundFileError(f"{path.name}: scoring.meaning_model names unknown phase {bad!r}", path=path, field="scoring.meaning_model")
         scoring["meaning_model"] = meaning

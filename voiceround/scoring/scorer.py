@@ -115,6 +115,7 @@ def _read_by_meaning(F: dict[str, Feature], sents: list[A.Sentence], phase_of: d
         return None
     hits: dict[str, list[A.Sentence]] = {c: [] for c in model.cues}
     status = model.encoder
+    vectors = None
     if _encoder_provider is None:
         status = "unavailable: no sentence encoder was set up"
     elif sents:
@@ -127,6 +128,17 @@ def _read_by_meaning(F: dict[str, Feature], sents: list[A.Sentence], phase_of: d
                 for s, p in zip(sents, model.probabilities(cue, vectors), strict=True):
                     if p >= c.threshold and (c.phases is None or phase_of[s.index] in c.phases):
                         hits[cue].append(s)
+    for trap_id, t in model.traps.items():
+        # the trap read from all its sentences (rounds/meaning_model.py, MeaningTrap): the
+        # aggregates of the sentence probabilities, which detect_traps weighs with the round's rule
+        if status != model.encoder:
+            continue
+        probs = t.sentence_probabilities(vectors, [phase_of[s.index] for s in sents]) if sents else []
+        top, top3, mean = t.aggregates(probs)
+        likely = [s for p, s in sorted(zip(probs, sents, strict=True), key=lambda x: -x[0]) if p >= 0.5][:MAX_EVIDENCE]
+        F[f"{trap_id}_meaning_max"] = Feature(round(top, 6), likely)
+        F[f"{trap_id}_meaning_top3"] = Feature(round(top3, 6))
+        F[f"{trap_id}_meaning_mean"] = Feature(round(mean, 6))
     for cue in model.cues:
         lexicon = F[cue] if cue in F else Feature()
         seen = {s.index for s in lexicon.evidence}
@@ -401,18 +413,29 @@ def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
     """The round's traps flagged in this transcript, each ``{"id", "name", "evidence": [...]}``.
 
     A trap is flagged when its round-file condition (``when``, alternatives of criteria over the
-    features) holds; its evidence is the sentences of the features it names (``"a|b"``: the first
+    features) holds, or, for a trap the round's meaning model reads from its sentences as a whole,
+    when that model, given the condition's verdict, finds it likely enough; its evidence is the sentences of the features it names (``"a|b"``: the first
     of the two that has any), at most :data:`MAX_EVIDENCE` quotes. The rules themselves are the
     round file's (for Disagree and Commit, written from the seed's "Common traps" and "What weak
     answers look like").
     """
     value_of = _value_of(F)
+    meaning = rnd.scoring.get("meaning_model")
     out = []
     for trap in rnd.traps.values():
-        if trap.when is None or not trap.when.holds(value_of):
+        rule = trap.when is not None and trap.when.holds(value_of)
+        read = meaning.traps.get(trap.id) if meaning is not None else None
+        extra: tuple[str, ...] = ()
+        if read is not None and f"{trap.id}_meaning_max" in F:  # read from all its sentences, beside the rule
+            aggregates = tuple(F[f"{trap.id}_meaning_{k}"].value for k in ("max", "top3", "mean"))
+            flagged = read.probability(rule, aggregates) >= read.threshold
+            extra = (f"{trap.id}_meaning_max",)
+        else:
+            flagged = rule
+        if not flagged:
             continue
         quotes: list[dict] = []
-        for entry in trap.evidence:
+        for entry in (*trap.evidence, *extra):
             for name in entry.split("|"):
                 if F.get(name) and F[name].evidence:
                     for sent in F[name].evidence:
@@ -663,7 +686,8 @@ def known_features(rnd: Round) -> set[str]:
     cue = set(rnd.scoring.get("cue_features", {}))
     phases = {s.phase for s in rnd.slots}
     meaning = rnd.scoring.get("meaning_model")
-    read = {f"{c}_read" for c in (meaning.cues if meaning is not None else ())}
+    read = {f"{c}_read" for c in (meaning.cues if meaning is not None else ())} | \
+        {f"{t}_meaning_{k}" for t in (meaning.traps if meaning is not None else ()) for k in ("max", "top3", "mean")}
     return set(FEATURES) | {f"slot_{s.id}" for s in rnd.slots} | cue | {f"{c}_sentences" for c in cue} | \
         {f"{c}_share" for c in cue} | {p + ph for p in PHASE_FEATURES for ph in phases} | read
 
