@@ -101,6 +101,33 @@ def test_a_trap_said_in_other_words_is_read_by_meaning(rnd):
     assert plain["analytics"]["meaning_reader"].startswith("unavailable")
 
 
+# Philosophy about disagreement in place of what happened, in words the abstraction lexicon does not list.
+DRIFT = _story(
+    "I ran the planning desk at a freight company, and the operations director, Tomas, wanted to move our Saturday shift to Sunday.",
+    "It was a classic case of different priorities, which happens a lot in big organisations. Progress comes from tension held with respect.",
+    "Disagreement, done well, is a gift: it sharpens the thinking of everyone in the room. Teams grow when every voice is heard.",
+    "He decided on Sunday, and I moved the rota.",
+    "Looking back, the way a group handles conflict tells you more about it than any plan ever could.",
+)
+
+
+def test_abstraction_drift_is_read_from_the_answer_as_a_whole(rnd):
+    """Abstraction drift told without the lexicon's words: the per-answer meaning model flags it,
+    quoting the most abstract sentences (Conflict Articulation capped at 2); the rule alone does not."""
+    card = score(DRIFT, rnd)
+    traps = {t["id"]: t for t in card["traps"]}
+    assert "abstraction_drift" in traps and card["features"]["abstraction_cues"] == 0
+    quotes = " ".join(q["quote"] for q in traps["abstraction_drift"]["evidence"])
+    assert "Progress comes from tension" in quotes and "moved the rota" not in quotes
+    assert card["dimensions"]["conflict_articulation"]["tier"] <= 2
+    from voiceround.engines.encoder import shared_encoder
+    try:
+        use_encoder(None)
+        assert "abstraction_drift" not in {t["id"] for t in score(DRIFT, rnd)["traps"]}
+    finally:
+        use_encoder(shared_encoder)
+
+
 def test_a_failing_encoder_still_scores_and_says_so(rnd):
     """A missing or corrupt encoder loses no score: the cues are read by their lexicons and the
     scorecard says which traps were read that way."""
@@ -136,6 +163,8 @@ def test_a_near_miss_is_not_read_as_the_trap(rnd):
     (lambda m: m["cues"]["opinion_cues"].update(coef=[0.1] * 5), "weights"),
     (lambda m: m["cues"]["opinion_cues"].update(threshold=1.5), "threshold"),
     (lambda m: m["cues"].update(made_up_cues=m["cues"]["opinion_cues"]), "made_up_cues"),
+    (lambda m: m["traps"]["abstraction_drift"].update(answer_coef=[1.0, float("nan"), 0.0, 0.0]), "not a number"),
+    (lambda m: m["traps"].update(made_up_trap=m["traps"]["abstraction_drift"]), "made_up_trap"),
 ])
 def test_a_damaged_meaning_model_is_refused_when_the_round_loads(tmp_path, damage, match):
     src = ROOT / "voiceround" / "rounds"
