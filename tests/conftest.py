@@ -15,6 +15,10 @@ REALSPEECH = SHARED / "realspeech"
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# One BLAS thread per process: the suite runs two test processes (and their subprocesses) on two
+# cores, and OpenBLAS's own threads, spinning while they wait, slowed the sentence encoder tenfold
+# when several processes each had two (a run took 12 minutes to reach a third of its tests).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # Sentence vectors kept between the suite's processes and runs (the corpus is scored by several
 # tests and by `voiceround eval` subprocesses): voiceround/engines/encoder.py, CACHE_ENV.
 os.environ.setdefault("VOICEROUND_ENCODER_CACHE", str(ROOT / ".pytest_cache" / "encoder-vectors.sqlite"))

@@ -143,7 +143,10 @@ def test_a_failing_encoder_still_scores_and_says_so(rnd):
     finally:
         use_encoder(shared_encoder)
     assert card["total"] > 0 and card["analytics"]["meaning_reader"].startswith("unavailable: ENCODER model")
-    assert "word lists only" in round_use(card["analytics"])
+    note = round_use(card["analytics"])
+    assert "word lists only" in note and "tiers they cap" in note
+    assert set(card["analytics"]["meaning_traps"]) == {"Opinion-based conflict", "Passive-aggressive compliance",
+                                                       "Abstraction drift", "Missing the commitment phase"}
 
 
 def test_a_near_miss_is_not_read_as_the_trap(rnd):

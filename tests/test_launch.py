@@ -322,7 +322,7 @@ def test_cli_help_sessions_and_doctor(tmp_path):
     assert s.returncode == 0 and "no sessions yet" in s.stdout
     d = subprocess.run([VOICEROUND, "doctor"], capture_output=True, text=True, timeout=120)
     assert d.returncode == 0, d.stdout + d.stderr
-    for role in ("VAD", "STT", "TTS", "LLM"):
+    for role in ("VAD", "STT", "TTS", "LLM", "ENCODER"):
         assert re.search(rf"{role}\s+\S.*\n\s+source: \S+\n\s+path:\s+\S+\n\s+size:\s+[\d.]+ MB\s+load: [\d.]+ s\s+sha256 ok", d.stdout), d.stdout
     assert "Audio devices" in d.stdout and "Data folder:" in d.stdout
 

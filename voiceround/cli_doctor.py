@@ -22,11 +22,11 @@ def cmd_doctor(args) -> int:
             engine.load()
             load_s = time.perf_counter() - t0
             engine.close()
-            print(f"  {role.upper():<4} {spec.name}\n       source: {spec.package}\n       path:   {spec.path}\n"
-                  f"       size:   {size / 1e6:.1f} MB   load: {load_s:.2f} s   sha256 ok")
+            print(f"  {role.upper():<7} {spec.name}\n          source: {spec.package}\n          path:   {spec.path}\n"
+                  f"          size:   {size / 1e6:.1f} MB   load: {load_s:.2f} s   sha256 ok")
         except VoiceRoundError as exc:
             ok = False
-            print(f"  {role.upper():<4} FAILED: {exc}")
+            print(f"  {role.upper():<7} FAILED: {exc}")
     print("Audio devices")
     from voiceround.audio.devices import list_devices
     devices, problem = list_devices()

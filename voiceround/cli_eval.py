@@ -125,7 +125,14 @@ def _scorer_metrics(paths: list[str], given) -> dict | None:
     if bad:
         _err("error: labels a scorer can't be compared with:\n" + "\n".join(f"  {b}" for b in bad[:10]))
         return None
-    return eval_scorer(text_items(cases), rnd)
+    return eval_scorer(text_items(cases), rnd, progress=_progress if sys.stderr.isatty() else None)
+
+
+def _progress(done: int, total: int) -> None:
+    """'scoring 120/692 answers' on one terminal line (a corpus takes minutes the first time: the
+    sentence encoder reads every sentence)."""
+    sys.stderr.write(f"\rscoring {done}/{total} answers" + ("\r" + " " * 40 + "\r" if done == total else ""))
+    sys.stderr.flush()
 
 
 def cmd_eval(args) -> int:

@@ -230,3 +230,13 @@ def shared_encoder() -> SentenceEncoder:
     if _shared is None:
         _shared = SentenceEncoder()
     return _shared
+
+
+def close_shared_encoder() -> None:
+    """Release the shared encoder and stop its worker thread (at the app's shutdown, with the other
+    engines: no ``vr-*`` thread outlives the window). Safe when none was created; the next
+    :func:`shared_encoder` makes a new one."""
+    global _shared
+    if _shared is not None:
+        _shared.close()
+        _shared = None

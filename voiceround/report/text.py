@@ -62,7 +62,8 @@ def round_use(a: dict) -> str:
                      "say little about it")
     reader = a.get("meaning_reader") or ""
     if reader.startswith("unavailable"):  # the sentence encoder could not run: traps read by their word lists only
-        parts.append("Two traps (opinion-based conflict, passive-aggressive compliance) were read from their word lists only: "
+        names = a.get("meaning_traps") or ["some traps"]
+        parts.append(f"{', '.join(names)} were read from word lists only, so they (and the tiers they cap) may be missed: "
                      f"the sentence encoder was {reader} (`voiceround doctor` checks it)")
     if a.get("second_example_asked"):
         parts.append("A second example was asked once the first story had no depth left; only the first story is scored")

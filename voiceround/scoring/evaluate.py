@@ -40,11 +40,16 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     return cov / (vx * vy) if vx and vy else 0.0
 
 
-def evaluate(items: list[tuple], rnd) -> dict:
+def evaluate(items: list[tuple], rnd, progress=None) -> dict:
     """``items``: ``[(case, transcript)]`` (transcript from text or from audio). Returns metrics plus
-    per-case rows and the disagreements (for the note: what the scorer still gets wrong)."""
+    per-case rows and the disagreements (for the note: what the scorer still gets wrong).
+    ``progress(done, total)``, when given, is called after each answer is scored."""
     from voiceround.scoring import score
-    cards = {case.id: (case, score(tr, rnd)) for case, tr in items}
+    cards = {}
+    for i, (case, tr) in enumerate(items, 1):
+        cards[case.id] = (case, score(tr, rnd))
+        if progress is not None:
+            progress(i, len(items))
     dims = [d.id for d in rnd.rubrics[rnd.primary_rubric].dimensions]
     per_dim = {d: [0, 0, 0] for d in dims}  # exact, within1, n
     tp = fp = fn = 0

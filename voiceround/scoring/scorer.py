@@ -653,6 +653,11 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     }
     if ctx.get("meaning") is not None:  # the encoder that read cues by meaning, or "unavailable: <why>"
         analytics["meaning_reader"] = ctx["meaning"]
+        if ctx["meaning"].startswith("unavailable"):  # the traps read by words alone (and the tiers they cap)
+            model = rnd.scoring["meaning_model"]
+            read = {f"{c}_read" for c in model.cues}
+            analytics["meaning_traps"] = [t.name for t in rnd.traps.values()
+                                          if t.id in model.traps or (t.when is not None and t.when.features & read)]
     share = english_share(" ".join(t.text for _, t in transcript.candidate_turns()))
     if share is not None and share < MIN_ENGLISH_SHARE:  # scored as English though it isn't: the scorecard says so
         analytics["not_english"] = round(share, 3)
