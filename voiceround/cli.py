@@ -474,9 +474,6 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # e.g. a full disk or a read-only folder met outside the storage layer
         _err(f"error: {exc.strerror or exc}{': ' + str(exc.filename) if getattr(exc, 'filename', None) else ''}")
         return 3
-    finally:
-        from voiceround.engines.encoder import close_shared_encoder
-        close_shared_encoder()
 
 
 if __name__ == "__main__":

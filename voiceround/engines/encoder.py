@@ -23,7 +23,10 @@ import json
 import os
 import sqlite3
 import struct
+import threading
+import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from collections import OrderedDict
 
 import numpy as np
@@ -65,8 +68,8 @@ class SentenceEncoder(Engine):
     A sentence is encoded as the interviewer's voice would say it (:func:`for_speech`: "14%" is
     "fourteen percent"), so a transcript with digits and the same one with words get the same
     vectors (issue "A scorecard that holds": digits or words score the same). Raises
-    :class:`ModelError` when the model is missing or corrupt. Thread-safe: encoding runs on the
-    engine's one worker thread."""
+    :class:`ModelError` when the model is missing or corrupt. Thread-safe: one encoding at a
+    time, on the caller's thread."""
 
     role = "encoder"
 
@@ -76,6 +79,28 @@ class SentenceEncoder(Engine):
         self._w: dict[str, np.ndarray] = {}
         self._tok = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # Unlike the audio engines, the encoder runs on its caller's thread (the scorer's, after a round),
+    # under a lock: it starts no worker thread, so nothing outlives the window or a test, and a
+    # closed encoder loads again on its next use (the process's shared one serves every score).
+    def load(self) -> "SentenceEncoder":
+        """Load the model (once); returns self. Raises :class:`ModelError`."""
+        with self._lock:
+            if not self.loaded:
+                t0 = time.perf_counter()
+                self._load()
+                self.load_s = time.perf_counter() - t0
+                self.loaded = True
+        return self
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Drop the weights (the next :meth:`encode` loads them again)."""
+        with self._lock:
+            self._release()
+            self.loaded = False
+        self._pool.shutdown(wait=False)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"vr-{self.role}")
 
     def _load(self) -> None:
         verify(self.spec)
@@ -106,7 +131,11 @@ class SentenceEncoder(Engine):
     def encode(self, sentences: list[str]) -> np.ndarray:
         """Unit sentence vectors, shape (len(sentences), 384), float32. Loads the model if needed."""
         self.load()
-        return self._pool.submit(self._encode, list(sentences)).result()
+        with self._lock:
+            if not self.loaded:   # closed meanwhile by another thread
+                self._load()
+                self.loaded = True
+            return self._encode(list(sentences))
 
     def _encode(self, sentences: list[str]) -> np.ndarray:
         texts = [" ".join(for_speech(s).split()) for s in sentences]
@@ -231,12 +260,3 @@ def shared_encoder() -> SentenceEncoder:
         _shared = SentenceEncoder()
     return _shared
 
-
-def close_shared_encoder() -> None:
-    """Release the shared encoder and stop its worker thread (at the app's shutdown, with the other
-    engines: no ``vr-*`` thread outlives the window). Safe when none was created; the next
-    :func:`shared_encoder` makes a new one."""
-    global _shared
-    if _shared is not None:
-        _shared.close()
-        _shared = None

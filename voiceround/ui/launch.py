@@ -88,8 +88,6 @@ def main(rnd: Round | None = None) -> int:
     win.deleteLater()
     del win
     app.processEvents()
-    from voiceround.engines.encoder import close_shared_encoder
-    close_shared_encoder()  # the scorer's sentence encoder (loaded when a round was scored)
     left = [t.name for t in threading.enumerate() if t.name.startswith("vr-") and t.is_alive()]
     if left:
         log.warning("threads still running at exit: %s", ", ".join(left))
