@@ -69,6 +69,7 @@ def test_a_broken_model_file_is_refused_when_the_round_loads(tmp_path, content, 
 
 
 @pytest.mark.fast
+@pytest.mark.xdist_group("corpus")  # scores the labelled corpus: one worker, so its sentence vectors are computed once
 def test_the_model_moves_no_tier_more_than_one_from_the_anchors_conditions(rnd):
     moved = 0
     for p in sorted(glob.glob(str(ROOT / "tests" / "data" / "corpus" / "test" / "*.toml"))):
