@@ -35,7 +35,7 @@ run: $(STAMP)
 # the same process, its threads took enough of the 2 cores for the interviewer to pause for its own
 # echo (3 of 3 suite runs; alone 0 of 5).
 test: lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup -m "not live" --ignore=tests/test_live_echo.py
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 -m "not live" --ignore=tests/test_live_echo.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m live --ignore=tests/test_live_echo.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/test_live_echo.py
 

@@ -401,7 +401,6 @@ def test_eval_interviewer_refuses_an_unknown_fit_label(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr and "maybe.toml: labels.fit = 'maybe' should be one of" in r.stderr, r.stderr
 
 
-@pytest.mark.xdist_group("corpus")  # scores the labelled corpus: one worker, so its sentence vectors are computed once
 def test_eval_scorer_with_no_cases_reports_dev_and_test_side_by_side():
     """Issue 15: `voiceround eval scorer` reports both splits of the labelled corpus (dev tuned on,
     test never), as a user runs it from the source tree."""

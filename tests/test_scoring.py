@@ -242,7 +242,6 @@ def test_an_outcome_isolated_in_everyday_words_is_not_a_headline_metric(rnd, iso
     assert "headline_metric_without_slice" not in {t["id"] for t in score(Transcript(tr.turns[:2]), rnd)["traps"]}
 
 
-@pytest.mark.xdist_group("corpus")  # scores the labelled corpus: one worker, so its sentence vectors are computed once
 @pytest.mark.parametrize("split,exact,within1,spearman,trap_f1", [("dev", 0.70, 0.95, 0.85, 0.72), ("test", 0.62, 0.92, 0.80, 0.62)])
 def test_disagree_and_commit_corpus_floors(rnd, split, exact, within1, spearman, trap_f1):
     """The 752-answer corpus written and labelled blind to the code (tests/data/corpus; human-human
@@ -276,7 +275,6 @@ def test_data_argued_in_the_first_answer_counts_for_advocacy(rnd):
     assert score(Transcript([opening, plan]), rnd)["dimensions"]["data_driven_advocacy"]["tier"] <= 2
 
 
-@pytest.mark.xdist_group("corpus")  # scores the labelled corpus: one worker, so its sentence vectors are computed once
 def test_numbers_said_as_words_score_the_same_as_digits(rnd):
     """Issue "A scorecard that holds": the same transcript with digits or words scores the same.
     Every shared and local case and the corpus's dev split is retold with its numbers spelled out (the voice's own
