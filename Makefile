@@ -39,7 +39,8 @@ test: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m live --ignore=tests/test_live_echo.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/test_live_echo.py
 
-# The pure parts only (no models, no audio, no subprocesses): under a minute.
+# The pure parts only (no audio, no subprocesses; the scorer's sentence encoder is the one model):
+# about two minutes once the sentence vectors are kept in .pytest_cache.
 test-fast: lint
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m fast
 
