@@ -240,6 +240,17 @@ def bundled_rounds() -> list[Path]:
     return sorted(ROUNDS_DIR.glob("*.toml"), key=lambda p: (p.stem != DEFAULT_ROUND, p.stem))
 
 
+def _model_file(scoring: dict, key: str, path: Path) -> Path:
+    """The file ``[scoring] <key>`` names: next to the round file, else a bundled one of that name (a
+    copy of a bundled round kept elsewhere, as for lexicons). Raises RoundFileError for a non-name."""
+    ref = scoring[key]
+    if not isinstance(ref, str) or not ref:
+        raise RoundFileError(f"{path.name}: scoring.{key} should name a file next to the round file (or a bundled one), got {ref!r}",
+                             path=path, field=f"scoring.{key}")
+    model_path = path.parent / ref
+    return ROUNDS_DIR / ref if not model_path.exists() and (ROUNDS_DIR / ref).exists() else model_path
+
+
 def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True) -> Round:
     """Load and validate a round file.
 
@@ -434,13 +445,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
     if not tier_model:
         scoring.pop("tier_model", None)
     if "tier_model" in scoring:  # the tiers learned from the round's labelled corpus (rounds/tier_model.py)
-        ref = scoring["tier_model"]
-        if not isinstance(ref, str) or not ref:
-            raise RoundFileError(f"{path.name}: scoring.tier_model should name a file next to the round file (or a bundled one), got {ref!r}",
-                                 path=path, field="scoring.tier_model")
-        model_path = path.parent / ref
-        if not model_path.exists() and (ROUNDS_DIR / ref).exists():
-            model_path = ROUNDS_DIR / ref  # a bundled model, from a copy of a bundled round kept elsewhere (as for lexicons)
+        model_path = _model_file(scoring, "tier_model", path)
         try:
             model = load_tier_model(model_path)
         except TierModelError as exc:
@@ -452,13 +457,7 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
         scoring["tier_model"] = model
     lexicons = _lexicons(data, path)
     if "meaning_model" in scoring:  # cues read by meaning as well as by lexicon (rounds/meaning_model.py)
-        ref = scoring["meaning_model"]
-        if not isinstance(ref, str) or not ref:
-            raise RoundFileError(f"{path.name}: scoring.meaning_model should name a file next to the round file (or a bundled one), got {ref!r}",
-                                 path=path, field="scoring.meaning_model")
-        model_path = path.parent / ref
-        if not model_path.exists() and (ROUNDS_DIR / ref).exists():
-            model_path = ROUNDS_DIR / ref
+        model_path = _model_file(scoring, "meaning_model", path)
         try:
             meaning = load_meaning_model(model_path)
         except MeaningModelError as exc:

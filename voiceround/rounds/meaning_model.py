@@ -28,10 +28,11 @@ A model file is JSON::
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from voiceround.rounds.tier_model import read_json
 
 FORMAT = 1
 DIM = 384
@@ -111,12 +112,7 @@ class MeaningModel:
 def load_meaning_model(path: Path) -> MeaningModel:
     """Read a meaning model file. Raises :class:`MeaningModelError` when it can't be read or is
     malformed (a missing key, a weight vector not 384 long, a threshold outside 0-1)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MeaningModelError(f"cannot read meaning model {path}: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise MeaningModelError(f"meaning model {path} is not valid JSON: {exc}") from exc
+    data = read_json(path, "meaning model", MeaningModelError)
     try:
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise MeaningModelError(f"meaning model {path}: format {data.get('format') if isinstance(data, dict) else None!r} is not {FORMAT}")

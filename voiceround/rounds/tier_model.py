@@ -101,15 +101,20 @@ class TierModel:
         return dm.classes[k], probs, contrib
 
 
+def read_json(path: Path, what: str, error: type[Exception]):
+    """The JSON in ``path``; ``error(message)`` naming ``what`` when it can't be read or parsed."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise error(f"cannot read {what} {path}: {exc.strerror or exc}") from exc
+    except ValueError as exc:
+        raise error(f"{what} {path} is not valid JSON: {exc}") from exc
+
+
 def load_tier_model(path: Path) -> TierModel:
     """Read a tier model file. Raises :class:`TierModelError` when it can't be read or is malformed
     (a missing key, weights not matching the feature list, a tier outside 1-4)."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise TierModelError(f"cannot read tier model {path}: {exc.strerror or exc}") from exc
-    except ValueError as exc:
-        raise TierModelError(f"tier model {path} is not valid JSON: {exc}") from exc
+    data = read_json(path, "tier model", TierModelError)
     name = str(path)
     try:
         if not isinstance(data, dict):
