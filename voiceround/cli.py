@@ -450,12 +450,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _sentence_encoder():
+    """The process's shared sentence encoder, imported only when a score needs it (numpy and the
+    encoder module cost about 0.1 s of start-up that commands which never score need not pay)."""
+    from voiceround.engines.encoder import shared_encoder
+    return shared_encoder()
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     args = build_parser().parse_args(argv)
-    from voiceround.engines.encoder import shared_encoder
     from voiceround.scoring import use_encoder
-    use_encoder(shared_encoder)  # the scorer reads meaning with it (loaded at the first score)
+    use_encoder(_sentence_encoder)  # the scorer reads meaning with it (imported and loaded at the first score)
     if not hasattr(args, "func"):  # no subcommand: the desktop app (with --round if given)
         args.func = cmd_gui
     try:

@@ -26,7 +26,6 @@ import struct
 import threading
 import time
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from collections import OrderedDict
 
 import numpy as np
@@ -87,20 +86,22 @@ class SentenceEncoder(Engine):
     def load(self) -> "SentenceEncoder":
         """Load the model (once); returns self. Raises :class:`ModelError`."""
         with self._lock:
-            if not self.loaded:
-                t0 = time.perf_counter()
-                self._load()
-                self.load_s = time.perf_counter() - t0
-                self.loaded = True
+            self._ensure_loaded()
         return self
 
+    def _ensure_loaded(self) -> None:
+        """Load the weights unless they are (the caller holds the lock)."""
+        if not self.loaded:
+            t0 = time.perf_counter()
+            self._load()
+            self.load_s = time.perf_counter() - t0
+            self.loaded = True
+
     def close(self, timeout_s: float = 10.0) -> None:
-        """Drop the weights (the next :meth:`encode` loads them again)."""
+        """Drop the weights (the next :meth:`encode` loads them again). No thread to stop."""
         with self._lock:
             self._release()
             self.loaded = False
-        self._pool.shutdown(wait=False)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"vr-{self.role}")
 
     def _load(self) -> None:
         verify(self.spec)
@@ -111,7 +112,7 @@ class SentenceEncoder(Engine):
             raw = _safetensors(blob)
             from tokenizers import Tokenizer
             tok = Tokenizer.from_str(tok_json)
-        except (OSError, KeyError, ValueError, zipfile.BadZipFile, Exception) as exc:  # tokenizers raises its own types
+        except Exception as exc:  # a missing member, a damaged zip or header, or tokenizers' own error types
             raise ModelError(f"ENCODER model '{self.spec.name}' failed to load: {exc}", hint=self.spec.fix) from exc
         tok.enable_truncation(MAX_TOKENS)
         tok.enable_padding(pad_id=0, pad_token="[PAD]")
@@ -130,11 +131,8 @@ class SentenceEncoder(Engine):
 
     def encode(self, sentences: list[str]) -> np.ndarray:
         """Unit sentence vectors, shape (len(sentences), 384), float32. Loads the model if needed."""
-        self.load()
         with self._lock:
-            if not self.loaded:   # closed meanwhile by another thread
-                self._load()
-                self.loaded = True
+            self._ensure_loaded()
             return self._encode(list(sentences))
 
     def _encode(self, sentences: list[str]) -> np.ndarray:

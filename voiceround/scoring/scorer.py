@@ -89,6 +89,8 @@ def _number_shape(key: str) -> str:
     return re.sub(r"#(?: ?(?:and )?#)*", "#", A.NUMBER.sub("#", key))
 
 
+# A trap read from all its sentences gives features <trap>_meaning_<name>, in MeaningTrap.aggregates' order.
+MEANING_AGGREGATES = ("max", "top3", "mean")
 # The sentence encoder the scorer reads meaning with (set by the application: :func:`use_encoder`).
 _encoder_provider: Callable[[], Any] | None = None
 
@@ -128,17 +130,13 @@ def _read_by_meaning(F: dict[str, Feature], sents: list[A.Sentence], phase_of: d
                 for s, p in zip(sents, model.probabilities(cue, vectors), strict=True):
                     if p >= c.threshold and (c.phases is None or phase_of[s.index] in c.phases):
                         hits[cue].append(s)
-    for trap_id, t in model.traps.items():
-        # the trap read from all its sentences (rounds/meaning_model.py, MeaningTrap): the
-        # aggregates of the sentence probabilities, which detect_traps weighs with the round's rule
-        if status != model.encoder:
-            continue
+    # each trap read from all its sentences (rounds/meaning_model.py, MeaningTrap): the aggregates of
+    # the sentence probabilities, which detect_traps weighs with the round's rule
+    for trap_id, t in (model.traps.items() if status == model.encoder else ()):
         probs = t.sentence_probabilities(vectors, [phase_of[s.index] for s in sents]) if sents else []
-        top, top3, mean = t.aggregates(probs)
         likely = [s for p, s in sorted(zip(probs, sents, strict=True), key=lambda x: -x[0]) if p >= 0.5][:MAX_EVIDENCE]
-        F[f"{trap_id}_meaning_max"] = Feature(round(top, 6), likely)
-        F[f"{trap_id}_meaning_top3"] = Feature(round(top3, 6))
-        F[f"{trap_id}_meaning_mean"] = Feature(round(mean, 6))
+        for name, value in zip(MEANING_AGGREGATES, t.aggregates(probs), strict=True):
+            F[f"{trap_id}_meaning_{name}"] = Feature(round(value, 6), likely if name == "max" else [])
     for cue in model.cues:
         lexicon = F[cue] if cue in F else Feature()
         seen = {s.index for s in lexicon.evidence}
@@ -427,7 +425,7 @@ def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
         read = meaning.traps.get(trap.id) if meaning is not None else None
         extra: tuple[str, ...] = ()
         if read is not None and f"{trap.id}_meaning_max" in F:  # read from all its sentences, beside the rule
-            aggregates = tuple(F[f"{trap.id}_meaning_{k}"].value for k in ("max", "top3", "mean"))
+            aggregates = tuple(F[f"{trap.id}_meaning_{k}"].value for k in MEANING_AGGREGATES)
             flagged = read.probability(rule, aggregates) >= read.threshold
             extra = (f"{trap.id}_meaning_max",)
         else:
@@ -692,7 +690,7 @@ def known_features(rnd: Round) -> set[str]:
     phases = {s.phase for s in rnd.slots}
     meaning = rnd.scoring.get("meaning_model")
     read = {f"{c}_read" for c in (meaning.cues if meaning is not None else ())} | \
-        {f"{t}_meaning_{k}" for t in (meaning.traps if meaning is not None else ()) for k in ("max", "top3", "mean")}
+        {f"{t}_meaning_{k}" for t in (meaning.traps if meaning is not None else ()) for k in MEANING_AGGREGATES}
     return set(FEATURES) | {f"slot_{s.id}" for s in rnd.slots} | cue | {f"{c}_sentences" for c in cue} | \
         {f"{c}_share" for c in cue} | {p + ph for p in PHASE_FEATURES for ph in phases} | read
 
