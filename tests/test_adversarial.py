@@ -14,6 +14,10 @@ pytestmark = pytest.mark.fast
 DEV = sorted((ROOT / "tests" / "data" / "adversarial" / "dev").glob("*.toml"))
 
 
+# the dev rounds simulated once (the module fixtures), on one xdist worker (Makefile: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("adversarial")
+
+
 @pytest.fixture(scope="module")
 def cases(rnd):
     return {c.id: c for c in (load_case(p, rnd) for p in DEV)}

@@ -15,6 +15,9 @@ from voiceround.interviewer.wording import check_turn
 from voiceround.session.cases import load_case, wer_pairs
 from voiceround.storage import Store
 
+# the three rehearsals (the module fixture `results`) run once, on one xdist worker (Makefile: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("e2e")
+
 E2E_CASES = ["strong-staged-rollout", "weak-royal-we", "mixed-headline-metric"]
 
 

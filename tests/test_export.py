@@ -12,6 +12,10 @@ from voiceround.cli import main
 from voiceround.storage import Store
 
 
+# one rehearsed session (the module fixture `session`), on one xdist worker (Makefile: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("export")
+
+
 @pytest.fixture(scope="module")
 def session(tmp_path_factory):
     """One rehearsed session (real models, no LLM) in its own data dir."""

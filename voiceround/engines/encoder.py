@@ -13,7 +13,7 @@ lovely today." / "It's so sunny outside!" 0.666, / "He drove to the stadium." 0.
 (tests/test_encoder.py). GELU is the tanh form (Hendrycks & Gimpel 2016); it is within 5e-4 of the
 erf form on every activation and 7x faster in numpy.
 
-Speed on this 2-core x86-64: about 4,000 tokens a second; a 20-minute round's answers (about 3,000
+Speed on this 2-core x86-64: about 3,300 tokens a second on one core; a 20-minute round's answers (about 3,000
 tokens) take under a second (``make bench``).
 """
 from __future__ import annotations
@@ -119,6 +119,12 @@ class SentenceEncoder(Engine):
         # linear layers transposed once, so a layer is x @ W + b
         self._w = {k: (np.ascontiguousarray(v.T) if v.ndim == 2 and not k.startswith("embeddings.") else v)
                    for k, v in raw.items()}
+        # query, key and value as one (384, 1152) layer: one matrix product instead of three
+        for layer in range(LAYERS):
+            p = f"encoder.layer.{layer}.attention.self."
+            if all(f"{p}{n}.weight" in self._w for n in ("query", "key", "value")):
+                self._w[p + "qkv.weight"] = np.ascontiguousarray(np.concatenate([self._w[f"{p}{n}.weight"] for n in ("query", "key", "value")], axis=1))
+                self._w[p + "qkv.bias"] = np.concatenate([self._w[f"{p}{n}.bias"] for n in ("query", "key", "value")])
         if self._w.get("embeddings.word_embeddings.weight", np.zeros((0, 0))).shape[1:] != (DIM,):
             raise ModelError(f"ENCODER model '{self.spec.name}' is not a 384-dimensional MiniLM", hint=self.spec.fix)
         self._tok = tok
@@ -201,19 +207,21 @@ class SentenceEncoder(Engine):
 
     @staticmethod
     def _layer_norm(x: np.ndarray, g: np.ndarray, b: np.ndarray) -> np.ndarray:
-        m = x.mean(-1, keepdims=True)
-        v = ((x - m) ** 2).mean(-1, keepdims=True)
-        return (x - m) / np.sqrt(v + 1e-12) * g + b   # BERT's layer_norm_eps
+        x = x - x.mean(-1, keepdims=True)
+        v = (x * x).mean(-1, keepdims=True)
+        return x / np.sqrt(v + 1e-12) * g + b   # BERT's layer_norm_eps
 
     def _forward(self, texts: list[str]) -> np.ndarray:
-        """BERT encoder, mean pooling over real tokens, L2 normalisation (the model's modules.json)."""
+        """BERT encoder, mean pooling over real tokens, L2 normalisation (the model's modules.json).
+        The linear layers run on all the batch's tokens as one (tokens, 384) matrix: one BLAS call
+        each, 1.6x faster than one per sentence, with the same vectors."""
         W = self._w
         enc = self._tok.encode_batch(texts)
         ids = np.array([e.ids for e in enc])
         mask = np.array([e.attention_mask for e in enc], dtype=np.float32)
         B, T = ids.shape
         x = (W["embeddings.word_embeddings.weight"][ids] + W["embeddings.position_embeddings.weight"][:T][None]
-             + W["embeddings.token_type_embeddings.weight"][0])
+             + W["embeddings.token_type_embeddings.weight"][0]).reshape(B * T, DIM)
         x = self._layer_norm(x, W["embeddings.LayerNorm.weight"], W["embeddings.LayerNorm.bias"])
         pad = (1.0 - mask)[:, None, None, :] * np.float32(-1e9)
         scale = np.float32(1.0 / HEAD_DIM ** 0.5)
@@ -222,13 +230,17 @@ class SentenceEncoder(Engine):
 
             def lin(h, name, p=p):
                 return h @ W[p + name + ".weight"] + W[p + name + ".bias"]
-            q = lin(x, "attention.self.query").reshape(B, T, HEADS, HEAD_DIM).transpose(0, 2, 1, 3)
-            k = lin(x, "attention.self.key").reshape(B, T, HEADS, HEAD_DIM).transpose(0, 2, 3, 1)
-            v = lin(x, "attention.self.value").reshape(B, T, HEADS, HEAD_DIM).transpose(0, 2, 1, 3)
-            s = q @ k * scale + pad
-            s = np.exp(s - s.max(-1, keepdims=True))
+            qkv = lin(x, "attention.self.qkv").reshape(B, T, 3, HEADS, HEAD_DIM)
+            q = qkv[:, :, 0].transpose(0, 2, 1, 3)
+            k = qkv[:, :, 1].transpose(0, 2, 3, 1)
+            v = qkv[:, :, 2].transpose(0, 2, 1, 3)
+            s = q @ k
+            s *= scale
+            s += pad
+            s -= s.max(-1, keepdims=True)
+            np.exp(s, out=s)
             s /= s.sum(-1, keepdims=True)
-            a = (s @ v).transpose(0, 2, 1, 3).reshape(B, T, HEADS * HEAD_DIM)
+            a = (s @ v).transpose(0, 2, 1, 3).reshape(B * T, DIM)
             x = self._layer_norm(lin(a, "attention.output.dense") + x,
                                  W[p + "attention.output.LayerNorm.weight"], W[p + "attention.output.LayerNorm.bias"])
             h = lin(x, "intermediate.dense")
@@ -242,6 +254,7 @@ class SentenceEncoder(Engine):
             g *= h
             g *= np.float32(0.5)
             x = self._layer_norm(lin(g, "output.dense") + x, W[p + "output.LayerNorm.weight"], W[p + "output.LayerNorm.bias"])
+        x = x.reshape(B, T, DIM)
         e = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
         return (e / np.linalg.norm(e, axis=1, keepdims=True)).astype(np.float32)
 
