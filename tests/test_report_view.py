@@ -6,10 +6,12 @@ import glob
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import CASES
 from voiceround.core.types import Transcript, Turn
 from voiceround.report import scorecard_text, view
 from voiceround.rounds import RoundFileError, load_round
@@ -92,6 +94,7 @@ def test_a_traps_quotes_count_against_the_dimension_it_caps_never_for_it(rnd, pa
     assert list(rows) == [d.id for d in rnd.rubrics["framework"].dimensions]  # the rubric's order
     every_trap_quote = set()  # quotes of traps flagged by their wording: never a strength anywhere
     cue_features = set(rnd.scoring.get("cue_features", {}))
+    cue_features |= {f"{n}_read" for n in cue_features}  # a cue read by meaning as well is still the cue's wording
     for t in card["traps"]:
         if all(n in cue_features for e in rnd.traps[t["id"]].evidence for n in e.split("|")):
             every_trap_quote |= keys(t["evidence"])
@@ -134,6 +137,25 @@ def test_i_gave_up_too_fast_is_against_even_where_the_trap_quote_was_cut(rnd):
     assert "I gave up too fast." not in everywhere_for
     against = [q for r in rows.values() for q in r["against"] if q["quote"] == "I gave up too fast."]
     assert against and all("Yielding too quickly" in q["why"] for q in against)
+
+
+def test_a_sentence_carrying_a_trap_past_its_three_quotes_is_no_strength_and_no_base_for_coaching():
+    """`voiceround score --text` as a user runs it. The told-you-so sentence of a passive-aggressive
+    answer ("I figured if it broke, that would prove my point, and I kept the email…") is the trap's
+    fourth sentence, so not among its three quotes; it was quoted ✓ for Execution Commitment (an
+    action after the decision), and the advice built its "Stronger:" on it. It is against the tier
+    now, and the advice replaces a trap's sentence instead of adding to it."""
+    r = subprocess.run([sys.executable, "-m", "voiceround", "score", "--text", str(CASES / "weak-passive-aggressive.toml")],
+                       capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    section = out.split("Execution Commitment", 1)[1].split("Impact Quantification", 1)[0]
+    assert "held down by: Passive-aggressive compliance" in section
+    assert not [ln for ln in section.splitlines() if "✓" in ln]  # nothing shown as a strength of a compliance-only commitment
+    told_so = [ln for ln in out.splitlines() if "prove my point" in ln and ("✓" in ln or "✗" in ln)]
+    assert told_so and all("✗" in ln and "Passive-aggressive compliance" in ln for ln in told_so)
+    advice = out.split("What to work on next:", 1)[1].split("2. ", 1)[0]
+    assert "Execution Commitment" in advice and "Instead of:" in advice and "Stronger:" not in advice
 
 
 @pytest.mark.fast

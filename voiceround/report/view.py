@@ -191,12 +191,15 @@ class _Traps:
                 self.quoted.setdefault(_key(q), []).append(t)
         self.cues: list[tuple[dict, list, list]] = []
         cue_features = rnd.scoring.get("cue_features", {}) if rnd is not None else {}
+        # a cue read by meaning as well (``<cue>_read``: the scorer's lexicon count plus the sentences
+        # the meaning model reads as saying it) is the cue's wording too
+        cue_of = lambda n: n[: -len("_read")] if n.endswith("_read") and n[: -len("_read")] in cue_features else n  # noqa: E731
         self.lexical = {t["id"] for t in self.flagged if rnd is not None and t["id"] in rnd.traps and rnd.traps[t["id"]].evidence
-                        and all(n in cue_features for e in rnd.traps[t["id"]].evidence for n in e.split("|"))}
+                        and all(cue_of(n) in cue_features for e in rnd.traps[t["id"]].evidence for n in e.split("|"))}
         as_list = lambda v: [v] if isinstance(v, str) else list(v or [])  # noqa: E731
         for t in self.flagged:
             tdef = rnd.traps.get(t["id"]) if rnd is not None else None
-            for name in (n for entry in (tdef.evidence if tdef is not None else ()) for n in entry.split("|")):
+            for name in (cue_of(n) for entry in (tdef.evidence if tdef is not None else ()) for n in entry.split("|")):
                 spec = cue_features.get(name)
                 spec = {"lexicon": spec} if isinstance(spec, str) else spec
                 if spec and not spec.get("phase") and not spec.get("with_number"):

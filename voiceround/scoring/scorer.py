@@ -423,25 +423,52 @@ def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
     for trap in rnd.traps.values():
         rule = trap.when is not None and trap.when.holds(value_of)
         read = meaning.traps.get(trap.id) if meaning is not None else None
-        extra: tuple[str, ...] = ()
         if read is not None and f"{trap.id}_meaning_max" in F:  # read from all its sentences, beside the rule
             aggregates = tuple(F[f"{trap.id}_meaning_{k}"].value for k in MEANING_AGGREGATES)
             flagged = read.probability(rule, aggregates) >= read.threshold
-            extra = (f"{trap.id}_meaning_max",)
         else:
             flagged = rule
         if not flagged:
             continue
-        quotes: list[dict] = []
-        for entry in (*trap.evidence, *extra):
-            for name in entry.split("|"):
-                if F.get(name) and F[name].evidence:
-                    for sent in F[name].evidence:
-                        q = _quote(sent)
-                        if q not in quotes:
-                            quotes.append(q)
-                    break
+        quotes = [_quote(sent) for sent in trap_sentences(F, trap)]
         out.append({"id": trap.id, "name": trap.name, "evidence": quotes[:MAX_EVIDENCE]})
+    return out
+
+
+def trap_sentences(F: dict[str, Feature], trap) -> list[A.Sentence]:
+    """Every sentence that carries ``trap`` (a :class:`voiceround.rounds.model.Trap`), in the order
+    its quotes are chosen: for each entry of its round-file ``evidence`` (``"a|b"``: the first of
+    the two features that has any sentence), that feature's sentences; then, for a trap the round's
+    meaning model reads, the sentences it reads as likeliest (``<trap>_meaning_max``). A sentence
+    is listed once."""
+    out: list[A.Sentence] = []
+    seen: set[int] = set()
+    extra = (f"{trap.id}_meaning_max",) if f"{trap.id}_meaning_max" in F else ()
+    for entry in (*trap.evidence, *extra):
+        for name in entry.split("|"):
+            if F.get(name) and F[name].evidence:
+                for sent in F[name].evidence:
+                    if sent.index not in seen:
+                        seen.add(sent.index)
+                        out.append(sent)
+                break
+    return out
+
+
+def barred_evidence(F: dict[str, Feature], rnd: Round, traps: list[dict]) -> dict[str, set[int]]:
+    """``{dimension: {Sentence.index}}``: the sentences that carry a flagged trap (:func:`trap_sentences`),
+    under each dimension the trap caps. They are never quoted as evidence for that dimension's tier
+    ("I figured if it broke, that would prove my point" is no commitment, though it tells an action
+    after the decision): the report shows them against it. A trap about a missing part of the story
+    (``absence``: no commitment phase) quotes where the part is missing; its sentences are not barred."""
+    out: dict[str, set[int]] = {}
+    for t in traps:
+        trap = rnd.traps.get(t["id"])
+        if trap is None or trap.absence:
+            continue
+        carried = {s.index for s in trap_sentences(F, trap)}
+        for dim in trap.caps:
+            out.setdefault(dim, set()).update(carried)
     return out
 
 
@@ -450,13 +477,14 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # a note in round or square
 _WHOLE_ANSWER = frozenset({"sentences", "last_sentence"})  # measures of the whole answer: nothing to quote
 
 
-def _evidence(F: dict[str, Feature], evidence_features, raised: list[str]) -> list[dict]:
+def _evidence(F: dict[str, Feature], evidence_features, raised: list[str], barred: set[int] = frozenset()) -> list[dict]:
     """The quotes that show a dimension's tier, at most :data:`MAX_EVIDENCE`, in story order. The
     sentences of the features whose criteria raised the tier come first (in the round's
     ``evidence_features`` order, then the rest of ``raised``), then the dimension's other evidence
     features, at most two sentences of each: a quote says what earned the tier, not merely
     what was said first ("I was a data scientist on the team" is no evidence of a stakeholder
-    named). ``raised``: feature names."""
+    named). ``raised``: feature names. ``barred``: indices of sentences never quoted (they carry a
+    trap that caps the dimension: :func:`barred_evidence`)."""
     order = [n for n in evidence_features if n in raised] + [n for n in raised if n not in evidence_features]
     order += [n for n in evidence_features if n not in order]
     # Of one feature's sentences, those that carry more of the dimension's features come first, then
@@ -478,6 +506,8 @@ def _evidence(F: dict[str, Feature], evidence_features, raised: list[str]) -> li
             continue
         taken = 0
         for s in sorted(F[name].evidence, key=rank):  # at most two of one feature: the moment of commitment and an action, not three moments
+            if s.index in barred:
+                continue
             if taken and rank(s) == (-1, True):  # a second quote of a feature that is short and carries nothing else adds nothing
                 continue
             if (s.turn, s.start) not in seen and len(chosen) < MAX_EVIDENCE and taken < 2:
@@ -560,7 +590,8 @@ def learned_tier(learned: int, conditions: int, probs: dict[int, float], floor: 
     return min(max(learned, conditions - 1, min(floor, conditions)), conditions + 1)
 
 
-def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]], rounding: str = "nearest", model=None) -> dict:
+def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]], rounding: str = "nearest", model=None,
+                  barred: dict[str, set[int]] | None = None) -> dict:
     """One rubric's tiers, evidence and weighted total (0-100). A dimension's tier comes from the
     round's tier model when it covers the dimension (``model``: :class:`voiceround.rounds.tier_model.TierModel`),
     else from its tier conditions or criteria; trap caps apply either way. Evidence: the quotes of the
@@ -589,7 +620,8 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
         capped_by = None
         if d.id in caps and caps[d.id][0] < tier:
             tier, capped_by = caps[d.id]
-        evidence = _evidence(F, d.evidence_features, [c.feature for c in raised] + [n for n in weighed if n not in {c.feature for c in raised}])
+        evidence = _evidence(F, d.evidence_features, [c.feature for c in raised] + [n for n in weighed if n not in {c.feature for c in raised}],
+                             (barred or {}).get(d.id, frozenset()))
         dims[d.id] = {
             "name": d.name, "tier": tier, "weight": d.weight, "anchor": d.anchors[tier],
             "next_anchor": d.anchors.get(tier + 1),
@@ -629,7 +661,8 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     F, ctx = compute_features(transcript, rnd)
     traps = detect_traps(F, rnd)
     caps = tier_caps(F, rnd, traps)
-    rubrics = {rid: _score_rubric(rb, F, caps, rnd.scoring.get("tier_rounding", "nearest"), rnd.scoring.get("tier_model"))
+    barred = barred_evidence(F, rnd, traps)
+    rubrics = {rid: _score_rubric(rb, F, caps, rnd.scoring.get("tier_rounding", "nearest"), rnd.scoring.get("tier_model"), barred)
                for rid, rb in rnd.rubrics.items()}
     first = rubrics[rnd.primary_rubric]
     dl = A.delivery(transcript)
