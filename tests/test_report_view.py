@@ -553,3 +553,23 @@ def test_a_rambling_sentence_is_not_repeated_whole_in_the_stronger_version(rnd):
     assert long_ones, examples
     for x in long_ones:
         assert x["rewrite"].startswith(view.SHORTER) and x["sentence"] not in x["rewrite"]
+
+
+def test_turns_in_another_language_are_named_on_the_scorecard(tmp_path):
+    """A new user's answer told half in Spanish got no word of it on the scorecard: the whole answer
+    still read as English, and the Spanish turns were silently not read. The turns that don't
+    read as English are named (`voiceround score --text`, as a user runs it)."""
+    english = ("My manager Dana wanted to cut the free tier of our budgeting app, and I disagreed because about forty "
+               "percent of our paying users had started on the free tier in the last year, and I showed her the cohort numbers.")
+    spanish = ("Después de la decisión, yo preparé el plan de migración con el equipo de soporte y hablamos con los clientes "
+               "más grandes durante dos semanas para explicarles el cambio y resolver sus dudas sobre los precios nuevos.")
+    case = tmp_path / "mixed.toml"
+    case.write_text('id = "mixed"\n' + "".join(f'[[turns]]\ntopic = "{t}"\ntext = "{x}"\n' for t, x in
+                                             [("scenario", english), ("own_data", english.replace("Dana", "Ravi")),
+                                              ("commitment", spanish), ("outcome", spanish.replace("dos", "tres"))]))
+    r = subprocess.run([sys.executable, "-m", "voiceround", "score", "--text", str(case)], capture_output=True, text=True,
+                       timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "Turns 3 and 4 do not read as English" in r.stdout
+    head = r.stdout.split("\n\n", 2)[1]  # the header block: total, then what the round used, as sentences
+    assert all(line.endswith(".") for line in head.splitlines()[2:] if line.strip())

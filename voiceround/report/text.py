@@ -60,6 +60,10 @@ def round_use(a: dict) -> str:
     if a.get("not_english") is not None:
         parts.append("This answer does not read as English: VoiceRound scores English answers only, so these tiers "
                      "say little about it")
+    elif a.get("not_english_turns"):
+        turns = a["not_english_turns"]
+        which = f"Turn {turns[0]} does" if len(turns) == 1 else f"Turns {', '.join(map(str, turns[:-1]))} and {turns[-1]} do"
+        parts.append(f"{which} not read as English: VoiceRound scores English only, so what was said there was not read")
     reader = a.get("meaning_reader") or ""
     if reader.startswith("unavailable"):  # the sentence encoder could not run: traps read by their word lists only
         names = a.get("meaning_traps") or ["some traps"]
@@ -126,7 +130,7 @@ def scorecard_text(card: dict, header: str = "", rnd=None, transcript=None) -> s
         out.append(head["summary"])
     used = round_use(card.get("analytics", {}))
     if used:
-        out.append(used)
+        out.append(used + ".")
     out.append("")
     for d in view.dimension_rows(card, rnd, transcript):
         bar = "█" * d["tier"] + "·" * (4 - d["tier"])

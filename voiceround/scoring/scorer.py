@@ -692,6 +692,12 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     share = english_share(" ".join(t.text for _, t in transcript.candidate_turns()))
     if share is not None and share < MIN_ENGLISH_SHARE:  # scored as English though it isn't: the scorecard says so
         analytics["not_english"] = round(share, 3)
+    else:
+        # an answer partly in another language (a new user's test: half the turns in Spanish, no word
+        # of it on the card): the turns long enough to tell that don't read as English
+        other = [n for n, t in transcript.candidate_turns() if (sh := english_share(t.text)) is not None and sh < MIN_ENGLISH_SHARE]
+        if other:
+            analytics["not_english_turns"] = other
     return {
         "round": rnd.id, "round_version": rnd.version, "primary_rubric": rnd.primary_rubric, "total": first["total"],
         "dimensions": first["dimensions"],
