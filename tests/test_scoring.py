@@ -1,6 +1,8 @@
 """Scorer v1 on text: deterministic, evidence-backed, honest, and not steerable by the candidate."""
 import glob
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -242,19 +244,10 @@ def test_an_outcome_isolated_in_everyday_words_is_not_a_headline_metric(rnd, iso
     assert "headline_metric_without_slice" not in {t["id"] for t in score(Transcript(tr.turns[:2]), rnd)["traps"]}
 
 
-@pytest.mark.parametrize("split,exact,within1,spearman,trap_f1", [("dev", 0.70, 0.95, 0.85, 0.72), ("test", 0.62, 0.92, 0.80, 0.62)])
-def test_disagree_and_commit_corpus_floors(rnd, split, exact, within1, spearman, trap_f1):
-    """The 752-answer corpus written and labelled blind to the code (tests/data/corpus; human-human
-    ceiling in its README): dev (tuned on; 76, + 48 added unseen on 2026-12-01, + 30 first kept
-    outside on 2026-12-02, + 36 scored once unseen and 60 first kept outside, added on 2026-12-02, + 90 scored once unseen,
-    added on 2026-12-02 (w14-w16); the tier model is fitted on it, so its dev figures are in-sample) and the test split (never tuned on; 80 frozen + 32 added unseen on 2026-12-02 + 60 kept outside while the scorer changed, added on 2026-12-02: w12, w13; + 60 kept outside likewise on the evening of 2026-12-02: w17, w18; + 60 kept outside likewise on 2026-12-02, late: w19, w20; + 60 kept outside likewise that night: w21, w22; + 60 kept outside likewise on 2026-12-03: w23, w24). Floors sit below the figures in docs/BENCHMARKS.md, so a regression fails."""
-    from tests.conftest import ROOT
-    from voiceround.scoring.evaluate import evaluate
-    from voiceround.session.cases import text_items
-    cases = [load_case(p) for p in sorted((ROOT / "tests" / "data" / "corpus" / split).glob("*.toml"))]
-    assert len(cases) == {"dev": 340, "test": 412}[split]
-    m = evaluate(text_items(cases), rnd)
-    assert m["exact"] >= exact and m["within1"] >= within1 and m["spearman"] >= spearman and m["trap_f1"] >= trap_f1, m
+# The tests that score the whole corpus with the sentence encoder run on one xdist worker (Makefile:
+# --dist loadgroup), one after the other: the dev split's sentence vectors, computed once, stay in that
+# process's cache and in the suite's vector file (two workers each computed them: 74 s more, cold).
+CORPUS_GROUP = pytest.mark.xdist_group("corpus")
 
 
 @pytest.mark.fast
@@ -275,6 +268,7 @@ def test_data_argued_in_the_first_answer_counts_for_advocacy(rnd):
     assert score(Transcript([opening, plan]), rnd)["dimensions"]["data_driven_advocacy"]["tier"] <= 2
 
 
+@CORPUS_GROUP
 def test_numbers_said_as_words_score_the_same_as_digits(rnd):
     """Issue "A scorecard that holds": the same transcript with digits or words scores the same.
     Every shared and local case and the corpus's dev split is retold with its numbers spelled out (the voice's own
@@ -906,3 +900,27 @@ def test_team_players_are_not_customers(rnd):
     assert react["dimensions"]["customer_focus"]["tier"] == 1
     users = score(Transcript([Turn("candidate", story.format("People wanted a faster checkout and complained every week."), 0, 30)]), rnd)
     assert users["dimensions"]["customer_focus"]["tier"] >= 2
+
+
+@CORPUS_GROUP
+def test_eval_scorer_reports_dev_and_test_side_by_side_above_their_floors():
+    """`voiceround eval scorer` (a subprocess, as a user runs it from the source tree) reports both
+    splits of the labelled corpus side by side (issue 15), each above its floor. The 752-answer corpus written and labelled blind to the code (tests/data/corpus; human-human
+    ceiling in its README): dev (tuned on; 76, + 48 added unseen on 2026-12-01, + 30 first kept
+    outside on 2026-12-02, + 36 scored once unseen and 60 first kept outside, added on 2026-12-02, + 90 scored once unseen,
+    added on 2026-12-02 (w14-w16); the tier model is fitted on it, so its dev figures are in-sample) and the test split (never tuned on; 80 frozen + 32 added unseen on 2026-12-02 + 60 kept outside while the scorer changed, added on 2026-12-02: w12, w13; + 60 kept outside likewise on the evening of 2026-12-02: w17, w18; + 60 kept outside likewise on 2026-12-02, late: w19, w20; + 60 kept outside likewise that night: w21, w22; + 60 kept outside likewise on 2026-12-03: w23, w24). Floors sit below the figures in docs/BENCHMARKS.md, so a regression fails."""
+    r = subprocess.run([sys.executable, "-m", "voiceround", "eval", "scorer"], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    head, cols = r.stdout.splitlines()[:2]
+    sizes = {split: len(list((ROOT / "tests" / "data" / "corpus" / split).glob("*.toml"))) for split in ("dev", "test")}
+    assert sizes == {"dev": 340, "test": 412}
+    assert f"dev ({sizes['dev']})" in head and f"test ({sizes['test']})" in head and cols.split() == ["dev", "test"]
+    rows = {line[:30].strip(): line[30:].split() for line in r.stdout.splitlines()[2:]}
+    assert set(rows) >= {"ALL exact", "ALL within ±1", "Spearman(total, overall)", "traps f1", "customer_focus exact"}
+    pct = lambda name: [float(x.rstrip("%")) / 100 for x in rows[name]]  # noqa: E731
+    floors = {"ALL exact": (0.70, 0.62), "ALL within ±1": (0.95, 0.92)}
+    for name, (dev, test) in floors.items():
+        assert pct(name)[0] >= dev and pct(name)[1] >= test, (name, rows[name])
+    spearman, f1 = [float(x) for x in rows["Spearman(total, overall)"]], [float(x) for x in rows["traps f1"]]
+    assert spearman[0] >= 0.85 and spearman[1] >= 0.80 and f1[0] >= 0.72 and f1[1] >= 0.62, r.stdout
+    assert "Held out one writer's batch at a time: exact" in r.stdout  # the tier model's dev figures are in-sample: say so
