@@ -18,7 +18,10 @@ python3 - "$out" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["turns"] and r["scores"]["dimensions"] and 0 <= r["scores"]["total"] <= 100, r
-print(f"frozen rehearse ok: {len(r['turns'])} turns, total {r['scores']['total']}")
+# the sentence encoder is in the bundle and read the answer (not "unavailable: …": traps by word lists only)
+reader = r["scores"]["analytics"].get("meaning_reader")
+assert reader == "all-MiniLM-L6-v2", f"frozen app: sentence encoder {reader!r}"
+print(f"frozen rehearse ok: {len(r['turns'])} turns, total {r['scores']['total']}, meaning read by {reader}")
 PY
 # The window: no arguments, as a user double-clicks it.
 script="$(mktemp)"
