@@ -709,6 +709,40 @@ def test_a_story_told_twice_scores_as_told_once(rnd):
     assert "said before: counted once" in scorecard_text(b)
 
 
+def test_a_sentence_said_again_in_nearly_the_same_words_counts_once(tmp_path):
+    """A new user padded a story told in "we" with one "I" sentence said ten times, a word changed or
+    added each time ("I personally rewrote the slow export query…", "…the old export query…"): the
+    total rose from 50 to 78.3 and the royal-we trap went away. Said again in nearly the same words,
+    with the same numbers, a sentence counts once (`voiceround score --text`, as the user ran it);
+    two sentences that differ in their numbers (a test group and its control) both count."""
+    we = ["We were a team of six building a reporting tool for hospital pharmacies, and we disagreed with product "
+          "management, who wanted a mobile app before we fixed the slow exports.",
+          "We had measured that exports took 40 seconds on average and that 30 percent of support tickets were about them, "
+          "so we argued exports should come first.",
+          "In the end we lost that argument and the head of product decided on the mobile app.",
+          "So we committed fully. We split the work, we built the mobile app in two sprints, and we also squeezed in some export fixes.",
+          "We shipped the app on time, all three customers renewed, and we got export times down later that quarter."]
+    pad = " ".join(f"I personally rewrote the {w} export query myself and cut the export time from 40 seconds to 15 seconds."
+                   for w in ("main", "slow", "old", "big", "nightly", "weekly", "shared", "daily", "monthly", "first"))
+
+    def scored(turns: list[str]) -> dict:
+        case = tmp_path / f"a{len(turns)}.toml"
+        case.write_text('id = "padded"\n' + "".join(f"[[turns]]\ntopic = \"commitment\"\ntext = {json.dumps(t)}\n" for t in turns))
+        r = subprocess.run([sys.executable, "-m", "voiceround", "score", "--text", str(case), "--json"], capture_output=True,
+                           text=True, timeout=120, cwd=ROOT)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+    once = scored([*we, pad.split(". ")[0] + "."])
+    padded = scored([*we, pad])
+    assert padded["scores"]["total"] == once["scores"]["total"] and {t["id"] for t in padded["traps"]} == {t["id"] for t in once["traps"]}
+    assert "royal_we" in {t["id"] for t in padded["traps"]}
+    near = [q for q in padded["not_counted"] if q["why"] == "said before in nearly the same words: counted once"]
+    assert sum(q.get("count", 1) for q in near) == 9, padded["not_counted"]
+    ab = "Conversion went from 3.1 percent to {} percent in the {} group over the same four weeks of the trial."
+    both = scored([*we, ab.format("3.4", "test") + " " + ab.format("3.2", "control")])
+    assert not both["not_counted"], both["not_counted"]  # other numbers: a comparison, not a copy
+
+
 def test_a_sentence_said_again_with_other_numbers_counts_once_in_its_turn(rnd):
     """A new user stuffed the argument with one sentence, its numbers nudged each time ("I had 312
     tickets compared with 100 before. I had 313 tickets compared with 101 before. …") and scored 100.

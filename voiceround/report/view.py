@@ -306,7 +306,7 @@ def dimension_rows(card: dict, rnd, transcript=None) -> list[dict]:
     return _rows(card, rnd, _Sentences(transcript))
 
 
-NOT_COUNTED_NOTE = "Not counted: addressed to the evaluator, or said again word for word"
+NOT_COUNTED_NOTE = "Not counted: addressed to the evaluator, or said before (word for word or nearly)"
 
 
 def not_counted(card: dict) -> list[dict]:

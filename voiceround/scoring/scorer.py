@@ -12,6 +12,7 @@ never sees case labels or case topics.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import math
 import re
@@ -51,6 +52,13 @@ DECISION_OWNER = re.compile(r"\b(?:\w+'s|his|her|hers|their|theirs|my|mine|not m
                             r"|\b(?:call|decision|choice) to (?:own|make)\b", re.IGNORECASE)
 QUOTE_CHARS = 180
 REPEAT_MIN_WORDS = 5  # a sentence of this many words or more, said again word for word, counts once
+# ... or said again in nearly the same words, with the same numbers: a word-sequence similarity
+# (difflib's ratio, 2 x matching words / all words) of 0.9 or more, about one word in ten changed ("I
+# rewrote the export query" then "I rewrote the slow export query", ten times over, raised a new
+# user's answer from 50 to 78). Compared with the 50 sentences kept before it, so a stuffed answer
+# costs linear time.
+NEAR_COPY_RATIO = 0.9
+NEAR_COPY_WINDOW = 50
 FIRST_PERSON = re.compile(r"\b(i|i'?d|i'?m|i'?ve|i'?ll|me|my|myself|we|we'?d|our|us)\b", re.IGNORECASE)
 ASIDE = re.compile(r"^\W*(by the way|incidentally|funny enough|unrelated(ly)?|side note|on a side note|outside of work)\b", re.IGNORECASE)
 # A sentence that reports what someone else said ("And she said, just do it how I showed you.", "Mike
@@ -80,6 +88,25 @@ class Feature:
 def _quote(s: A.Sentence) -> dict:
     text = s.text if len(s.text) <= QUOTE_CHARS else s.text[: QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     return {"turn": s.turn, "quote": text, "start_s": s.start_s}
+
+
+def _near_copy(key: str, earlier: list[str]) -> bool:
+    """Whether ``key`` (a sentence's lower-case words joined by spaces) says one of ``earlier`` again
+    in nearly the same words: the same numbers (digits or words, :data:`voiceround.analysis.NUMBER`)
+    and a word-sequence similarity of at least :data:`NEAR_COPY_RATIO`. Two sentences that differ in
+    a number ("3.4% in the test group", "3.2% in the control group") are never copies."""
+    words = key.split()
+    bag, numbers = set(words), A.NUMBER.findall(key)
+    for other in earlier:
+        o = other.split()
+        if abs(len(o) - len(words)) > len(words) // 5 + 1:
+            continue
+        ob = set(o)
+        if len(bag & ob) < NEAR_COPY_RATIO * len(bag | ob) - 1 or A.NUMBER.findall(other) != numbers:
+            continue  # too few words in common: a cheap filter before the word sequences are compared
+        if difflib.SequenceMatcher(None, o, words, autojunk=False).ratio() >= NEAR_COPY_RATIO:
+            return True
+    return False
 
 
 def _number_shape(key: str) -> str:
@@ -156,7 +183,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # not part of the story: it is never evidence and moves no tier (README: injection can't help).
     # A sentence said again word for word (5 words or more) counts once: pasting a story twice, or
     # repeating the commitment, raised tiers (a new user's test, 2026-12-02: 50 -> 68.3).
-    sents, not_counted, said, said_shapes = [], [], set(), set()
+    sents, not_counted, said, said_shapes, kept_keys = [], [], set(), set(), []
     meta = rnd.lexicons["meta_address"]
     for s in A.split_sentences(transcript):
         if meta.search(s.text):
@@ -184,8 +211,12 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         if len(key.split()) >= REPEAT_MIN_WORDS and shape[1] != key and shape in said_shapes:
             not_counted.append((s, "said before with other numbers: counted once"))
             continue
+        if len(key.split()) >= REPEAT_MIN_WORDS and _near_copy(key, kept_keys[-NEAR_COPY_WINDOW:]):
+            not_counted.append((s, "said before in nearly the same words: counted once"))
+            continue
         said.add(key)
         said_shapes.add(shape)
+        kept_keys.append(key)
         sents.append(s)
     slot_tags = A.tag_slots(sents, rnd.slots)
     phases = A.tag_phases(sents, rnd.slots, A.question_phases(transcript, rnd.slots))
