@@ -376,3 +376,29 @@ def test_event_sequence_of_a_case_round_matches_its_snapshot(results, monkeypatc
     assert kinds == snap.read_text().split(), "event sequence changed (see the test's docstring)"
     assert kinds[0] == "round_start" and kinds[-1] == "round_end"
     assert {"speech_start", "speech_end", "endpoint", "stt_final", "planner", "tts_ready", "turn", "first_sample"} <= set(kinds)
+
+
+def test_a_case_without_an_unknown_turn_still_tells_its_whole_story(tmp_path):
+    """A new user's case had no `unknown` turn (what the candidate says to a probe the story can't
+    answer): at the first such probe the simulated candidate fell silent, the interviewer took the
+    story as told, and the round closed at 1:18 without the commitment or the outcome (31.7; the same
+    case with an `unknown` turn, 100). Without one, the candidate goes on with the next untold turn."""
+    src = CASES / "strong-staged-rollout.toml"
+    text = src.read_text()
+    start = text.rindex("[[turns]]", 0, text.index('topic = "unknown"'))
+    end = text.find("[[turns]]", start + 1)
+    case = tmp_path / src.name
+    case.write_text(text[:start] + (text[end:] if end != -1 else ""))
+    (tmp_path / "audio").mkdir()
+    for wav in (CASES / "audio").glob(f"{src.stem}.*.wav"):
+        (tmp_path / "audio" / wav.name).symlink_to(wav)
+    told = load_case(case)
+    assert "unknown" not in {t.topic for t in told.turns}
+    proc = subprocess.run([sys.executable, "-m", "voiceround", "rehearse", str(case), "--json", "-q", "--no-llm"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT,
+                          env={**os.environ, "VOICEROUND_DATA_DIR": str(tmp_path / "data")})
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    topics = [t["topic"] for t in result["turns"] if t["speaker"] == "candidate"]
+    assert sorted(topics) == sorted(t.topic for t in told.turns), topics  # every turn told, each once
+    assert "missing_commitment_phase" not in {t["id"] for t in result["traps"]}

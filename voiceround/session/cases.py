@@ -168,8 +168,11 @@ class SimulatedCandidate:
     """Answers interviewer probes from a case, as a person telling that story would.
 
     Rule (issue spec): answer with the unused case turn whose topic best fits the probe, trying the
-    probe's topics in order; fall back to the ``unknown`` turn (which may repeat). The story is used
-    up when every non-``unknown`` turn has been told.
+    probe's topics in order; fall back to the ``unknown`` turn (which may repeat), and in a case
+    written without one, to the next untold turn of the story, as a person with nothing to add on
+    the probe goes on with their story (a new user's case without an ``unknown`` turn fell silent at
+    the first probe it had no turn for, and the round ended at 1:18 with the commitment and the
+    outcome never told). The story is used up when every non-``unknown`` turn has been told.
     """
 
     def __init__(self, case: Case):
@@ -178,14 +181,22 @@ class SimulatedCandidate:
 
     def answer(self, topics: tuple[str, ...] | list[str], fallback: bool = True) -> CaseTurn | None:
         """The case turn that answers a probe with the given preferred ``topics``; None if the case
-        has no fitting turn and no ``unknown`` fallback (or ``fallback`` is False: the closing
-        question is answered only by a turn written for it)."""
+        has no fitting turn, no ``unknown`` turn and no untold turn left (or ``fallback`` is False:
+        the closing question is answered only by a turn written for it)."""
         for topic in topics:
             for ct in self.case.turns:
                 if ct.topic == topic and topic != "unknown" and ct.number not in self.used:
                     self.used.add(ct.number)
                     return ct
-        return next((ct for ct in self.case.turns if ct.topic == "unknown"), None) if fallback else None
+        if not fallback:
+            return None
+        unknown = next((ct for ct in self.case.turns if ct.topic == "unknown"), None)
+        if unknown is not None:
+            return unknown
+        untold = next((ct for ct in self.case.turns if ct.number not in self.used and ct.topic != CLOSING_TOPIC), None)
+        if untold is not None:
+            self.used.add(untold.number)
+        return untold
 
     @property
     def story_used_up(self) -> bool:
