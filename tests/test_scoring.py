@@ -250,8 +250,8 @@ def test_an_outcome_isolated_in_everyday_words_is_not_a_headline_metric(rnd, iso
 
 
 # The tests that score the whole corpus with the sentence encoder run on one xdist worker (Makefile:
-# --dist loadgroup), one after the other: the dev split's sentence vectors, computed once, stay in that
-# process's cache and in the suite's vector file (two workers each computed them: 74 s more, cold).
+# --dist loadgroup), one after the other, so the corpus's sentence vectors are computed once (they are
+# kept in the suite's vector file; two workers each computed them: 74 s more, cold).
 CORPUS_GROUP = pytest.mark.xdist_group("corpus")
 
 
@@ -273,16 +273,31 @@ def test_data_argued_in_the_first_answer_counts_for_advocacy(rnd):
     assert score(Transcript([opening, plan]), rnd)["dimensions"]["data_driven_advocacy"]["tier"] <= 2
 
 
-@CORPUS_GROUP
 def test_numbers_said_as_words_score_the_same_as_digits(rnd):
     """Issue "A scorecard that holds": the same transcript with digits or words scores the same.
     Every shared and local case and the corpus's dev split is retold with its numbers spelled out (the voice's own
     normaliser, engines.spoken.for_speech: "$14 million" → "fourteen million dollars", "3
-    failures" → "three failures", "I said 6.8 and then 9" → "… six point eight and then nine")."""
+    failures" → "three failures", "I said 6.8 and then 9" → "… six point eight and then nine").
+    The cases are scored as the app scores them; the dev split by the word lists alone: the sentence
+    encoder reads a sentence as the voice would say it, so both versions get the same vectors by
+    construction (tests/test_encoder.py), and reading dev's here cost 80 s of the suite."""
     from tests.conftest import ROOT
+    from voiceround.engines.encoder import shared_encoder
+    from voiceround.scoring import use_encoder
+    cases = ALL + sorted(glob.glob(str(ROOT / "tests" / "data" / "cases" / "*.toml")))
+    differ, retold = _retold_in_words(cases, rnd)
+    use_encoder(None)
+    try:
+        more = _retold_in_words(sorted(glob.glob(str(ROOT / "tests" / "data" / "corpus" / "dev" / "*.toml"))), rnd)
+    finally:
+        use_encoder(shared_encoder)
+    assert retold + more[1] >= 40 and differ + more[0] == []
+
+
+def _retold_in_words(paths: list[str], rnd) -> tuple[list, int]:
+    """``(answers whose total or traps differ, how many were retold)`` when each case at ``paths`` is
+    scored as written and with its numbers spelled out."""
     from voiceround.engines.spoken import for_speech
-    paths = ALL + sorted(glob.glob(str(ROOT / "tests" / "data" / "cases" / "*.toml"))) + \
-        sorted(glob.glob(str(ROOT / "tests" / "data" / "corpus" / "dev" / "*.toml")))
     differ, retold = [], 0
     for p in paths:
         tr = text_transcript(load_case(p))
@@ -293,7 +308,7 @@ def test_numbers_said_as_words_score_the_same_as_digits(rnd):
         a, b = score(tr, rnd), score(words, rnd)
         if (a["total"], sorted(t["id"] for t in a["traps"])) != (b["total"], sorted(t["id"] for t in b["traps"])):
             differ.append((p.rsplit("/", 1)[-1], a["total"], b["total"]))
-    assert retold >= 40 and differ == []
+    return differ, retold
 
 
 def test_a_level_stated_while_arguing_and_retold_differently_is_an_invented_baseline(rnd):
