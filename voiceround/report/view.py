@@ -187,7 +187,7 @@ class _Traps:
         for t in self.flagged:
             if rnd is not None and t["id"] in rnd.traps and rnd.traps[t["id"]].absence:
                 continue  # a missing part of the story: its quotes say where, no sentence trips it
-            for q in t["evidence"]:
+            for q in t.get("carried_by") or t["evidence"]:  # every sentence that carries it (older cards: the quotes)
                 self.quoted.setdefault(_key(q), []).append(t)
         self.cues: list[tuple[dict, list, list]] = []
         cue_features = rnd.scoring.get("cue_features", {}) if rnd is not None else {}

@@ -442,7 +442,8 @@ def _value_of(F: dict[str, Feature]):
 
 
 def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
-    """The round's traps flagged in this transcript, each ``{"id", "name", "evidence": [...]}``.
+    """The round's traps flagged in this transcript, each ``{"id", "name", "evidence": [...], "carried_by": [...]}``
+    (``evidence``: at most :data:`MAX_EVIDENCE` quotes; ``carried_by``: every sentence that carries the trap).
 
     A trap is flagged when its round-file condition (``when``, alternatives of criteria over the
     features) holds, or, for a trap the round's meaning model reads from its sentences as a whole,
@@ -465,7 +466,9 @@ def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
         if not flagged:
             continue
         quotes = [_quote(sent) for sent in trap_sentences(F, trap)]
-        out.append({"id": trap.id, "name": trap.name, "evidence": quotes[:MAX_EVIDENCE]})
+        # "evidence": the quotes shown; "carried_by": every sentence that carries the trap, so a report
+        # never shows one of them as a strength (a told-you-so sentence past the first three was ✓)
+        out.append({"id": trap.id, "name": trap.name, "evidence": quotes[:MAX_EVIDENCE], "carried_by": quotes})
     return out
 
 
@@ -676,7 +679,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
 
         {"round", "round_version", "primary_rubric", "total", "dimensions": {ID: {"name", "tier", "weight", "anchor",
          "criteria_met", "capped_by", "evidence": [{"turn", "quote", "start_s"}]}},
-         "rubrics": {RUBRIC_ID: {"title", "total", "dimensions"}}, "traps": [{"id", "name", "evidence"}],
+         "rubrics": {RUBRIC_ID: {"title", "total", "dimensions"}}, "traps": [{"id", "name", "evidence", "carried_by"}],
          "not_counted": [{"turn", "quote", "start_s", "why"}],
          "analytics": {...}, "features": {NAME: value}}
 

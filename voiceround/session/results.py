@@ -28,7 +28,7 @@ def result_json(session_id: str, rnd: Round, transcript: Transcript, scorecard: 
     """The machine-readable result of a round (the ``--json`` shape)::
 
         {"session_id", "round", "turns": [{"speaker", "text", "start_s", "end_s", "intent", "topic"}],
-         "scores": {"total", "dimensions", "rubrics", "analytics"}, "traps": [{"id", "name", "evidence"}],
+         "scores": {"total", "dimensions", "rubrics", "analytics"}, "traps": [{"id", "name", "evidence", "carried_by"}],
          "evidence": [{"id", "name", "tier", "capped_by", "for": [quote], "against": [quote]}],
          "not_counted": [{"turn", "quote", "start_s", "why"}], "timings": {...}}
 
