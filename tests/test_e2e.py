@@ -340,6 +340,18 @@ def test_an_answer_file_scores_on_another_round_and_without_topics(tmp_path, cap
     assert main(["rehearse", str(f)]) == 2 and "has no topic" in capsys.readouterr().err
 
 
+def test_a_topic_the_round_does_not_know_is_scored_and_said(tmp_path, capsys):
+    """A new user's topic "banana" passed `score --text` without a word (`rehearse` refuses it): it is
+    scored as told, and stderr names the turn, the topic and the round's topics."""
+    f = tmp_path / "a.toml"
+    f.write_text('[[turns]]\ntopic = "banana"\ntext = "My manager Lena wanted to ship it to everyone; I wanted a 10 percent test."\n',
+                 encoding="utf-8")
+    assert main(["score", "--text", str(f)]) == 0
+    out, err = capsys.readouterr()
+    assert "Total:" in out and "turn 1: topic 'banana' is not a topic of disagree_and_commit" in err and "own_data" in err
+    assert main(["rehearse", str(f)]) == 2  # the rehearsal needs topics it knows
+
+
 def test_an_answer_files_unknown_turns_and_bad_text_are_said(tmp_path, capsys):
     """A new user's test: turns with topic 'unknown' (the rehearsal's fallback answer) were dropped
     without a word (all of them: a total of 0.0), and `text = 42` was "has no text"."""

@@ -135,6 +135,12 @@ def cmd_score(args) -> int:
             raise CaseFileError(f"{Path(args.target).name}: no turn to score: every turn has topic 'unknown'",
                                 hint="'unknown' marks the answer a rehearsal gives to a probe the story can't answer; "
                                      "give each part of your story its topic (README: 'To score an answer you wrote yourself')")
+        known = set(rnd.topics) | {"closing_questions"}
+        odd = [(ct.number, ct.topic) for ct in case.turns if ct.topic and ct.topic not in known]
+        if odd:  # a new user's "banana" passed without a word: it is scored (only the words are), but say so
+            _err("; ".join(f"turn {n}: topic {t!r}" for n, t in odd[:3]) + (" and more" if len(odd) > 3 else "")
+                 + f" is not a topic of {rnd.id}: scored as told (only the words are read), but `rehearse` "
+                 f"would refuse it. Its topics: {', '.join(rnd.topics)}.")
         if left_out:  # a new user's turns went missing without a word, and the turn numbers shifted
             _err(f"left out turn{'s' if len(left_out) > 1 else ''} {', '.join(map(str, left_out))} of the file: topic 'unknown' is the "
                  "answer a rehearsal gives to a probe the story can't answer, not part of the story. Turns below are numbered as scored.")
