@@ -566,10 +566,13 @@ def test_turns_in_another_language_are_named_on_the_scorecard(tmp_path):
     case = tmp_path / "mixed.toml"
     case.write_text('id = "mixed"\n' + "".join(f'[[turns]]\ntopic = "{t}"\ntext = "{x}"\n' for t, x in
                                              [("scenario", english), ("own_data", english.replace("Dana", "Ravi")),
-                                              ("commitment", spanish), ("outcome", spanish.replace("dos", "tres"))]))
+                                              ("commitment", spanish), ("outcome", spanish.replace("dos", "tres")),
+                                              # 20 words: a second user's German turn under 30 words went unnamed
+                                              ("reflection", "Ich habe die Entscheidung voll unterstützt und danach jeden Freitag "
+                                                             "die Zahlen mit dem ganzen Team gründlich besprochen, bis alles lief.")]))
     r = subprocess.run([sys.executable, "-m", "voiceround", "score", "--text", str(case)], capture_output=True, text=True,
                        timeout=120, cwd=ROOT)
     assert r.returncode == 0, r.stderr
-    assert "Turns 3 and 4 do not read as English" in r.stdout
+    assert "Turns 3, 4 and 5 do not read as English" in r.stdout
     head = r.stdout.split("\n\n", 2)[1]  # the header block: total, then what the round used, as sentences
     assert all(line.endswith(".") for line in head.splitlines()[2:] if line.strip())

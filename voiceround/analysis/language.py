@@ -19,15 +19,21 @@ FUNCTION_WORDS = frozenset(
 # half the corpus's lowest (0.28), five times the highest of the non-English samples (0.06).
 MIN_ENGLISH_SHARE = 0.15
 MIN_WORDS = 30
+# One turn is shorter and varies more: across the corpus's and the cases' 15,128 turns of 15 words or
+# more the lowest share is 0.12 (a terse 25-word turn), so a turn is read as not English only below
+# 0.07 (the non-English samples: 0-0.06), from 15 words (a new user's 28-word German turn was too
+# short to tell at 30).
+MIN_ENGLISH_SHARE_TURN = 0.07
+MIN_WORDS_TURN = 15
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 MIN_LETTERS = 60  # letters enough to tell the script of a text written without spaces (about 30 Chinese characters)
 
 
-def english_share(text: str) -> float | None:
+def english_share(text: str, min_words: int = MIN_WORDS) -> float | None:
     """The share (0-1) of ``text``'s words that are common English function words, or None when it
-    has fewer than :data:`MIN_WORDS` words (too short to tell). A text of :data:`MIN_LETTERS`
+    has fewer than ``min_words`` words (too short to tell; :data:`MIN_WORDS` for a whole answer). A text of :data:`MIN_LETTERS`
     letters or more, most of them outside the Latin alphabet (Chinese, Japanese, Arabic, Cyrillic…,
     where words are few or not spaced), has share 0.0: a new user's Chinese answer had passed as too
     short to tell."""
@@ -35,7 +41,7 @@ def english_share(text: str) -> float | None:
     if len(letters) >= MIN_LETTERS and sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters) < len(letters) / 2:
         return 0.0
     words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < MIN_WORDS:
+    if len(words) < min_words:
         return None
     return sum(w in FUNCTION_WORDS for w in words) / len(words)
 
