@@ -125,7 +125,7 @@ def cmd_score(args) -> int:
     if args.text:
         from pathlib import Path
 
-        from voiceround.session.cases import CaseFileError, load_case, text_transcript
+        from voiceround.session.cases import CLOSING_TOPIC, CaseFileError, load_case, text_transcript
         rnd = round_for(args) if getattr(args, "round", None) else None
         case = load_case(args.target, rnd, any_topic=True)  # only the words are scored: any round's topics will do
         rnd = rnd or round_for(args, case.round_ref)
@@ -135,7 +135,7 @@ def cmd_score(args) -> int:
             raise CaseFileError(f"{Path(args.target).name}: no turn to score: every turn has topic 'unknown'",
                                 hint="'unknown' marks the answer a rehearsal gives to a probe the story can't answer; "
                                      "give each part of your story its topic (README: 'To score an answer you wrote yourself')")
-        known = set(rnd.topics) | {"closing_questions"}
+        known = set(rnd.topics) | {CLOSING_TOPIC}
         odd = [(ct.number, ct.topic) for ct in case.turns if ct.topic and ct.topic not in known]
         if odd:  # a new user's "banana" passed without a word: it is scored (only the words are), but say so
             _err("; ".join(f"turn {n}: topic {t!r}" for n, t in odd[:3]) + (" and more" if len(odd) > 3 else "")

@@ -93,19 +93,24 @@ def _quote(s: A.Sentence) -> dict:
     return {"turn": s.turn, "quote": text, "start_s": s.start_s}
 
 
-def _near_copy(key: str, earlier: list[str]) -> bool:
-    """Whether ``key`` (a sentence's lower-case words joined by spaces) says one of ``earlier`` again
-    in nearly the same words: the same numbers (digits or words, :data:`voiceround.analysis.NUMBER`)
-    and a word-sequence similarity of at least :data:`NEAR_COPY_RATIO`. Two sentences that differ in
-    a number ("3.4% in the test group", "3.2% in the control group") are never copies."""
+def _copy_form(key: str) -> tuple[list[str], set[str], list[str]]:
+    """What :func:`_near_copy` compares of a sentence ``key`` (lower-case words joined by spaces):
+    its words, their set and its numbers (digits or words, :data:`voiceround.analysis.NUMBER`);
+    worked out once per sentence kept."""
     words = key.split()
-    bag, numbers = set(words), A.NUMBER.findall(key)
-    for other in earlier:
-        o = other.split()
+    return words, set(words), A.NUMBER.findall(key)
+
+
+def _near_copy(form: tuple[list[str], set[str], list[str]], earlier: list[tuple[list[str], set[str], list[str]]]) -> bool:
+    """Whether the sentence of ``form`` (:func:`_copy_form`) says one of ``earlier`` again in nearly
+    the same words: the same numbers and a word-sequence similarity of at least
+    :data:`NEAR_COPY_RATIO`. Two sentences that differ in a number ("3.4% in the test group", "3.2%
+    in the control group") are never copies."""
+    words, bag, numbers = form
+    for o, ob, o_numbers in earlier:
         if abs(len(o) - len(words)) > len(words) // 5 + 1:
             continue
-        ob = set(o)
-        if len(bag & ob) < NEAR_COPY_RATIO * len(bag | ob) - 1 or A.NUMBER.findall(other) != numbers:
+        if len(bag & ob) < NEAR_COPY_RATIO * len(bag | ob) - 1 or o_numbers != numbers:
             continue  # too few words in common: a cheap filter before the word sequences are compared
         if difflib.SequenceMatcher(None, o, words, autojunk=False).ratio() >= NEAR_COPY_RATIO:
             return True
@@ -186,7 +191,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # not part of the story: it is never evidence and moves no tier (README: injection can't help).
     # A sentence said again word for word (5 words or more) counts once: pasting a story twice, or
     # repeating the commitment, raised tiers (a new user's test, 2026-12-02: 50 -> 68.3).
-    sents, not_counted, said, said_shapes, kept_keys = [], [], set(), set(), []
+    sents, not_counted, said, said_shapes, kept = [], [], set(), set(), []  # kept: _copy_form of each sentence kept
     meta = rnd.lexicons["meta_address"]
     for s in A.split_sentences(transcript):
         if meta.search(s.text):
@@ -214,12 +219,13 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         if len(key.split()) >= REPEAT_MIN_WORDS and shape[1] != key and shape in said_shapes:
             not_counted.append((s, "said before with other numbers: counted once"))
             continue
-        if REPEAT_MIN_WORDS <= len(key.split()) <= NEAR_COPY_MAX_WORDS and _near_copy(key, kept_keys[-NEAR_COPY_WINDOW:]):
+        form = _copy_form(key)
+        if REPEAT_MIN_WORDS <= len(form[0]) <= NEAR_COPY_MAX_WORDS and _near_copy(form, kept[-NEAR_COPY_WINDOW:]):
             not_counted.append((s, "said before in nearly the same words: counted once"))
             continue
         said.add(key)
         said_shapes.add(shape)
-        kept_keys.append(key)
+        kept.append(form)
         sents.append(s)
     slot_tags = A.tag_slots(sents, rnd.slots)
     phases = A.tag_phases(sents, rnd.slots, A.question_phases(transcript, rnd.slots))
