@@ -13,8 +13,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from voiceround.engines.encoder import shared_encoder  # noqa: E402
 from voiceround.rounds import load_round  # noqa: E402
+from voiceround.scoring import use_encoder  # noqa: E402
 from voiceround.ui.app import MainWindow  # noqa: E402
+
+use_encoder(shared_encoder)  # the scorer reads meaning as in the app (voiceround.cli.main sets it)
 
 SCHEME = sys.argv[2] if len(sys.argv) > 2 else "light"
 os.environ["VOICEROUND_THEME"] = SCHEME
