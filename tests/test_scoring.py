@@ -984,3 +984,18 @@ def test_eval_scorer_reports_dev_and_test_side_by_side_above_their_floors():
     spearman, f1 = [float(x) for x in rows["Spearman(total, overall)"]], [float(x) for x in rows["traps f1"]]
     assert spearman[0] >= 0.85 and spearman[1] >= 0.80 and f1[0] >= 0.72 and f1[1] >= 0.62, r.stdout
     assert "Held out one writer's batch at a time: exact" in r.stdout  # the tier model's dev figures are in-sample: say so
+
+
+@pytest.mark.parametrize("reflection, low, high", [
+    ("Looking back, I still think I was right, and I would make the same argument again tomorrow.", 1, 3),
+    ("Looking back, Lena was right about the launch date, but I'd still push for a ten percent test, and next time "
+     "I would bring the ticket data to her before the plan is set.", 4, 4),
+])
+def test_holding_on_alone_is_not_recalibration(rnd, reflection, low, high):
+    """A new user's test of the second reading: "I still think I was right" earned Disagreement
+    Reflection Self-Awareness 4 of 4 (the anchor asks for "an honest view of who was right, and a
+    changed behaviour"): the recalibrate lexicon read holding on as conceding. Holding a position
+    counts only beside a concession in the same sentence."""
+    card = score(_told(*[a for a in _CHALLENGED if a != "PLACEHOLDER"], reflection), rnd)
+    d = card["rubrics"]["scorecard"]["dimensions"]["disagreement_reflection_self_awareness"]
+    assert low <= d["tier"] <= high, d
