@@ -999,3 +999,19 @@ def test_holding_on_alone_is_not_recalibration(rnd, reflection, low, high):
     card = score(_told(*[a for a in _CHALLENGED if a != "PLACEHOLDER"], reflection), rnd)
     d = card["rubrics"]["scorecard"]["dimensions"]["disagreement_reflection_self_awareness"]
     assert low <= d["tier"] <= high, d
+
+
+def test_an_outcome_disowned_after_the_decision_is_grudging_compliance(rnd):
+    """A new user's test: "Not my problem after that." and "I let them own the mess." were read as
+    nothing, so the answer's commitment phase showed no grudge and no trap."""
+    card = score(_told(
+        *[a for a in _CHALLENGED if a != "PLACEHOLDER"][:2],
+        "Lena decided to ship it to everyone. I updated the status page like she asked. It was not my problem after that.",
+        "When the complaints came in, I let them own the mess.",
+    ), rnd)
+    trap = next((t for t in card["traps"] if t["id"] == "passive_aggressive_compliance"), None)
+    assert trap is not None, card["traps"]
+    carried = [q["quote"] for q in trap["carried_by"]]
+    assert any("not my problem after that" in q for q in carried) and any("own the mess" in q for q in carried), carried
+    quoted = [q["quote"] for q in card["dimensions"]["execution_commitment"]["evidence"]]
+    assert not any("own the mess" in q or "not my problem" in q for q in quoted), quoted
