@@ -230,3 +230,22 @@ def test_and_what_opening_a_sentence_is_one_question_and_a_failed_check_never_en
     finally:
         writer.close()
     assert text == "Which market, and why that one?" and info["check_failed"] == "asks two things at once"
+
+
+@pytest.mark.parametrize("ceiling, message", [
+    ('model_ceiling = { tier = 4, unless = "outcome_baselined >= 1" }', "model_ceiling should be"),
+    ('model_ceiling = { tier = 2 }', "model_ceiling should be"),
+    ('model_ceiling = { tier = 2, unless = "no_such_feature >= 1" }', "unknown feature 'no_such_feature'"),
+])
+def test_a_model_ceiling_that_could_break_scoring_is_refused_at_load(tmp_path, rnd, ceiling, message):
+    """A round file's ``model_ceiling`` (the tier model may not raise a dimension above a tier unless
+    a condition holds) is checked when the round loads: a tier outside 1-3, a missing condition, or a
+    feature the scorer does not compute is one clear error (issue 15: a round file is rejected at
+    load if it could make scoring fail), never a failure at scoring time."""
+    text = rnd.path.read_text()
+    assert 'model_ceiling = { tier = 2, unless = "outcome_baselined >= 1" }\n' in text
+    bad = tmp_path / "ceiling.toml"
+    bad.write_text(text.replace('model_ceiling = { tier = 2, unless = "outcome_baselined >= 1" }\n', ceiling + "\n"))
+    from voiceround.scoring.scorer import check_round
+    with pytest.raises(RoundFileError, match=message):
+        check_round(load_round(bad))  # as the CLI and the app load a round

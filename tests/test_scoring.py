@@ -973,7 +973,7 @@ def test_eval_scorer_reports_dev_and_test_side_by_side_above_their_floors():
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     head, cols = r.stdout.splitlines()[:2]
     sizes = {split: len(list((ROOT / "tests" / "data" / "corpus" / split).glob("*.toml"))) for split in ("dev", "test")}
-    assert sizes == {"dev": 340, "test": 472}
+    assert sizes == {"dev": 400, "test": 472}
     assert f"dev ({sizes['dev']})" in head and f"test ({sizes['test']})" in head and cols.split() == ["dev", "test"]
     rows = {line[:30].strip(): line[30:].split() for line in r.stdout.splitlines()[2:]}
     assert set(rows) >= {"ALL exact", "ALL within ±1", "Spearman(total, overall)", "traps f1", "customer_focus exact"}
@@ -1015,3 +1015,59 @@ def test_an_outcome_disowned_after_the_decision_is_grudging_compliance(rnd):
     assert any("not my problem after that" in q for q in carried) and any("own the mess" in q for q in carried), carried
     quoted = [q["quote"] for q in card["dimensions"]["execution_commitment"]["evidence"]]
     assert not any("own the mess" in q or "not my problem" in q for q in quoted), quoted
+
+
+_DEFERRED = ["I was the practice manager at a vet clinic. The owner, Dr. Helen Marsh, wanted morning bookings online only; "
+             "I wanted to keep one phone line.",
+             "PLACEHOLDER",
+             "She's the owner and it's her practice, so it was her decision.",
+             "Once she decided, I ran booking clinics twice a week for six weeks and I signed up 212 clients myself.",
+             "Phone time at reception went from three hours a day to about an hour and twelve minutes."]
+
+
+@pytest.mark.parametrize("argued, yielded", [
+    ("I said I disagreed.", True),   # one move, then the owner's call: yielding the moment she pushed back
+    ("I showed her that 63 percent of morning callers were over sixty-five. I pulled the no-show figures by channel. "
+     "I asked for a one-month trial with one phone line open.", False),  # the case made three ways, then her call
+])
+def test_deferring_to_the_owner_is_yielding_only_when_the_case_was_not_made(rnd, argued, yielded):
+    """Corpus w29 (a strong answer, no trap): "She's the owner … so it was her decision", told after
+    the numbers were shown and a trial asked for, was read as yielding too quickly. A yield cue
+    counts after at most two moves of the candidate's own (``MAX_MOVES_BEFORE_YIELD``)."""
+    card = score(_told(*[argued if a == "PLACEHOLDER" else a for a in _DEFERRED]), rnd)
+    assert ("yielding_too_quickly" in {t["id"] for t in card["traps"]}) is yielded, card["traps"]
+
+
+def test_granting_that_a_check_is_fair_is_not_folding(rnd):
+    """Corpus w29: "You're right to check. Earlier I said nine and four, and then seven. Nine percent was
+    online no-shows…" was read as a fold ("you're right"): the challenge is granted as fair, then answered."""
+    from voiceround.analysis.consistency import pushback_response
+    lex = rnd.lexicons
+    assert pushback_response("You're right to check. Nine percent was online no-shows and four was phone, "
+                             "and those are the numbers I gave Helen.", lex) == "held_with_data"
+    assert pushback_response("You're right. She knew better, I shouldn't have argued.", lex) == "folded"
+
+
+def test_an_abbreviation_before_a_lower_case_word_ends_no_sentence(rnd):
+    """Corpus dev: "I moved Thursday hours to 7 p.m. in those 19 branches…" was split at "p.m.", and
+    the half after it, read as a sentence of its own, landed in the outcome."""
+    from voiceround.analysis import split_sentences
+    tr = Transcript([Turn("candidate", "I moved Thursday hours to 7 p.m. in those 19 branches, funded from Saturday. "
+                                       "We closed at 7 p.m. The next day I called Martin.", 0.0, 20.0)])
+    assert [s.text for s in split_sentences(tr)] == [
+        "I moved Thursday hours to 7 p.m. in those 19 branches, funded from Saturday.", "We closed at 7 p.m.", "The next day I called Martin."]
+
+
+@pytest.mark.parametrize("argued, opinion", [
+    ("I felt it was risky to move everyone before the audit.", False),   # a reason, hedged
+    ("I felt strongly that one pipeline is simply the right way to build.", True),  # a preference said outright
+])
+def test_one_hedged_feeling_is_not_an_opinion_based_argument(rnd, argued, opinion):
+    """Corpus dev, w29 and w30: one "I felt …" or "I didn't have numbers" that hedges a reason was
+    read as an opinion-based conflict (15 of 34 such answers were labelled so). One cue counts when
+    the preference, belief or instinct is said outright; a hedge needs a second cue."""
+    story = ["Our director, Lena, wanted to move every team to the new build system in March. I wanted to wait a quarter.",
+             argued,
+             "She decided to migrate in March. I wrote the migration guide and I paired with each of the four teams on their first build."]
+    card = score(_told(*story), rnd)
+    assert ("opinion_based_conflict" in {t["id"] for t in card["traps"]}) is opinion, card["traps"]

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from voiceround.rounds import load_round  # noqa: E402
 from voiceround.rounds.tier_model import FORMAT, encode, fit_multinomial  # noqa: E402
-from voiceround.scoring.scorer import MIN_MODEL_SENTENCES, compute_features, condition_tier, detect_traps, learned_tier, tier_caps  # noqa: E402
+from voiceround.scoring.scorer import MIN_MODEL_SENTENCES, compute_features, condition_tier, detect_traps, learned_tier, model_ceiling, tier_caps  # noqa: E402
 from voiceround.session.cases import load_case, text_transcript  # noqa: E402
 
 # Features left out of the model: measures of length (sentences, seconds) and shares of all
@@ -33,6 +33,7 @@ from voiceround.session.cases import load_case, text_transcript  # noqa: E402
 # padded answer no longer moved a tier), the per-cue sentence counts that repeat the cue counts, and the
 # cues read by meaning (`<cue>_read`), which the traps read.
 _LENGTH = ("sentences", "last_sentence", "argument_commitment_s")
+_EXCLUDE = ("pushback_held", "pushback_folded")
 _KEEP_SHARES = ("i_action_share",)
 
 
@@ -50,7 +51,7 @@ def _reader(F):
 
 def model_features(names) -> list[str]:
     """The feature names a tier model may use, sorted (see the exclusions above)."""
-    return sorted(n for n in names if n not in _LENGTH and not n.startswith("seconds_in_") and not n.endswith("_sentences")
+    return sorted(n for n in names if n not in _LENGTH and n not in _EXCLUDE and not n.startswith("seconds_in_") and not n.endswith("_sentences")
                   and not n.endswith("_read") and "_meaning_" not in n  # cues and traps read by meaning (rounds/meaning_model.py): the traps read them, not the tiers
                   and (not n.endswith("_share") or n in _KEEP_SHARES))
 
@@ -94,8 +95,9 @@ def main() -> int:
 
     def given(d: str, learned, probs) -> np.ndarray:
         """The tiers the scorer gives (voiceround.scoring.scorer.learned_tier), then capped."""
-        floor = next(x.model_floor for x in rubric.dimensions if x.id == d)
-        return np.array([min(learned_tier(int(t), r["conditions"][d], p, floor) if r["F"].get("sentences", 0) >= MIN_MODEL_SENTENCES
+        dim = next(x for x in rubric.dimensions if x.id == d)
+        return np.array([min(learned_tier(int(t), r["conditions"][d], p, dim.model_floor, model_ceiling(dim, lambda k, F=r["F"]: F.get(k, 0.0)))
+                             if r["F"].get("sentences", 0) >= MIN_MODEL_SENTENCES
                              else r["conditions"][d], r["cap"][d]) for t, p, r in zip(learned, probs, rows, strict=True)])
 
     def cross_validate(C: float) -> dict[str, float]:

@@ -61,7 +61,9 @@ _BASELINE = re.compile(
 OUTCOME_COUNT = re.compile(
     rf"\b(?!(?:one|a|half|point)\b)(?P<num>{_NUM})\s+(?:[a-z-]+\s){{0,2}}?(?!(?:years?|months?|weeks?|weekends?|nights?|mornings?|evenings?|days?|hours?|minutes?|times|ways?|"
     r"things?|people|engineers?|developers?|of|more|other|others|or|and|to|in|on|at|for|percent)\b)[a-z-]{3,}s\b"
-    rf"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine) point (?:zero|one|two|three|four|five|six|seven|eight|nine)\b",
+    rf"|\b(?:zero|one|two|three|four|five|six|seven|eight|nine) point (?:zero|one|two|three|four|five|six|seven|eight|nine)\b"
+    # ... and the same decimal written in digits ("like 1.8 before"), so digits and words count alike
+    r"|(?<![\d.,$£€])\b\d{1,3}\.\d+\b(?![.,]?\d|[a-z%]|\s*(?:%|percent\b|per cent\b|million\b|billion\b|thousand\b|k\b))",
     re.IGNORECASE)
 # Crediting the team instead of isolating: never an attribution method, whatever cue words it has.
 TEAM_CREDIT = re.compile(r"\b(team (result|effort|number|win)|whole team|we all (owned|contributed|did)|hard to (separate|say)|"
@@ -109,7 +111,13 @@ ROLE_INTRO = re.compile(r"^\W*(?:(?:so|okay|ok|well|um|uh|right),?\s+)*(?:(?:in|
 ARGUING = re.compile(r"\b(my (argument|case|point|concern) (was|is)|i argued|i pointed out|i showed (him|her|them))\b", re.IGNORECASE)
 _SLICE = re.compile(
     r"\b(for|among|on|in|from) (the |our |that |this |one )?([a-z]+ ){0,2}(segment|cohort|region|market|card network|"
-    r"network|holdout|flow|mobile|desktop|new users|tier|card type|country|group)\b|\bby (card type|segment|region|cohort)\b",
+    r"network|holdout|flow|mobile|desktop|new users|tier|card type|country|group)\b|\bby (card type|segment|region|cohort)\b"
+    # a counted or qualified subset of the units the change reached ("in the three rural stores", "at
+    # the two pilot sites", "across those twelve wards"): the candidate's own scope, not the whole
+    r"|\b(for|among|on|in|from|at|across) (the|our|those|these) (\w+ )?(pilot|trial|test|treated|changed|rural|urban|"
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+)( \w+)? (stores|sites|branches|clinics|wards|depots|"
+    r"schools|routes|lines|shops|plants|warehouses|hospitals|practices|offices|restaurants|hotels|farms|centres|centers|"
+    r"regions|districts|markets|teams|counters|kitchens|vans|trucks|crews|shifts|classes|units)\b",
     re.IGNORECASE,
 )
 _WINDOW = re.compile(
@@ -136,7 +144,15 @@ ATTRIBUTION = re.compile(
     r"|\b(while|whereas) (the )?(others?|rest|control|old \w+|remaining|other \w+)\b|\bwithout (my|the|that) (change|fix|rule|tool|feature)\b"
     r"|\b(my|our|a|the|clean|natural) (\w+ )?comparison\b|\bthe part i'?d (point to|claim|take)\b|\bwhere i'?d put my (contribution|credit)\b"
     # the candidate's own share named apart from the headline ("What's mine is those three deals")
-    r"|\bwhat'?s mine (is|was|are|were)\b|\bwhat i can (tie|trace|pin) (to|on) me\b|\bmy part,? i can (see|show|measure)\b",
+    r"|\bwhat'?s mine (is|was|are|were)\b|\bwhat i can (tie|trace|pin) (to|on) me\b|\bmy part,? i can (see|show|measure)\b"
+    # a headline given away to its owner ("this is the whole region, this is Mr. Okafor's saving",
+    # "that number is hers, not mine")
+    r"|\b(this|that|it) (is|was|'s) (\w+\.? )?\w+'s (saving|savings|number|figure|result|win|gain|work|credit)\b"
+    r"|\b(that|the|this) (number|figure|result|saving|gain) (is|was) (his|hers|theirs)\b"
+    # the candidate's own piece named apart ("That's the piece I can say is mine", "the drop is mostly
+    # the text reminders, which is Helen's system"; corpus w29)
+    r"|\b(piece|part|bit|share) (that )?i (can|could) (say|claim|show|call) (is|was|as) mine\b"
+    r"|\bwhich (is|was) (\w+'s|his|her|their) (system|work|change|doing|rule|tool|process|campaign)\b",
     re.IGNORECASE,
 )
 

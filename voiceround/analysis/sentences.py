@@ -31,6 +31,11 @@ FILLER_WORD = r"(?:um+|uh+|erm+|er|hmm+|mm+)"
 # look-behinds are fixed-width, one per title length.
 _TITLE = r"(?<!\bMr\.)(?<!\bMs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bMrs\.)(?<!\bProf\.)"
 _SENT_END = re.compile(rf"(?<=[.!?]){_TITLE}\s+(?=(?:{FILLER_WORD},?\s+)*[\"'A-Z0-9])", re.IGNORECASE)
+# An abbreviation's period before a lower-case word ends no sentence ("I moved Thursday hours to 7
+# p.m. in those 19 branches", "e.g. the night shift"); before a capital it may ("…closed at 7 p.m. The
+# next day…"). Corpus dev: "7 p.m. in those 19 branches" was split off as a sentence of its own.
+_ABBREVIATION = re.compile(r"\b(?:[ap]\.m|e\.g|i\.e|vs|approx|etc|incl|dept|no)\.\s+$", re.IGNORECASE)
+_LOWER_NEXT = re.compile(r"\s*[a-z]")
 _FILLER_STRIP = re.compile(rf"(?:(?<=\s)|^){FILLER_WORD}\b[,.]?\s*", re.IGNORECASE)
 
 
@@ -45,7 +50,8 @@ def split_sentences(transcript: Transcript, speaker: str = "candidate") -> list[
     """Split the given speaker's turns into sentences, in timeline order.
 
     Splits after ``.``, ``!`` or ``?`` followed by whitespace, optional fillers and a capital, digit
-    or quote (decimals like "1.8" stay whole; a title such as "Dr." or "Ms." ends no sentence). ``Sentence.text`` has fillers removed
+    or quote (decimals like "1.8" stay whole; a title such as "Dr." or "Ms." ends no sentence, nor does
+    an abbreviation such as "p.m." or "e.g." before a lower-case word). ``Sentence.text`` has fillers removed
     (:func:`strip_fillers`); ``start``/``end`` index the raw turn text. Returns :class:`Sentence` objects.
     """
     out: list[Sentence] = []
@@ -53,7 +59,8 @@ def split_sentences(transcript: Transcript, speaker: str = "candidate") -> list[
         if turn.speaker != speaker or not turn.text.strip():
             continue
         text = turn.text
-        bounds = [0] + [m.end() for m in _SENT_END.finditer(text)] + [len(text)]
+        bounds = [0] + [m.end() for m in _SENT_END.finditer(text)
+                        if not (_ABBREVIATION.search(text, max(0, m.end() - 12), m.end()) and _LOWER_NEXT.match(text, m.end()))] + [len(text)]
         n = max(len(text), 1)
         for a, b in pairwise(bounds):
             piece = text[a:b]

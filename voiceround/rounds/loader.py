@@ -392,11 +392,18 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
             floor = d.get("model_floor", 1)
             if not isinstance(floor, int) or isinstance(floor, bool) or not 1 <= floor <= 4:
                 raise RoundFileError(f"{path.name}: {dwhere}.model_floor should be a tier 1-4, got {floor!r}", path=path, field=f"{dwhere}.model_floor")
+            ceiling = d.get("model_ceiling")
+            if ceiling is not None:
+                if not isinstance(ceiling, dict) or set(ceiling) != {"tier", "unless"} or not isinstance(ceiling["tier"], int) \
+                        or isinstance(ceiling["tier"], bool) or not 1 <= ceiling["tier"] <= 3:
+                    raise RoundFileError(f"{path.name}: {dwhere}.model_ceiling should be {{ tier = 1-3, unless = \"<condition>\" }}, got {ceiling!r}",
+                                         path=path, field=f"{dwhere}.model_ceiling")
+                ceiling = (ceiling["tier"], _condition(ceiling["unless"], f"{dwhere}.model_ceiling.unless", path))
             dims.append(Dimension(
                 _need(d, "id", str, dwhere, path), _need(d, "name", str, dwhere, path),
                 float(_need(d, "weight", (int, float), dwhere, path)), _need(d, "definition", str, dwhere, path),
                 anchors, tuple(criteria), tuple(d.get("evidence_features", [])), bool(d.get("top_needs_all", False)),
-                target, rewrite, drill, tiers, floor, coach_phase,
+                target, rewrite, drill, tiers, floor, coach_phase, ceiling,
             ))
         for j, d in enumerate(dims):
             if d.weight <= 0:

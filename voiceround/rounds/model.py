@@ -94,7 +94,12 @@ class Dimension:
 
     ``model_floor`` (optional; round file ``model_floor = 2``): the round's tier model never gives a
     tier below this when the conditions give at least this (an anchor that says a thing is absent,
-    "No outcome numbers", is not shown beside a sentence that has it)."""
+    "No outcome numbers", is not shown beside a sentence that has it).
+
+    ``model_ceiling`` (optional; round file ``model_ceiling = { tier = 2, unless = "outcome_baselined >= 1" }``):
+    ``(tier, condition)``: the tier model never raises the tier above ``tier`` unless the condition
+    holds, because a higher anchor needs what the condition reads ("At least one outcome metric with
+    a clear before and after"); the conditions' own tier is kept either way."""
 
     id: str
     name: str
@@ -110,6 +115,7 @@ class Dimension:
     tiers: dict[int, Condition] = field(default_factory=dict)
     model_floor: int = 1
     coach_phase: str | None = None
+    model_ceiling: tuple[int, Condition] | None = None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,11 @@ from voiceround.core.types import SPEAKING_RATE_WPS, Transcript
 from voiceround.rounds import Round
 
 MAX_EVIDENCE = 3
+# Moves of the candidate's own (the round's ``argue_move`` lexicon: "I showed her", "I asked for a
+# trial") after which a yield cue is deference once the case was made, not yielding at once
+# (``yield_cues_early``; corpus dev + w29: 12 of 14 yield cues after two moves were labelled
+# yielding, 0 of 2 after three or more).
+MAX_MOVES_BEFORE_YIELD = 2
 # The candidate's own part in an attribution ("what I can isolate", "my patch", "which I built"),
 # as opposed to crediting someone else ("I'd give him the credit").
 OWN_PART = re.compile(r"\bwhat i can\b|\bthe part i'?d\b|\bi'?d claim\b|\bi (can )?(isolate|claim|show)\b|\bmy (fix|patch|change|work|part|"
@@ -394,6 +399,19 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
         # the other side's words ("And she said, just do it how I showed you.") are not a move of the candidate's
         if "argue_move" in lex and lex["argue_move"].search(s.text) and not OTHER_SAID.match(s.text):
             moves += 1
+    # A yield cue ("she's the owner, so it was her decision", "I didn't push it further") after at most
+    # two moves of the candidate's own: yielding the moment the other side pushed back. After three or
+    # more (the numbers shown, a trial asked for, the case made again) it is deference once the case
+    # was made (corpus dev and w29: 2 answers with a yield cue after 3+ moves, neither labelled yielding;
+    # 12 of 14 after two moves were).
+    yielded = {x.index for x in F["yield_cues"].evidence} if "yield_cues" in F else set()
+    moves_before = 0
+    f("yield_cues_early")
+    for s in sents:
+        if s.index in yielded and moves_before <= MAX_MOVES_BEFORE_YIELD:
+            f("yield_cues_early").add(s)
+        if "argue_move" in lex and lex["argue_move"].search(s.text) and not OTHER_SAID.match(s.text):
+            moves_before += 1
     F["pushback_held"] = Feature(1.0 if held else 0.0, hold_sents[:2])
     F["pushback_folded"] = Feature(1.0 if folded else 0.0, fold_sents[:2])
     for s in sents:
@@ -620,17 +638,27 @@ MARGIN_DOWN = 0.0
 MARGIN_UP = 0.3
 
 
-def learned_tier(learned: int, conditions: int, probs: dict[int, float], floor: int = 1) -> int:
+def learned_tier(learned: int, conditions: int, probs: dict[int, float], floor: int = 1, ceiling: int = 4) -> int:
     """The tier given when the tier model says ``learned`` (``probs``: its probability per tier) and
     the dimension's conditions say ``conditions``: the conditions' tier, unless the model finds its
     own likelier by more than :data:`MARGIN_DOWN` (lower) or :data:`MARGIN_UP` (higher); then the
     model's, kept within one tier of the conditions (a before-and-after is never read as "no outcome
     numbers", however short the answer), and not below ``floor`` when the conditions reach it
-    (:attr:`voiceround.rounds.model.Dimension.model_floor`)."""
+    (:attr:`voiceround.rounds.model.Dimension.model_floor`), nor above ``ceiling`` unless the conditions
+    give more (``Dimension.model_ceiling``, when its condition does not hold)."""
     margin = MARGIN_UP if learned > conditions else MARGIN_DOWN
     if probs.get(learned, 0.0) - probs.get(conditions, 0.0) <= margin:
         return conditions
-    return min(max(learned, conditions - 1, min(floor, conditions)), conditions + 1)
+    return min(max(learned, conditions - 1, min(floor, conditions)), conditions + 1, max(ceiling, conditions))
+
+
+def model_ceiling(d, value_of) -> int:
+    """The highest tier the tier model may give dimension ``d`` (:class:`voiceround.rounds.model.Dimension`)
+    for these features (``value_of(name) -> float``): its ``model_ceiling`` tier when the ceiling's
+    ``unless`` condition does not hold, else 4."""
+    if d.model_ceiling is None or d.model_ceiling[1].holds(value_of):
+        return 4
+    return d.model_ceiling[0]
 
 
 def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]], rounding: str = "nearest", model=None,
@@ -653,7 +681,7 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
         probability, conditions = None, tier
         if model is not None and d.id in model.dimensions:
             learned, probs, contrib = model.predict(d.id, x)
-            final = learned_tier(learned, tier, probs, d.model_floor)
+            final = learned_tier(learned, tier, probs, d.model_floor, model_ceiling(d, value_of))
             if final != tier and final in held:  # the conditions of the tier given, when they hold, say what earned it
                 met = [str(c) for c in held[final]]
                 raised = [c for c in held[final] if c.op in (">=", ">", "==")]
@@ -758,7 +786,7 @@ FEATURES = (
     "stakes_quantified", "argument_metrics", "argument_metric_sentences", "argument_baselined", "opposing_metrics", "outcome_metrics",
     "outcome_baselined", "attribution_method", "own_attribution", "opinion_cues_unbacked", "i_actions",
     "we_actions", "i_action_share", "commitment_actions", "commitment_i_actions", "customer_friction",
-    "customer_friction_measured", "customer_measured", "people_named", "reflection_specific", "pushback_held", "pushback_folded", "conceded_at_once", "sentences", "last_sentence",
+    "customer_friction_measured", "customer_measured", "people_named", "reflection_specific", "pushback_held", "pushback_folded", "conceded_at_once", "yield_cues_early", "sentences", "last_sentence",
     "argument_commitment_s", "commitment_time_share", "baseline_conflicts", "baseline_corrections", "nonconcrete_share",
 )
 PHASE_FEATURES = ("metrics_in_", "baselined_in_", "sliced_in_", "actions_in_", "i_actions_in_", "seconds_in_", "customer_in_")
@@ -789,7 +817,8 @@ def check_round(rnd: Round) -> None:
             raise RoundFileError(f"{rnd.path.name}: {what} names unknown feature {name!r}", path=rnd.path, field=where)
     for rb in rnd.rubrics.values():
         for d in rb.dimensions:
-            for name in [c.feature for c in d.criteria] + list(d.evidence_features) + [f for c in d.tiers.values() for f in c.features]:
+            ceiling = list(d.model_ceiling[1].features) if d.model_ceiling else []
+            for name in [c.feature for c in d.criteria] + list(d.evidence_features) + [f for c in d.tiers.values() for f in c.features] + ceiling:
                 need(name, f"rubrics.{rb.id}.{d.id}.criteria", f"dimension {d.id}")
     for t in rnd.traps.values():
         for name in (t.when.features if t.when else set()) | {n for e in t.evidence for n in e.split("|")}:
