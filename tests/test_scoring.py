@@ -1071,3 +1071,25 @@ def test_one_hedged_feeling_is_not_an_opinion_based_argument(rnd, argued, opinio
              "She decided to migrate in March. I wrote the migration guide and I paired with each of the four teams on their first build."]
     card = score(_told(*story), rnd)
     assert ("opinion_based_conflict" in {t["id"] for t in card["traps"]}) is opinion, card["traps"]
+
+
+@pytest.mark.parametrize("outcome, trap", [
+    # the whole, or a ranking, is no slice; isolation disowned is no isolation (corpus dev)
+    ("At the end, the revenue of the region went up eighteen percent. The eighteen percent is for all the region, yes.", True),
+    ("Company-wide, claims cycle time went from 11 days to 7. It's hard to isolate, honestly.", True),
+    # a counted subset is the candidate's own scope (corpus w29)
+    ("In the three rural stores, waiting complaints went from forty a month to eleven a month. "
+     "The region also saved about fifty thousand a year, this is the whole region, this is Mr. Okafor's saving.", False),
+])
+def test_a_headline_is_told_apart_from_a_slice_and_an_isolation(rnd, outcome, trap):
+    """Headline metric without slice (the round page: "quoting overall team metrics without isolating
+    what your specific execution work actually moved"): "for all the region" had read as a slice
+    ("in the region"), "It's hard to isolate" as an isolation method ("isolate"), while "in the three
+    rural stores" was no slice and "this is Mr. Okafor's saving" no attribution."""
+    story = ["I was the operations lead for the pharmacy chain's rural stores. Our regional director, Mr. Okafor, wanted one "
+             "central refill hub for all eleven stores; I wanted the three rural stores kept on local refills.",
+             "I showed him that 40 percent of rural refills were collected the same day, against 12 percent in town.",
+             "He decided on the hub. Once he decided, I wrote the hub's rural delivery rota and I trained the twelve counter staff myself.",
+             outcome]
+    card = score(_told(*story), rnd)
+    assert ("headline_metric_without_slice" in {t["id"] for t in card["traps"]}) is trap, card["traps"]
