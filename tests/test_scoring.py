@@ -1093,3 +1093,28 @@ def test_a_headline_is_told_apart_from_a_slice_and_an_isolation(rnd, outcome, tr
              outcome]
     card = score(_told(*story), rnd)
     assert ("headline_metric_without_slice" in {t["id"] for t in card["traps"]}) is trap, card["traps"]
+
+
+_PRICE_LOCK = ["In 2021 I was a product manager at a travel booking site. My VP, Dana Kim, wanted to add a price-lock fee at "
+               "checkout. I disagreed because I thought it would cut bookings from price-sensitive users.",
+               "I showed her that 64 percent of our bookings came from users who had compared prices on at least three other sites.",
+               "Dana decided to launch the fee in September.",
+               "PLACEHOLDER",
+               "That year the company's revenue grew 18 percent. It was a great year for the whole company."]
+
+
+def test_actions_joined_in_one_sentence_count_and_a_stance_repeated_does_not(rnd):
+    """A new user's test: "After the decision I wrote the pricing copy, set up the experiment
+    dashboards and briefed the support team…" read as one action (Execution Commitment 1, "No
+    commitment phase"), while "I committed to it. I fully committed… I committed one hundred
+    percent." read as four (Execution Commitment 4, "several concrete personal actions"). The
+    company's revenue told as the outcome is a headline: "experiment dashboards" is tooling, not an
+    isolation method."""
+    from voiceround.analysis import find_actions, split_sentences
+    told = lambda commitment: _told(*[commitment if a == "PLACEHOLDER" else a for a in _PRICE_LOCK])  # noqa: E731
+    acted = told("After the decision I wrote the pricing copy, set up the experiment dashboards and briefed the support team.")
+    assert [a.verb for a in find_actions(split_sentences(acted)) if a.sentence.text.startswith("After the decision")] == ["wrote", "set", "briefed"]
+    stance = told("I committed to it. I fully committed to it. I gave it my full commitment. I committed one hundred percent.")
+    a, b = score(acted, rnd), score(stance, rnd)
+    assert a["dimensions"]["execution_commitment"]["tier"] >= 3 > b["dimensions"]["execution_commitment"]["tier"], (a, b)
+    assert "headline_metric_without_slice" in {t["id"] for t in a["traps"]}

@@ -15,6 +15,9 @@ _NON_ACTION = {
     "red", "need", "bed", "shed", "wed", "had", "were", "was", "did", "ended", "started",
     # what was not done ("I refused to write the help article" had counted as a commitment action)
     "refused", "declined", "failed", "neglected", "forgot", "avoided",
+    # a stance, not a thing done: "I committed to it. I fully committed… I committed one hundred
+    # percent." had read as four concrete actions (a new user's padded answer: Execution Commitment 4)
+    "committed", "accepted", "embraced", "backed", "respected", "owned",
 }
 _ACTION_IRREGULAR = {
     "built", "wrote", "made", "ran", "took", "set", "led", "drove", "found", "brought", "sent", "put", "got",
@@ -30,6 +33,10 @@ _ACTION_IRREGULAR = {
 _DID_OBJECT = re.compile(r"\s+(?:a|an|the|my|all|every|each|some|most|half|both|\d+|two|three|four|five|six|ten)\b")
 _MODAL_ACTION = re.compile(rf"\b(?P<who>i|we)(?:'ll| will)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b")
 _SUBJ_VERB = re.compile(rf"\b(?P<who>i|we)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b(?!')")
+# More verbs of the same doer in one sentence ("I wrote the pricing copy, set up the dashboards and
+# briefed the support team": three actions, not one), joined by a comma or "and", no new subject.
+_NEXT_VERB = re.compile(rf"(?:,\s*(?:and\s+|then\s+)?|\s+and\s+(?:then\s+)?)(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b(?!')")
+_CLAUSE_END = re.compile(r"[;:]|\b(?:because|but|so|which|who|when|while|after|before|until|if|since|although|though)\b|\b(?:he|she|they|we|i|you)\b")
 
 
 @dataclass(frozen=True)
@@ -71,4 +78,19 @@ def find_actions(sentences: list[Sentence]) -> list[Action]:
             verb = m.group("verb")
             if _is_action_verb(verb) or (verb == "did" and _DID_OBJECT.match(low, m.end())):
                 out.append(Action(s, m.group("who"), verb, m.start(), m.end()))
+                out.extend(_coordinated(s, low, m.group("who"), m.end()))
+    return out
+
+
+def _coordinated(s: Sentence, low: str, who: str, pos: int) -> list[Action]:
+    """The further actions of ``who`` joined to the one ending at ``pos`` in ``low`` (``s.lower``):
+    past-tense action verbs after a comma or "and", up to a new subject or clause ("because",
+    "but", "she"…). "I wrote the copy, set up the dashboards and briefed the team" → set, briefed."""
+    out: list[Action] = []
+    stop = _CLAUSE_END.search(low, pos)
+    end = stop.start() if stop else len(low)
+    for m in _NEXT_VERB.finditer(low, pos, end):
+        verb = m.group("verb")
+        if _is_action_verb(verb):
+            out.append(Action(s, who, verb, m.start("verb"), m.end()))
     return out

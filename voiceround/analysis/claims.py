@@ -133,7 +133,8 @@ _WINDOW = re.compile(
     re.IGNORECASE,
 )
 ATTRIBUTION = re.compile(
-    r"\b(hold ?out|a/?b test|a b test|control group|isolat\w*|attribut\w*|experiment|counterfactual|alone accounts)\b"
+    # not the tooling of an experiment ("I set up the experiment dashboards")
+    r"\b(hold ?out|a/?b test|a b test|control group|isolat\w*|attribut\w*|experiment(?! (dashboards?|platform|tooling|tools?|framework|pipeline|setup|config\w*))|counterfactual|alone accounts)\b"
     r"|\b(i'?d|i would|i can|i'?ll|i) claim\b|\bwon'?t claim\b|\bthe only change\b|\bgive (him|her|them) (the )?credit\b"
     r"|\bcredit (her|him|them|it to)\b|\bthe other (unit|team|store|site|region|group|cohort)\b.{0,40}\b(saw|went|stayed|had)\b"
     r"|\bthe part i'?d claim\b|\bwhat i can (isolate|claim|measure)\b|\b(a b|a/b|split) test(ed)?\b|\bwith a split\b"
