@@ -135,8 +135,11 @@ def test_i_gave_up_too_fast_is_against_even_where_the_trap_quote_was_cut(rnd):
     rows = {r["id"]: r for r in view.dimension_rows(card, rnd, t)}
     everywhere_for = {q["quote"] for r in rows.values() for q in r["for"]}
     assert "I gave up too fast." not in everywhere_for
+    # it carries the trap, which the report lists it under; a trap that caps no dimension of the score
+    # (Yielding caps the second reading's Pushback) quotes it under none of them, for or against
+    assert "I gave up too fast." in {q["quote"] for x in card["traps"] for q in x["carried_by"]}
     against = [q for r in rows.values() for q in r["against"] if q["quote"] == "I gave up too fast."]
-    assert against and all("Yielding too quickly" in q["why"] for q in against)
+    assert all("Yielding too quickly" in q["why"] for q in against)
 
 
 def test_a_sentence_carrying_a_trap_past_its_three_quotes_is_no_strength_and_no_base_for_coaching():
@@ -576,3 +579,25 @@ def test_turns_in_another_language_are_named_on_the_scorecard(tmp_path):
     assert "Turns 3, 4 and 5 do not read as English" in r.stdout
     head = r.stdout.split("\n\n", 2)[1]  # the header block: total, then what the round used, as sentences
     assert all(line.endswith(".") for line in head.splitlines()[2:] if line.strip())
+
+
+def test_a_trap_read_from_the_words_is_quoted_only_under_what_it_caps(rnd):
+    """A new user's gut-feeling answer: Ownership Distinctions listed ✗ "I told him I really didn't
+    think it was a good idea and that I felt strongly about it." [Opinion-based conflict] and ✗ "So I
+    went along with it." [Yielding too quickly]: traps that have nothing to do with ownership. A
+    sentence carrying a trap read from its words is no evidence of any tier; it is shown against the
+    dimensions the trap caps."""
+    t = Transcript([Turn("candidate", "At my last job my manager wanted to move our team to a new project management tool. "
+                         "I disagreed because I just had a bad feeling about it. I didn't really have numbers, it was more my gut. "
+                         "I told him I really didn't think it was a good idea and that I felt strongly about it. He said we were "
+                         "doing it anyway. So I went along with it.", 0.0, 50.0)])
+    card = score(t, rnd)
+    assert {"opinion_based_conflict", "yielding_too_quickly"} <= {x["id"] for x in card["traps"]}
+    rows = {r["id"]: r for r in view.dimension_rows(card, rnd, t)}
+    caps = {tid: set(rnd.traps[tid].caps) for tid in ("opinion_based_conflict", "yielding_too_quickly")}
+    for did, row in rows.items():
+        for q in row["for"] + row["against"]:
+            for tid, name in (("opinion_based_conflict", "Opinion-based conflict"), ("yielding_too_quickly", "Yielding too quickly")):
+                assert name not in q["why"] or did in caps[tid], (did, q)
+    assert "I felt strongly" in " ".join(q["quote"] for q in rows["data_driven_advocacy"]["against"])
+    assert not any("went along" in q["quote"] or "felt strongly" in q["quote"] for q in rows["ownership_distinctions"]["for"] + rows["ownership_distinctions"]["against"])

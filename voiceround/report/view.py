@@ -244,7 +244,10 @@ def _rows(card: dict, rnd, sents: _Sentences) -> list[dict]:
                 # the cap is named only where it is what holds the tier ("caps this at tier 2" under a
                 # dimension already at tier 1 says something the answer's own tier contradicts)
                 held = f" (caps this at tier {caps[did]})" if d["tier"] >= caps[did] else ""
-                for q in t["evidence"]:
+                # every sentence that carries it (the scorer no longer quotes them as evidence of any
+                # tier); a missing part of the story (absence) has only its quotes, which say where
+                absent = tdef is not None and tdef.absence
+                for q in (t["evidence"] if absent else (t.get("carried_by") or t["evidence"])):
                     capping.setdefault(_key(q), (q, []))[1].append(f"trap: {t['name']}{held}")
         against = [_quote(q, sents, "; ".join(whys)) for q, whys in capping.values()]
         seen = set(capping)

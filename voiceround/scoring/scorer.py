@@ -27,6 +27,9 @@ from voiceround.core.types import SPEAKING_RATE_WPS, Transcript
 from voiceround.rounds import Round
 
 MAX_EVIDENCE = 3
+# Computed features read from one sentence's own words, as cue lexicons are ("I said okay": the
+# concede lexicon with at most one move before it), not from the story's structure.
+WORDED_FEATURES = frozenset({"conceded_at_once"})
 # Moves of the candidate's own (the round's ``argue_move`` lexicon: "I showed her", "I asked for a
 # trial") after which a yield cue is deference once the case was made, not yielding at once
 # (``yield_cues_early``; corpus dev + w29: 12 of 14 yield cues after two moves were labelled
@@ -518,11 +521,13 @@ def trap_sentences(F: dict[str, Feature], trap) -> list[A.Sentence]:
 
 def barred_evidence(F: dict[str, Feature], rnd: Round, traps: list[dict]) -> dict[str, set[int]]:
     """``{dimension: {Sentence.index}}``: the sentences that carry a flagged trap (:func:`trap_sentences`),
-    under each dimension the trap caps. They are never quoted as evidence for that dimension's tier
+    under each dimension the trap caps, and under ``"*"`` (every dimension) those of a trap flagged by
+    its words. They are never quoted as evidence for that dimension's tier
     ("I figured if it broke, that would prove my point" is no commitment, though it tells an action
     after the decision): the report shows them against it. A trap about a missing part of the story
     (``absence``: no commitment phase) quotes where the part is missing; its sentences are not barred."""
     out: dict[str, set[int]] = {}
+    cues = set(rnd.scoring.get("cue_features", {}))
     for t in traps:
         trap = rnd.traps.get(t["id"])
         if trap is None or trap.absence:
@@ -530,6 +535,13 @@ def barred_evidence(F: dict[str, Feature], rnd: Round, traps: list[dict]) -> dic
         carried = {s.index for s in trap_sentences(F, trap)}
         for dim in trap.caps:
             out.setdefault(dim, set()).update(carried)
+        # A trap flagged by its words (every feature it quotes is a cue lexicon, or one read by
+        # meaning: opinion, yielding, passive-aggressive, abstraction) bars its sentences under every
+        # dimension ("*"): "So I went along with it." is no evidence of Ownership either (a new
+        # user's test: it was quoted there, against, under a trap that has nothing to do with ownership).
+        names = [n for e in trap.evidence for n in e.split("|")]
+        if names and all(n in cues or n.removesuffix("_read") in cues or n in WORDED_FEATURES for n in names):
+            out.setdefault("*", set()).update(carried)
     return out
 
 
@@ -692,7 +704,7 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
         if d.id in caps and caps[d.id][0] < tier:
             tier, capped_by = caps[d.id]
         evidence = _evidence(F, d.evidence_features, [c.feature for c in raised] + [n for n in weighed if n not in {c.feature for c in raised}],
-                             (barred or {}).get(d.id, frozenset()))
+                             (barred or {}).get(d.id, set()) | (barred or {}).get("*", set()))
         dims[d.id] = {
             "name": d.name, "tier": tier, "weight": d.weight, "anchor": d.anchors[tier],
             "next_anchor": d.anchors.get(tier + 1),
