@@ -1118,3 +1118,18 @@ def test_actions_joined_in_one_sentence_count_and_a_stance_repeated_does_not(rnd
     a, b = score(acted, rnd), score(stance, rnd)
     assert a["dimensions"]["execution_commitment"]["tier"] >= 3 > b["dimensions"]["execution_commitment"]["tier"], (a, b)
     assert "headline_metric_without_slice" in {t["id"] for t in a["traps"]}
+
+
+def test_the_same_final_number_in_another_unit_is_no_invented_baseline(rnd):
+    """A new user's answer: the manager's plan "cut the regression test cycle from five days to two"
+    and the outcome "release cadence improved from three weeks to two" were read as one value told
+    from two baselines (Invented baseline). The same value in the same unit still is one."""
+    from voiceround.analysis import find_claims, split_sentences
+    from voiceround.analysis.consistency import baseline_conflicts
+    told = lambda *t: split_sentences(_told(*t))  # noqa: E731
+    other_unit = told("My manager, Tom, wanted to cut the regression cycle from five days to two.",
+                      "Release cadence improved from three weeks to two.")
+    same_unit = told("Cart abandonment went from 22% down to 15% after launch.",
+                     "Like I said, it went from, um, nineteen percent down to fifteen.")
+    assert baseline_conflicts(find_claims(other_unit)) == []
+    assert len(baseline_conflicts(find_claims(same_unit))) == 1

@@ -60,9 +60,12 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
             continue
         # compared as numbers, not text: "14% to 9%" and "fourteen percent to nine percent" are the same claim
         a, b = normalize_for_wer(m.group("a")), normalize_for_wer(m.group("b"))
-        if b in seen and seen[b][0] != a and seen[b][1].turn != c.turn:
-            out.append((seen[b][1], c))
-        seen.setdefault(b, (a, c))
+        # the same final value in the same unit: "from five days to two" and "from three weeks to two"
+        # end at different values (a new user's answer: read as an invented baseline)
+        key = (b, _unit_after(text, m))
+        if key in seen and seen[key][0] != a and seen[key][1].turn != c.turn:
+            out.append((seen[key][1], c))
+        seen.setdefault(key, (a, c))
         # the same metric retold from another baseline ("tickets went from about twelve hundred a week"
         # … later "tickets went from 850 a week"), unless either is a slice of it
         metric = _metric(text[:m.start()]) if m.re is FROM_TO else None  # a from-to, not "up from"
@@ -83,6 +86,20 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
                 continue  # a later level, not said to be the start ("…were at 22%, against 19% before")
             _same_metric(by_metric, _metric(sm.group("lead") + " was"), normalize_for_wer(sm.group("v")), c, out)
     return out
+
+
+_TIME_UNIT = re.compile(r"\s*(?P<u>seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|percent|per cent|%|points?|"
+                        r"dollars?|pounds?|euros?|k|thousand|million|billion)(?!\w)", re.IGNORECASE)
+
+
+def _unit_after(text: str, m: re.Match) -> str:
+    """The unit of a from-to ``m`` in ``text`` ("from five days to two": "day"), singular and
+    lower-case: the unit said after its final value, else after its baseline, else ""."""
+    u = _TIME_UNIT.match(text, m.end("b")) or _TIME_UNIT.match(text, m.end("a"))
+    if u is None:
+        return ""
+    word = u.group("u").lower()
+    return {"%": "percent", "per cent": "percent"}.get(word, word.rstrip("s") if len(word) > 3 else word)
 
 
 _COMPARED_AFTER = re.compile(rf"\s*({PERCENT})?,?\s*(against|versus|vs\.?|compared|up from|down from)\b", re.IGNORECASE)
