@@ -1133,3 +1133,21 @@ def test_the_same_final_number_in_another_unit_is_no_invented_baseline(rnd):
                      "Like I said, it went from, um, nineteen percent down to fifteen.")
     assert baseline_conflicts(find_claims(other_unit)) == []
     assert len(baseline_conflicts(find_claims(same_unit))) == 1
+
+
+@pytest.mark.parametrize("turn, other", [
+    ("Nachdem sie entschieden hatte, schrieb ich das Rollback-Handbuch und richtete einen Alarm ein.", True),
+    ("Después de la decisión, preparé el plan con el equipo y los clientes.", True),
+    ("Project shipped. A bit late. Contractors rolled off after.", False),  # terse English, 0.11 English function words
+    ("Followers went up to forty k. Went well.", False),
+    ("Nein.", False),  # too short to tell
+])
+def test_a_short_turn_in_another_language_is_told_from_terse_english(rnd, turn, other):
+    """A new user's 14-word German commitment turn went unnamed (turns were read from 15 words), and
+    the card flagged a missing commitment without saying that turn was not read. From 8 words a turn
+    is named when it has almost no English function words and a fifth of its words are another
+    language's; the corpus's terse English turns (lowest 0.09 English) are not."""
+    from voiceround.analysis.language import turn_not_english
+    assert turn_not_english(turn) is other
+    card = score(_told(*[a for a in _CHALLENGED if a != "PLACEHOLDER"], turn), rnd)
+    assert (card["analytics"].get("not_english_turns") == [4]) is other, card["analytics"].get("not_english_turns")

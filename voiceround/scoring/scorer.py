@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from voiceround import analysis as A
-from voiceround.analysis.language import MIN_ENGLISH_SHARE, MIN_ENGLISH_SHARE_TURN, MIN_WORDS_TURN, english_share
+from voiceround.analysis.language import MIN_ENGLISH_SHARE, english_share, turn_not_english
 from voiceround.core.errors import VoiceRoundError
 from voiceround.core.types import SPEAKING_RATE_WPS, Transcript
 from voiceround.rounds import Round
@@ -778,8 +778,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     else:
         # an answer partly in another language (a new user's test: half the turns in Spanish, no word
         # of it on the card): the turns long enough to tell that don't read as English
-        other = [n for n, t in transcript.candidate_turns()
-                 if (sh := english_share(t.text, MIN_WORDS_TURN)) is not None and sh < MIN_ENGLISH_SHARE_TURN]
+        other = [n for n, t in transcript.candidate_turns() if turn_not_english(t.text)]
         if other:
             analytics["not_english_turns"] = other
     return {
