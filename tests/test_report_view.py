@@ -357,6 +357,29 @@ def test_paginate_keeps_a_heading_with_the_text_after_it():
     assert moved  # the case happened at least once
 
 
+def test_paginate_keeps_a_short_paragraph_on_one_page():
+    """A new user's PDF ended with a page holding one line ("scorecard is next.") of the last
+    transcript turn: a paragraph of up to eight lines that would be split is moved whole."""
+    from PySide6.QtCore import QSizeF
+    from PySide6.QtWidgets import QApplication
+
+    from voiceround.ui.pdf import KEEP_LINES, _line_pages, paginate
+    _app = QApplication.instance() or QApplication([])  # noqa: F841
+    turn = "<p>" + "the interviewer says the round is over and the scorecard is next " * 4 + "</p>"
+    split_seen = 0
+    for n in range(0, 60):
+        doc = paginate("<p>" + "lead " * (8 * n) + "</p>" + turn * 12, QSizeF(500, 700))
+        block = doc.begin()
+        while block.isValid():
+            lines = block.layout().lineCount()
+            if block.text().strip() and 1 < lines <= KEEP_LINES:
+                first, last = _line_pages(doc, block)
+                assert first == last, (n, block.text()[:40])
+                split_seen += bool(block.blockFormat().pageBreakPolicy().value)
+            block = block.next()
+    assert split_seen  # a paragraph was moved at least once
+
+
 @pytest.mark.fast
 def test_a_typed_round_ended_early_says_how_much_of_the_round_was_used_and_a_killed_one_is_unfinished(rnd):
     """A new user's typed round, ended at 0:39, showed no "Round used" line (typed answers have no

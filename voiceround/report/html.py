@@ -180,7 +180,9 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
             f"<td width='{max(1, int(480 * v / total))}' height='16' bgcolor='{PHASE_COLORS.get(k, '#999')}'></td>" for k, v in phases.items()) + "</tr></table>"
         legend = " · ".join(f"<span style='color:{PHASE_COLORS.get(k, '#999')}'>■</span> {e(k)} {clock(v)} ({v / total:.0%})" for k, v in phases.items())
         fillers = ", ".join(f"{k} ×{n}" for k, n in a.get("fillers", {}).items()) or "none transcribed"
-        out.append(f"<h2 style='margin-top:16px'>Analytics</h2><p>Time by story phase (your speech):</p>{chart}<p>{legend}</p>"
+        # the chart's caption is a heading, so it keeps with the next text, the legend (the chart's cells hold
+        # none): chart and legend share a page (a new user's PDF had the legend alone at the top of the next)
+        out.append(f"<h2 style='margin-top:16px'>Analytics</h2><h4 style='font-weight:normal'>Time by story phase (your speech):</h4>{chart}<p>{legend}</p>"
                    f"<p>{pace_html(a)} · fillers: {fillers} "
                    f"(Whisper under-reports “um” and “uh”) · numbers stated: {a['numbers']}, with a baseline: {a['numbers_with_baseline']}</p>")
     # no forced page break: the analytics' last line spilling over left a page with two lines on it (a new user's PDF)

@@ -152,8 +152,15 @@ def _line_pages(doc, block) -> tuple[int, int]:
     return int((top + first.y() + first.height() - 0.5) // height), int((top + last.y() + last.height() - 0.5) // height)
 
 
+# A paragraph of this many lines or fewer is kept on one page (moved whole to the next when it
+# would be split): a new user's PDF ended with a page holding one line of the last transcript turn.
+KEEP_LINES = 8
+
+
 def _first_orphan(doc):
-    """The first heading whose next non-empty block starts on a later page, or None."""
+    """The first heading whose next non-empty block starts on a later page, or the first paragraph
+    of at most :data:`KEEP_LINES` lines (outside a table) split across two pages, or None."""
+    from PySide6.QtGui import QTextCursor
     block = doc.begin()
     while block.isValid():
         if block.blockFormat().headingLevel() > 0 and block.text().strip():
@@ -161,6 +168,10 @@ def _first_orphan(doc):
             while nxt.isValid() and not nxt.text().strip():
                 nxt = nxt.next()
             if nxt.isValid() and _line_pages(doc, block)[1] < _line_pages(doc, nxt)[0]:
+                return block
+        elif block.text().strip() and QTextCursor(block).currentTable() is None:
+            first, last = _line_pages(doc, block)  # lays the block out: its line count is known after
+            if first < last and block.layout().lineCount() <= KEEP_LINES:
                 return block
         block = block.next()
     return None
