@@ -1151,3 +1151,28 @@ def test_a_short_turn_in_another_language_is_told_from_terse_english(rnd, turn, 
     assert turn_not_english(turn) is other
     card = score(_told(*[a for a in _CHALLENGED if a != "PLACEHOLDER"], turn), rnd)
     assert (card["analytics"].get("not_english_turns") == [4]) is other, card["analytics"].get("not_english_turns")
+
+
+def test_an_argument_told_in_we_before_the_decision_is_not_the_commitment(rnd):
+    """A new user's "we" answer: "We looked at our fraud data…", "We told Sam that we thought the risk
+    was too high…" (no slot cue of the argument) were read as the commitment phase, being actions told
+    before a decision; and the outcome "fraud losses stayed under 0.1 percent…, compared with 0.15
+    percent" as more commitment, so Impact Quantification read "No outcome numbers"."""
+    from voiceround.analysis import split_sentences, tag_phases
+    story = _told("In 2022 at a fintech company, we disagreed with the head of product, Sam Ortiz, about launching instant "
+                  "transfers without a daily limit. We wanted a limit of 2,000 dollars for the first quarter.",
+                  "We looked at our fraud data and we found that fraud losses on new accounts were four times higher in the "
+                  "first thirty days. We put together a deck with those numbers.",
+                  "We told Sam that we thought the risk was too high without a limit. We argued it in the planning meeting "
+                  "and we also sent a follow-up email.",
+                  "Sam decided to launch without a limit in April.",
+                  "After that we committed. We built extra monitoring, we wrote a playbook for suspicious transfers, and we "
+                  "trained the support team.",
+                  "We launched on time and fraud losses stayed under 0.1 percent of transfer volume in the first quarter, "
+                  "compared with 0.15 percent for regular transfers.")
+    sents = split_sentences(story)
+    phases = dict(zip((s.text[:20] for s in sents), tag_phases(sents, rnd.slots), strict=True))
+    assert phases["We looked at our fra"] == phases["We told Sam that we "] == "argument", phases
+    assert phases["We launched on time "] == "outcome", phases
+    card = score(story, rnd)
+    assert card["dimensions"]["impact_quantification"]["tier"] >= 2 and "royal_we" in {t["id"] for t in card["traps"]}

@@ -183,6 +183,8 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
     first_argued = _first_argued(sentences, slots, all_tags)
     # the story told the argument, then how it was settled
     resolved = point is not None and first_argued is not None and first_argued < point
+    # ... or told in words the slots lack, in the turns before the decision
+    told_before = point is not None and first_argued is None and point > 0 and sentences[point].turn > sentences[0].turn
     for k, (sent, tags) in enumerate(zip(sentences, all_tags, strict=True)):
         ph = phase_of[max(tags, key=order.__getitem__)] if tags else None
         # Outcomes are reported facts: a proposal or a hypothetical ("I wanted a holdout", "the
@@ -215,16 +217,22 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         # After the decision, something the candidate did (and that reports no number) is the
         # commitment phase, whatever other cue words it contains ("I set up a holdout"); with a number,
         # when told in "I" or with a commitment cue ("Once she decided, we trained our twelve agents").
-        if asked.get(sent.turn) != first_phase and (decided or (decision_told and sent.turn not in argued_turns and (not resolved or asked.get(sent.turn) == "commitment"))) \
+        # Before the decision, a turn holds commitment actions only in a story told out of order, after
+        # an argument told somewhere: with none recognised at all, the turns before the decision are
+        # the argument, told in words the slots lack ("We looked at our fraud data…", "We told Sam
+        # that we thought the risk was too high": a new user's "we" answer read as commitment).
+        out_of_order = decision_told and sent.turn not in argued_turns and (not resolved or asked.get(sent.turn) == "commitment") \
+            and (first_argued is not None or "commitment" in tags or asked.get(sent.turn) == "commitment" or k > point)
+        if asked.get(sent.turn) != first_phase and (decided or out_of_order) \
                 and "commitment" in phases_known \
-                and sent.index in acted and (sent.index not in claim_sents or (resolved and decided and (sent.index in i_acted or "commitment" in tags))) \
+                and sent.index in acted and (sent.index not in claim_sents or ((resolved or told_before) and decided and (sent.index in i_acted or "commitment" in tags))) \
                 and ph not in ("reflection",) and asked.get(sent.turn) != "reflection" and not HYPOTHETICAL.search(sent.text):
             ph = "commitment"  # (an answer asked for the reflection stays there: "I gave up too fast.")
         # After the decision, a number that is not something the candidate did is a result ("About
         # 1,900 routers didn't come back", "We needed 180 truck rolls instead of 1,900", "there were
         # four phone-related referrals", "We finished in about thirty-eight weeks": told as the team's,
         # not as the candidate's own doing), though it carries no outcome cue word.
-        elif asked.get(sent.turn) != first_phase and decided and resolved and "outcome" in phases_known and ph in (None, "commitment") \
+        elif asked.get(sent.turn) != first_phase and decided and (resolved or told_before) and "outcome" in phases_known and ph in (None, "commitment") \
                 and (sent.index in claim_sents or OUTCOME_COUNT.search(sent.text)) and sent.index not in i_acted and not HYPOTHETICAL.search(sent.text):
             ph = "outcome"
         if (ph == "decision" or (tags and "decision" in tags) or k == point) and (point is None or k >= point):
