@@ -180,7 +180,7 @@ def test_score_text_uses_the_same_scorer(capsys):
 
 def test_score_json_says_which_quotes_count_for_and_against_each_tier(capsys):
     """The ``--json`` result carries the scorecard's ✓ and ✗ quotes per dimension, as the app, the
-    text report and the PDF show them: a trap's sentence is against the tiers it caps, never for one;
+    text report and the PDF show them: a trap's sentence is against the tiers it caps, never for any;
     the candidate's role line and friction between colleagues are no evidence."""
     out = json.loads(run_cli(capsys, "score", "--text", str(CASES / "weak-yields-quickly.toml"), "--json"))
     rows = {r["id"]: r for r in out["evidence"]}
@@ -190,7 +190,11 @@ def test_score_json_says_which_quotes_count_for_and_against_each_tier(capsys):
     pro = [q["quote"] for r in rows.values() for q in r["for"]]
     con = [q for r in rows.values() for q in r["against"]]
     assert not trap & set(pro), (trap, pro)
-    assert any(q["quote"] in trap and "Yielding too quickly" in q["why"] for q in con), con
+    # against only the tiers it caps (Yielding caps the second reading's Pushback Recalibration
+    # Response, none of the score's six): a new user read ✗ quotes of it under Ownership as nonsense
+    from voiceround.rounds import load_round
+    caps = set(load_round("disagree_and_commit").traps["yielding_too_quickly"].caps)
+    assert all(r["id"] in caps for r in rows.values() for q in r["against"] if "Yielding too quickly" in q["why"]), con
     assert all(r["tier"] == out["scores"]["dimensions"][r["id"]]["tier"] for r in rows.values())
     assert not any(q.startswith("I was the product manager") for q in pro), pro  # the role line
     assert not any("create friction" in q["quote"] for q in rows["customer_focus"]["for"] + rows["customer_focus"]["against"]), rows["customer_focus"]
