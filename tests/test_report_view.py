@@ -624,3 +624,17 @@ def test_a_trap_read_from_the_words_is_quoted_only_under_what_it_caps(rnd):
                 assert name not in q["why"] or did in caps[tid], (did, q)
     assert "I felt strongly" in " ".join(q["quote"] for q in rows["data_driven_advocacy"]["against"])
     assert not any("went along" in q["quote"] or "felt strongly" in q["quote"] for q in rows["ownership_distinctions"]["for"] + rows["ownership_distinctions"]["against"])
+
+
+def test_advice_says_what_to_say_instead_of_the_sentence_that_holds_the_tier_down(rnd):
+    """A new user's gut-feeling answer: Data-driven Advocacy's advice rewrote the scenario's first
+    sentence ("At my last job my manager wanted to move our team…") rather than the opinion that
+    holds the tier down. The advice now says what to say instead of that sentence."""
+    t = Transcript([Turn("candidate", "At my last job my manager wanted to move our team to a new project management tool. "
+                         "I disagreed because I just had a bad feeling about it. I didn't really have numbers, it was more my gut. "
+                         "He said we were doing it anyway. So I went along with it.", 0.0, 40.0)])
+    card = score(t, rnd)
+    steps = {s["id"]: s for s in view.next_steps(card, rnd, t, n=6)}
+    ex = steps["data_driven_advocacy"]["example"]
+    assert ex["replaces"] and ("bad feeling" in ex["sentence"] or "my gut" in ex["sentence"]), ex
+    assert "At my last job" not in ex["rewrite"], ex

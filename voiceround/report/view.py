@@ -386,7 +386,8 @@ def _no_ground(sentence: str, rnd) -> bool:
 def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: str) -> dict | None:
     """The candidate's sentence to build on: a ``for`` quote of the dimension (one heard clearly
     first), else an ``against`` quote only missing what its trap names (a headline metric without
-    its slice: the rewrite adds the slice), else the first scored candidate sentence sharing a
+    its slice: the rewrite adds the slice), else an ``against`` quote whose wording is the trap (said
+    instead of), else the first scored candidate sentence sharing a
     content word with the dimension's definition (with a ``coach_phase``: the first sentence of that
     phase) (not one that trips a trap, nor one addressed to the evaluator), else the first of the dimension's ``against`` quotes, else None. The rewrite builds on the sentence, except for a
     sentence whose wording is the trap (``replaces``: say the rewrite instead; :meth:`_Traps.wording`)."""
@@ -401,6 +402,12 @@ def _example(row: dict, ddef, rnd, sents: _Sentences, tripped: _Traps, pattern: 
         # slice) is the one to build on, before any sentence that merely shares a word with the dimension
         q = next((q for q in row["against"] if (t := tripped.of(q)) is not None and not tripped.wording(t)), None)
         chosen = pick(q, replaces=False) if q is not None else None
+    if chosen is None:  # a sentence whose wording is a trap that holds this dimension down ("I didn't really
+        # have numbers, it was more my gut." under Data-driven Advocacy) is what to say instead of, before
+        # any sentence that merely shares a word with the dimension (a new user's test: the advice
+        # rewrote the scenario's first sentence)
+        q = next((q for q in row["against"] if tripped.wording(tripped.of(q))), None)
+        chosen = pick(q, replaces=True) if q is not None else None
     if chosen is None and ddef is not None and sents.transcript is not None:
         want = _content(ddef.definition)
         meta = rnd.lexicons["meta_address"] if rnd is not None else None
