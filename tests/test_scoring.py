@@ -1176,3 +1176,25 @@ def test_an_argument_told_in_we_before_the_decision_is_not_the_commitment(rnd):
     assert phases["We launched on time "] == "outcome", phases
     card = score(story, rnd)
     assert card["dimensions"]["impact_quantification"]["tier"] >= 2 and "royal_we" in {t["id"] for t in card["traps"]}
+
+
+@pytest.mark.parametrize("asides, trap", [
+    ("I did what the email said, nothing more, not that anyone thanked me for it. Leadership took the credit.", True),
+    ("I did the Saturday sessions myself, not that anyone thanked me for it, and I trained the two new starters.", False),
+])
+def test_grudging_asides_while_doing_it_are_compliance_and_one_grumble_is_not(rnd, asides, trap):
+    """A new user's grudging answer ("I did what the email said, nothing more", "not that anyone
+    thanked me for it", "leadership took the credit") had no trap, and two asides were ✓ evidence. One
+    grumble beside full effort is not the trap (corpus w27 near-misses); two cues or more are."""
+    story = [a for a in _CHALLENGED if a != "PLACEHOLDER"][:2] + ["Lena decided to ship it to everyone. " + asides]
+    card = score(_told(*story), rnd)
+    assert ("passive_aggressive_compliance" in {t["id"] for t in card["traps"]}) is trap, card["traps"]
+
+
+def test_calling_someone_is_an_action_and_naming_something_is_not():
+    """A new user's answer: "I called the three carriers myself and negotiated for two of them to arrive
+    at eight thirty" was read as no action ("called" was not one), so neither verb counted."""
+    from voiceround.analysis import find_actions, split_sentences
+    acts = find_actions(split_sentences(_told("I called the three carriers myself and negotiated for two of them to arrive "
+                                              "at eight thirty. We called it the early dock.")))
+    assert [(a.who, a.verb) for a in acts] == [("i", "called"), ("i", "negotiated")]

@@ -29,7 +29,8 @@ _ACTION_IRREGULAR = {
     "rode", "flew",
 }
 # "did" with a thing done after it is an action ("I did a briefing every night", "I did all the
-# rotas"); as an auxiliary ("I did push", "I did not") or a pro-verb ("I did") it is not.
+# rotas"); as an auxiliary ("I did push", "I did not") or a pro-verb ("I did") it is not. So is
+# "called" with whom ("I called the three carriers myself"), not "we called it Phoenix".
 _DID_OBJECT = re.compile(r"\s+(?:a|an|the|my|all|every|each|some|most|half|both|\d+|two|three|four|five|six|ten)\b")
 _MODAL_ACTION = re.compile(rf"\b(?P<who>i|we)(?:'ll| will)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b")
 _SUBJ_VERB = re.compile(rf"\b(?P<who>i|we)\s+(?:{_ADVERBS}\s+)*(?P<verb>[a-z]+)\b(?!')")
@@ -76,7 +77,7 @@ def find_actions(sentences: list[Sentence]) -> list[Action]:
             if m.start() in seen:
                 continue
             verb = m.group("verb")
-            if _is_action_verb(verb) or (verb == "did" and _DID_OBJECT.match(low, m.end())):
+            if _is_action_verb(verb) or (verb in ("did", "called") and _DID_OBJECT.match(low, m.end())):
                 out.append(Action(s, m.group("who"), verb, m.start(), m.end()))
                 out.extend(_coordinated(s, low, m.group("who"), m.end()))
     return out
