@@ -88,14 +88,14 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
     return out
 
 
-_TIME_UNIT = re.compile(r"\s*(?P<u>seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|percent|per cent|%|points?|"
+_UNIT = re.compile(r"\s*(?P<u>seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|percent|per cent|%|points?|"
                         r"dollars?|pounds?|euros?|k|thousand|million|billion)(?!\w)", re.IGNORECASE)
 
 
 def _unit_after(text: str, m: re.Match) -> str:
     """The unit of a from-to ``m`` in ``text`` ("from five days to two": "day"), singular and
     lower-case: the unit said after its final value, else after its baseline, else ""."""
-    u = _TIME_UNIT.match(text, m.end("b")) or _TIME_UNIT.match(text, m.end("a"))
+    u = _UNIT.match(text, m.end("b")) or _UNIT.match(text, m.end("a"))
     if u is None:
         return ""
     word = u.group("u").lower()

@@ -32,7 +32,7 @@ MAX_EVIDENCE = 3
 WORDED_FEATURES = frozenset({"conceded_at_once"})
 # Moves of the candidate's own (the round's ``argue_move`` lexicon: "I showed her", "I asked for a
 # trial") after which a yield cue is deference once the case was made, not yielding at once
-# (``yield_cues_early``; corpus dev + w29: 12 of 14 yield cues after two moves were labelled
+# (``yield_cues_early``; corpus dev + w29: 10 of 12 yield cues after two moves were labelled
 # yielding, 0 of 2 after three or more).
 MAX_MOVES_BEFORE_YIELD = 2
 # The candidate's own part in an attribution ("what I can isolate", "my patch", "which I built"),
@@ -392,29 +392,30 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # own the adoption number" is a commitment), after at most one move of their own before it.
     # On the corpus's dev split, 16 of 22 answers with such an "okay" and no escalation were read as
     # yielding; with two moves or more, or a commitment told in it, 2 of 21.
+    # The candidate's own moves told before each sentence (the round's ``argue_move`` lexicon; the other
+    # side's words, "And she said, just do it how I showed you.", are not a move of the candidate's).
+    moves_before: dict[int, int] = {}
     moves = 0
+    for s in sents:
+        moves_before[s.index] = moves
+        if "argue_move" in lex and lex["argue_move"].search(s.text) and not OTHER_SAID.match(s.text):
+            moves += 1
     for s in sents:
         m = lex["concede"].search(s.text) if "concede" in lex else None
         if m:
-            if moves <= 1 and not lex["concede_onward"].search(s.text[m.end():]):
+            if moves_before[s.index] <= 1 and not lex["concede_onward"].search(s.text[m.end():]):
                 f("conceded_at_once").add(s)
             break
-        # the other side's words ("And she said, just do it how I showed you.") are not a move of the candidate's
-        if "argue_move" in lex and lex["argue_move"].search(s.text) and not OTHER_SAID.match(s.text):
-            moves += 1
     # A yield cue ("she's the owner, so it was her decision", "I didn't push it further") after at most
     # two moves of the candidate's own: yielding the moment the other side pushed back. After three or
     # more (the numbers shown, a trial asked for, the case made again) it is deference once the case
     # was made (corpus dev and w29: 2 answers with a yield cue after 3+ moves, neither labelled yielding;
-    # 12 of 14 after two moves were).
+    # 10 of 12 after two moves were).
     yielded = {x.index for x in F["yield_cues"].evidence} if "yield_cues" in F else set()
-    moves_before = 0
     f("yield_cues_early")
     for s in sents:
-        if s.index in yielded and moves_before <= MAX_MOVES_BEFORE_YIELD:
+        if s.index in yielded and moves_before[s.index] <= MAX_MOVES_BEFORE_YIELD:
             f("yield_cues_early").add(s)
-        if "argue_move" in lex and lex["argue_move"].search(s.text) and not OTHER_SAID.match(s.text):
-            moves_before += 1
     F["pushback_held"] = Feature(1.0 if held else 0.0, hold_sents[:2])
     F["pushback_folded"] = Feature(1.0 if folded else 0.0, fold_sents[:2])
     for s in sents:
