@@ -661,6 +661,23 @@ def test_a_baseline_given_as_two_guesses_when_asked_is_an_invented_baseline(rnd)
     assert "invented_baseline" in {t["id"] for t in after["traps"]}
 
 
+def test_a_baseline_first_given_when_asked_for_is_an_invented_baseline(rnd):
+    # Trap "Invented baseline", its second half (seed: "… or appears only when pushed"): the outcome is
+    # told without a starting level, and a level first appears in a turn that echoes the question.
+    story = ["I was the product manager for payroll onboarding. Our head of design, Mia, wanted to keep the four-step setup.",
+             "Fourteen percent of new admins abandoned onboarding on the old flow, most at the bank step. I wanted three steps.",
+             "Mia decided to keep four. I rewrote the bank step copy and I called twenty admins who dropped off.",
+             "Support tickets about the bank step came down to about forty a week."]
+    pushed = score(_told(*story, "The baseline? Before, it was, I think, around ninety a week."), rnd)
+    restated = score(_told(*story[:3], "Support tickets about the bank step came down from ninety a week to about forty a week.",
+                           "The baseline? It was ninety a week, the month before the change."), rnd)
+    stated = score(_told(*story, "Before: ninety a week, over the month before the change."), rnd)
+    trap = next(t for t in pushed["traps"] if t["id"] == "invented_baseline")
+    assert [q["quote"] for q in trap["evidence"]] == ["The baseline?", "Before, it was, I think, around ninety a week."]
+    assert "invented_baseline" not in {t["id"] for t in restated["traps"]}  # the level was told before it was asked for
+    assert "invented_baseline" not in {t["id"] for t in stated["traps"]}  # no echo of a question
+
+
 def test_a_plan_told_as_decided_in_the_scenario_leaves_the_argument_in_the_argument(rnd):
     # "Our creative director went with this palette" opens the story: it is the plan argued about. The
     # candidate's "it felt a bit cheap, my gut said" after it is the argument (an opinion-based conflict).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from voiceround.analysis.actions import Action, find_actions  # noqa: F401
 from voiceround.analysis.claims import ATTRIBUTION, HYPOTHETICAL, NUMBER, OUTCOME_COUNT, PROPOSAL, ROLE_INTRO, TEAM_CREDIT, Claim, find_claims, others_number  # noqa: F401
-from voiceround.analysis.consistency import BASELINE_CORRECTION, abstraction_drift, baseline_conflicts, concrete, live_drift, pushback_response  # noqa: F401
+from voiceround.analysis.consistency import BASELINE_CORRECTION, abstraction_drift, baseline_conflicts, baseline_when_pushed, concrete, live_drift, pushback_response  # noqa: F401
 from voiceround.analysis.cues import FILLERS, cue_spans, customer_friction  # noqa: F401
 from voiceround.analysis.delivery import Delivery, delivery  # noqa: F401
 from voiceround.analysis.quotes import is_fragment, phrase_quote  # noqa: F401

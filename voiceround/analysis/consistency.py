@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from voiceround.analysis.claims import CLAIM, FROM_TO, PERCENT, UP_FROM, Claim, find_claims
+from voiceround.analysis.claims import CLAIM, FROM_TO, NUMBER, PERCENT, UP_FROM, Claim, find_claims
 from voiceround.analysis.normalize import normalize_for_wer
 from voiceround.analysis.sentences import Sentence, split_text, strip_fillers
 
@@ -161,6 +161,47 @@ def _metric(before: str) -> tuple[str, frozenset] | None:
 
 
 _GENERIC_HEADS = frozenset("rate number count share percentage score time level volume ratio cost value metric".split())
+
+
+# A turn that opens by echoing the interviewer's question about the starting level: "The baseline?",
+# "Ah, the baseline, yes.", "The baseline before the mandate?", "What they were before launch?". A
+# statement such as "Before: about 4 pages a week." is no echo (dev: a terse answer's list).
+_BASELINE_ECHO = re.compile(
+    r"^\W*(?:(?:ah|oh|um+|uh+|so|right|okay|ok|well|yes|yeah|sure),?\s+)*(?:the |my |our )?"
+    r"(?:baseline|before(?: numbers?| figures?)?|starting (?:point|number|level))(?:\s+[\w-]+){0,3}\s*(?:[?,.!]|--|\u2014)"
+    r"|^\W*(?:(?:ah|oh|um+|uh+|so|right|okay|ok|well),?\s+)*what (?:it|they|that|those|the [\w-]+) (?:was|were) before\b[^.?!]{0,40}\?",
+    re.IGNORECASE)
+_NO_COUNT = {"one", "a", "an"}
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers said in ``text``, normalised ("3,000" and "three thousand" alike), "one"/"a" left out."""
+    return {normalize_for_wer(m.group(0)) for m in NUMBER.finditer(text) if m.group(0).strip().lower() not in _NO_COUNT}
+
+
+def baseline_when_pushed(sentences: list[Sentence]) -> list[Sentence]:
+    """Sentences that give a starting level only when it was asked for: a turn opens by echoing the
+    question about the baseline (:data:`_BASELINE_ECHO`) and then says a number no earlier turn said.
+    The round page's trap "a baseline that … appears only when pushed". A baseline restated on the
+    probe with the numbers already told is not it. Returns the echo sentence and the first sentence
+    of that turn with a new number; ``[]`` when there is none. Corpus dev: 10 of 44 answers labelled
+    with the trap open a turn this way, and 1 of 356 without it (a terse "Before: about 4 a week.").
+
+    ``sentences``: the candidate's sentences in order (``turn`` 1-based)."""
+    by_turn: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_turn.setdefault(s.turn, []).append(s)
+    said: set[str] = set()
+    out: list[Sentence] = []
+    for turn in sorted(by_turn):
+        group = by_turn[turn]
+        if said and _BASELINE_ECHO.search(group[0].text):
+            new = next((s for s in group if _numbers(s.text) - said), None)
+            if new is not None:
+                out.extend(dict.fromkeys([group[0], new]))
+        for s in group:
+            said |= _numbers(s.text)
+    return out
 
 
 def pushback_response(text: str, lexicons) -> str:

@@ -443,6 +443,8 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     for s in sents:
         if A.BASELINE_CORRECTION.search(s.text):
             f("baseline_corrections").add(s)
+    for s in A.baseline_when_pushed(sents):
+        f("baseline_when_pushed").add(s)
 
     return F, ctx
 
@@ -799,7 +801,7 @@ FEATURES = (
     "outcome_baselined", "attribution_method", "own_attribution", "opinion_cues_unbacked", "i_actions",
     "we_actions", "i_action_share", "commitment_actions", "commitment_i_actions", "customer_friction",
     "customer_friction_measured", "customer_measured", "people_named", "reflection_specific", "pushback_held", "pushback_folded", "conceded_at_once", "yield_cues_early", "sentences", "last_sentence",
-    "argument_commitment_s", "commitment_time_share", "baseline_conflicts", "baseline_corrections", "nonconcrete_share",
+    "argument_commitment_s", "commitment_time_share", "baseline_conflicts", "baseline_corrections", "baseline_when_pushed", "nonconcrete_share",
 )
 PHASE_FEATURES = ("metrics_in_", "baselined_in_", "sliced_in_", "actions_in_", "i_actions_in_", "seconds_in_", "customer_in_")
 
