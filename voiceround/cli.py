@@ -369,8 +369,6 @@ def cmd_delete(args) -> int:
 def cmd_rounds(args) -> int:
     """``rounds``: the bundled rounds (id, length, title, file); any of them goes to ``--round``."""
     from voiceround.rounds import bundled_rounds
-    if getattr(args, "round", None):  # `--round X rounds`: X is checked, not silently ignored (a new user's test)
-        round_for(args)
     for path in bundled_rounds():
         rnd = load_round(path)
         print(f"{rnd.id:<24} {rnd.card.get('duration_min', round(rnd.duration_s / 60))} min   {rnd.title}   ({path})")
@@ -471,6 +469,10 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "func"):  # no subcommand: the desktop app (with --round if given)
         args.func = cmd_gui
     try:
+        if getattr(args, "round", None) and args.func is not cmd_gui:
+            # `--round X sessions`, `--round X rounds`: a round given to any command is checked first, not
+            # silently ignored by a command that doesn't use it (a new user's test)
+            round_for(args)
         return args.func(args)
     except RoundFileError as exc:
         _err(f"error: {exc}")
