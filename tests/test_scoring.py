@@ -1097,6 +1097,9 @@ def test_one_hedged_feeling_is_not_an_opinion_based_argument(rnd, argued, opinio
     # a counted subset is the candidate's own scope (corpus w29)
     ("In the three rural stores, waiting complaints went from forty a month to eleven a month. "
      "The region also saved about fifty thousand a year, this is the whole region, this is Mr. Okafor's saving.", False),
+    # a headline handed to its owner is attributed, however it is said ("this is", "that's")
+    ("In the three rural stores, waiting complaints went down a lot. "
+     "The region saved about fifty thousand a year, but that's Mr. Okafor's saving, not mine.", False),
 ])
 def test_a_headline_is_told_apart_from_a_slice_and_an_isolation(rnd, outcome, trap):
     """Headline metric without slice (the round page: "quoting overall team metrics without isolating

@@ -155,7 +155,7 @@ ATTRIBUTION = re.compile(
     r"|\bwhat'?s mine (is|was|are|were)\b|\bwhat i can (tie|trace|pin) (to|on) me\b|\bmy part,? i can (see|show|measure)\b"
     # a headline given away to its owner ("this is the whole region, this is Mr. Okafor's saving",
     # "that number is hers, not mine")
-    r"|\b(this|that|it) (is|was|'s) (\w+\.? )?\w+'s (saving|savings|number|figure|result|win|gain|work|credit)\b"
+    r"|\b(this|that|it)(?: is| was|'s) (\w+\.? )?\w+'s (saving|savings|number|figure|result|win|gain|work|credit)\b"
     r"|\b(that|the|this) (number|figure|result|saving|gain) (is|was) (his|hers|theirs)\b"
     # the candidate's own piece named apart ("That's the piece I can say is mine", "the drop is mostly
     # the text reminders, which is Helen's system"; corpus w29)
