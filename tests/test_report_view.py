@@ -638,3 +638,21 @@ def test_advice_says_what_to_say_instead_of_the_sentence_that_holds_the_tier_dow
     ex = steps["data_driven_advocacy"]["example"]
     assert ex["replaces"] and ("bad feeling" in ex["sentence"] or "my gut" in ex["sentence"]), ex
     assert "At my last job" not in ex["rewrite"], ex
+
+
+def test_the_report_and_the_scorer_agree_on_which_traps_are_read_from_the_words(rnd):
+    """One test, in the scorer (:func:`voiceround.scoring.worded_trap`), decides which traps are read
+    from their sentences' words: the scorer bars those sentences under every dimension and the
+    report may say what to say instead of them. The report had its own copy, which left out "conceded
+    at once", so the two disagreed on Yielding too quickly."""
+    from voiceround.scoring import worded_trap
+    cues = set(rnd.scoring["cue_features"])
+    worded = {tid for tid, trap in rnd.traps.items() if worded_trap(trap, cues)}
+    assert worded == {"opinion_based_conflict", "yielding_too_quickly", "passive_aggressive_compliance", "abstraction_drift"}
+    t = Transcript([Turn("candidate", "At my last job my manager wanted to move our team to a new project management tool. "
+                         "I disagreed because I just had a bad feeling about it. I didn't really have numbers, it was more my gut. "
+                         "He said we were doing it anyway. So I went along with it.", 0.0, 40.0)])
+    card = score(t, rnd)
+    traps = view._Traps(card, rnd)
+    assert "yielding_too_quickly" in {x["id"] for x in card["traps"]}
+    assert {x["id"] for x in card["traps"] if traps.wording(x)} == {x["id"] for x in card["traps"]} & worded

@@ -22,6 +22,7 @@ import re
 
 from voiceround import analysis as A
 from voiceround.core.types import UNSURE_LOGPROB
+from voiceround.scoring import worded_trap
 
 TOP_TIER = 4
 # Said in place of "what to work on next" when every dimension is already at the top tier.
@@ -194,8 +195,9 @@ class _Traps:
         # a cue read by meaning as well (``<cue>_read``: the scorer's lexicon count plus the sentences
         # the meaning model reads as saying it) is the cue's wording too
         cue_of = lambda n: n[: -len("_read")] if n.endswith("_read") and n[: -len("_read")] in cue_features else n  # noqa: E731
-        self.lexical = {t["id"] for t in self.flagged if rnd is not None and t["id"] in rnd.traps and rnd.traps[t["id"]].evidence
-                        and all(cue_of(n) in cue_features for e in rnd.traps[t["id"]].evidence for n in e.split("|"))}
+        # the scorer's own test (it bars these traps' sentences under every dimension)
+        self.lexical = {t["id"] for t in self.flagged if rnd is not None and t["id"] in rnd.traps
+                        and worded_trap(rnd.traps[t["id"]], cue_features)}
         as_list = lambda v: [v] if isinstance(v, str) else list(v or [])  # noqa: E731
         for t in self.flagged:
             tdef = rnd.traps.get(t["id"]) if rnd is not None else None

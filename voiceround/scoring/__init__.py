@@ -11,4 +11,5 @@ from voiceround.scoring.scorer import (  # noqa: F401  (the package API)
     score,
     to_json,
     use_encoder,
+    worded_trap,
 )

@@ -538,14 +538,25 @@ def barred_evidence(F: dict[str, Feature], rnd: Round, traps: list[dict]) -> dic
         carried = {s.index for s in trap_sentences(F, trap)}
         for dim in trap.caps:
             out.setdefault(dim, set()).update(carried)
-        # A trap flagged by its words (every feature it quotes is a cue lexicon, or one read by
-        # meaning: opinion, yielding, passive-aggressive, abstraction) bars its sentences under every
-        # dimension ("*"): "So I went along with it." is no evidence of Ownership either (a new
-        # user's test: it was quoted there, against, under a trap that has nothing to do with ownership).
-        names = [n for e in trap.evidence for n in e.split("|")]
-        if names and all(n in cues or n.removesuffix("_read") in cues or n in WORDED_FEATURES for n in names):
+        # A trap flagged by its words bars its sentences under every dimension ("*"): "So I went
+        # along with it." is no evidence of Ownership either (a new user's test: it was quoted there,
+        # against, under a trap that has nothing to do with ownership).
+        if worded_trap(trap, cues):
             out.setdefault("*", set()).update(carried)
     return out
+
+
+def worded_trap(trap, cue_features) -> bool:
+    """Whether ``trap`` (a :class:`voiceround.rounds.Trap`) is read from the words of its sentences:
+    every feature it quotes is a cue lexicon of the round (``cue_features``: the names of its
+    ``[scoring.cue_features]``), one read by meaning (``<cue>_read``), or one of
+    :data:`WORDED_FEATURES`: opinion, yielding, passive-aggressive compliance, abstraction. Not a
+    trap about a missing part of the story (``absence``), nor one read from its structure (outcome
+    numbers without a slice, "we" actions, baselines). Its sentences trip it under every dimension
+    (:func:`barred_evidence`), and the report may say what to say instead of them."""
+    names = [n for e in trap.evidence for n in e.split("|")]
+    return bool(names) and not trap.absence and all(
+        n in cue_features or n.removesuffix("_read") in cue_features or n in WORDED_FEATURES for n in names)
 
 
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # a note in round or square brackets
