@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import CASES, ROOT
 from voiceround.core.types import Transcript, Turn
-from voiceround.scoring import score, to_json
+from voiceround.scoring import compute_features, score, to_json
 from voiceround.session.cases import load_case, text_transcript
 
 pytestmark = pytest.mark.fast  # no models, no audio, no subprocess (make test-fast)
@@ -1218,3 +1218,17 @@ def test_calling_someone_is_an_action_and_naming_something_is_not():
     acts = find_actions(split_sentences(_told("I called the three carriers myself and negotiated for two of them to arrive "
                                               "at eight thirty. We called it the early dock.")))
     assert [(a.who, a.verb) for a in acts] == [("i", "called"), ("i", "negotiated")]
+
+
+@pytest.mark.parametrize("outcome", ["We closed contracts in five days, down from ten.", "We closed contracts in 5 days, down from 10."])
+def test_a_change_told_as_down_from_is_an_outcome_with_its_baseline(rnd, outcome):
+    """A new user's answer: "We closed in five days, down from ten" was read as no outcome number
+    (Impact Quantification 1): "down from" with the unit said once is a from-to like "from ten days to five"."""
+    story = ["I was the contracts lead at a logistics firm. Our VP, Dana, wanted to keep the three-signature approval for new "
+             "carrier contracts; I wanted one signature under fifty thousand.",
+             "I showed her that sixty percent of our contracts were under fifty thousand and each waited nine days for signatures.",
+             "Dana decided to keep three signatures. Once she decided, I wrote the approval checklist and I called the three "
+             "signers every Monday to clear the queue."]
+    F, _ = compute_features(_told(*story, outcome), rnd)
+    assert F["outcome_metrics"].value >= 1 and F["outcome_baselined"].value >= 1
+    assert score(_told(*story, outcome), rnd)["dimensions"]["impact_quantification"]["tier"] >= 2

@@ -277,9 +277,9 @@ def find_claims(sentences: list[Sentence]) -> list[Claim]:
         for dm in [*_DURATION_CHANGE.finditer(s.text), *_DURATION_METRIC.finditer(s.text), *_DURATION_MEASURE.finditer(s.text), *_DURATION_LONG.finditer(s.text), *_AMOUNT.finditer(s.text)]:
             if not any(m.start() <= dm.start("num") < m.end() for m in matches):
                 matches.append(dm)
-        # "went from about sixty a month to eighteen": a change stated as from-to is a claim even
-        # when its unit is only implied.
-        for ft in FROM_TO.finditer(s.text):
+        # "went from about sixty a month to eighteen", "we closed in five days, down from ten": a change
+        # stated as from-to, or as "down/up from", is a claim even when its unit is only implied.
+        for ft in [*FROM_TO.finditer(s.text), *UP_FROM.finditer(s.text)]:
             if not any(m.start() <= ft.start("b") < m.end() or m.start() <= ft.start("a") < m.end() for m in matches):
                 matches.append(_FromToMatch(ft))
         matches.sort(key=lambda m: m.start())
