@@ -1232,3 +1232,18 @@ def test_a_change_told_as_down_from_is_an_outcome_with_its_baseline(rnd, outcome
     F, _ = compute_features(_told(*story, outcome), rnd)
     assert F["outcome_metrics"].value >= 1 and F["outcome_baselined"].value >= 1
     assert score(_told(*story, outcome), rnd)["dimensions"]["impact_quantification"]["tier"] >= 2
+
+
+def test_a_headline_with_the_candidates_own_part_told_apart_is_no_headline_trap(rnd):
+    """Headline metric without slice (the round page: "without isolating what your specific execution
+    work actually moved"): a company-wide number beside two sentences that tell the candidate's own
+    part apart is isolated by the telling; one such sentence is not enough (corpus dev: 4 of 4 flags
+    with two such sentences were wrong)."""
+    story = ["I was a product manager on the checkout team. Our VP, Renata, wanted to launch one-click upsells on every order; "
+             "I wanted them only for returning customers.",
+             "I showed her that first-time buyers who saw an upsell abandoned 9 percent more often in our test.",
+             "Renata decided to launch for everyone. Once she decided, I wrote the upsell rules and I ran the weekly review of abandonment."]
+    one = "Company revenue grew 12 percent that year, so it went really well. The upsell rules were mine."
+    two = one + " The pricing change that quarter was the pricing team's, not mine; my part was the rules."
+    assert "headline_metric_without_slice" in {t["id"] for t in score(_told(*story, one), rnd)["traps"]}
+    assert "headline_metric_without_slice" not in {t["id"] for t in score(_told(*story, two), rnd)["traps"]}
