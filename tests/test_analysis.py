@@ -157,3 +157,25 @@ def test_a_cue_is_found_through_spoken_hedges():
                                        "I pushed hard for a week.", 0, 10)])
     spans = cue_spans(pattern, split_sentences(tr))
     assert [(s.text[a:b]) for s, a, b in spans] == ["I didn't really push it further", "he kind of laughed and said"]
+
+
+def test_an_answer_asked_for_the_outcome_keeps_what_the_candidate_did_not_do_in_the_outcome():
+    """A live round asks out of story order. An answer to "What was the final outcome…?" told as
+    "It went really well. Everybody liked the dashboard and we got a lot of good feedback." was read
+    as the commitment ("we got" is a doing), so its vague outcome was never read as one (a rehearsed
+    shared case lost its headline trap so). What the candidate did, in "I", is still the commitment."""
+    from voiceround.rounds import load_round
+    rnd = load_round("disagree_and_commit")
+    q = lambda text, slot: Turn("interviewer", text, 0.0, 1.0, meta={"slot": slot})  # noqa: E731
+    tr = Transcript([q("Tell me about a time.", "scenario"),
+                     Turn("candidate", "We disagreed about the framework. I wanted Vue and the architect wanted React.", 1.0, 9.0),
+                     q("Who made the final call?", "decision"),
+                     Turn("candidate", "The architect decided on React.", 10.0, 14.0),
+                     q("What was the final outcome in numbers?", "outcome"),
+                     Turn("candidate", "It went really well. Everybody liked the dashboard and we got a lot of good feedback. "
+                                       "I also trained the two new developers on React myself.", 15.0, 25.0)])
+    sentences = A.split_sentences(tr)
+    phases = A.tag_phases(sentences, rnd.slots, A.question_phases(tr, rnd.slots))
+    told = {s.text: ph for s, ph in zip(sentences, phases, strict=True)}
+    assert told["Everybody liked the dashboard and we got a lot of good feedback."] == "outcome", told
+    assert told["I also trained the two new developers on React myself."] == "commitment", told

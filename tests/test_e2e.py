@@ -418,3 +418,16 @@ def test_a_case_without_an_unknown_turn_still_tells_its_whole_story(tmp_path):
     topics = [t["topic"] for t in result["turns"] if t["speaker"] == "candidate"]
     assert sorted(topics) == sorted(t.topic for t in told.turns), topics  # every turn told, each once
     assert "missing_commitment_phase" not in {t["id"] for t in result["traps"]}
+
+
+@pytest.mark.parametrize("cid", ["weak-yields-quickly", "weak-passive-aggressive", "mixed-argument-heavy"])
+def test_a_rehearsed_round_flags_the_traps_its_text_does(data_dir, cid):
+    """Spoken and asked out of story order, a shared case is read for the same traps as its text
+    (its labels). A new user's rehearsal of weak-yields-quickly showed "Traps flagged: none": the
+    commitment, told first because the interviewer asked for it first, had counted as moves of the
+    argument, so "So I said okay… I didn't push it any further" read as deference after a case made."""
+    proc = subprocess.run([sys.executable, "-m", "voiceround", "rehearse", str(CASES / f"{cid}.toml"), "--no-llm", "--json", "-q"],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    spoken = {t["id"] for t in json.loads(proc.stdout)["traps"]}
+    assert set(load_case(CASES / f"{cid}.toml").labels["traps"]) <= spoken, spoken

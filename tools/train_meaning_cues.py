@@ -44,6 +44,8 @@ CUES = {
 # traps read from all their sentences (rounds/meaning_model.py, MeaningTrap): multiple-instance, each
 # sentence of an answer labelled with the trap counts as saying it (phase one-hot beside the vector)
 TRAPS = {"abstraction_drift": {"sentence_C": 0.5, "answer_C": 1.0, "threshold": 0.4}}
+# the phrase banks pooled by default (tests/data/corpus/README.md, "The phrase bank")
+BANKS = ("phrasebank.json",)
 C = 1.0             # inverse L2 penalty
 THRESHOLD = 0.85    # probability at which a sentence counts
 NEGATIVE_SAMPLE = 0.3
@@ -68,13 +70,18 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--round", default="disagree_and_commit")
     ap.add_argument("--corpus", default=str(ROOT / "tests" / "data" / "corpus" / "dev"))
-    ap.add_argument("--bank", default=str(ROOT / "tests" / "data" / "corpus" / "phrasebank.json"))
+    ap.add_argument("--bank", nargs="+", default=[str(ROOT / "tests" / "data" / "corpus" / f) for f in BANKS],
+                    help="phrase bank JSON files ({section: {yes: [...], near: [...]}}), their sentences pooled")
     ap.add_argument("--write", action="store_true", help="write the round's meaning model file")
     args = ap.parse_args()
 
     rnd = load_round(args.round)
     scorer.use_encoder(None)   # the lexicons' sentences only: what the model is trained beside
-    bank = json.loads(Path(args.bank).read_text(encoding="utf-8"))
+    bank: dict[str, dict[str, list[str]]] = {}
+    for path in args.bank:
+        for section, kinds in json.loads(Path(path).read_text(encoding="utf-8")).items():
+            for kind, sentences in kinds.items():
+                bank.setdefault(section, {}).setdefault(kind, []).extend(sentences)
     enc = SentenceEncoder()
     cases = [load_case(p, rnd) for p in sorted(Path(args.corpus).glob("*.toml"))]
     print(f"{len(cases)} answers from {args.corpus}; reading sentences…", file=sys.stderr)
@@ -136,7 +143,7 @@ def main() -> int:
               f"(the rule: {(A[:, 0].astype(bool) & labelled).sum() / max(1, A[:, 0].sum()):.2f}, "
               f"{(A[:, 0].astype(bool) & labelled).sum() / max(1, labelled.sum()):.2f})")
     model["trained"] = {"corpus": str(Path(args.corpus).relative_to(ROOT)) if Path(args.corpus).is_relative_to(ROOT) else args.corpus,
-                        "answers": len(cases), "phrase_bank": "tests/data/corpus/phrasebank.json", "sentences": sizes,
+                        "answers": len(cases), "phrase_bank": [Path(b).name for b in args.bank], "sentences": sizes,
                         "C": C, "traps": TRAPS, "negative_sample": NEGATIVE_SAMPLE, "positive_weight": POSITIVE_WEIGHT,
                         "date": datetime.date.today().isoformat(), "tool": "tools/train_meaning_cues.py"}
     enc.close()

@@ -159,8 +159,10 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
     ``outcome`` get the rules below when a round has them.
 
     ``asked`` (:func:`question_phases`): the phase each answer was asked for. An answer asked for
-    the argument stays in the argument after the decision (no commitment by position), and its
-    untagged sentences take the asked phase before the previous turn's.
+    the argument stays in the argument after the decision (no commitment by position); an answer
+    asked for the outcome keeps in the outcome what is not the candidate's own doing ("we got a lot
+    of good feedback"). An untagged sentence with no tagged sentence before it in its turn takes the
+    asked phase before the turn's next tagged sentence's and the previous turn's.
     """
     asked = asked or {}
     arguing = arguing_slots(slots)
@@ -226,8 +228,11 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
         if asked.get(sent.turn) != first_phase and (decided or out_of_order) \
                 and "commitment" in phases_known \
                 and sent.index in acted and (sent.index not in claim_sents or ((resolved or told_before) and decided and (sent.index in i_acted or "commitment" in tags))) \
-                and ph not in ("reflection",) and asked.get(sent.turn) != "reflection" and not HYPOTHETICAL.search(sent.text):
-            ph = "commitment"  # (an answer asked for the reflection stays there: "I gave up too fast.")
+                and ph not in ("reflection",) and asked.get(sent.turn) != "reflection" and not HYPOTHETICAL.search(sent.text) \
+                and (asked.get(sent.turn) != "outcome" or sent.index in i_acted):
+            # (an answer asked for the reflection stays there: "I gave up too fast."; one asked for the
+            # outcome keeps what is not the candidate's own doing: "we got a lot of good feedback")
+            ph = "commitment"
         # After the decision, a number that is not something the candidate did is a result ("About
         # 1,900 routers didn't come back", "We needed 180 truck rolls instead of 1,900", "there were
         # four phone-related referrals", "We finished in about thirty-eight weeks": told as the team's,
@@ -247,8 +252,11 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
     for i, sent in enumerate(sentences):
         if own[i] is None:
             same = tagged_in_turn.get(sent.turn, [])
-            at = bisect.bisect_left(same, i)  # the nearest tagged sentence of the turn, earlier first
-            ph = own[same[at - 1]] if at > 0 else own[same[at]] if at < len(same) else asked.get(sent.turn, carry)
+            # the nearest tagged sentence of the turn before it, else what the answer was asked for (the
+            # opening of an answer answers the question: "It went really well.", asked for the outcome),
+            # else the turn's next tagged sentence, else the previous turn's phase
+            at = bisect.bisect_left(same, i)
+            ph = own[same[at - 1]] if at > 0 else asked.get(sent.turn) or (own[same[at]] if at < len(same) else carry)
         else:
             ph = own[i]
         phases.append(ph)

@@ -35,6 +35,9 @@ WORDED_FEATURES = frozenset({"conceded_at_once"})
 # (``yield_cues_early``; corpus dev + w29: 10 of 12 yield cues after two moves were labelled
 # yielding, 0 of 2 after three or more).
 MAX_MOVES_BEFORE_YIELD = 2
+# Story phases that follow the decision: a sentence of one told before the decision is no move of the
+# argument ("Once it was decided, I wrote the migration plan", heard first in a live round).
+AFTER_DECISION_PHASES = frozenset({"commitment", "outcome", "reflection"})
 # The candidate's own part in an attribution ("what I can isolate", "my patch", "which I built"),
 # as opposed to crediting someone else ("I'd give him the credit").
 OWN_PART = re.compile(r"\bwhat i can\b|\bthe part i'?d\b|\bi'?d claim\b|\bi (can )?(isolate|claim|show)\b|\bmy (fix|patch|change|work|part|"
@@ -394,11 +397,17 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # yielding; with two moves or more, or a commitment told in it, 2 of 21.
     # The candidate's own moves told before each sentence (the round's ``argue_move`` lexicon; the other
     # side's words, "And she said, just do it how I showed you.", are not a move of the candidate's).
+    # A sentence of a later phase told before the decision is no move: "Once it was decided, I wrote the
+    # migration plan", heard first because a live round asked for the commitment first (a new user's
+    # rehearsal of a shared case lost its yielding trap so). Told after the decision, an argue move
+    # still counts whatever its phase ("I showed him the waste log… He still said no.").
+    decided_at = next((s.index for s in sents if phase_of[s.index] == "decision"), None)
     moves_before: dict[int, int] = {}
     moves = 0
     for s in sents:
         moves_before[s.index] = moves
-        if "argue_move" in lex and lex["argue_move"].search(s.text) and not OTHER_SAID.match(s.text):
+        told_early = decided_at is not None and s.index < decided_at and phase_of[s.index] in AFTER_DECISION_PHASES
+        if "argue_move" in lex and lex["argue_move"].search(s.text) and not OTHER_SAID.match(s.text) and not told_early:
             moves += 1
     for s in sents:
         m = lex["concede"].search(s.text) if "concede" in lex else None
