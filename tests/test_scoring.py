@@ -1247,3 +1247,26 @@ def test_a_headline_with_the_candidates_own_part_told_apart_is_no_headline_trap(
     two = one + " The pricing change that quarter was the pricing team's, not mine; my part was the rules."
     assert "headline_metric_without_slice" in {t["id"] for t in score(_told(*story, one), rnd)["traps"]}
     assert "headline_metric_without_slice" not in {t["id"] for t in score(_told(*story, two), rnd)["traps"]}
+
+
+def test_the_whole_result_claimed_as_ones_own_is_the_headline_trap_and_no_evidence(rnd):
+    """A new user's answer: a company-wide number claimed outright ("My banner redesign was a big part
+    of that growth. I drove that result. … so I count the growth as my impact.") read Ownership 4,
+    with the over-claim quoted ✓ as the explicit separation of the candidate's own part, and "I drove
+    that result." ✓ under Execution Commitment. The over-claim is the round page's trap ("quoting
+    overall team metrics without isolating what your specific execution work actually moved"),
+    however often the candidate says the result was theirs."""
+    story = ["In 2023 I was a product designer on a food delivery app. My manager, Olivia Chen, wanted the loyalty banner at "
+             "the top of the home screen; I disagreed because it pushed the restaurant list below the fold.",
+             "In our last usability round, 7 of 10 participants scrolled past a similar top banner, and 64 percent of first taps "
+             "went to the first three restaurants.",
+             "Olivia decided to ship it at the top. I told her I would make it work.",
+             "I redesigned the banner at half the height, I made it dismissible, and I added tracking on the dismiss button.",
+             "That summer the company's revenue grew 18 percent, from 210 million to 248 million dollars. My banner redesign was "
+             "a big part of that growth. I drove that result. The redesign was my work from start to finish, so I count the "
+             "growth as my impact."]
+    card = score(_told(*story), rnd)
+    assert "headline_metric_without_slice" in {t["id"] for t in card["traps"]}
+    assert card["dimensions"]["ownership_distinctions"]["tier"] <= 3
+    quoted = [q["quote"] for d in card["dimensions"].values() for q in d["evidence"]]
+    assert not any("I drove that result" in q or "count the growth" in q for q in quoted), quoted

@@ -33,9 +33,9 @@ from voiceround.session.cases import load_case, text_transcript  # noqa: E402
 # padded answer no longer moved a tier), the per-cue sentence counts that repeat the cue counts, and the
 # cues read by meaning (`<cue>_read`), which the traps read.
 _LENGTH = ("sentences", "last_sentence", "argument_commitment_s")
-# A baseline given only when pushed is read by its trap (which caps Impact Quantification), not by
-# the tiers: the model was fitted before the feature existed.
-_EXCLUDE = ("pushback_held", "pushback_folded", "baseline_when_pushed")
+# A baseline given only when pushed and the whole result claimed as one's own are read by their traps
+# (which cap Impact Quantification), not by the tiers.
+_EXCLUDE = ("pushback_held", "pushback_folded", "baseline_when_pushed", "overclaim_cues")
 _KEEP_SHARES = ("i_action_share",)
 
 

@@ -322,10 +322,14 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
             f(f"baselined_in_{ph}").add(c.sentence)
         if c.has_slice:
             f(f"sliced_in_{ph}").add(c.sentence)
+    # the whole result claimed as the candidate's own ("…so I count the growth as my impact") separates
+    # nothing: it is the headline trap's over-claim, not an own part told apart (a new user's answer read
+    # Ownership 4 on it)
+    overclaim = lex.get("overclaim")
     for s in sents:
-        if phase_of[s.index] in ("outcome", "commitment") and A.ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
-                and OWN_PART.search(s.text) or OWN_SEPARATION.search(s.text) and OWN_POSITIVE.search(s.text) and not A.HYPOTHETICAL.search(s.text) \
-                and not DECISION_OWNER.search(s.text):
+        if (phase_of[s.index] in ("outcome", "commitment") and A.ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text)
+                and OWN_PART.search(s.text) or OWN_SEPARATION.search(s.text) and OWN_POSITIVE.search(s.text) and not A.HYPOTHETICAL.search(s.text)
+                and not DECISION_OWNER.search(s.text)) and not (overclaim is not None and overclaim.search(s.text)):
             f("own_attribution").add(s)
         if phase_of[s.index] in ("outcome", "commitment") and A.ATTRIBUTION.search(s.text) and not A.TEAM_CREDIT.search(s.text) \
                 and not A.PROPOSAL.search(s.text) and not A.HYPOTHETICAL.search(s.text):
@@ -552,6 +556,10 @@ def barred_evidence(F: dict[str, Feature], rnd: Round, traps: list[dict]) -> dic
         # against, under a trap that has nothing to do with ownership).
         if worded_trap(trap, cues):
             out.setdefault("*", set()).update(carried)
+        else:  # a trap read from the story: its sentences read from their words still count nowhere
+            # ("I drove that result.", the headline's over-claim, is no action of Execution Commitment)
+            worded = [n for e in trap.evidence for n in e.split("|") if n in cues and F.get(n) is not None]
+            out.setdefault("*", set()).update(s.index for n in worded for s in F[n].evidence)
     return out
 
 
