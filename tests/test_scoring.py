@@ -1270,3 +1270,21 @@ def test_the_whole_result_claimed_as_ones_own_is_the_headline_trap_and_no_eviden
     assert card["dimensions"]["ownership_distinctions"]["tier"] <= 3
     quoted = [q["quote"] for d in card["dimensions"].values() for q in d["evidence"]]
     assert not any("I drove that result" in q or "count the growth" in q for q in quoted), quoted
+
+
+def test_a_level_stuck_at_one_value_then_given_as_another_before_is_an_invented_baseline(rnd):
+    """A new user's answer: "Our onboarding completion was stuck at 38 percent", then, when asked,
+    "I think onboarding completion was around 45 percent before the tour, so it went from 45 to 52":
+    no trap, Impact 3, and "I raised it again at the product review with the VP" was no escalation,
+    so "After that I let it go." read as yielding at once."""
+    story = ["In 2022 I led onboarding for a B2B invoicing tool. Our onboarding completion was stuck at 38 percent. My director, "
+             "Helen Price, wanted a mandatory product tour; I wanted an optional checklist instead.",
+             "I told her the real problem is the bank connection step. She said the tour was going first.",
+             "I raised it again at the product review with the VP, Sam Ortiz, but he agreed with Helen. After that I let it go.",
+             "Helen decided to ship the mandatory tour. Once it was decided, I wrote the tour copy myself and I cut it from nine steps to five.",
+             "After the release, onboarding completion went up to 52 percent."]
+    retold = "If you're asking what it was before, I think onboarding completion was around 45 percent before the tour, so it went from 45 to 52."
+    steady = "If you're asking what it was before, onboarding completion was 38 percent before the tour, so it went from 38 to 52."
+    told = {t["id"] for t in score(_told(*story, retold), rnd)["traps"]}
+    assert "invented_baseline" in told and "yielding_too_quickly" not in told, told
+    assert "invented_baseline" not in {t["id"] for t in score(_told(*story, steady), rnd)["traps"]}

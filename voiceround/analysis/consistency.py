@@ -74,15 +74,15 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
     # churn at the time was 5 percent" … "churn went from 12 percent to 10"): one metric, one baseline.
     # ``stated_in``: the sentence indexes told before the decision (levels stated later are results).
     # Told later, a level is a starting point only when said to be one ("before the change our repeat
-    # rate was eleven percent", "back then it was…").
+    # rate was eleven percent", "back then it was…", "…was around 45 percent before the tour").
     for c in (c for c in claims if stated_in is not None):
         text = " ".join(_SPOKEN_NOISE.sub(" ", c.sentence.text).split())
         change = FROM_TO.search(text)
         for sm in _STATED.finditer(text):
             if change and change.start() <= sm.start() <= change.end():
                 continue
-            if c.sentence.index not in stated_in and (not _BEFORE.search(text, max(0, sm.start("lead") - 30), sm.start("v"))
-                                                      or _COMPARED_AFTER.match(text, sm.end())):
+            said_before = _BEFORE.search(text, max(0, sm.start("lead") - 30), sm.start("v")) or _BEFORE.search(text, sm.end(), sm.end() + 25)
+            if c.sentence.index not in stated_in and (not said_before or _COMPARED_AFTER.match(text, sm.end())):
                 continue  # a later level, not said to be the start ("…were at 22%, against 19% before")
             _same_metric(by_metric, _metric(sm.group("lead") + " was"), normalize_for_wer(sm.group("v")), c, out)
     return out
@@ -107,8 +107,8 @@ _BEFORE = re.compile(r"\bbefore (the|that|this|it|we|my|our|any)\b|\bat the time
                      r"\bused to be\b|\bwhere we started\b", re.IGNORECASE)
 
 
-# "<metric> (at the time) was (about) N%": a level stated as the starting point
-_STATED = re.compile(r"(?P<lead>(?:\b[\w-]+\s){1,6})(?:at the time |back then |before |then )?(?:was|were|had been) (?:running at |sitting at |at )?"
+# "<metric> (at the time) was (about) N%", "…was stuck at 38 percent": a level stated as the starting point
+_STATED = re.compile(r"(?P<lead>(?:\b[\w-]+\s){1,6})(?:at the time |back then |before |then )?(?:was|were|had been) (?:running at |sitting at |stuck at |hovering (?:at |around )|stood at |at )?"
                      r"(?:about |around |roughly |only |just )?(?P<v>\d[\d,.]*|(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
                      r"twelve|\w+teen|\w+ty)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine|point|\w+teen|\w+ty))*)\s?(?:%|per ?cent|minutes?\b|hours?\b|seconds?\b)",
                      re.IGNORECASE)
