@@ -179,3 +179,18 @@ def test_an_answer_asked_for_the_outcome_keeps_what_the_candidate_did_not_do_in_
     told = {s.text: ph for s, ph in zip(sentences, phases, strict=True)}
     assert told["Everybody liked the dashboard and we got a lot of good feedback."] == "outcome", told
     assert told["I also trained the two new developers on React myself."] == "commitment", told
+
+
+def test_a_changed_behaviour_told_after_the_lesson_is_the_reflection_not_the_commitment():
+    """A new user's answer: "What I learned is that I framed my case as a risk against his goal.
+    Since then, when I disagree, I put the other side's metric on my first slide…" counted the second
+    sentence as an action of the commitment (Execution Commitment quoted it ✓)."""
+    from voiceround.rounds import load_round
+    rnd = load_round("disagree_and_commit")
+    sentences = sents("Our head of growth, Marcus, wanted to raise the fee. I argued against it with our Leeds data.",
+                      "Marcus decided to raise the fee. The next morning I wrote the launch plan.",
+                      "What I learned is that I framed my case as a risk against his goal. Since then, when I disagree, "
+                      "I put the other side's metric on my first slide.")
+    told = {s.text: ph for s, ph in zip(sentences, A.tag_phases(sentences, rnd.slots), strict=True)}
+    assert told["The next morning I wrote the launch plan."] == "commitment", told
+    assert told["Since then, when I disagree, I put the other side's metric on my first slide."] == "reflection", told

@@ -171,6 +171,7 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
     phase_of = {s.id: s.phase for s in slots}
     phases_known = set(phase_of.values())
     own: list[str | None] = []
+    reflected: set[int] = set()  # turns where a lesson was told: what follows in the turn is still the reflection
     decided = False
     claim_sents = {c.sentence.index for c in find_claims(sentences)}
     actions = find_actions(sentences)
@@ -229,9 +230,11 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
                 and "commitment" in phases_known \
                 and sent.index in acted and (sent.index not in claim_sents or ((resolved or told_before) and decided and (sent.index in i_acted or "commitment" in tags))) \
                 and ph not in ("reflection",) and asked.get(sent.turn) != "reflection" and not HYPOTHETICAL.search(sent.text) \
-                and (asked.get(sent.turn) != "outcome" or sent.index in i_acted):
+                and (asked.get(sent.turn) != "outcome" or sent.index in i_acted) and sent.turn not in reflected:
             # (an answer asked for the reflection stays there: "I gave up too fast."; one asked for the
-            # outcome keeps what is not the candidate's own doing: "we got a lot of good feedback")
+            # outcome keeps what is not the candidate's own doing: "we got a lot of good feedback"; after a
+            # lesson in the same turn, "Since then, when I disagree, I put the other side's metric on my
+            # first slide" is the changed behaviour, not a commitment action)
             ph = "commitment"
         # After the decision, a number that is not something the candidate did is a result ("About
         # 1,900 routers didn't come back", "We needed 180 truck rolls instead of 1,900", "there were
@@ -242,6 +245,13 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
             ph = "outcome"
         if (ph == "decision" or (tags and "decision" in tags) or k == point) and (point is None or k >= point):
             decided = True
+        # after a lesson told once the decision was made, the rest of the turn is the lesson too: "Since then,
+        # when I disagree, I put the other side's metric on my first slide" is the changed behaviour, not
+        # the commitment or the argument (a new user's answer quoted it under Execution Commitment)
+        if sent.turn in reflected and decided and ph in (None, first_phase, "commitment"):
+            ph = "reflection"
+        if ph == "reflection":
+            reflected.add(sent.turn)
         own.append(ph)
     phases: list[str] = []
     carry = first_phase
