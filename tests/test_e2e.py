@@ -352,8 +352,14 @@ def test_a_topic_the_round_does_not_know_is_scored_and_said(tmp_path, capsys):
                  encoding="utf-8")
     assert main(["score", "--text", str(f)]) == 0
     out, err = capsys.readouterr()
-    assert "Total:" in out and "turn 1: topic 'banana' is not a topic of disagree_and_commit" in err and "own_data" in err
+    assert "Total:" in out and "topic 'banana' (turn 1) is not a topic of disagree_and_commit" in err and "own_data" in err
     assert main(["rehearse", str(f)]) == 2  # the rehearsal needs topics it knows
+    # several: one sentence that reads ("…and more is not a topic" was a new user's finding)
+    f.write_text("".join(f'[[turns]]\ntopic = "t{i}"\ntext = "My manager Lena wanted to ship it to everyone."\n' for i in range(5)),
+                 encoding="utf-8")
+    assert main(["score", "--text", str(f)]) == 0
+    err = capsys.readouterr().err
+    assert "topics 't0' (turn 1), 't1' (turn 2), 't2' (turn 3) and 2 more are not topics of disagree_and_commit" in err, err
 
 
 def test_an_answer_files_unknown_turns_and_bad_text_are_said(tmp_path, capsys):

@@ -315,6 +315,8 @@ def test_cli_help_sessions_and_doctor(tmp_path):
     assert bad.returncode == 2 and "unknown round 'nosuch'" in bad.stderr  # not silently ignored
     bad = subprocess.run([VOICEROUND, "--round", "nosuch", "sessions"], capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "unknown round 'nosuch'" in bad.stderr  # by any command, not only `rounds`
+    bad = subprocess.run([VOICEROUND, "--round", "", "sessions"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "--round is empty" in bad.stderr  # not the default round in silence
     for sub in subs:
         r = subprocess.run([VOICEROUND, sub, "--help"], capture_output=True, text=True, timeout=60)
         assert r.returncode == 0 and f"usage: voiceround {sub}" in r.stdout and "Traceback" not in r.stderr, (sub, r.stderr)

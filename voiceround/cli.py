@@ -138,9 +138,10 @@ def cmd_score(args) -> int:
         known = set(rnd.topics) | {CLOSING_TOPIC}
         odd = [(ct.number, ct.topic) for ct in case.turns if ct.topic and ct.topic not in known]
         if odd:  # a new user's "banana" passed without a word: it is scored (only the words are), but say so
-            _err("; ".join(f"turn {n}: topic {t!r}" for n, t in odd[:3]) + (" and more" if len(odd) > 3 else "")
-                 + f" is not a topic of {rnd.id}: scored as told (only the words are read), but `rehearse` "
-                 f"would refuse it. Its topics: {', '.join(rnd.topics)}.")
+            listed = ", ".join(f"{t!r} (turn {n})" for n, t in odd[:3]) + (f" and {len(odd) - 3} more" if len(odd) > 3 else "")
+            _err(f"{'topic' if len(odd) == 1 else 'topics'} {listed} {'is not a topic' if len(odd) == 1 else 'are not topics'} of "
+                 f"{rnd.id}: scored as told (only the words are read), but `rehearse` would refuse "
+                 f"{'it' if len(odd) == 1 else 'them'}. Its topics: {', '.join(rnd.topics)}.")
         if left_out:  # a new user's turns went missing without a word, and the turn numbers shifted
             _err(f"left out turn{'s' if len(left_out) > 1 else ''} {', '.join(map(str, left_out))} of the file: topic 'unknown' is the "
                  "answer a rehearsal gives to a probe the story can't answer, not part of the story. Turns below are numbered as scored.")
@@ -469,6 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "func"):  # no subcommand: the desktop app (with --round if given)
         args.func = cmd_gui
     try:
+        if getattr(args, "round", None) is not None and not args.round.strip():  # `--round ""` is no round, not the default
+            raise RoundFileError("--round is empty: give a round id (see `voiceround rounds`) or a round TOML file")
         if getattr(args, "round", None) and args.func is not cmd_gui:
             # `--round X sessions`, `--round X rounds`: a round given to any command is checked first, not
             # silently ignored by a command that doesn't use it (a new user's test)

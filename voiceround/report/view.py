@@ -518,7 +518,7 @@ def _cap_note(card: dict, rnd, row: dict) -> str | None:
 
 
 def header_facts(rnd) -> list[str]:
-    """The round card's facts for a report header, each said once: company, role, field,
+    """The round card's facts for a report header, each said once: company, "Role: …", "Field: …",
     "20-minute round", "Medium difficulty", leaving out a value already in the card's headline and
     one sharing a word with a fact already kept (the bundled rounds' role "Generic Practice" and
     field "General Practice" say the same thing: only the first is shown)."""
@@ -526,12 +526,13 @@ def header_facts(rnd) -> list[str]:
     head = c.get("headline", rnd.title).lower()
     out: list[str] = []
     seen: set[str] = set()
-    for value in (c.get("company"), c.get("role"), c.get("field")):
+    for label, value in (("", c.get("company")), ("Role: ", c.get("role")), ("Field: ", c.get("field"))):
         text = str(value or "").strip()
         ws = {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 3}
         if not text or text.lower() in head or ws & seen:
             continue
-        out.append(text)
+        # labelled: "Generic Practice" under "Amazon Mid-Level Interview" read as a contradiction (a new user's test)
+        out.append(label + text)
         seen |= ws
     if c.get("duration_min"):
         out.append(f"{c['duration_min']}-minute round")
