@@ -181,10 +181,10 @@ def test_a_damaged_meaning_model_is_refused_when_the_round_loads(tmp_path, damag
 
 
 def test_the_meaning_model_was_trained_on_dev_and_the_phrase_bank():
-    """Provenance: trained on the dev split only (test is never tuned on) and the blind phrase bank."""
+    """Provenance: trained on the dev split only (test is never tuned on) and the blind phrase banks."""
     model = load_round("disagree_and_commit").scoring["meaning_model"]
     assert model.trained["corpus"] == "tests/data/corpus/dev"
-    assert model.trained["phrase_bank"] == "tests/data/corpus/phrasebank.json"
+    assert model.trained["phrase_bank"] == ["tests/data/corpus/phrasebank.json", "tests/data/corpus/phrasebank2.json"]
     assert set(model.cues) == {"opinion_cues", "passive_aggressive_cues"}
 
 

@@ -45,7 +45,7 @@ CUES = {
 # sentence of an answer labelled with the trap counts as saying it (phase one-hot beside the vector)
 TRAPS = {"abstraction_drift": {"sentence_C": 0.5, "answer_C": 1.0, "threshold": 0.4}}
 # the phrase banks pooled by default (tests/data/corpus/README.md, "The phrase bank")
-BANKS = ("phrasebank.json",)
+BANKS = ("phrasebank.json", "phrasebank2.json")
 C = 1.0             # inverse L2 penalty
 THRESHOLD = 0.85    # probability at which a sentence counts
 NEGATIVE_SAMPLE = 0.3
@@ -143,7 +143,7 @@ def main() -> int:
               f"(the rule: {(A[:, 0].astype(bool) & labelled).sum() / max(1, A[:, 0].sum()):.2f}, "
               f"{(A[:, 0].astype(bool) & labelled).sum() / max(1, labelled.sum()):.2f})")
     model["trained"] = {"corpus": str(Path(args.corpus).relative_to(ROOT)) if Path(args.corpus).is_relative_to(ROOT) else args.corpus,
-                        "answers": len(cases), "phrase_bank": [Path(b).name for b in args.bank], "sentences": sizes,
+                        "answers": len(cases), "phrase_bank": [str(Path(b).resolve().relative_to(ROOT)) if Path(b).resolve().is_relative_to(ROOT) else b for b in args.bank], "sentences": sizes,
                         "C": C, "traps": TRAPS, "negative_sample": NEGATIVE_SAMPLE, "positive_weight": POSITIVE_WEIGHT,
                         "date": datetime.date.today().isoformat(), "tool": "tools/train_meaning_cues.py"}
     enc.close()
