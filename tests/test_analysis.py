@@ -194,3 +194,15 @@ def test_a_changed_behaviour_told_after_the_lesson_is_the_reflection_not_the_com
     told = {s.text: ph for s, ph in zip(sentences, A.tag_phases(sentences, rnd.slots), strict=True)}
     assert told["The next morning I wrote the launch plan."] == "commitment", told
     assert told["Since then, when I disagree, I put the other side's metric on my first slide."] == "reflection", told
+
+
+def test_a_decimal_in_the_other_sides_plan_keeps_the_number_theirs():
+    """A new user's strong answer: "Our head of growth, Marcus Feld, wanted to raise the small-order fee
+    from 2.99 to 4.99 dollars…" was quoted ✓ as the candidate's own data: the decimal point in "2.99"
+    was read as the end of the plan's clause."""
+    from voiceround.analysis.claims import others_number
+    claims = A.find_claims(sents("Our head of growth, Marcus Feld, wanted to raise the small-order fee from 2.99 to 4.99 dollars "
+                                 "for every basket under 35 dollars.",
+                                 "He wanted to raise the fee. I showed him small baskets were 31 percent of our orders."))
+    assert all(others_number(c) for c in claims if c.sentence.turn == 1), [c.quote for c in claims]
+    assert not any(others_number(c) for c in claims if c.sentence.turn == 2)
