@@ -437,3 +437,15 @@ def test_a_rehearsed_round_flags_the_traps_its_text_does(data_dir, cid):
     assert proc.returncode == 0, proc.stderr
     spoken = {t["id"] for t in json.loads(proc.stdout)["traps"]}
     assert set(load_case(CASES / f"{cid}.toml").labels["traps"]) <= spoken, spoken
+
+
+def test_a_file_of_questions_is_said_to_be_questions(tmp_path, capsys):
+    """A new user's file holding the interviewer's questions was scored as an answer without a word."""
+    f = tmp_path / "q.toml"
+    f.write_text('[[turns]]\ntopic = "scenario"\ntext = "Tell me about a time you disagreed. What was the decision? Who made the call? '
+                 'What did you do after the decision? How did you measure the outcome?"\n', encoding="utf-8")
+    assert main(["score", "--text", str(f)]) == 0
+    err = capsys.readouterr().err
+    assert "4 of the answer's 5 sentences are questions" in err, err
+    assert main(["score", "--text", str(CASES / "strong-staged-rollout.toml")]) == 0
+    assert "are questions" not in capsys.readouterr().err

@@ -145,6 +145,12 @@ def cmd_score(args) -> int:
         if left_out:  # a new user's turns went missing without a word, and the turn numbers shifted
             _err(f"left out turn{'s' if len(left_out) > 1 else ''} {', '.join(map(str, left_out))} of the file: topic 'unknown' is the "
                  "answer a rehearsal gives to a probe the story can't answer, not part of the story. Turns below are numbered as scored.")
+        from voiceround.analysis import split_sentences
+        said = split_sentences(transcript)
+        asked = [x for x in said if x.text.rstrip().endswith("?")]
+        if said and len(asked) * 2 >= len(said):  # a new user's file of the interviewer's questions was scored as an answer
+            _err(f"{len(asked)} of the answer's {len(said)} sentences are questions: the turns hold what the candidate says, "
+                 "not the interviewer's questions (scored as told).")
         card = score(transcript, rnd)
         sid = None
         head = f"Case {case.id} (text only)   {rnd.title}"
