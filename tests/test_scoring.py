@@ -1292,3 +1292,20 @@ def test_a_level_stuck_at_one_value_then_given_as_another_before_is_an_invented_
     told = {t["id"] for t in score(_told(*story, retold), rnd)["traps"]}
     assert "invented_baseline" in told and "yielding_too_quickly" not in told, told
     assert "invented_baseline" not in {t["id"] for t in score(_told(*story, steady), rnd)["traps"]}
+
+
+@pytest.mark.parametrize("blank", [
+    "My data showed metric X at 40 percent against a baseline of 20 percent, and metric Y at 12 percent against 30 percent.",
+    "According to [named source], [metric] was [value] against [baseline or comparison].",  # the report's rewrite, copied back
+    "I personally did task one, I personally did task two, and I personally did task three.",
+])
+def test_a_templates_blank_is_no_evidence(rnd, blank):
+    """A new user's filled-in template ("option A", "metric X", "task one") scored 76.7 with Impact 4: a
+    sentence with a template's blank is not counted. Options named "option B" in a real story still are."""
+    story = ["I ran the night shift at a parcel depot. Our site manager, Dev, wanted to move the sort start to 4 a.m.; I wanted 5.",
+             "I showed him that 38 percent of late parcels came off the 4 a.m. trailers.",
+             "Dev decided on 4 a.m. Once he decided, I rewrote the rota and I trained the six new loaders myself."]
+    card = score(_told(*story, blank), rnd)
+    assert blank in [q["quote"] for q in card["not_counted"]]
+    named = score(_told(*story, "I think option B might have been faster for the loaders."), rnd)
+    assert not named["not_counted"]
