@@ -1309,3 +1309,21 @@ def test_a_templates_blank_is_no_evidence(rnd, blank):
     assert blank in [q["quote"] for q in card["not_counted"]]
     named = score(_told(*story, "I think option B might have been faster for the loaders."), rnd)
     assert not named["not_counted"]
+
+
+def test_the_other_sides_data_after_a_colon_is_not_the_candidates_and_an_opinion_said_outright_is_the_trap(rnd):
+    """A new user's answer: "Priya had the network data: counter transactions had fallen thirty-eight
+    percent…" counted as the candidate's own argument (Data-driven Advocacy 3, the only ✓ quote), so
+    "I just felt it was wrong. In my opinion older customers would hate it" flagged no opinion trap."""
+    story = ["I managed a bank branch in Leeds. The regional director, Priya Shah, decided to close our counter two afternoons "
+             "a week; I disagreed, because many of our customers were older people who paid bills in cash.",
+             "Priya had the network data: counter transactions had fallen thirty-eight percent in three years.",
+             "I just felt it was wrong. In my opinion older customers would hate it, and I've always believed a branch "
+             "should have a counter open.",
+             "The closures went ahead. Once it was decided, I set up a help desk in the lobby and I phoned the forty "
+             "customers who came in most often."]
+    F, _ = compute_features(_told(*story), rnd)
+    assert F["argument_metrics"].value == 0, [s.text for s in F["argument_metrics"].evidence]
+    card = score(_told(*story), rnd)
+    assert "opinion_based_conflict" in {t["id"] for t in card["traps"]}
+    assert card["dimensions"]["data_driven_advocacy"]["tier"] <= 2
