@@ -1327,3 +1327,27 @@ def test_the_other_sides_data_after_a_colon_is_not_the_candidates_and_an_opinion
     card = score(_told(*story), rnd)
     assert "opinion_based_conflict" in {t["id"] for t in card["traps"]}
     assert card["dimensions"]["data_driven_advocacy"]["tier"] <= 2
+
+
+_KITCHEN = ["I was the sous chef at a hotel restaurant. The executive chef, Marco, decided to cut the dinner menu from twenty-two "
+            "dishes to twelve to reduce waste; I wanted to keep the menu and change how we prepped.",
+            "I had the sales mix from the till: the lamb alone was about fourteen percent of dinner revenue.",
+            "Marco decided on the twelve-dish menu. I committed to it: I rewrote the prep lists and I started weighing the waste bins every night myself.",
+            "Food waste went from eighteen percent of purchases to nine percent in three months."]
+
+
+@pytest.mark.parametrize("retold, invented", [
+    ("Actually, waste was eleven percent before, not eighteen. My part was the prep lists and the weighing.", True),
+    ("The baseline was really fourteen percent, not eighteen percent. My part was the prep lists.", True),
+    ("To be honest, the eighteen percent was more of an estimate. We weren't weighing anything before I started, so it was "
+     "maybe twelve percent, maybe less.", True),
+    ("The eighteen percent was from the purchase ledger over the quarter before. My part was the prep lists and the weighing.", False),
+    # "before" told as a time, not a level: no retraction (corpus dev)
+    ("We counted the meals six hours before service, not two. My part was the prep lists and the weighing.", False),
+])
+def test_a_starting_level_taken_back_or_admitted_a_guess_is_an_invented_baseline(rnd, retold, invented):
+    """A second new user's test: a baseline taken back when asked ("waste was eleven percent before, not
+    eighteen"), or admitted an estimate ("the eighteen percent was more of an estimate … maybe twelve
+    percent, maybe less"), flagged no trap, and the retraction was quoted ✓ under Impact Quantification."""
+    card = score(_told(*_KITCHEN, retold), rnd)
+    assert ("invented_baseline" in {t["id"] for t in card["traps"]}) is invented, card["traps"]

@@ -36,7 +36,13 @@ BASELINE_CORRECTION = re.compile(
     # of the numbers doubted ("I might be mixing them up", "I'd have to check which one I was using")
     rf"|\bmaybe {_NS} or {_NS}(?=\s*(?:%|per ?cent\b|[.,?!]|$))|\b(?!one\b){_NS} [a-z]+ (?:the |a )?(?:year|month|week|quarter) before, maybe {_NS}\b"
     rf"|\bdepends (?:on )?which (?:year|month|week|quarter|period)\b|\bmixing (?:them|those|it|the \w+) up\b|\bi'?d have to check which\b"
-    rf"|^\W*sorry, {_NS}\b",
+    rf"|^\W*sorry, {_NS}\b"
+    # a starting level taken back ("waste was eleven percent before, not eighteen", "the baseline was
+    # really fourteen percent, not eighteen"), admitted a guess ("the eighteen percent was more of an
+    # estimate"), or guessed open-ended ("maybe twelve percent, maybe less"): a new user's answers
+    rf"|\b{_NS}\s*{PERCENT}?[^.?!,]{{0,25}}\bbefore, not {_NS}\b|\b(?:baseline|starting (?:point|level))\b[^.?!]{{0,30}}\b{_NS}\b[^.?!,]{{0,20}}, not {_NS}\b"
+    rf"|\bthe {_NS}\s*{PERCENT}? (?:i (?:said|mentioned|gave you) )?was (?:more (?:of )?|really |just |only |a bit of )?(?:an? )?(?:estimate|guess|ballpark|rough (?:number|figure|guess))\b"
+    rf"|\bmaybe {_NS}\s*{PERCENT}?,? maybe (?:less|more|lower|higher)\b",
     re.IGNORECASE)
 
 
