@@ -606,6 +606,9 @@ def test_passive_aggressive_compliance_in_everyday_words(rnd, answer, passive):
      "I didn't have anything on paper, it was gut feel.", True),
     ("The contract was 14 percent cheaper, about 2.6 million a year. I said our last supplier's veg lost a day of "
      "shelf life, and I didn't like how the trial batch looked.", False),
+    # experience offered as the argument, and an opinion said as one (new users' answers)
+    ("In my experience cooks just work better with whole veg. I just felt it was wrong.", True),
+    ("In my opinion guests come for the knife work.", True),
 ])
 def test_an_argument_from_taste_or_instinct_is_opinion_based(rnd, sentence, counted):
     story = ["I run the prep kitchen at a hotel. Our head chef, Marco, wanted to buy in pre-cut veg.", sentence,
