@@ -989,15 +989,15 @@ def test_team_players_are_not_customers(rnd):
 @CORPUS_GROUP
 def test_eval_scorer_reports_dev_and_test_side_by_side_above_their_floors():
     """`voiceround eval scorer` (a subprocess, as a user runs it from the source tree) reports both
-    splits of the labelled corpus side by side (issue 15), each above its floor. The 932-answer corpus written and labelled blind to the code (tests/data/corpus; human-human
+    splits of the labelled corpus side by side (issue 15), each above its floor. The 992-answer corpus written and labelled blind to the code (tests/data/corpus; human-human
     ceiling in its README): dev (tuned on; 76, + 48 added unseen on 2026-12-01, + 30 first kept
     outside on 2026-12-02, + 36 scored once unseen and 60 first kept outside, added on 2026-12-02, + 90 scored once unseen,
-    added on 2026-12-02 (w14-w16), + 60 scored once unseen, added on 2026-12-03 (w29, w30); the tier model is fitted on it, so its dev figures are in-sample) and the test split (never tuned on; 80 frozen + 32 added unseen on 2026-12-02 + 60 kept outside while the scorer changed, added on 2026-12-02: w12, w13; + 60 kept outside likewise on the evening of 2026-12-02: w17, w18; + 60 kept outside likewise on 2026-12-02, late: w19, w20; + 60 kept outside likewise that night: w21, w22; + 60 kept outside likewise on 2026-12-03: w23, w24; + 60 kept outside likewise on 2026-12-03, later: w25, w26; + 60 kept outside likewise that evening: w27, w28). Floors sit below the figures in docs/BENCHMARKS.md, so a regression fails."""
+    added on 2026-12-02 (w14-w16), + 60 scored once unseen, added on 2026-12-03 (w29, w30); the tier model is fitted on it, so its dev figures are in-sample) and the test split (never tuned on; 80 frozen + 32 added unseen on 2026-12-02 + 60 kept outside while the scorer changed, added on 2026-12-02: w12, w13; + 60 kept outside likewise on the evening of 2026-12-02: w17, w18; + 60 kept outside likewise on 2026-12-02, late: w19, w20; + 60 kept outside likewise that night: w21, w22; + 60 kept outside likewise on 2026-12-03: w23, w24; + 60 kept outside likewise on 2026-12-03, later: w25, w26; + 60 kept outside likewise that evening: w27, w28; + 60 kept outside likewise the next session: w31, w32). Floors sit below the figures in docs/BENCHMARKS.md, so a regression fails."""
     r = subprocess.run([sys.executable, "-m", "voiceround", "eval", "scorer"], capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     head, cols = r.stdout.splitlines()[:2]
     sizes = {split: len(list((ROOT / "tests" / "data" / "corpus" / split).glob("*.toml"))) for split in ("dev", "test")}
-    assert sizes == {"dev": 400, "test": 532}
+    assert sizes == {"dev": 400, "test": 592}
     assert f"dev ({sizes['dev']})" in head and f"test ({sizes['test']})" in head and cols.split() == ["dev", "test"]
     rows = {line[:30].strip(): line[30:].split() for line in r.stdout.splitlines()[2:]}
     assert set(rows) >= {"ALL exact", "ALL within ±1", "Spearman(total, overall)", "traps f1", "customer_focus exact"}
