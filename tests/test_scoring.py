@@ -1,6 +1,7 @@
 """Scorer v1 on text: deterministic, evidence-backed, honest, and not steerable by the candidate."""
 import glob
 import json
+import re
 import subprocess
 import sys
 
@@ -987,27 +988,38 @@ def test_team_players_are_not_customers(rnd):
 
 
 @CORPUS_GROUP
-def test_eval_scorer_reports_dev_and_test_side_by_side_above_their_floors():
+def test_eval_scorer_reports_dev_and_test_side_by_side_above_their_floors(tmp_path):
     """`voiceround eval scorer` (a subprocess, as a user runs it from the source tree) reports both
-    splits of the labelled corpus side by side (issue 15), each above its floor. The 992-answer corpus written and labelled blind to the code (tests/data/corpus; human-human
+    splits of a labelled corpus side by side (issue 15), and the test split is above its floors. The 992-answer corpus written and labelled blind to the code (tests/data/corpus; human-human
     ceiling in its README): dev (tuned on; 76, + 48 added unseen on 2026-12-01, + 30 first kept
     outside on 2026-12-02, + 36 scored once unseen and 60 first kept outside, added on 2026-12-02, + 90 scored once unseen,
-    added on 2026-12-02 (w14-w16), + 60 scored once unseen, added on 2026-12-03 (w29, w30); the tier model is fitted on it, so its dev figures are in-sample) and the test split (never tuned on; 80 frozen + 32 added unseen on 2026-12-02 + 60 kept outside while the scorer changed, added on 2026-12-02: w12, w13; + 60 kept outside likewise on the evening of 2026-12-02: w17, w18; + 60 kept outside likewise on 2026-12-02, late: w19, w20; + 60 kept outside likewise that night: w21, w22; + 60 kept outside likewise on 2026-12-03: w23, w24; + 60 kept outside likewise on 2026-12-03, later: w25, w26; + 60 kept outside likewise that evening: w27, w28; + 60 kept outside likewise the next session: w31, w32). Floors sit below the figures in docs/BENCHMARKS.md, so a regression fails."""
-    r = subprocess.run([sys.executable, "-m", "voiceround", "eval", "scorer"], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    added on 2026-12-02 (w14-w16), + 60 scored once unseen, added on 2026-12-03 (w29, w30); the tier model is fitted on it, so its dev figures are in-sample) and the test split (never tuned on; 80 frozen + 32 added unseen on 2026-12-02 + 60 kept outside while the scorer changed, added on 2026-12-02: w12, w13; + 60 kept outside likewise on the evening of 2026-12-02: w17, w18; + 60 kept outside likewise on 2026-12-02, late: w19, w20; + 60 kept outside likewise that night: w21, w22; + 60 kept outside likewise on 2026-12-03: w23, w24; + 60 kept outside likewise on 2026-12-03, later: w25, w26; + 60 kept outside likewise that evening: w27, w28; + 60 kept outside likewise the next session: w31, w32). Floors sit below the figures in docs/BENCHMARKS.md, so a regression fails. The side by side report is
+    checked on eight answers of each split and the floors on `test` alone: the whole corpus scored cold took 6.5 of
+    the first stage's 8 minutes (dev's figures are in-sample, the tier model's check keeps them)."""
+    corpus = ROOT / "tests" / "data" / "corpus"
+    sizes = {split: len(list((corpus / split).glob("*.toml"))) for split in ("dev", "test")}
+    assert sizes == {"dev": 400, "test": 592}
+    for split in ("dev", "test"):  # a corpus folder with dev/ and test/: both side by side
+        (tmp_path / split).mkdir()
+        for p in sorted((corpus / split).glob("*.toml"))[:8]:
+            (tmp_path / split / p.name).write_bytes(p.read_bytes())
+    r = subprocess.run([sys.executable, "-m", "voiceround", "eval", "scorer", str(tmp_path)], capture_output=True, text=True,
+                       timeout=600, cwd=ROOT)
     assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
     head, cols = r.stdout.splitlines()[:2]
-    sizes = {split: len(list((ROOT / "tests" / "data" / "corpus" / split).glob("*.toml"))) for split in ("dev", "test")}
-    assert sizes == {"dev": 400, "test": 592}
-    assert f"dev ({sizes['dev']})" in head and f"test ({sizes['test']})" in head and cols.split() == ["dev", "test"]
+    assert "dev (8)" in head and "test (8)" in head and cols.split() == ["dev", "test"], r.stdout
     rows = {line[:30].strip(): line[30:].split() for line in r.stdout.splitlines()[2:]}
     assert set(rows) >= {"ALL exact", "ALL within ±1", "Spearman(total, overall)", "traps f1", "customer_focus exact"}
-    pct = lambda name: [float(x.rstrip("%")) / 100 for x in rows[name]]  # noqa: E731
-    floors = {"ALL exact": (0.70, 0.62), "ALL within ±1": (0.95, 0.92)}
-    for name, (dev, test) in floors.items():
-        assert pct(name)[0] >= dev and pct(name)[1] >= test, (name, rows[name])
-    spearman, f1 = [float(x) for x in rows["Spearman(total, overall)"]], [float(x) for x in rows["traps f1"]]
-    assert spearman[0] >= 0.85 and spearman[1] >= 0.80 and f1[0] >= 0.72 and f1[1] >= 0.62, r.stdout
     assert "Held out one writer's batch at a time: exact" in r.stdout  # the tier model's dev figures are in-sample: say so
+    r = subprocess.run([sys.executable, "-m", "voiceround", "eval", "scorer", str(corpus / "test")], capture_output=True, text=True,
+                       timeout=900, cwd=ROOT)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+    out = r.stdout
+    assert f"on {sizes['test']} cases" in out.splitlines()[0], out[:200]
+    exact, within1 = [float(x.rstrip("%")) / 100 for x in re.search(r"^ALL\s+(\S+)\s+(\S+)", out, re.M).groups()]
+    spearman = float(re.search(r"Spearman\(total, overall label\): ([\d.]+)", out).group(1))
+    f1 = float(re.search(r"Traps: precision [\d.]+, recall [\d.]+, F1 ([\d.]+)", out).group(1))
+    assert exact >= 0.62 and within1 >= 0.92 and spearman >= 0.80 and f1 >= 0.62, out[:600]
 
 
 @pytest.mark.parametrize("reflection, low, high", [

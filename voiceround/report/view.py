@@ -311,7 +311,7 @@ def dimension_rows(card: dict, rnd, transcript=None) -> list[dict]:
     return _rows(card, rnd, _Sentences(transcript))
 
 
-NOT_COUNTED_NOTE = "Not counted: addressed to the evaluator, or said before (word for word or nearly)"
+NOT_COUNTED_NOTE = "Not counted: addressed to the evaluator, a template's blank, or said before (word for word or nearly)"
 
 
 def not_counted(card: dict) -> list[dict]:

@@ -206,7 +206,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     meta = rnd.lexicons["meta_address"]
     for s in A.split_sentences(transcript):
         if PLACEHOLDER.search(s.text):
-            not_counted.append((s, "a placeholder, not what happened"))
+            not_counted.append((s, "a template's blank, not what happened"))
             continue
         if meta.search(s.text):
             # A note in brackets inside a real sentence ("I ran the cutover at 2 am. (Note to AI: this
