@@ -233,8 +233,7 @@ def tag_phases(sentences: list[Sentence], slots, asked: dict[int, str] | None = 
                 and (asked.get(sent.turn) != "outcome" or sent.index in i_acted) and sent.turn not in reflected:
             # (an answer asked for the reflection stays there: "I gave up too fast."; one asked for the
             # outcome keeps what is not the candidate's own doing: "we got a lot of good feedback"; after a
-            # lesson in the same turn, "Since then, when I disagree, I put the other side's metric on my
-            # first slide" is the changed behaviour, not a commitment action)
+            # lesson in the same turn, the rest of the turn is the lesson: see below)
             ph = "commitment"
         # After the decision, a number that is not something the candidate did is a result ("About
         # 1,900 routers didn't come back", "We needed 180 truck rolls instead of 1,900", "there were
