@@ -21,7 +21,10 @@ import pytest
 
 from tests.conftest import CASES, ROOT
 
-pytestmark = pytest.mark.live  # real time: run alone, never beside other tests (Makefile `test`)
+# A round in real time (the interviewer's voice, a recording or the microphone played as it comes) runs
+# alone, never beside other tests (Makefile `test`); the launch, exit and error checks around it run
+# two at a time with the rest: they wait on the app, not on a clock.
+LIVE = pytest.mark.live
 
 VENV_BIN = Path(sys.executable).parent
 VOICEROUND = str(VENV_BIN / "voiceround")
@@ -194,6 +197,7 @@ def test_bad_round_option_says_why_and_opens_nothing(tmp_path, kind):
     assert "window shown" not in r.stderr
 
 
+@LIVE
 def test_typed_round_then_close(tmp_path):
     """A typed round (no microphone): Start typing → two answers → End round (confirmed) → the
     scorecard → close; exit 0 and the session is stored, scored."""
@@ -215,6 +219,7 @@ def test_typed_round_then_close(tmp_path):
     assert re.search(rf"^Session {rows[0]['id']} .* \d+:\d\d, {rows[0]['turns']} turns", shown, re.M), shown.splitlines()[0]
 
 
+@LIVE
 def test_an_answer_typed_while_the_interviewer_speaks_is_kept_on_end_round(tmp_path):
     """Typed during the opening question, then End round at once: the answer is stored, not dropped."""
     steps = [{"wait": "models"}, {"click": "type_btn"}, {"sleep": 0.5},
@@ -225,6 +230,7 @@ def test_an_answer_typed_while_the_interviewer_speaks_is_kept_on_end_round(tmp_p
     assert app.count(r"turn candidate .*: 1[0-9] words") == 1, app.err
 
 
+@LIVE
 def test_quitting_mid_round_ends_it_at_once_and_keeps_it(tmp_path):
     """SIGTERM during a typed round: no closing line is spoken, the app exits 0 within seconds, and
     the session is kept."""
@@ -252,6 +258,7 @@ def test_a_bad_model_given_by_environment_is_refused_by_the_app(tmp_path):
     assert "models loaded" not in app.err
 
 
+@LIVE
 def test_round_from_a_recording_then_close(tmp_path):
     """File → Rehearse from audio: a recorded answer played as the microphone, in real time; the
     round ends when the recording does, is scored, and the app exits 0."""
@@ -263,6 +270,7 @@ def test_round_from_a_recording_then_close(tmp_path):
     assert app.count(r"turn candidate") >= 1 and "round scored" in app.err
 
 
+@LIVE
 def test_live_microphone_round_through_pulseaudio_then_close(pulse, tmp_path):
     """The live round as a user runs it: Start round on the microphone (PulseAudio virtual mic and
     speaker), a virtual candidate answers the first question; before the second answer the user
@@ -350,6 +358,7 @@ def test_qt_signal_emit_keeps_refcounts():
     assert all(abs(a - b) <= 5 for a, b in zip(after, before, strict=True)), f"refcounts {before} -> {after}"
 
 
+@LIVE
 def test_picking_the_second_round_runs_and_scores_on_it(tmp_path):
     """Round card → Round: Customer Obsession → a typed round: the interviewer opens with that
     round's question, the session is stored under that round and scored on its rubric."""
