@@ -191,3 +191,44 @@ def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeyp
     assert any(e["kind"] == "correction" for e in st.events(sid))
     st.close()
     win.shutdown()
+
+
+def test_export_from_the_window_never_replaces_a_file_that_is_not_an_export(session, qtbot, monkeypatch, tmp_path):
+    """A new user's test: File → Export scorecard PDF… onto an existing text file, confirmed in Qt's
+    "already exists" prompt, replaced the text with a PDF (the command line refuses the same). Now
+    the file is kept and a warning names it; a name typed without ".pdf" is written as ….pdf; an
+    earlier export may be replaced."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from voiceround.rounds import load_round
+    from voiceround.ui.app import PAGES, MainWindow
+    data, r = session
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my own notes\n")
+    warned, chosen = [], []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (chosen.pop(0), "PDF (*.pdf)"))
+    win = MainWindow(load_round(), autoload=False)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_page("History")
+    qtbot.waitUntil(lambda: win.table.rowCount() >= 1, timeout=10_000)
+    win._open_history_row(0, 0)
+    qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Scorecard"), timeout=10_000)
+    chosen.append(str(tmp_path / "notes"))   # typed without .pdf: notes.pdf, beside notes.txt
+    win.export_pdf()
+    qtbot.waitUntil(lambda: (tmp_path / "notes.pdf").is_file() and (tmp_path / "notes.pdf").stat().st_size > 0, timeout=20_000)
+    assert (tmp_path / "notes.pdf").read_bytes().startswith(b"%PDF") and notes.read_text() == "my own notes\n"
+    (tmp_path / "old.pdf").write_bytes((tmp_path / "notes.pdf").read_bytes())
+    disguised = tmp_path / "notes-copy.pdf"
+    disguised.write_text("my own notes\n")
+    chosen.append(str(disguised))   # a .pdf name that is not a PDF: refused, kept
+    win.export_pdf()
+    assert disguised.read_text() == "my own notes\n" and "not a PDF made by an export" in warned[-1], warned
+    chosen.append(str(tmp_path / "old.pdf"))   # an earlier export: replaced without a warning
+    before = len(warned)
+    win.export_pdf()
+    qtbot.waitUntil(lambda: win.statusBar().currentMessage().startswith("Exported"), timeout=20_000)
+    assert len(warned) == before
+    win.shutdown()

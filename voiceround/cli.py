@@ -254,29 +254,6 @@ def cmd_eval(args) -> int:
     return run_eval(args)
 
 
-def _check_export_target(target: str | None, suffix: str, magic: bytes, force: bool) -> None:
-    """Refuse an export that would lose a file (a new user's test: ``--pdf out/s.zip`` replaced their
-    session bundle with a PDF): a name that doesn't end in ``suffix``, or an existing file that is not
-    one of the same kind (its first bytes are not ``magic``), unless ``force``. Re-exporting over an
-    earlier PDF (or zip) is fine and says so. Raises :class:`VoiceRoundError`."""
-    from pathlib import Path
-    if target is None or force:
-        return
-    path = Path(target)
-    if path.suffix.lower() != suffix:
-        raise VoiceRoundError(f"{target} does not end in {suffix}: not writing a {suffix[1:].upper()} under another name",
-                              hint=f"name it ….{suffix[1:]}, or add --force to write it anyway")
-    if path.is_file():
-        try:
-            with path.open("rb") as fh:
-                same_kind = fh.read(len(magic)) == magic
-        except OSError:
-            same_kind = False
-        if not same_kind:
-            raise VoiceRoundError(f"{target} exists and is not a {suffix[1:].upper()} made by an export: not replacing it",
-                                  hint="choose another name, or add --force to replace it")
-
-
 def cmd_export(args) -> int:
     """``export SESSION_ID --pdf OUT.pdf`` and/or ``--bundle OUT.zip``."""
     import tempfile
@@ -284,12 +261,13 @@ def cmd_export(args) -> int:
 
     from voiceround.core.settings import Settings
     from voiceround.report.html import scorecard_document
-    from voiceround.storage import Store, export_bundle
+    from voiceround.storage import Store, check_export_target, export_bundle
     if not args.pdf and not args.bundle:
         _err("error: say what to export: --pdf OUT.pdf and/or --bundle OUT.zip")
         return 2
     for target, suffix, magic in ((args.pdf, ".pdf", b"%PDF"), (args.bundle, ".zip", b"PK")):
-        _check_export_target(target, suffix, magic, args.force)
+        if not args.force:
+            check_export_target(target, suffix, magic)
     store = Store()
     row = store.session(args.session)
     card = store.scorecard(args.session)

@@ -3,6 +3,7 @@ from voiceround.storage.store import (  # noqa: F401  (the package API)
     BUNDLE_FORMAT,
     BUNDLE_VERSION,
     Store,
+    check_export_target,
     export_bundle,
     import_bundle,
     m001_initial,

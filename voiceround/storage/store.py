@@ -16,7 +16,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from voiceround.core import paths
-from voiceround.core.errors import SessionNotFound, StorageError
+from voiceround.core.errors import SessionNotFound, StorageError, VoiceRoundError
 from voiceround.core.events import Event
 from voiceround.core.types import Transcript, Turn
 
@@ -307,6 +307,31 @@ def rescore(store: "Store", session_id: str, scorecard: dict) -> bool:
     store._write(lambda: _archive_old(store, session_id))
     store.save_score(session_id, scorecard)
     return True
+
+
+def check_export_target(target: str | Path | None, suffix: str, magic: bytes) -> None:
+    """Refuse an export that would lose a file (a new user's test: ``--pdf out/s.zip`` replaced their
+    session bundle with a PDF; another's window export replaced a text file after Qt's "already
+    exists" prompt): a name that doesn't end in ``suffix`` (e.g. ``".pdf"``), or an existing file
+    that is not one of the same kind (its first bytes are not ``magic``, e.g. ``b"%PDF"``).
+    Re-exporting over an earlier PDF (or zip) is fine. ``None`` is no target. Raises
+    :class:`VoiceRoundError`, a usage error rather than a storage failure; its hint names the
+    command line's ``--force``."""
+    if target is None:
+        return
+    path = Path(target)
+    if path.suffix.lower() != suffix:
+        raise VoiceRoundError(f"{target} does not end in {suffix}: not writing a {suffix[1:].upper()} under another name",
+                              hint=f"name it ….{suffix[1:]} (on the command line, --force writes it anyway)")
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                same_kind = fh.read(len(magic)) == magic
+        except OSError:
+            same_kind = False
+        if not same_kind:
+            raise VoiceRoundError(f"{target} exists and is not a {suffix[1:].upper()} made by an export: not replacing it",
+                                  hint="choose another name (on the command line, --force replaces it)")
 
 
 def export_bundle(store: "Store", session_id: str, out: Path, pdf: Path | None = None) -> Path:

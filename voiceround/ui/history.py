@@ -236,8 +236,21 @@ class HistoryMixin:
             QMessageBox.information(self, "VoiceRound", "Open a scorecard first (finish a round, or double-click a session in History).")
             return
         path, _ = QFileDialog.getSaveFileName(self, "Export scorecard PDF", f"voiceround-{sid}.pdf", "PDF (*.pdf)")
-        if path:
-            self.write_pdf(sid, path)
+        if not path:
+            return
+        # A name typed without ".pdf" gets it (Qt's own dialog doesn't add it); then a file that is not
+        # an earlier export is never replaced: Qt's "already exists" prompt is no guard (a new user's
+        # test replaced a text file with the PDF), and the command line refuses the same (`export`).
+        from voiceround.core.errors import VoiceRoundError
+        from voiceround.storage import check_export_target
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        try:
+            check_export_target(path, ".pdf", b"%PDF")
+        except VoiceRoundError as exc:
+            QMessageBox.warning(self, "VoiceRound", str(exc))
+            return
+        self.write_pdf(sid, path)
 
     def write_pdf(self, sid: str, path: str) -> None:
         """Export ``sid``'s scorecard to ``path``: the session is read on a thread, the PDF is laid out
