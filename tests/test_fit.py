@@ -149,6 +149,10 @@ def test_the_scorecard_names_the_redirect(rnd):
     card = score(tr, rnd)
     assert card["analytics"]["fit_redirects"] == ["hypothetical"]
     assert "redirected once: the first answer said what the candidate would do" in round_use(card["analytics"])
+    # two redirects for two problems are told as two (a new user's non-answer, then a hypothetical, read "redirected once")
+    two = round_use({"fit_redirects": ["non_answer", "hypothetical"]})
+    assert two.startswith("The interviewer redirected twice: the opening question got no story at first; then the first answer said what"), two
+    assert "asked again, no other story was told" in round_use({"fit_redirects": ["won", "won"]})
 
 
 @pytest.mark.fast

@@ -122,6 +122,11 @@ def test_winning_the_argument_caps_execution_commitment(rnd, case_id):
     lost = score(text_transcript(load_case(ROOT / "tests" / "data" / "cases" / f"{case_id.split('--')[0]}.toml")), rnd)
     assert won["dimensions"]["execution_commitment"]["tier"] <= 2 < lost["dimensions"]["execution_commitment"]["tier"]
     assert won["dimensions"]["execution_commitment"]["capped_by"] == "won_the_argument"
+    # and the scorecard says why, whichever cap held the tier (a new user's won story scored 86.7 with
+    # the commitment trap's cap shown and no word that the story doesn't fit the round)
+    from voiceround.report import round_use, scorecard_text
+    assert "the decision went your way" in round_use(won["analytics"]) and "the decision went your way" in scorecard_text(won, rnd=rnd)
+    assert "the decision went your way" not in round_use(lost["analytics"])
 
 
 def test_scorer_agreement_floors(rnd):

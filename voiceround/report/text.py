@@ -46,8 +46,12 @@ def round_use(a: dict) -> str:
         parts.append(f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})" + (early if share < 0.85 else ""))
     fits = [p for p in a.get("fit_redirects") or [] if p in FIT_NOTES]
     if fits:  # the first is why the story was redirected; a later one is what the redirect got back
-        parts.append(f"The interviewer redirected once: {FIT_NOTES[fits[0]]}"
-                     + ("; asked again, no other story was told" if len(fits) > 1 else ""))
+        times = {1: "once", 2: "twice"}.get(len(fits), f"{len(fits)} times")
+        later = [FIT_NOTES[p] for p in dict.fromkeys(fits[1:]) if p != fits[0]]  # a new user's non-answer, then a hypothetical
+        parts.append(f"The interviewer redirected {times}: {FIT_NOTES[fits[0]]}"
+                     + (f"; then {'; then '.join(later)}" if later else "; asked again, no other story was told" if len(fits) > 1 else ""))
+    # the round file's conditional caps that held (Disagree and Commit: a story the candidate won), in its words
+    parts += [c["description"].rstrip(".") for c in a.get("story_caps") or [] if c.get("description")]
     if a.get("no_example_noted"):
         parts.append("The interviewer noted that no specific example was given, after three requests for one")
     # how long it takes to say: the time spoken, or for typed words their time at the speaking rate

@@ -804,6 +804,10 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "no_example_noted": no_example,  # the interviewer noted that no concrete example was ever given
         "interviewer_closed_early": closed_early,  # the interviewer ended before the clock: the story was covered
         "fit_redirects": misfit,  # e.g. ["won"]: the first story told was one the candidate's side won
+        # the round file's conditional caps that hold, said on the scorecard whether or not they lowered a
+        # tier (a new user's won story scored 86.7 with no word that it doesn't fit the round)
+        "story_caps": [{"reason": c.reason, "description": c.description}
+                       for c in rnd.scoring.get("caps", ()) if c.when.holds(_value_of(F))],
     }
     if ctx.get("meaning") is not None:  # the encoder that read cues by meaning, or "unavailable: <why>"
         analytics["meaning_reader"] = ctx["meaning"]
