@@ -1185,6 +1185,9 @@ def test_the_same_final_number_in_another_unit_is_no_invented_baseline(rnd):
     ("Project shipped. A bit late. Contractors rolled off after.", False),  # terse English, 0.11 English function words
     ("Followers went up to forty k. Went well.", False),
     ("Nein.", False),  # too short to tell
+    ("一旦决定，我就写了发布计划，并培训了十二名客服。", True),  # a new user's: 22 characters, no spaces, dropped unnamed
+    ("Решение принято, я написал план.", True),
+    ("OK, 好的.", False),
 ])
 def test_a_short_turn_in_another_language_is_told_from_terse_english(rnd, turn, other):
     """A new user's 14-word German commitment turn went unnamed (turns were read from 15 words), and

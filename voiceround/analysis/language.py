@@ -45,14 +45,22 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 MIN_LETTERS = 60  # letters enough to tell the script of a text written without spaces (about 30 Chinese characters)
 
 
+MIN_LETTERS_TURN = 12  # one turn in another script: a short sentence ("一旦决定，我就写了发布计划" is 12 letters)
+
+
+def _other_script(text: str, min_letters: int) -> bool:
+    """Whether ``text`` has ``min_letters`` letters or more, most of them outside the Latin alphabet."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= min_letters and sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters) < len(letters) / 2
+
+
 def english_share(text: str, min_words: int = MIN_WORDS) -> float | None:
     """The share (0-1) of ``text``'s words that are common English function words, or None when it
     has fewer than ``min_words`` words (too short to tell; :data:`MIN_WORDS` for a whole answer). A text of :data:`MIN_LETTERS`
     letters or more, most of them outside the Latin alphabet (Chinese, Japanese, Arabic, Cyrillic…,
     where words are few or not spaced), has share 0.0: a new user's Chinese answer had passed as too
     short to tell."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) >= MIN_LETTERS and sum(c.isascii() or "\u00c0" <= c <= "\u024f" for c in letters) < len(letters) / 2:
+    if _other_script(text, MIN_LETTERS):
         return 0.0
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < min_words:
@@ -71,7 +79,11 @@ def turn_not_english(text: str) -> bool:
     """Whether one turn reads as not English: from :data:`MIN_WORDS_TURN` words, an English
     :func:`english_share` below :data:`MIN_ENGLISH_SHARE_TURN`; from :data:`MIN_WORDS_SHORT_TURN`
     words, that and a :data:`MIN_OTHER_SHARE_SHORT_TURN` share of :data:`OTHER_FUNCTION_WORDS`.
-    Shorter turns are given the benefit of the doubt (False)."""
+    Shorter turns are given the benefit of the doubt (False), except a turn of
+    :data:`MIN_LETTERS_TURN` letters or more mostly outside the Latin alphabet (a new user's
+    Chinese turn of 22 characters was dropped with no word on the scorecard)."""
+    if _other_script(text, MIN_LETTERS_TURN):
+        return True
     share = english_share(text, MIN_WORDS_TURN)
     if share is not None:
         return share < MIN_ENGLISH_SHARE_TURN
