@@ -341,7 +341,8 @@ def cmd_delete(args) -> int:
         if not args.yes:
             _err("error: `delete --all` removes every session and recording; add --yes to confirm")
             return 2
-        print(f"deleted {control.delete_all()} sessions and their audio")
+        n = control.delete_all()
+        print(f"deleted {n} session{'' if n == 1 else 's'} and {'its' if n == 1 else 'their'} audio")
         return 0
     if not args.session:
         _err("error: give a SESSION_ID, or --all --yes")
