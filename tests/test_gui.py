@@ -107,6 +107,11 @@ def test_no_microphone_offers_typed_answers(win, qtbot, monkeypatch):
     win.start_live()  # falls back to typed answers
     assert win.typed_frame.isVisible()
     qtbot.waitUntil(lambda: "Interviewer" in win.transcript.toPlainText(), timeout=30_000)
+    # Round → Pause or resume does nothing where the Pause button can't be pressed (a typed round waits
+    # anyway): a new user's menu pause said "press Alt+P to resume" beside a greyed-out button
+    pause = next(a for a in win.menuBar().actions()[1].menu().actions() if a.text() == "&Pause or resume")
+    pause.trigger()
+    assert not win.pause_btn.isChecked() and win.state != "paused"
     qtbot.keyClick(win.typed_box, ui.Qt.Key_Return, ui.Qt.ControlModifier)  # nothing typed: a hint, nothing sent
     assert "type your answer" in win.statusBar().currentMessage()
     win.typed_box.setPlainText("I was the lead engineer. My director Priya wanted to launch to everyone and I disagreed, "

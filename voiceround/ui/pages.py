@@ -39,7 +39,7 @@ BRIEFING_S = 120  # seed: "Pre-interview checklist (2 minutes before you start)"
 # The live page's banner: what is happening and whose turn it is (colours: voiceround.ui.theme.BANNERS).
 STATE_TEXT = {"idle": "Not started: open the Briefing (Ctrl+N)", "listening": "Your turn: answer now",
               "typing": "Your turn: type your answer", "speaking": "You're speaking", "thinking": "Thinking…",
-              "interviewer": "Interviewer speaking", "paused": "Paused: press Alt+P to resume",
+              "interviewer": "Interviewer speaking", "paused": "Paused: press Alt+P or Ctrl+Shift+P to resume",
               "scoring": "Scoring your answer…", "done": "Round over"}
 
 
@@ -403,7 +403,10 @@ class PagesMixin:
         r.addAction(self.act_end)
         r.addAction(QAction("&Pick round…", self, shortcut=QKeySequence("Ctrl+R"), triggered=self._focus_round_pick))
         r.addAction(QAction("Repeat the &question", self, shortcut=QKeySequence("Ctrl+Shift+R"), triggered=self.repeat_question))
-        r.addAction(QAction("&Pause or resume", self, shortcut=QKeySequence("Ctrl+Shift+P"), triggered=lambda: self.pause_btn.toggle()))
+        # only where the Pause button can be pressed: a typed round, paused from the menu, said "press
+        # Alt+P to resume" while its button was greyed out (a new user's test)
+        r.addAction(QAction("&Pause or resume", self, shortcut=QKeySequence("Ctrl+Shift+P"),
+                            triggered=lambda: self.pause_btn.toggle() if self.pause_btn.isEnabled() else None))
         view = self.menuBar().addMenu("&View")
         from voiceround.ui.app import PAGES
         for n, name in enumerate(PAGES, start=1):  # Ctrl+1 … Ctrl+8, in the side list's order
