@@ -115,10 +115,31 @@ def test_a_traps_quotes_count_against_the_dimension_it_caps_never_for_it(rnd, pa
         # trap's never under the dimensions it caps, checked above)
         assert all(q["why"] for q in r["against"])
         d = card["dimensions"][r["id"]]
-        if d["tier"] <= 1 and not d.get("criteria_met") and not d.get("capped_by"):
-            assert r["for"] == []  # nothing raised the tier: no quote is shown as a strength
+        if d["tier"] <= 1 and (not d.get("criteria_met") or d.get("capped_by")):
+            assert r["for"] == []  # nothing raised the tier (or a trap holds it at 1): no quote is shown as a strength
         else:
             assert keys(r["for"]) | keys(r["against"]) >= keys(d["evidence"])  # nothing dropped
+
+
+@pytest.mark.fast
+def test_a_dimension_a_trap_holds_at_tier_1_shows_no_strength_and_coaches_from_the_trap(rnd):
+    """A new user's weak answer: Execution Commitment held at tier 1 by passive-aggressive compliance
+    showed ✓ "We improved things a lot, results were really good." and the rewrite started from it;
+    the sentence that held the tier down was "I did what I was told"."""
+    turns = ["We had a disagreement once about a project direction. I felt like we should do things differently, but the team went another way.",
+             "They thought their way was better. I think it was more of a gut feeling on both sides.",
+             "I just felt strongly that it was wrong. In general I always try to go with my instincts on these things.",
+             "Eventually my manager decided to go with their approach, so I said fine.",
+             "I did what I was told, I guess. We got it done. I kept my opinion to myself and let them find out.",
+             "We improved things a lot, results were really good. We increased revenue by 50%.",
+             "Honestly nothing. I was right. Typically these things work out in the end."]
+    t = Transcript([Turn("candidate", x, 10.0 * i, 10.0 * i + 8) for i, x in enumerate(turns)])
+    card = score(t, rnd)
+    ec = next(r for r in view.dimension_rows(card, rnd, t) if r["id"] == "execution_commitment")
+    assert ec["tier"] == 1 and ec["capped_by"] == "Passive-aggressive compliance", ec
+    assert ec["for"] == [] and any(q["quote"].startswith("I did what I was told") for q in ec["against"]), ec
+    step = next(st for st in view.next_steps(card, rnd, t) if st["id"] == "execution_commitment")
+    assert step["example"]["sentence"].startswith("I did what I was told"), step
 
 
 @pytest.mark.fast

@@ -264,8 +264,11 @@ def _rows(card: dict, rnd, sents: _Sentences) -> list[dict]:
             else:
                 pro.append(_quote(q, sents))
         against.sort(key=lambda q: (q["turn"], q["start_s"]))
-        if d["tier"] <= 1 and not d.get("criteria_met") and not d.get("capped_by"):
-            pro = []  # nothing raised the tier: a quote listed as ✓ would say it had ("I built…" at tier 1)
+        if d["tier"] <= 1 and (not d.get("criteria_met") or d.get("capped_by")):
+            # nothing raised the tier: a quote listed as ✓ would say it had ("I built…" at tier 1); nor under
+            # a trap's cap to tier 1 ("compliance only": a new user's "We improved things a lot" was ✓ under
+            # Execution Commitment held at tier 1 by "I did what I was told", and the rewrite started from it)
+            pro = []
         rows.append({"id": did, "name": d["name"], "weight": d["weight"], "tier": d["tier"], "anchor": d["anchor"], "reading": reading_note(d),
                      "capped_by": capped_label(card, rnd, d.get("capped_by")), "for": pro, "against": against})
     return rows
