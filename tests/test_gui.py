@@ -112,6 +112,8 @@ def test_no_microphone_offers_typed_answers(win, qtbot, monkeypatch):
     pause = next(a for a in win.menuBar().actions()[1].menu().actions() if a.text() == "&Pause or resume")
     pause.trigger()
     assert not win.pause_btn.isChecked() and win.state != "paused"
+    qtbot.keyClick(win.typed_box, ui.Qt.Key_P, ui.Qt.AltModifier)  # Alt+P is a shortcut, never a "p" in the answer
+    assert win.typed_box.toPlainText() == ""
     qtbot.keyClick(win.typed_box, ui.Qt.Key_Return, ui.Qt.ControlModifier)  # nothing typed: a hint, nothing sent
     assert "type your answer" in win.statusBar().currentMessage()
     win.typed_box.setPlainText("I was the lead engineer. My director Priya wanted to launch to everyone and I disagreed, "

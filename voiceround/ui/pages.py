@@ -35,6 +35,17 @@ from voiceround.ui.scorecard import card_html, title_label
 
 log = logging.getLogger("voiceround.app")
 
+
+class AnswerBox(QPlainTextEdit):
+    """The typed answer's box. An Alt+letter is a window shortcut, never a letter of the answer (a
+    new user's Alt+P in a typed round, where Pause is greyed out, typed a "p" into the answer)."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.modifiers() & Qt.AltModifier and event.text().strip():
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
 BRIEFING_S = 120  # seed: "Pre-interview checklist (2 minutes before you start)"
 # The live page's banner: what is happening and whose turn it is (colours: voiceround.ui.theme.BANNERS).
 STATE_TEXT = {"idle": "Not started: open the Briefing (Ctrl+N)", "listening": "Your turn: answer now",
@@ -258,7 +269,7 @@ class PagesMixin:
         self.partial.setStyleSheet(f"color:{theme.color('muted')}; font-style:italic")
         self.partial.setWordWrap(True)
         v.addWidget(self.partial)
-        self.typed_box = QPlainTextEdit()
+        self.typed_box = AnswerBox()
         self.typed_box.setPlaceholderText("Type your answer, then Ctrl+Enter to send")
         self.typed_box.setAccessibleName("your typed answer")
         self.typed_box.setMaximumHeight(90)
