@@ -223,9 +223,12 @@ def test_export_from_the_window_never_replaces_a_file_that_is_not_an_export(sess
     chosen.append(str(disguised))   # a .pdf name that is not a PDF: refused, kept
     win.export_pdf()
     assert disguised.read_text() == "my own notes\n" and "not a PDF made by an export" in warned[-1], warned
-    chosen.append(str(tmp_path / "old.pdf"))   # an earlier export: replaced without a warning
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
+    chosen.append(str(tmp_path / "old.pdf"))   # an earlier export: replaced once confirmed, under its own name
     before = len(warned)
     win.export_pdf()
+    assert asked == ["old.pdf already exists (an earlier export). Replace it?"], asked
     qtbot.waitUntil(lambda: win.statusBar().currentMessage().startswith("Exported"), timeout=20_000)
     assert len(warned) == before
     win.shutdown()

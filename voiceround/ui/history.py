@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from PySide6.QtCharts import QChart, QLineSeries, QScatterSeries, QValueAxis
 from PySide6.QtCore import Qt
@@ -235,7 +236,10 @@ class HistoryMixin:
         if not sid:
             QMessageBox.information(self, "VoiceRound", "Open a scorecard first (finish a round, or double-click a session in History).")
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export scorecard PDF", f"voiceround-{sid}.pdf", "PDF (*.pdf)")
+        # the replace prompt is asked below, of the name the PDF is written under (Qt's own named
+        # "notes.txt" while the PDF went to notes.txt.pdf: a new user's test)
+        path, _ = QFileDialog.getSaveFileName(self, "Export scorecard PDF", f"voiceround-{sid}.pdf", "PDF (*.pdf)",
+                                              options=QFileDialog.DontConfirmOverwrite)
         if not path:
             return
         # A name typed without ".pdf" gets it (Qt's own dialog doesn't add it); then a file that is not
@@ -249,6 +253,9 @@ class HistoryMixin:
             check_export_target(path, ".pdf", b"%PDF")
         except VoiceRoundError as exc:
             QMessageBox.warning(self, "VoiceRound", str(exc))
+            return
+        if os.path.exists(path) and QMessageBox.question(
+                self, "VoiceRound", f"{os.path.basename(path)} already exists (an earlier export). Replace it?") != QMessageBox.Yes:
             return
         self.write_pdf(sid, path)
 
