@@ -137,17 +137,12 @@ def test_winning_the_argument_caps_execution_commitment(rnd, case_id):
       "I would then put all my effort into making their plan successful, and I would personally track the results every week.",
       "I think the key is to always disagree respectfully and to commit fully once a decision is made."],
      "hypothetical_story", "what you would do, not what happened"),
-    (["In May 2022 my manager Ana asked me to migrate our billing database to Postgres. I agreed it was a good idea and we planned it together.",
-      "I wrote the migration scripts, I ran three dry runs, and I personally led the cutover on a Saturday night.",
-      "Downtime was twelve minutes against a two hour budget, and query latency went from three hundred milliseconds to ninety.",
-      "I learned that dry runs catch most surprises."],
-     "no_disagreement", "no disagreement in it"),
 ])
 def test_a_story_that_does_not_fit_the_round_says_so_and_reads_no_conflict(rnd, turns, reason, says):
-    """A second new user's typed answers: a hypothetical ("If my manager…, I would…") read Conflict
-    Articulation 3 with its "I would" sentences as ✓, and a story with no disagreement 3 with nothing
-    on the card; the interviewer had redirected both once. The round file's story-fit caps read the
-    conflict they lack as its anchor's tier 1 ("vague, generic or hypothetical") and say why."""
+    """A second new user's typed answer: a hypothetical ("If my manager…, I would…") read Conflict
+    Articulation 3 with its "I would" sentences as ✓, with nothing on the card; the interviewer had
+    redirected it once. The round file's story-fit cap reads the conflict it lacks as its anchor's
+    tier 1 ("vague, generic or hypothetical") and says why."""
     from voiceround.report import round_use
     card = score(Transcript([Turn("candidate", t, 20.0 * i, 20.0 * i + 15) for i, t in enumerate(turns)]), rnd)
     ca = card["dimensions"]["conflict_articulation"]

@@ -34,9 +34,9 @@ from voiceround.session.cases import load_case, text_transcript  # noqa: E402
 # cues read by meaning (`<cue>_read`), which the traps read.
 _LENGTH = ("sentences", "last_sentence", "argument_commitment_s")
 # A baseline given only when pushed and the whole result claimed as one's own are read by their traps
-# (which cap Impact Quantification), not by the tiers; a story told as what one would do or with no
-# disagreement in it is read by the round file's story-fit caps.
-_EXCLUDE = ("pushback_held", "pushback_folded", "baseline_when_pushed", "overclaim_cues", "hypothetical_cues", "no_disagreement_cues")
+# (which cap Impact Quantification), not by the tiers; a story told as what one would do is read by the
+# round file's story-fit cap.
+_EXCLUDE = ("pushback_held", "pushback_folded", "baseline_when_pushed", "overclaim_cues", "hypothetical_cues")
 _KEEP_SHARES = ("i_action_share",)
 
 
