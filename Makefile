@@ -37,11 +37,8 @@ run: $(STAMP)
 # The live echo round runs in a pytest process of its own: after the models other tests load in
 # the same process, its threads took enough of the 2 cores for the interviewer to pause for its own
 # echo (3 of 3 suite runs; alone 0 of 5).
-# OPENBLAS_NUM_THREADS=1 in the first stage: each of the two workers has a core, and numpy's
-# BLAS asking for both cores beside a busy worker made the sentence encoder 1.65x slower
-# (500 sentences: 4.7 s against 2.9 s with one thread while another process was busy, 2026-12-03).
 test: lint
-	QT_QPA_PLATFORM=offscreen OPENBLAS_NUM_THREADS=1 $(PY) -m pytest -q -n 2 --dist loadgroup -m "not live" --ignore=tests/test_live_echo.py
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n 2 --dist loadgroup -m "not live" --ignore=tests/test_live_echo.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m live --ignore=tests/test_live_echo.py
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q tests/test_live_echo.py
 
