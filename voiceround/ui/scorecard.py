@@ -214,7 +214,8 @@ class ScorecardView(QWidget):
             tier_box.addWidget(bar)
             tier_box.addWidget(tier)
             tier_box.addSpacing(8)
-            capped = (f"<br><span style='color:{theme.color('bad')}'>capped by the trap “{e(d['capped_by'])}”</span>"
+            # a trap or a round file's story-fit cap ("hypothetical story" is no trap): worded as the text and PDF word it
+            capped = (f"<br><span style='color:{theme.color('bad')}'>held down by: {e(d['capped_by'])}</span>"
                       if d.get("capped_by") else "")
             capped += f"<br><span style='color:{muted}'>{e(d['reading'])}.</span>" if d.get("reading") else ""
             quotes = [self._quote(q, "✓", "good") for q in d["for"]] + [self._quote(q, "✗", "bad") for q in d["against"]]
