@@ -630,21 +630,27 @@ def _evidence(F: dict[str, Feature], evidence_features, raised: list[str], barre
     return sorted(chosen, key=lambda q: (q["turn"], q["start_s"]))
 
 
-def tier_caps(F: dict[str, Feature], rnd: Round, traps: list[dict]) -> dict[str, tuple[int, str]]:
+def held_caps(F: dict[str, Feature], rnd: Round) -> list:
+    """The round file's conditional caps ([[scoring.caps]], :class:`voiceround.rounds.model.ConditionalCap`)
+    whose condition holds on the features ``F``, in the round file's order."""
+    value_of = _value_of(F)
+    return [cond for cond in rnd.scoring.get("caps", ()) if cond.when.holds(value_of)]
+
+
+def tier_caps(F: dict[str, Feature], rnd: Round, traps: list[dict], held: list | None = None) -> dict[str, tuple[int, str]]:
     """``{dimension: (highest tier allowed, why)}``: each flagged trap's caps (``traps``: :func:`detect_traps`),
-    and the round file's conditional caps ([[scoring.caps]]; e.g. a Disagree and Commit story the
-    candidate won has no commitment to someone else's path, Execution Commitment <= 2); the lowest cap wins."""
+    and the round file's conditional caps that hold (``held``: :func:`held_caps`, found when not given;
+    e.g. a Disagree and Commit story the candidate won has no commitment to someone else's path,
+    Execution Commitment <= 2); the lowest cap wins."""
     caps: dict[str, tuple[int, str]] = {}
     for t in traps:
         for dim, cap in rnd.traps[t["id"]].caps.items():
             if dim not in caps or cap < caps[dim][0]:
                 caps[dim] = (cap, t["id"])
-    value_of = _value_of(F)
-    for cond in rnd.scoring.get("caps", ()):
-        if cond.when.holds(value_of):
-            for dim, cap in cond.caps.items():
-                if dim not in caps or cap < caps[dim][0]:
-                    caps[dim] = (int(cap), cond.reason)
+    for cond in held_caps(F, rnd) if held is None else held:
+        for dim, cap in cond.caps.items():
+            if dim not in caps or cap < caps[dim][0]:
+                caps[dim] = (int(cap), cond.reason)
     return caps
 
 
@@ -783,7 +789,8 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     transcript = transcript.story()
     F, ctx = compute_features(transcript, rnd)
     traps = detect_traps(F, rnd)
-    caps = tier_caps(F, rnd, traps)
+    held = held_caps(F, rnd)
+    caps = tier_caps(F, rnd, traps, held)
     barred = barred_evidence(F, rnd, traps)
     rubrics = {rid: _score_rubric(rb, F, caps, rnd.scoring.get("tier_rounding", "nearest"), rnd.scoring.get("tier_model"), barred)
                for rid, rb in rnd.rubrics.items()}
@@ -806,8 +813,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "fit_redirects": misfit,  # e.g. ["won"]: the first story told was one the candidate's side won
         # the round file's conditional caps that hold, said on the scorecard whether or not they lowered a
         # tier (a new user's won story scored 86.7 with no word that it doesn't fit the round)
-        "story_caps": [{"reason": c.reason, "description": c.description}
-                       for c in rnd.scoring.get("caps", ()) if c.when.holds(_value_of(F))],
+        "story_caps": [{"reason": c.reason, "description": c.description} for c in held],
     }
     if ctx.get("meaning") is not None:  # the encoder that read cues by meaning, or "unavailable: <why>"
         analytics["meaning_reader"] = ctx["meaning"]

@@ -35,6 +35,13 @@ from voiceround.ui.scorecard import card_html, title_label
 
 log = logging.getLogger("voiceround.app")
 
+BRIEFING_S = 120  # seed: "Pre-interview checklist (2 minutes before you start)"
+# The live page's banner: what is happening and whose turn it is (colours: voiceround.ui.theme.BANNERS).
+STATE_TEXT = {"idle": "Not started: open the Briefing (Ctrl+N)", "listening": "Your turn: answer now",
+              "typing": "Your turn: type your answer", "speaking": "You're speaking", "thinking": "Thinking…",
+              "interviewer": "Interviewer speaking", "paused": "Paused: press Alt+P or Ctrl+Shift+P to resume",
+              "scoring": "Scoring your answer…", "done": "Round over"}
+
 
 class AnswerBox(QPlainTextEdit):
     """The typed answer's box. An Alt+letter is a window shortcut, never a letter of the answer (a
@@ -45,13 +52,6 @@ class AnswerBox(QPlainTextEdit):
             event.ignore()
             return
         super().keyPressEvent(event)
-
-BRIEFING_S = 120  # seed: "Pre-interview checklist (2 minutes before you start)"
-# The live page's banner: what is happening and whose turn it is (colours: voiceround.ui.theme.BANNERS).
-STATE_TEXT = {"idle": "Not started: open the Briefing (Ctrl+N)", "listening": "Your turn: answer now",
-              "typing": "Your turn: type your answer", "speaking": "You're speaking", "thinking": "Thinking…",
-              "interviewer": "Interviewer speaking", "paused": "Paused: press Alt+P or Ctrl+Shift+P to resume",
-              "scoring": "Scoring your answer…", "done": "Round over"}
 
 
 def section_label(text: str) -> QLabel:
