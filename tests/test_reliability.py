@@ -286,3 +286,27 @@ def test_a_scoring_failure_keeps_the_round_unscored_and_recover_offers_it(data_d
     again = Store()
     assert again.scorecard(row["id"])["total"] >= 0 and again.session(row["id"])["status"] == "finished"
     assert again.unfinished() == [] and main(["recover", row["id"]]) == 2
+
+
+def test_a_recovered_round_with_no_answer_says_so_and_coaches_nothing(data_dir, capsys, tmp_path):
+    """A round quit before the first answer, then recovered (a new user's find): its card had coached
+    "argue from data" and shown "0 words/min". It says no answer was recorded, in the text and the
+    PDF, and gives the one next step that makes sense: tell a story."""
+    from pypdf import PdfReader
+
+    from voiceround.core.types import Turn
+    from voiceround.report import view
+    st = Store()
+    sid = st.new_session("disagree_and_commit", "1", "test")
+    st.add_turn(sid, 1, Turn("interviewer", "Tell me about a time you disagreed with a decision and committed anyway.", 0, 4))
+    assert main(["recover", sid]) == 0 and "recovered session" in capsys.readouterr().out
+    card = Store().scorecard(sid)
+    assert card["analytics"]["no_answer"] and view.next_steps(card, None) == []
+    assert main(["score", sid]) == 0
+    out = capsys.readouterr().out
+    assert "No answer was recorded: every dimension reads tier 1" in out and view.NO_ANSWER_NOTE in out
+    assert "To reach tier" not in out and "words/min" not in out and "pace not measured: no answer recorded" in out
+    pdf = tmp_path / "none.pdf"
+    assert main(["export", sid, "--pdf", str(pdf)]) == 0
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(pdf)).pages)
+    assert "nothing to coach yet" in text and "To reach tier" not in text

@@ -90,13 +90,13 @@ def example_html(ex: dict, max_words: int = EXAMPLE_WORDS) -> str:
     return f"<span style='color:{MUTED}'>Your sentence{unsure} made stronger (add the bold part):</span> “{body}”"
 
 
-def next_steps_html(steps: list[dict]) -> str:
+def next_steps_html(steps: list[dict], card: dict | None = None) -> str:
     """"What to work on next" (:func:`voiceround.report.view.next_steps`): per dimension the next
     tier as an instruction, what holds it down, and the candidate's sentence with what to add; or
-    :data:`voiceround.report.view.ALL_TOP_NOTE`."""
+    :func:`voiceround.report.view.no_steps_note` for ``card``."""
     e = html.escape
     if not steps:
-        return f"<p>{e(view.ALL_TOP_NOTE)}</p>"
+        return f"<p>{e(view.no_steps_note(card or {}))}</p>"
     out = []
     for i, st in enumerate(steps, start=1):
         lines = [f"<b>{i}. {e(st['name'])}</b> (tier {st['tier']} of 4). {e(st['target'])}"]
@@ -145,7 +145,7 @@ def scorecard_document(card: dict, session: dict, rnd, transcript) -> str:
     ignored = view.not_counted(card)
     if ignored:
         out.append(f"<p style='color:{MUTED}'>{e(view.NOT_COUNTED_NOTE)}: " + " · ".join(f"“{e(q['quote'])}”" + (f" ×{q['count']}" if q.get("count", 1) > 1 else "") for q in ignored) + "</p>")
-    out.append(f"<h3 {H2}>What to work on next</h3>" + next_steps_html(view.next_steps(card, rnd, transcript)))
+    out.append(f"<h3 {H2}>What to work on next</h3>" + next_steps_html(view.next_steps(card, rnd, transcript), card))
 
     # Page 2 on: the evidence.
     out.append("<h2 style='page-break-before:always'>Evidence per dimension</h2>"

@@ -52,6 +52,8 @@ def round_use(a: dict) -> str:
                      + (f"; then {'; then '.join(later)}" if later else "; asked again, no other story was told" if len(fits) > 1 else ""))
     # the round file's conditional caps that held (Disagree and Commit: a story the candidate won), in its words
     parts += [c["description"].rstrip(".") for c in a.get("story_caps") or [] if c.get("description")]
+    if a.get("no_answer"):
+        parts.append("No answer was recorded: every dimension reads tier 1 because nothing was said that could be scored")
     if a.get("no_example_noted"):
         parts.append("The interviewer noted that no specific example was given, after three requests for one")
     # how long it takes to say: the time spoken, or for typed words their time at the speaking rate
@@ -164,7 +166,7 @@ def scorecard_text(card: dict, header: str = "", rnd=None, transcript=None) -> s
     out.append("What to work on next:")
     steps = view.next_steps(card, rnd, transcript)
     if not steps:
-        out.append(f"  {view.ALL_TOP_NOTE}")
+        out.append(f"  {view.no_steps_note(card)}")
     for i, st in enumerate(steps, start=1):
         out.append(f"  {i}. {st['name']} (tier {st['tier']} of 4). {st['target']}")
         if st["cap_note"]:

@@ -28,6 +28,17 @@ TOP_TIER = 4
 # Said in place of "what to work on next" when every dimension is already at the top tier.
 ALL_TOP_NOTE = ("Every dimension is at the top tier. Practise keeping it there under time pressure: "
                 "a shorter answer, a harder pushback, or a different story.")
+# Said in place of "what to work on next" when the candidate said nothing that could be scored (a
+# round quit before the first answer, then recovered: its card had coached "argue from data").
+NO_ANSWER_NOTE = ("No answer was recorded, so there is nothing to coach yet. Start a new round and tell one specific "
+                  "story: who disagreed with you and why, the data each side used, the decision, what you did once it "
+                  "went against you, and the result with its baseline.")
+
+
+def no_steps_note(card: dict) -> str:
+    """What to say when :func:`next_steps` is empty: :data:`NO_ANSWER_NOTE` for a card with no answer
+    (``analytics.no_answer``), else :data:`ALL_TOP_NOTE` (every dimension at the top tier)."""
+    return NO_ANSWER_NOTE if (card.get("analytics") or {}).get("no_answer") else ALL_TOP_NOTE
 # Words too common in the rubric's definitions to tie a sentence to one dimension.
 _STOP = frozenset("""about after against also because been before being both broader chosen clearly consistently does
 from goes have heavily including more most once other rather really specific such than that their them then there
@@ -474,7 +485,10 @@ def next_steps(card: dict, rnd, transcript=None, n: int = 2) -> list[dict]:
     or condition holding the tier down, or None; ``cap_note``: that as a sentence with the trap's
     description (what to stop doing) or the round cap's, or None; ``cap_is_trap``: whether a trap holds it.
 
-    ``[]`` when every dimension is at tier 4: say :data:`ALL_TOP_NOTE` instead."""
+    ``[]`` when every dimension is at tier 4, or when no answer was recorded (nothing to coach
+    from): say :func:`no_steps_note` instead."""
+    if (card.get("analytics") or {}).get("no_answer"):
+        return []
     sents = _Sentences(transcript)
     rows = _rows(card, rnd, sents)
     rdef = _rubric_def(rnd, _primary_id(card, rnd))

@@ -800,8 +800,11 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     analytics = {
         "words": dl.words, "speaking_s": dl.speaking_s, "wpm": dl.wpm, "fillers": dl.fillers,
         "filler_rate_per_100_words": dl.filler_rate_per_100_words, "talk_share": dl.talk_share,
-        **({"timing": "typed answers"}
+        **({"timing": "no answer recorded"} if not dl.words else {"timing": "typed answers"}
            if any(t.meta.get("typed") for _, t in transcript.candidate_turns()) else {}),
+        # nothing the candidate said could be scored (a round quit before the first answer, then
+        # recovered): the scorecard says so instead of coaching dimensions from an empty answer
+        "no_answer": not dl.words,
         "phase_seconds": ctx["phase_seconds"],
         "numbers": len(claims), "numbers_with_baseline": sum(c.has_baseline for c in claims),
         "i_actions": int(F["i_actions"].value if "i_actions" in F else 0),

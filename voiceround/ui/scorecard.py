@@ -241,8 +241,7 @@ class ScorecardView(QWidget):
         v.addWidget(self._label("<h3>What to work on next</h3>"))
         steps = view.next_steps(card, rnd, transcript)
         if not steps:
-            v.addWidget(self._label("Every dimension is at the top tier. Practise keeping it there under time pressure: "
-                                    "run the round again with a different story."))
+            v.addWidget(self._label(e(view.no_steps_note(card))))
         for step in steps:
             box = QHBoxLayout()
             ex = step.get("example") or {}
