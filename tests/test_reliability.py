@@ -310,3 +310,24 @@ def test_a_recovered_round_with_no_answer_says_so_and_coaches_nothing(data_dir, 
     assert main(["export", sid, "--pdf", str(pdf)]) == 0
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(pdf)).pages)
     assert "nothing to coach yet" in text and "To reach tier" not in text
+
+
+def test_a_rehearsal_whose_answers_are_all_silence_closes_after_noting_no_example(tmp_path):
+    """A case whose turns are all silence, rehearsed as a user would (`voiceround rehearse`): the
+    story is asked, asked again, no example is noted and asked once more, then the round closes for
+    want of an example. It had gone on to ask about commitment, pushback and reflection of a story
+    never told, each twice, to nobody (a new user's find). The card says no answer was recorded."""
+    text = (CASES / "weak-abstraction.toml").read_text().replace('id = "weak-abstraction"', 'id = "silent-case"')
+    (tmp_path / "silent-case.toml").write_text(text)
+    (tmp_path / "audio").mkdir()
+    for n in range(1, text.count("[[turns]]") + 1):
+        sf.write(tmp_path / "audio" / f"silent-case.{n:02d}.wav", np.zeros(6 * 16000, np.int16), 16000, subtype="PCM_16")
+    out = subprocess.run([sys.executable, "-m", "voiceround", "rehearse", str(tmp_path / "silent-case.toml"), "--no-llm", "--json", "-q"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout)
+    intents = [t["intent"] for t in got["turns"] if t["speaker"] == "interviewer"]
+    assert not [t for t in got["turns"] if t["speaker"] == "candidate"]
+    assert intents[:5] == ["ask_scenario", "repeat_question", "note_no_example", "repeat_question", "wrap_up"], intents
+    a = got["scores"]["analytics"]
+    assert a["no_answer"] and a["no_example_noted"] and a["round_used_s"] < 150

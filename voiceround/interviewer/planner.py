@@ -484,6 +484,8 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
         if not _story_told(transcript, rnd) and "note_no_example" in rnd.probes and not any(i == "note_no_example" for i, _ in h.asked):
             return _action(rnd, "note_no_example", h, reason="no story after the story was asked for again")
     if any(i == "note_no_example" for i, _ in h.asked) and not _story_told(transcript, rnd):
+        if not cands:  # not a word since the first question, asked four times: nobody is answering, so close
+            return _wrap_up(rnd, h, "no concrete example", pace)
         return _no_story_questions(rnd, h, pace)
     dismissed = _dismissal_probe(rnd, transcript, h)
     if dismissed is not None:

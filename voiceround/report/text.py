@@ -41,7 +41,9 @@ def round_use(a: dict) -> str:
     parts = []
     if used and length:  # typed rounds too: their clock is real (only text-only scoring has none, and no round_used_s)
         share = used / length
-        early = (", the interviewer closed early: it had what it needed, and the scorecard reads what was said"
+        early = (", the interviewer closed early: no specific example came, and the scorecard reads what was said"
+                 if a.get("interviewer_closed_early") and a.get("no_example_noted") else
+                 ", the interviewer closed early: it had what it needed, and the scorecard reads what was said"
                  if a.get("interviewer_closed_early") else ", ended early: the scorecard reads only what was said in that time")
         parts.append(f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})" + (early if share < 0.85 else ""))
     fits = [p for p in a.get("fit_redirects") or [] if p in FIT_NOTES]
@@ -55,7 +57,7 @@ def round_use(a: dict) -> str:
     if a.get("no_answer"):
         parts.append("No answer was recorded: every dimension reads tier 1 because nothing was said that could be scored")
     if a.get("no_example_noted"):
-        parts.append("The interviewer noted that no specific example was given, after three requests for one")
+        parts.append("The interviewer noted that no specific example was given, after asking for one again")
     # how long it takes to say: the time spoken, or for typed words their time at the speaking rate
     # (a new user's typed 5,160 words were stored as 98 s and got no note)
     speaking = max(a.get("speaking_s") or 0.0, (a.get("words") or 0) / SPEAKING_RATE_WPS if a.get("timing") else 0.0)
