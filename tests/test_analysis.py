@@ -126,6 +126,8 @@ def test_a_metric_retold_from_another_baseline_is_a_conflict(first, later, confl
      "about 40% of our mobile orders came through guest checkout"),
     ("The conversion lift held at three point two percent, so the two million dollars a year came through, and bounce held.",
      "three", "three point two percent"),
+    # a stranded preposition ends the clause: the pushback had quoted 'I disagreed with I would first ask for the data'
+    ("If my manager wanted to launch a feature I disagreed with, I would first ask for the data.", "I disagreed", "I disagreed"),
 ])
 def test_a_claim_is_quoted_as_a_whole_phrase(sentence, at, quote):
     from voiceround.analysis.quotes import is_fragment, phrase_quote

@@ -37,6 +37,8 @@ PHRASAL = frozenset("came went got turned ended brought carried held picked set"
 # Words just before a number that belong to its phrase ("the 70%", "about 40%").
 LEAD_IN = frozenset("the about around roughly nearly almost over under only just some a".split())
 _PUNCT_END = ".?!;:"
+# Subject pronouns: after "with," one of them opens a new clause, not the preposition's object.
+_SUBJECTS = frozenset("i we they he she you".split())
 _FILLERS = frozenset("um uh er erm like basically actually honestly".split())
 _FILLER_PAIRS = frozenset(["you know", "i mean", "kind of", "sort of", "and stuff", "or something", "and you", "and so"])
 _STRIP = " ,.;:!?\"'()[]"
@@ -89,6 +91,9 @@ def phrase_quote(text: str, start: int = 0, max_words: int = 8, min_words: int =
         clause.append(tok)
         if tok[-1:] in _PUNCT_END and not re.search(r"\d[.:]\d", tok) or \
                 (tok.endswith(",") and i + 1 >= min_words and _bare(tok) not in DANGLING):  # "went from, uh, 60" goes on
+            break
+        if tok.endswith(",") and _bare(tok) in OPENERS - CLAUSE_OPENERS and i + 1 < len(tokens) \
+                and _bare(tokens[i + 1]) in _SUBJECTS:  # "a feature I disagreed with, | I would…": a stranded preposition ends the clause
             break
     if len(clause) > max_words + 2:  # a clause one or two words over is quoted whole rather than cut
         valid = [k for k in range(min_words, max_words + 3)
