@@ -148,7 +148,12 @@ def test_the_scorecard_names_the_redirect(rnd):
     tr, acts = play(rnd, "I would first gather the data. Then I'd set up a meeting and I would present both options.", FITS)
     card = score(tr, rnd)
     assert card["analytics"]["fit_redirects"] == ["hypothetical"]
-    assert "redirected once: the first answer said what the candidate would do" in round_use(card["analytics"])
+    # the redirect and the story-fit cap are one finding, told once (it had been told twice, in two wordings)
+    note = round_use(card["analytics"])
+    assert "This answer says what you would do, not what happened (the interviewer redirected once; it went on the same way)" in note
+    assert note.count("would do") == 1, note
+    # a redirect the story answered (no cap held) is told as the redirect
+    assert "redirected once: the first answer said what the candidate would do" in round_use({"fit_redirects": ["hypothetical"]})
     # two redirects for two problems are told as two (a new user's non-answer, then a hypothetical, read "redirected once")
     two = round_use({"fit_redirects": ["non_answer", "hypothetical"]})
     assert two.startswith("The interviewer redirected twice: the opening question got no story at first; then the first answer said what"), two

@@ -47,13 +47,20 @@ def round_use(a: dict) -> str:
                  if a.get("interviewer_closed_early") else ", ended early: the scorecard reads only what was said in that time")
         parts.append(f"Round used {clock(min(used, length))} of {clock(length)} ({min(share, 1.0):.0%})" + (early if share < 0.85 else ""))
     fits = [p for p in a.get("fit_redirects") or [] if p in FIT_NOTES]
-    if fits:  # the first is why the story was redirected; a later one is what the redirect got back
+    caps = [c for c in a.get("story_caps") or [] if c.get("description")]
+    same = next((c for c in caps if fits and c.get("fit") == fits[0]), None)
+    if same is not None:  # the redirect and the cap are one finding: told once, in the cap's words
+        times = {1: "once", 2: "twice"}.get(len(fits), f"{len(fits)} times")
+        first, _, rest = same["description"].rstrip(".").partition(". ")
+        parts.append(f"{first} (the interviewer redirected {times}; it went on the same way)" + (f". {rest}" if rest else ""))
+        caps.remove(same)
+    elif fits:  # the first is why the story was redirected; a later one is what the redirect got back
         times = {1: "once", 2: "twice"}.get(len(fits), f"{len(fits)} times")
         later = [FIT_NOTES[p] for p in dict.fromkeys(fits[1:]) if p != fits[0]]  # a new user's non-answer, then a hypothetical
         parts.append(f"The interviewer redirected {times}: {FIT_NOTES[fits[0]]}"
                      + (f"; then {'; then '.join(later)}" if later else "; asked again, no other story was told" if len(fits) > 1 else ""))
     # the round file's conditional caps that held (Disagree and Commit: a story the candidate won), in its words
-    parts += [c["description"].rstrip(".") for c in a.get("story_caps") or [] if c.get("description")]
+    parts += [c["description"].rstrip(".") for c in caps]
     if a.get("no_answer"):
         parts.append("No answer was recorded: every dimension reads tier 1 because nothing was said that could be scored")
     if a.get("no_example_noted"):

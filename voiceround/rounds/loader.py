@@ -439,9 +439,13 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
         description = c.get("description", "")
         if not isinstance(description, str):
             raise RoundFileError(f"{path.name}: {where}.description should be one line of text", path=path, field=f"{where}.description")
+        fit = c.get("fit", "")
+        if not isinstance(fit, str):
+            raise RoundFileError(f"{path.name}: {where}.fit should be the id of an interviewer fit problem, e.g. \"won\"", path=path,
+                                 field=f"{where}.fit")
         caps_list.append(ConditionalCap(_need(c, "reason", str, where, path), _condition(_need(c, "when", (list, str), where, path),
                                                                                           f"{where}.when", path), caps,
-                                        " ".join(description.split())))
+                                        " ".join(description.split()), fit))
     scoring["caps"] = tuple(caps_list)
     if scoring.get("tier_rounding", "nearest") not in ("nearest", "up"):
         raise RoundFileError(f"{path.name}: scoring.tier_rounding should be \"nearest\" or \"up\", got {scoring['tier_rounding']!r}",

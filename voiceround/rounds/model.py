@@ -151,12 +151,15 @@ class Trap:
 class ConditionalCap:
     """Tier caps that apply when a condition on the features holds, e.g. a Disagree and Commit
     story the candidate won has no commitment to someone else's path. ``reason`` is shown as the
-    cap's source on the scorecard; ``description``, what to change, beside it ("" for none)."""
+    cap's source on the scorecard; ``description``, what to change, beside it ("" for none).
+    ``fit``: the interviewer's fit problem that is the same finding (``"hypothetical"``, ``"won"``;
+    :mod:`voiceround.interviewer.fit`), so a scorecard that tells the redirect doesn't tell it twice; "" for none."""
 
     reason: str
     when: Condition
     caps: dict[str, int]
     description: str = ""
+    fit: str = ""
 
 
 @dataclass(frozen=True)

@@ -816,7 +816,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         "fit_redirects": misfit,  # e.g. ["won"]: the first story told was one the candidate's side won
         # the round file's conditional caps that hold, said on the scorecard whether or not they lowered a
         # tier (a new user's won story scored 86.7 with no word that it doesn't fit the round)
-        "story_caps": [{"reason": c.reason, "description": c.description} for c in held],
+        "story_caps": [{"reason": c.reason, "description": c.description, "fit": c.fit} for c in held],
     }
     if ctx.get("meaning") is not None:  # the encoder that read cues by meaning, or "unavailable: <why>"
         analytics["meaning_reader"] = ctx["meaning"]
