@@ -21,7 +21,8 @@ BASELINE_CORRECTION = re.compile(
     # "I said 6.8 and then 9"
     # a number said before, taken back when the baseline is asked for ("The 1.2 seconds, yeah, I think earlier I
     # said 800", "it might have been more like twenty-five thousand before")
-    r"|\b(earlier|before) i said\b|\bmight have been (more like|closer to)\b"
+    # ("before I said" only before a number: "I ran a survey before I said anything" is no correction)
+    rf"|\bearlier i said\b|\bbefore i said (?=(?:a |an |about |around |like )?{_NS}\b)|\bmight have been (more like|closer to)\b"
     r"|\bor maybe (it was )?(closer to|more like)\b|\bi think (the \w+ |it )?was (actually )?more like\b|\bi said (?:[\d.,%]+|(?:(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand|point|percent)[\s-]*){1,6}) ?and then\b"
     # a level given as two guesses when asked for it ("around eleven, maybe twelve percent", "forty-four,
     # maybe forty-six weeks", "Maybe fifteen, twenty", "9, or maybe 6"), or a guess hedged on its own ("Two-fifty maybe.")
