@@ -232,3 +232,39 @@ def test_export_from_the_window_never_replaces_a_file_that_is_not_an_export(sess
     qtbot.waitUntil(lambda: win.statusBar().currentMessage().startswith("Exported"), timeout=20_000)
     assert len(warned) == before
     win.shutdown()
+
+
+def test_a_pdf_export_to_a_full_disk_is_an_error_and_leaves_the_earlier_file(session, tmp_path, monkeypatch, capsys):
+    """A new user exported to a 40 KB disk: "wrote …", exit 0, and a cut-off PDF no reader could
+    open (Qt's PDF writer reports no write error). The export is an error naming the reason, leaves
+    no part file, and an earlier export of that name is kept as it was. On a real full tmpfs when
+    this process may mount one (root in CI), else the OS's ENOSPC at the flush."""
+    import errno
+    import os
+    import subprocess
+    data, r = session
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    full = tmp_path / "full"
+    full.mkdir()
+    try:
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=160k", "tmpfs", str(full)], capture_output=True).returncode == 0
+    except OSError:  # no mount command
+        mounted = False
+    try:
+        assert main(["export", r["session_id"], "--pdf", str(full / "card.pdf")]) == 0  # an earlier export fits
+        earlier = (full / "card.pdf").read_bytes()
+        capsys.readouterr()
+        if mounted:
+            (full / "fill").write_bytes(b"\0" * (160 * 1024 - len(earlier) - 8192))  # the disk fills up
+        else:
+            def fsync(fd):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            monkeypatch.setattr(os, "fsync", fsync)
+        assert main(["export", r["session_id"], "--pdf", str(full / "card.pdf")]) == 3
+        err = capsys.readouterr().err
+        assert "No space left on device" in err and "wrote" not in err
+        assert (full / "card.pdf").read_bytes() == earlier
+        assert sorted(p.name for p in full.iterdir()) == (["card.pdf", "fill"] if mounted else ["card.pdf"])
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(full)], check=True)

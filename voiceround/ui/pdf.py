@@ -20,7 +20,7 @@ def write_pdf(html_text: str, out: str | Path, page_size: str = "A4") -> Path:
     :class:`StorageError` if the file can't be written or its folder doesn't exist."""
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QMarginsF
+    from PySide6.QtCore import QBuffer, QIODevice, QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
     from PySide6.QtWidgets import QApplication
     # A QApplication (not just QGuiApplication), so widgets can still be made in this process.
@@ -29,14 +29,12 @@ def write_pdf(html_text: str, out: str | Path, page_size: str = "A4") -> Path:
     if not out.parent.is_dir():  # a mistyped folder is an error, not a new folder
         raise StorageError(f"cannot write {out}: the folder {out.parent} doesn't exist",
                            hint="pick an existing folder (it is not created for you)")
-    try:
-        with open(out, "ab"):
-            pass
-        os.chmod(out, 0o600)  # owner-only, like the data folder (the PDF holds the transcript)
-    except OSError as exc:
-        raise StorageError(f"cannot write {out}: {exc.strerror or exc}",
-                           hint="pick a folder you can write to, e.g. your home or Documents folder, and a disk with space") from exc
-    writer = QPdfWriter(str(out))
+    # Rendered in memory, then written by Python beside the target and moved over it: Qt's writer
+    # reports no write error, so on a full disk it had left a cut-off PDF and said "wrote" (a new
+    # user's test). Now a failed write raises, and an earlier file of that name is left as it was.
+    buf = QBuffer()
+    buf.open(QIODevice.WriteOnly)
+    writer = QPdfWriter(buf)
     size = QPageSize(QPageSize.Letter if page_size.lower() == "letter" else QPageSize.A4)
     writer.setPageLayout(QPageLayout(size, QPageLayout.Portrait, QMarginsF(15, 15, 15, 15), QPageLayout.Millimeter))
     writer.setResolution(300)
@@ -45,9 +43,34 @@ def write_pdf(html_text: str, out: str | Path, page_size: str = "A4") -> Path:
     doc = paginate(html_text, writer.pageLayout().paintRect(QPageLayout.Point).size())  # the whole printable width
     doc.print_(writer)
     del writer
-    if not out.exists() or out.stat().st_size == 0:
-        raise StorageError(f"the PDF {out} could not be written (disk full?)")
+    data = bytes(buf.data())
+    buf.close()
+    if not data.startswith(b"%PDF"):
+        raise StorageError(f"the PDF {out} could not be rendered")
+    write_bytes_atomically(out, data)
     return out
+
+
+def write_bytes_atomically(out: Path, data: bytes) -> None:
+    """Write ``data`` to ``out`` owner-only (the PDF holds the transcript): to a temporary file in
+    the same folder, flushed to disk, then moved over ``out``. Raises :class:`StorageError` (the
+    OS's reason: "No space left on device", "Permission denied") and removes the temporary file;
+    ``out`` is then as it was."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise StorageError(f"cannot write {out}: {exc.strerror or exc}",
+                           hint="pick a folder you can write to, e.g. your home or Documents folder, and a disk with space") from exc
 
 
 def no_ligatures(font):
