@@ -268,3 +268,44 @@ def test_a_pdf_export_to_a_full_disk_is_an_error_and_leaves_the_earlier_file(ses
     finally:
         if mounted:
             subprocess.run(["umount", str(full)], check=True)
+
+
+def test_a_bundle_naming_a_path_as_its_session_id_is_refused_and_holds_no_local_paths(session, tmp_path, monkeypatch, capsys):
+    """A new user's hand-edited bundle with the session id "../../../../<outside>/EVIL" (checksums
+    recomputed) was imported, its audio written outside the data folder, and `delete` of that id then
+    removed the outside file. Such a bundle is refused, changing nothing; `delete` never removes a
+    file outside the data folder; and an exported bundle names no folder of this machine."""
+    import hashlib
+    data, r = session
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    bundle = tmp_path / "s.zip"
+    assert main(["export", r["session_id"], "--bundle", str(bundle)]) == 0
+    with zipfile.ZipFile(bundle) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    sess = json.loads(members["session.json"])
+    assert "/" not in (sess["session"]["audio_path"] or "") and "/" not in sess["session"]["meta"].get("case", "")
+    assert str(data) not in members["session.json"].decode()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    sess["session"]["id"] = f"../../../../../../../../{outside}/EVIL"
+    members["session.json"] = json.dumps(sess).encode()
+    manifest = json.loads(members.pop("manifest.json"))
+    manifest["sha256"] = {n: hashlib.sha256(b).hexdigest() for n, b in members.items()}
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as z:
+        z.writestr("manifest.json", json.dumps(manifest))
+        for n, b in members.items():
+            z.writestr(n, b)
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(tmp_path / "fresh"))
+    capsys.readouterr()
+    assert main(["import", str(evil)]) == 3
+    err = capsys.readouterr().err
+    assert "session id this app doesn't make" in err and "Traceback" not in err
+    assert list(outside.iterdir()) == [] and Store().sessions() == []
+    # a row that points outside the data folder (as such an import had stored) is deleted without the outside file
+    st = Store()
+    sid = st.new_session("disagree_and_commit", "1", "test")
+    victim = outside / "keep.wav"
+    victim.write_bytes(b"RIFF")
+    st.db["sessions"].update(sid, {"audio_path": str(victim)})
+    assert main(["delete", sid]) == 0 and victim.exists()

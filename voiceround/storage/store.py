@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import threading
 import sqlite3
 import uuid
@@ -140,8 +141,9 @@ class Store:
                 self.db.execute(f"delete from {table} where session_id = ?", [session_id])
             self.db.execute("delete from sessions where id = ?", [session_id])
         self._write(rm)
-        if row.get("audio_path"):
-            Path(row["audio_path"]).unlink(missing_ok=True)
+        audio = Path(row["audio_path"]) if row.get("audio_path") else None
+        if audio is not None and audio.resolve().parent == paths.audio_dir().resolve():  # never a file outside the data folder
+            audio.unlink(missing_ok=True)
 
     def delete_all(self) -> int:
         """Delete every session and every session audio file; returns how many sessions were deleted."""
@@ -171,7 +173,7 @@ class Store:
     def new_session(self, round_id: str, round_version: str, source: str, meta: dict | None = None) -> str:
         """Create a session row (status ``running``); return its id. Its audio goes to
         ``audio/<id>.wav`` in the data dir."""
-        sid = dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+        sid = dt.datetime.now().strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]  # the form SESSION_ID checks
         audio = str(paths.audio_dir() / f"{sid}.wav")
         self._write(lambda: self.db["sessions"].insert({
             "id": sid, "round_id": round_id, "round_version": round_version, "started_at": _now(), "ended_at": None,
@@ -341,8 +343,12 @@ def export_bundle(store: "Store", session_id: str, out: Path, pdf: Path | None =
     import hashlib
     import zipfile
     row = store.session(session_id)
+    # no folder of this machine in a bundle that may be shared: the audio and a rehearsed case by file name only
+    shared = dict(row, audio_path=Path(row["audio_path"]).name if row.get("audio_path") else None)
+    if isinstance(row.get("meta"), dict) and isinstance(row["meta"].get("case"), str):
+        shared["meta"] = dict(row["meta"], case=Path(row["meta"]["case"]).name)
     members: dict[str, bytes] = {
-        "session.json": json.dumps({"session": row, "events": store.events(session_id)}, sort_keys=True, indent=2).encode(),
+        "session.json": json.dumps({"session": shared, "events": store.events(session_id)}, sort_keys=True, indent=2).encode(),
         "transcript.json": json.dumps([t.to_dict() for t in store.transcript(session_id).turns], indent=2).encode(),
         "scorecard.json": json.dumps(store.scorecard(session_id), sort_keys=True, indent=2).encode(),
     }
@@ -367,6 +373,12 @@ def export_bundle(store: "Store", session_id: str, out: Path, pdf: Path | None =
         tmp.unlink(missing_ok=True)
         raise StorageError(f"cannot write {out}: {exc.strerror or exc}", hint="free some disk space or choose another place") from exc
     return out
+
+
+# A session id as :meth:`Store.new_session` makes it ("20261203-183436-94311a"): an imported bundle's
+# id names a file in the data folder, so any other id is refused (a new user's hand-edited bundle
+# with the id "../../../../tmp/nu/EVIL" wrote its audio outside the data folder).
+SESSION_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
 
 
 def import_bundle(store: "Store", path: Path) -> str:
@@ -404,7 +416,10 @@ def import_bundle(store: "Store", path: Path) -> str:
             raise StorageError(f"{path.name} is damaged: {required} is missing")
     sess = json.loads(data["session.json"])
     row, events = sess["session"], sess["events"]
-    sid = row["id"]
+    sid = row.get("id")
+    if not isinstance(sid, str) or not SESSION_ID.fullmatch(sid):
+        raise StorageError(f"{path.name} names a session id this app doesn't make ({str(sid)[:40]!r}); nothing was imported",
+                           hint="import a bundle made by `voiceround export … --bundle`, unedited")
     if list(store.db["sessions"].rows_where("id = ?", [sid])):
         raise StorageError(f"session {sid} already exists here; nothing was imported", hint="delete it first to re-import")
     audio_path = None
