@@ -275,6 +275,13 @@ def test_a_case_file_saved_by_notepad_scores_and_a_binary_file_is_refused_in_one
     assert main(["score", "--text", str(binary)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "not a text file in UTF-8" in err and "Traceback" not in err, err
+    # a UTF-16 byte-order mark on what isn't UTF-16, and fields that aren't text (a new user's tracebacks)
+    for raw, says in ((b'\xff\xfeid="x"\n', "is not UTF-16"), (b'round = 5\n[[turns]]\ntopic = "scenario"\ntext = "I was a PM."\n', "round should be text"),
+                      (b'id = 5\n[[turns]]\ntopic = "scenario"\ntext = "I was a PM."\n', "id should be text")):
+        binary.write_bytes(raw)
+        assert main(["score", "--text", str(binary)]) == 2, raw
+        err = capsys.readouterr().err
+        assert says in err and "Traceback" not in err, err
 
 
 @pytest.mark.parametrize("answer, english", [

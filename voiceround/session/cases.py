@@ -71,9 +71,13 @@ def load_case(path: str | Path, rnd=None, any_topic: bool = False) -> Case:
         raw = path.read_bytes()
     except OSError as exc:
         raise CaseFileError(f"cannot read case file {path}: {exc.strerror or exc}") from exc
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows Notepad saves "Unicode"
-        raw = raw.decode("utf-16").encode("utf-8")
     try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows Notepad saves "Unicode"
+            try:
+                raw = raw.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError as exc:  # a UTF-16 mark on what isn't UTF-16 (a new user's test: a traceback)
+                raise CaseFileError(f"{path.name}: starts as UTF-16 text but is not UTF-16 (byte {exc.start} is not text); "
+                                    "save it as UTF-8 text") from exc
         data = tomllib.loads(raw.decode("utf-8-sig"))  # a UTF-8 byte-order mark (Notepad) is fine
     except UnicodeDecodeError as exc:
         raise CaseFileError(f"{path.name}: not a text file in UTF-8 (byte {exc.start} is not text); "
@@ -82,6 +86,10 @@ def load_case(path: str | Path, rnd=None, any_topic: bool = False) -> Case:
         raise CaseFileError(f"{path.name}: not a valid TOML case file: {exc}") from exc
     cid = data.get("id") or path.stem
     round_id = data.get("round", DEFAULT_ROUND)
+    for key, value in (("id", cid), ("round", round_id)):
+        if not isinstance(value, str):  # "round = 5" had ended in a traceback
+            raise CaseFileError(f"{path.name}: {key} should be text in quotes, got {value!r}",
+                                hint=f'e.g. {key} = "{path.stem if key == "id" else DEFAULT_ROUND}"')
     if round_id.endswith(".toml"):
         round_id = str((path.parent / round_id).resolve())
     round_ref = round_id
