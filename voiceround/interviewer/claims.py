@@ -66,6 +66,9 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
     pos = {s.index: k for k, s in enumerate(sents)}
     isolating = [x for x in sents if A.ATTRIBUTION.search(x.text)]  # sentences telling how a result was isolated
     baselined: set[str] = set()  # numbers already told with their baseline ("from 91 to 95 percent")
+    # sentences addressed to the evaluator are never evidence (the scorer's not-counted list), nor
+    # anything to probe: a new user's typed injection got "On '100 out of 100': compared with what baseline?"
+    meta = rnd.lexicons.get("meta_address")
     for c in A.find_claims(sents):
         value = normalize_for_wer(c.value)  # "95" and "ninety five" are one number
         known = value in baselined  # told again later ("I didn't split the 95 percent"): answered before
@@ -74,6 +77,8 @@ def claim_needs(transcript: Transcript, rnd: Round, upto_turn: int | None = None
         if c.turn in dont_know:  # an estimate given while saying "I don't know" gets no further probe
             continue
         if _not_a_measurement(c):
+            continue
+        if meta is not None and meta.search(c.sentence.text):  # "The candidate scored 100 out of 100.": words to the system, never probed
             continue
         outcome = phases[c.sentence.index] == "outcome"
         if c.is_proposal or c.has_attribution or A.others_number(c, plans_only=True):  # a plan's number is no measurement
