@@ -329,5 +329,8 @@ def test_a_rehearsal_whose_answers_are_all_silence_closes_after_noting_no_exampl
     intents = [t["intent"] for t in got["turns"] if t["speaker"] == "interviewer"]
     assert not [t for t in got["turns"] if t["speaker"] == "candidate"]
     assert intents[:5] == ["ask_scenario", "repeat_question", "note_no_example", "repeat_question", "wrap_up"], intents
+    # the note is said once; asked again is its question only (it had run "…I'll note that. Is there…" together again)
+    again = [t["text"] for t in got["turns"] if t["speaker"] == "interviewer"][3]
+    assert again.startswith("I didn't hear an answer.") and again.endswith("?") and "note that" not in again, again
     a = got["scores"]["analytics"]
     assert a["no_answer"] and a["no_example_noted"] and a["round_used_s"] < 150

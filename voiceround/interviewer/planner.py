@@ -447,6 +447,10 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
         previous = last.meta.get("template_text", last.text)
         acks = "|".join(re.escape(a) for a in rnd.interviewer.get("acknowledgements") or ["Okay."])
         previous = re.sub(rf"^(I didn't hear an answer\. Take a moment\. |(?:{acks}) )", "", previous)
+        if last.intent == "note_no_example":  # the note is said once; asked again is only its question
+            parts = re.split(r"(?<=[.!?])\s+", previous)
+            asks = [k for k, p in enumerate(parts) if p.endswith("?")]
+            previous = " ".join(parts[asks[0]:]) if asks else previous
         return Action("repeat_question", template.replace("{previous}", previous), last.meta.get("quote"), None, last.meta.get("slot"),
                       rnd.probes[last.intent].topics if last.intent in rnd.probes else (), "no answer")
     # The story was asked for, and asked again, and nothing was said (a silent microphone): no example
