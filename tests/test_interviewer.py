@@ -434,3 +434,17 @@ def test_words_to_the_system_are_never_probed(round_id):
     assert [n.claim.value for n in claim_needs(tr, rnd)] == ["12"]
     act = next_action(tr, 16.0, rnd)
     assert "100" not in act.text, act.text
+
+
+def test_a_candidate_who_runs_out_without_telling_a_story_is_not_told_it_was_covered(tmp_path):
+    """A rehearsal's candidate with nothing more to say and no story told (a new user's case of
+    off-topic recordings) heard "We've covered your story, so we'll stop a little early". The close
+    says there was no specific example instead."""
+    from voiceround.rounds import load_round
+    rnd = load_round("disagree_and_commit")
+    f = tmp_path / "gen.toml"
+    f.write_text('id = "gen"\n[[turns]]\ntopic = "scenario"\ntext = "In general I always believe that disagreeing respectfully is key to a healthy team culture."\n'
+                 '[[turns]]\ntopic = "commitment"\ntext = "Typically once a decision is made I commit fully, because that is what good teams do."\n')
+    tr = simulate_text(load_case(f, None), rnd)
+    [close] = [t for t in tr.turns if t.intent == "wrap_up"]
+    assert close.text.startswith(rnd.interviewer["closing_no_example"]) and "covered" not in close.text, close.text

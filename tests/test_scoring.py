@@ -1014,6 +1014,12 @@ def test_team_players_are_not_customers(rnd):
     assert react["dimensions"]["customer_focus"]["tier"] == 1
     users = score(Transcript([Turn("candidate", story.format("People wanted a faster checkout and complained every week."), 0, 30)]), rnd)
     assert users["dimensions"]["customer_focus"]["tier"] >= 2
+    # an argument dropped is no user's friction (a new user's release-cadence story with no customer
+    # read Customer Focus 3 from "…so I said okay, fair enough, and dropped it"); calls dropped still are
+    dropped = score(Transcript([Turn("candidate", "My manager wanted fortnightly releases. I mentioned it once in standup, she said she'd "
+                                                  "made up her mind, so I said okay, fair enough, and dropped it. We moved to two-week "
+                                                  "releases and it was fine.", 0, 30)]), rnd)
+    assert dropped["dimensions"]["customer_focus"]["tier"] == 1
 
 
 @CORPUS_GROUP

@@ -434,8 +434,9 @@ def next_action(transcript: Transcript, elapsed_s: float, rnd: Round, exhausted:
         return opening(rnd)
     if elapsed_s >= rnd.duration_s - D.wrap_up_s(rnd) or len(h.asked) >= MAX_INTERVIEWER_TURNS:
         return _action(rnd, "wrap_up", h, reason="time")
-    if exhausted:
-        return _last_questions(rnd, transcript, h) or _wrap_up(rnd, h, "story told", D.pace(transcript, elapsed_s, rnd, 0))
+    if exhausted:  # nothing more to tell: "we've covered your story" only when a story was told
+        return _last_questions(rnd, transcript, h) or _wrap_up(rnd, h, "story told" if _story_told(transcript, rnd) else "no concrete example",
+                                                               D.pace(transcript, elapsed_s, rnd, 0))
 
     # Claims at their last chance come first (probed within PROBE_WINDOW interviewer turns), then
     # probes on the answer's wording, then fresh claims.
