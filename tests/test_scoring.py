@@ -1404,3 +1404,27 @@ def test_a_starting_level_taken_back_or_admitted_a_guess_is_an_invented_baseline
     percent, maybe less"), flagged no trap, and the retraction was quoted ✓ under Impact Quantification."""
     card = score(_told(*_KITCHEN, retold), rnd)
     assert ("invented_baseline" in {t["id"] for t in card["traps"]}) is invented, card["traps"]
+
+
+def test_a_round_ended_before_the_commitment_was_asked_flags_no_missing_commitment(rnd):
+    """A new user ended a typed round after five answers, before the interviewer asked about the
+    commitment, and was flagged "Missing the commitment phase". An absence trap is flagged only
+    when its part was asked for (round file ``asked_slot``) or the round reached its close; the
+    scorecard says why it isn't. Text-only scoring (no interviewer) is as before."""
+    from voiceround.report import round_use
+    argument = ("My manager Priya wanted to move every client to the new billing system in one weekend. I argued for a pilot with "
+                "ten clients first, because the last migration had failed for twelve percent of invoices. I showed her the error "
+                "logs from March and the support queue, which had tripled that month. She heard me out and still decided on the "
+                "single weekend. So we did it that weekend.")
+    turns = [Turn("interviewer", "Tell me about one specific time you disagreed with a decision and lost.", 0, 5, intent="ask_scenario",
+                  meta={"slot": "scenario"}),
+             Turn("candidate", argument, 6, 50)]
+    ended = score(Transcript(turns), rnd)
+    text_only = score(Transcript([turns[1]]), rnd)
+    assert "missing_commitment_phase" in {t["id"] for t in text_only["traps"]}
+    assert "missing_commitment_phase" not in {t["id"] for t in ended["traps"]}
+    assert [t["id"] for t in ended["analytics"]["unasked_traps"]] == ["missing_commitment_phase"]
+    assert "ended before the commitment was asked for" in round_use(ended["analytics"])
+    asked = turns + [Turn("interviewer", "What did you do once the decision went against you?", 51, 55, intent="ask_commitment",
+                          meta={"slot": "commitment"}), Turn("candidate", "Not much, I went back to my other work.", 56, 60)]
+    assert "missing_commitment_phase" in {t["id"] for t in score(Transcript(asked), rnd)["traps"]}

@@ -61,6 +61,9 @@ def round_use(a: dict) -> str:
                      + (f"; then {'; then '.join(later)}" if later else "; asked again, no other story was told" if len(fits) > 1 else ""))
     # the round file's conditional caps that held (Disagree and Commit: a story the candidate won), in its words
     parts += [c["description"].rstrip(".") for c in caps]
+    for t in a.get("unasked_traps") or []:  # the round ended before the part was asked for
+        parts.append(f"The round ended before the {t['slot']} was asked for, so {t['name']} is not flagged: "
+                     "the tiers read only what was said")
     if a.get("no_answer"):
         parts.append("No answer was recorded: every dimension reads tier 1 because nothing was said that could be scored")
     if a.get("no_example_noted"):

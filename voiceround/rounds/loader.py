@@ -427,9 +427,13 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
         if tid in traps:
             raise RoundFileError(f"{path.name}: {where}.id {tid!r} is used by an earlier trap", path=path, field=f"{where}.id")
         evidence = tuple(t.get("evidence", []))
+        asked_slot = t.get("asked_slot", "")
+        if asked_slot and asked_slot not in slot_ids:
+            raise RoundFileError(f"{path.name}: {where}.asked_slot {asked_slot!r} is not one of the round's slots ({', '.join(sorted(slot_ids))})",
+                                 path=path, field=f"{where}.asked_slot")
         traps[tid] = Trap(tid, _need(t, "name", str, where, path), t.get("description", ""), caps,
                           _condition(_need(t, "when", (list, str), where, path), f"{where}.when", path), evidence,
-                          bool(t.get("absence", False)))
+                          bool(t.get("absence", False)), asked_slot)
 
     scoring = dict(data.get("scoring", {}))
     caps_list = []

@@ -136,7 +136,10 @@ class Trap:
     allowed when flagged; ``evidence`` lists the features whose sentences are quoted, each entry
     ``"a|b"`` taking the first of its alternatives that has any. ``absence``: the trap is about a
     part of the story that is missing ("Missing the commitment phase"), so its quotes only show
-    where that part should have been, under the dimensions it caps, and no sentence "trips" it."""
+    where that part should have been, under the dimensions it caps, and no sentence "trips" it.
+    ``asked_slot``: for an absence trap, the story slot the interviewer asks for that part
+    ("commitment"): in a round the candidate ended before that question and before the close, the
+    part was never asked for, so the trap is not flagged ("" for always)."""
 
     id: str
     name: str
@@ -145,6 +148,7 @@ class Trap:
     when: Condition | None = None
     evidence: tuple[str, ...] = ()
     absence: bool = False
+    asked_slot: str = ""
 
 
 @dataclass(frozen=True)

@@ -764,6 +764,24 @@ def _score_rubric(rubric, F: dict[str, Feature], caps: dict[str, tuple[int, str]
     return {"title": rubric.title, "total": round(total, 1), "dimensions": dims}
 
 
+def _asked_slots(transcript: Transcript, rnd: Round) -> set[str] | None:
+    """The story slots the interviewer asked for in a round the candidate ended before its close
+    (no ``wrap_up`` turn): by a slot question (``meta["slot"]``) or a probe that covers one. None
+    when there is nothing to go by: text-only scoring (no interviewer turns) or a round that reached
+    its close (every part was the candidate's to tell by then)."""
+    asked_turns = [t for _, t in transcript.interviewer_turns()]
+    if not asked_turns or any(t.intent == "wrap_up" for t in asked_turns):
+        return None
+    out = set()
+    for t in asked_turns:
+        if t.meta.get("slot"):
+            out.add(t.meta["slot"])
+        probe = rnd.probes.get(t.intent or "")
+        if probe is not None and probe.covers:
+            out.add(probe.covers)
+    return out
+
+
 def score(transcript: Transcript, rnd: Round) -> dict:
     """Score ``transcript`` on every rubric of ``rnd``.
 
@@ -786,9 +804,14 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     early_lines = {rnd.interviewer.get(k) for k in ("closing_early", "closing_no_example")} - {None}
     closed_early = any(t.intent == "wrap_up" and t.text in early_lines for _, t in transcript.interviewer_turns())
     misfit = transcript.fit_redirects()  # stories the interviewer redirected as not fitting the round
+    asked = _asked_slots(transcript, rnd)
     transcript = transcript.story()
     F, ctx = compute_features(transcript, rnd)
     traps = detect_traps(F, rnd)
+    # an absence trap whose part was never asked for, in a round the candidate ended before its close
+    unasked = [t for t in traps if asked is not None and rnd.traps[t["id"]].asked_slot
+               and rnd.traps[t["id"]].asked_slot not in asked]
+    traps = [t for t in traps if t not in unasked]
     held = held_caps(F, rnd)
     caps = tier_caps(F, rnd, traps, held)
     barred = barred_evidence(F, rnd, traps)
@@ -817,6 +840,8 @@ def score(transcript: Transcript, rnd: Round) -> dict:
         # the round file's conditional caps that hold, said on the scorecard whether or not they lowered a
         # tier (a new user's won story scored 86.7 with no word that it doesn't fit the round)
         "story_caps": [{"reason": c.reason, "description": c.description, "fit": c.fit} for c in held],
+        # absence traps not flagged because the round ended before their part was asked for
+        "unasked_traps": [{"id": t["id"], "name": t["name"], "slot": rnd.traps[t["id"]].asked_slot} for t in unasked],
     }
     if ctx.get("meaning") is not None:  # the encoder that read cues by meaning, or "unavailable: <why>"
         analytics["meaning_reader"] = ctx["meaning"]
