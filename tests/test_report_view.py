@@ -292,6 +292,12 @@ def test_no_next_steps_at_the_top_tier_and_the_reports_say_so(rnd):
     assert view.ALL_TOP_NOTE in scorecard_text(card, "", rnd, tr)
     from voiceround.report.html import next_steps_html
     assert "top tier" in next_steps_html([])
+    # the same answer far longer than the round (a new user's 75-minute answer was told to "keep it
+    # there under time pressure"): told to fit it in the time
+    long = dict(card, analytics=dict(card["analytics"], speaking_s=3 * card["analytics"]["round_length_s"]))
+    text = scorecard_text(long, "", rnd, tr)
+    assert view.TOO_LONG_NOTE in text and view.ALL_TOP_NOTE not in text and "far longer than the 20:00 round" in text
+    assert view.TOO_LONG_NOTE in next_steps_html([], long)
 
 
 @pytest.mark.fast

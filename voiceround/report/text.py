@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from voiceround.core.types import SPEAKING_RATE_WPS
 
 
 def status_text(row: dict) -> str:
@@ -70,10 +69,9 @@ def round_use(a: dict) -> str:
         parts.append("The interviewer noted that no specific example was given, after asking for one again")
     # how long it takes to say: the time spoken, or for typed words their time at the speaking rate
     # (a new user's typed 5,160 words were stored as 98 s and got no note)
-    speaking = max(a.get("speaking_s") or 0.0, (a.get("words") or 0) / SPEAKING_RATE_WPS if a.get("timing") else 0.0)
-    length = a.get("round_length_s") or 0.0
-    if length and speaking > 1.5 * length:  # a text longer than the round could hold (a new user's 13-hour file scored silently)
-        parts.append(f"This answer takes about {clock(speaking)} to say, far longer than the {clock(length)} round: a real "
+    from voiceround.report import view  # imported here, as in scorecard_text
+    if view.too_long(a):  # a text longer than the round could hold (a new user's 13-hour file scored silently)
+        parts.append(f"This answer takes about {clock(view.speaking_s(a))} to say, far longer than the {clock(a['round_length_s'])} round: a real "
                      "interviewer would have cut it short, and the scorecard reads all of it")
     if a.get("not_english") is not None:
         parts.append("This answer does not read as English: VoiceRound scores English answers only, so these tiers "

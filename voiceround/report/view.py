@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from voiceround import analysis as A
-from voiceround.core.types import UNSURE_LOGPROB
+from voiceround.core.types import SPEAKING_RATE_WPS, UNSURE_LOGPROB
 from voiceround.scoring import worded_trap
 
 TOP_TIER = 4
@@ -35,10 +35,32 @@ NO_ANSWER_NOTE = ("No answer was recorded, so there is nothing to coach yet. Sta
                   "went against you, and the result with its baseline.")
 
 
+# Said in place of "what to work on next" when every dimension is at the top tier but the answer
+# would take far longer to say than the round (a new user's 75-minute answer was told to "keep it
+# there under time pressure").
+TOO_LONG_NOTE = ("Every dimension is at the top tier, but this answer takes far longer to say than the round allows. "
+                 "Tell the same story in the time: the decision, the data on both sides, what you did after it, and "
+                 "the result with its baseline, a few sentences each.")
+
+
+def speaking_s(a: dict) -> float:
+    """How long the answer takes to say, in seconds, from a scorecard's ``analytics``: the time
+    spoken, or for typed words their time at :data:`~voiceround.core.types.SPEAKING_RATE_WPS`."""
+    return max(a.get("speaking_s") or 0.0, (a.get("words") or 0) / SPEAKING_RATE_WPS if a.get("timing") else 0.0)
+
+
+def too_long(a: dict) -> bool:
+    """Whether the answer takes more than 1.5 times the round's length to say (``analytics``)."""
+    length = a.get("round_length_s") or 0.0
+    return bool(length) and speaking_s(a) > 1.5 * length
+
+
 def no_steps_note(card: dict) -> str:
     """What to say when :func:`next_steps` is empty: :data:`NO_ANSWER_NOTE` for a card with no answer
-    (``analytics.no_answer``), else :data:`ALL_TOP_NOTE` (every dimension at the top tier)."""
-    return NO_ANSWER_NOTE if (card.get("analytics") or {}).get("no_answer") else ALL_TOP_NOTE
+    (``analytics.no_answer``), :data:`TOO_LONG_NOTE` for one far longer than the round, else
+    :data:`ALL_TOP_NOTE` (every dimension at the top tier)."""
+    a = card.get("analytics") or {}
+    return NO_ANSWER_NOTE if a.get("no_answer") else TOO_LONG_NOTE if too_long(a) else ALL_TOP_NOTE
 # Words too common in the rubric's definitions to tie a sentence to one dimension.
 _STOP = frozenset("""about after against also because been before being both broader chosen clearly consistently does
 from goes have heavily including more most once other rather really specific such than that their them then there
