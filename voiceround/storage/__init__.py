@@ -9,4 +9,5 @@ from voiceround.storage.store import (  # noqa: F401  (the package API)
     m001_initial,
     m002_scorecard_history,
     rescore,
+    write_bytes_atomically,
 )

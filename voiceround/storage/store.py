@@ -5,6 +5,7 @@ completed turn and shows up as unfinished.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -336,6 +337,28 @@ def check_export_target(target: str | Path | None, suffix: str, magic: bytes) ->
                                   hint="choose another name (on the command line, --force replaces it)")
 
 
+def write_bytes_atomically(out: Path, data: bytes, hint: str) -> None:
+    """Write ``data`` to ``out`` owner-only (an export holds the transcript or the recording): to a
+    temporary file in the same folder, flushed to disk, then moved over ``out``. Raises
+    :class:`StorageError` (the OS's reason: "No space left on device", "Permission denied"; ``hint``
+    what to do) and removes the temporary file; ``out`` is then as it was. The PDF export and the
+    session bundle both write this way."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise StorageError(f"cannot write {out}: {exc.strerror or exc}", hint=hint) from exc
+
+
 def export_bundle(store: "Store", session_id: str, out: Path, pdf: Path | None = None) -> Path:
     """Write a session as a zip: ``manifest.json`` (format, version, sha256 of every member),
     ``session.json`` (row + events), ``transcript.json``, ``scorecard.json``, ``audio.wav`` and,
@@ -359,19 +382,13 @@ def export_bundle(store: "Store", session_id: str, out: Path, pdf: Path | None =
         members["scorecard.pdf"] = Path(pdf).read_bytes()
     manifest = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "session_id": session_id,
                 "sha256": {k: hashlib.sha256(v).hexdigest() for k, v in members.items()}}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("manifest.json", json.dumps(manifest, indent=2))
+        for name, data in members.items():
+            z.writestr(name, data)
     out = Path(out)
-    tmp = out.with_suffix(out.suffix + ".part")
-    try:
-        tmp.touch(mode=0o600)  # owner-only, like the data folder (the zip holds the recording)
-        os.chmod(tmp, 0o600)
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr("manifest.json", json.dumps(manifest, indent=2))
-            for name, data in members.items():
-                z.writestr(name, data)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise StorageError(f"cannot write {out}: {exc.strerror or exc}", hint="free some disk space or choose another place") from exc
+    write_bytes_atomically(out, buf.getvalue(), hint="free some disk space or choose another place")
     return out
 
 

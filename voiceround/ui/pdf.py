@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from voiceround.core.errors import StorageError
+from voiceround.storage import write_bytes_atomically
 
 SHRINK = 0.93      # a summary that runs past page 1 is set this much smaller, ...
 MAX_SHRINKS = 4    # ... at most this many times (to about 75 %)
@@ -47,30 +48,8 @@ def write_pdf(html_text: str, out: str | Path, page_size: str = "A4") -> Path:
     buf.close()
     if not data.startswith(b"%PDF"):
         raise StorageError(f"the PDF {out} could not be rendered")
-    write_bytes_atomically(out, data)
+    write_bytes_atomically(out, data, hint="pick a folder you can write to, e.g. your home or Documents folder, and a disk with space")
     return out
-
-
-def write_bytes_atomically(out: Path, data: bytes) -> None:
-    """Write ``data`` to ``out`` owner-only (the PDF holds the transcript): to a temporary file in
-    the same folder, flushed to disk, then moved over ``out``. Raises :class:`StorageError` (the
-    OS's reason: "No space left on device", "Permission denied") and removes the temporary file;
-    ``out`` is then as it was."""
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise StorageError(f"cannot write {out}: {exc.strerror or exc}",
-                           hint="pick a folder you can write to, e.g. your home or Documents folder, and a disk with space") from exc
 
 
 def no_ligatures(font):
