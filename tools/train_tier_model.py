@@ -22,11 +22,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from voiceround.engines.encoder import shared_encoder  # noqa: E402
 from voiceround.rounds import load_round  # noqa: E402
 from voiceround.rounds.tier_model import FORMAT, encode, fit_multinomial  # noqa: E402
-from voiceround.scoring.scorer import (MIN_MODEL_SENTENCES, compute_features, condition_tier, detect_traps, learned_tier,  # noqa: E402
-                                       model_ceiling, tier_caps, use_encoder)
+from voiceround.scoring.scorer import MIN_MODEL_SENTENCES, compute_features, condition_tier, detect_traps, learned_tier, model_ceiling, tier_caps  # noqa: E402
 from voiceround.session.cases import load_case, text_transcript  # noqa: E402
 
 # Features left out of the model: measures of length (sentences, seconds) and shares of all
@@ -78,7 +76,6 @@ def main() -> int:
                     help="fit on all of dev and exit 1 if the shipped model file differs (features changed since it was trained)")
     args = ap.parse_args()
 
-    use_encoder(shared_encoder)  # as the app scores (the traps that cap the tiers read by meaning)
     rnd = load_round(args.round, tier_model=False)  # the conditions alone: the model is what is trained
     rubric = rnd.rubrics[rnd.primary_rubric]
     dims = [d.id for d in rubric.dimensions]
@@ -86,10 +83,9 @@ def main() -> int:
     print(f"{len(cases)} answers from {args.corpus}; computing features…", file=sys.stderr)
     rows = []
     for c in cases:
-        F, ctx = compute_features(text_transcript(c), rnd)
+        F, _ = compute_features(text_transcript(c), rnd)
         value_of = _reader(F)
-        # the traps as the app flags them (the trap model reads the cues read by meaning)
-        caps = tier_caps(F, rnd, detect_traps(F, rnd, learned=not str(ctx.get("meaning") or "").startswith("unavailable")))
+        caps = tier_caps(F, rnd, detect_traps(F, rnd))
         cond = {d.id: condition_tier(d, value_of, rnd.scoring.get("tier_rounding", "nearest"))[0] for d in rubric.dimensions}
         rows.append({"id": c.id, "batch": c.id.split("-")[0], "F": {k: v.value for k, v in F.items()}, "labels": c.labels["tiers"],
                      "conditions": cond, "cap": {d: caps[d][0] if d in caps else 4 for d in dims},

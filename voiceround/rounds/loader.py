@@ -12,7 +12,6 @@ from pathlib import Path
 
 from voiceround.rounds.meaning_model import MeaningModelError, load_meaning_model
 from voiceround.rounds.tier_model import TierModelError, load_tier_model
-from voiceround.rounds.trap_model import TrapModelError, load_trap_model
 from voiceround.rounds.model import (
     Condition,
     ConditionalCap,
@@ -252,12 +251,11 @@ def _model_file(scoring: dict, key: str, path: Path) -> Path:
     return ROUNDS_DIR / ref if not model_path.exists() and (ROUNDS_DIR / ref).exists() else model_path
 
 
-def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True, trap_model: bool = True) -> Round:
+def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True) -> Round:
     """Load and validate a round file.
 
     ``name_or_path`` is a bundled round id (e.g. ``"disagree_and_commit"``) or a path to a TOML file.
-    ``tier_model=False`` leaves out the round's tier model (``[scoring] tier_model``; for training a new one);
-    ``trap_model=False`` its trap model (``[scoring] trap_model``: the round file's trap conditions decide).
+    ``tier_model=False`` leaves out the round's tier model (``[scoring] tier_model``; for training a new one).
     Raises :class:`RoundFileError` naming the line (for TOML syntax errors) or the field (for schema
     errors): missing fields, weights that don't sum to 100, anchors not 1-4, unknown trap caps, bad
     criteria or regexes.
@@ -472,19 +470,6 @@ def load_round(name_or_path: str | Path = DEFAULT_ROUND, tier_model: bool = True
             raise RoundFileError(f"{path.name}: scoring.tier_model has weights for unknown dimension {stray[0]!r}", path=path,
                                  field="scoring.tier_model")
         scoring["tier_model"] = model
-    if not trap_model:
-        scoring.pop("trap_model", None)
-    if "trap_model" in scoring:  # the traps learned from the round's labelled corpus (rounds/trap_model.py)
-        model_path = _model_file(scoring, "trap_model", path)
-        try:
-            tmodel = load_trap_model(model_path)
-        except TrapModelError as exc:
-            raise RoundFileError(f"{path.name}: scoring.trap_model: {exc}", path=path, field="scoring.trap_model") from exc
-        stray = sorted(set(tmodel.traps) - set(traps))
-        if stray:
-            raise RoundFileError(f"{path.name}: scoring.trap_model has weights for unknown trap {stray[0]!r}", path=path,
-                                 field="scoring.trap_model")
-        scoring["trap_model"] = tmodel
     lexicons = _lexicons(data, path)
     if "meaning_model" in scoring:  # cues read by meaning as well as by lexicon (rounds/meaning_model.py)
         model_path = _model_file(scoring, "meaning_model", path)

@@ -487,45 +487,31 @@ def _value_of(F: dict[str, Feature]):
     return lambda k: F[k].value if k in F else 0.0
 
 
-def detect_traps(F: dict[str, Feature], rnd: Round, learned: bool = True) -> list[dict]:
+def detect_traps(F: dict[str, Feature], rnd: Round) -> list[dict]:
     """The round's traps flagged in this transcript, each ``{"id", "name", "evidence": [...], "carried_by": [...]}``
     (``evidence``: at most :data:`MAX_EVIDENCE` quotes; ``carried_by``: every sentence that carries the trap).
 
-    When the round has a trap model (``[scoring] trap_model``: rounds/trap_model.py, learned from
-    the labelled corpus's ``dev`` answers) and ``learned`` is true, a trap it covers is flagged when
-    one of the model's readings of it over the features reaches its threshold. ``learned`` is false when
-    the cues read by meaning could not be read (no sentence encoder): the model learned from them,
-    so the round file's conditions decide. Otherwise a trap is flagged when its round-file condition (``when``, alternatives of criteria over the
+    A trap is flagged when its round-file condition (``when``, alternatives of criteria over the
     features) holds, or, for a trap the round's meaning model reads from its sentences as a whole,
-    when that model, given the condition's verdict, finds it likely enough. The conditions are the
+    when that model, given the condition's verdict, finds it likely enough; its evidence is the sentences of the features it names (``"a|b"``: the first
+    of the two that has any), at most :data:`MAX_EVIDENCE` quotes. The rules themselves are the
     round file's (for Disagree and Commit, written from the seed's "Common traps" and "What weak
-    answers look like"). A trap's evidence is the sentences of the features it names (``"a|b"``:
-    the first of the two that has any); a trap the model flags with none of them, and not about a
-    missing part of the story, quotes the sentences of the features that weighed most toward it.
-    At most :data:`MAX_EVIDENCE` quotes.
+    answers look like").
     """
     value_of = _value_of(F)
     meaning = rnd.scoring.get("meaning_model")
-    tmodel = rnd.scoring.get("trap_model") if learned else None
     out = []
     for trap in rnd.traps.values():
-        contrib: list[tuple[str, float]] = []
-        if tmodel is not None and trap.id in tmodel.traps:
-            flagged, _, contrib = tmodel.read(trap.id, value_of)
+        rule = trap.when is not None and trap.when.holds(value_of)
+        read = meaning.traps.get(trap.id) if meaning is not None else None
+        if read is not None and f"{trap.id}_meaning_max" in F:  # read from all its sentences, beside the rule
+            aggregates = tuple(F[f"{trap.id}_meaning_{k}"].value for k in MEANING_AGGREGATES)
+            flagged = read.probability(rule, aggregates) >= read.threshold
         else:
-            rule = trap.when is not None and trap.when.holds(value_of)
-            read = meaning.traps.get(trap.id) if meaning is not None else None
-            if read is not None and f"{trap.id}_meaning_max" in F:  # read from all its sentences, beside the rule
-                aggregates = tuple(F[f"{trap.id}_meaning_{k}"].value for k in MEANING_AGGREGATES)
-                flagged = read.probability(rule, aggregates) >= read.threshold
-            else:
-                flagged = rule
+            flagged = rule
         if not flagged:
             continue
-        sents = trap_sentences(F, trap)
-        if not sents and not trap.absence:  # the model's reasons, where the trap's own features quote nothing
-            sents = list({s.index: s for name, _ in contrib[:2] if name in F for s in F[name].evidence}.values())
-        quotes = [_quote(sent) for sent in sents]
+        quotes = [_quote(sent) for sent in trap_sentences(F, trap)]
         # "evidence": the quotes shown; "carried_by": every sentence that carries the trap, so a report
         # never shows one of them as a strength (a told-you-so sentence past the first three was ✓)
         out.append({"id": trap.id, "name": trap.name, "evidence": quotes[:MAX_EVIDENCE], "carried_by": quotes})
@@ -821,8 +807,7 @@ def score(transcript: Transcript, rnd: Round) -> dict:
     asked = _asked_slots(transcript, rnd)
     transcript = transcript.story()
     F, ctx = compute_features(transcript, rnd)
-    # the trap model learned from the cues read by meaning: without the encoder, the round's conditions decide
-    traps = detect_traps(F, rnd, learned=not str(ctx.get("meaning") or "").startswith("unavailable"))
+    traps = detect_traps(F, rnd)
     # an absence trap whose part was never asked for, in a round the candidate ended before its close
     unasked = [t for t in traps if asked is not None and rnd.traps[t["id"]].asked_slot
                and rnd.traps[t["id"]].asked_slot not in asked]
@@ -930,10 +915,9 @@ def check_round(rnd: Round) -> None:
     for c in rnd.scoring.get("caps", ()):
         for name in c.when.features:
             need(name, "scoring.caps", f"the cap {c.reason!r}")
-    for key, what in (("tier_model", "the tier model"), ("trap_model", "the trap model")):
-        model = rnd.scoring.get(key)
-        for name in (model.features if model is not None else ()):
-            need(name, f"scoring.{key}", what)
+    model = rnd.scoring.get("tier_model")
+    for name in (model.features if model is not None else ()):
+        need(name, "scoring.tier_model", "the tier model")
 
 
 def to_json(scorecard: dict) -> str:
