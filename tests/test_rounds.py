@@ -249,3 +249,34 @@ def test_a_model_ceiling_that_could_break_scoring_is_refused_at_load(tmp_path, r
     from voiceround.scoring.scorer import check_round
     with pytest.raises(RoundFileError, match=message):
         check_round(load_round(bad))  # as the CLI and the app load a round
+
+
+@pytest.mark.parametrize("cue, says", [
+    ("'\\\\bthat was that\\\\b'", "looks for a backslash"),   # single quotes, doubled: a backslash and a b
+    ('"\\bthat was that\\b"', "control character"),           # double quotes, single: a backspace
+])
+def test_a_slot_cue_that_can_never_match_speech_is_refused(tmp_path, rnd, cue, says):
+    """A regex escaped for the wrong kind of TOML string never matches a transcript: the decision cue
+    "that was that" was written '\\\\b…\\\\b' in single quotes and matched nothing until 2026-12-03.
+    Both mistakes are refused at load with the field named."""
+    src = rnd.path.read_text(encoding="utf-8")
+    good = "'\\b(and |so )?that was that\\b'"
+    assert good in src
+    bad = tmp_path / "cue.toml"
+    bad.write_text(src.replace(good, cue, 1), encoding="utf-8")
+    with pytest.raises(RoundFileError, match=says) as err:
+        load_round(bad, tier_model=False)
+    assert err.value.field.startswith("slots")
+
+
+def test_the_decision_and_a_team_commitment_told_in_plain_words_are_found(rnd):
+    """"Eventually the business went in their direction." is the decision, "that was that" too, and
+    "And we got behind it." a commitment told as the team's: no "missing the commitment phase" for
+    a story whose commitment the readers read (corpus dev, w37-26)."""
+    from voiceround.analysis.phases import tag_slots
+    from voiceround.analysis.sentences import split_sentences
+    from voiceround.core.types import Transcript, Turn
+    sents = split_sentences(Transcript([Turn("candidate", "Eventually the business went in their direction. So that was that. "
+                                                         "And we got behind it.", 0.0, 6.0)]))
+    tags = tag_slots(sents, rnd.slots)
+    assert "decision" in tags[0] and "decision" in tags[1] and "commitment" in tags[2], tags

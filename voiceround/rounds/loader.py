@@ -99,7 +99,16 @@ def _pattern(pattern, where: str, path: Path, field: str) -> re.Pattern:
         why = "matches every sentence" if rx.search("") is not None else \
             "holds a control character (a \\b in a double-quoted TOML string is a backspace: use 'single quotes')"
         raise RoundFileError(f"{where} has a regex that {why}: {pattern!r}", path=path, field=field)
+    if _LITERAL_BACKSLASH.search(pattern):  # '\\b' in single quotes: a backslash then "b", which no spoken sentence holds
+        raise RoundFileError(f"{where} has a regex that looks for a backslash, which no transcript holds (\\\\b in 'single "
+                             f"quotes' is a backslash and a b: write \\b there, or \\\\b in \"double quotes\"): {pattern!r}",
+                             path=path, field=field)
     return rx
+
+
+# An escaped backslash before a regex class letter ('\\b', '\\d'): the round file's "that was that"
+# decision cue was written so and never matched (found 2026-12-03).
+_LITERAL_BACKSLASH = re.compile(r"(?<!\\)(?:\\\\)+[bBdDwWsS]")
 
 
 def _caps(raw, dim_ids: set[str], where: str, path: Path) -> dict[str, int]:
