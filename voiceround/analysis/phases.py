@@ -89,7 +89,8 @@ def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, .
         return None
     all_tags = all_tags if all_tags is not None else tag_slots(sentences, slots)
     # a decision recalled in the reflection ("I should have started on the short form the day she decided") is hindsight
-    decisions = [i for i, t in enumerate(all_tags) if "decision" in t and "reflection" not in t and not HYPOTHETICAL.search(sentences[i].text)]
+    cues = next((tuple(s.cues) for s in slots if s.id == "decision"), ())
+    decisions = [i for i, t in enumerate(all_tags) if "decision" in t and "reflection" not in t and not _hypothetical_decision(sentences[i], cues)]
     first_argued = _first_argued(sentences, slots, all_tags)
     if not decisions:
         # No decision told in words, but the candidate says they committed after arguing ("So we
@@ -110,6 +111,20 @@ def decision_point(sentences: list[Sentence], slots, all_tags: list[tuple[str, .
                 chosen = nxt
             return chosen
     return decisions[0]
+
+
+def _hypothetical_decision(sentence: Sentence, cues) -> bool:
+    """Whether a sentence tagged with the decision slot tells a decision that was not made ("She
+    would have picked the fee", "we could go with the beta"): a modal (:data:`HYPOTHETICAL`)
+    before the first decision cue (``cues``: the slot's compiled regexes). A modal after it is the
+    reason told with a real decision ("Tom … decided to keep the single cut-over because the vendor
+    would not delay the contract": a new user's strong answer lost its decision and its commitment
+    phase so)."""
+    modal = HYPOTHETICAL.search(sentence.text)
+    if modal is None:
+        return False
+    first = min((m.start() for c in cues if (m := c.search(sentence.lower)) is not None), default=None)
+    return first is None or modal.start() < first
 
 
 _ARGUING_VERBS = frozenset("said told asked argued pointed showed pulled ran measured analyzed analysed brought estimated looked dug "
