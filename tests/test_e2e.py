@@ -301,6 +301,11 @@ def test_an_answer_not_in_english_says_so_on_the_scorecard(tmp_path, capsys, ans
     f.write_text(f'id = "lang"\n[[turns]]\ntopic = "scenario"\ntext = "{answer}"\n', encoding="utf-8")
     out = run_cli(capsys, "score", "--text", str(f))
     assert ("does not read as English" in out) != english, out[:400]
+    # nothing is coached from sentences VoiceRound can't read (a later new user's German answer was told
+    # to add "I looked at [data source]" to a German sentence)
+    from voiceround.report import view
+    steps = out.split("What to work on next:")[1]
+    assert (view.NOT_ENGLISH_NOTE in steps) != english and ("To reach tier" in steps) == english, steps[:400]
     card = json.loads(run_cli(capsys, "score", "--text", str(f), "--json"))["scores"]
     assert ("not_english" in card["analytics"]) != english
 

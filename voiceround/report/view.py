@@ -55,12 +55,21 @@ def too_long(a: dict) -> bool:
     return bool(length) and speaking_s(a) > 1.5 * length
 
 
+# An answer that does not read as English (analytics.not_english): its tiers say little, so no step is
+# coached from its sentences (a new user's German answer was told to add "I looked at [data source]" to a
+# German sentence).
+NOT_ENGLISH_NOTE = ("Nothing to coach from here: this answer does not read as English, and VoiceRound reads English "
+                    "answers only. Tell the story in English to get next steps.")
+
+
 def no_steps_note(card: dict) -> str:
     """What to say when :func:`next_steps` is empty: :data:`NO_ANSWER_NOTE` for a card with no answer
-    (``analytics.no_answer``), :data:`TOO_LONG_NOTE` for one far longer than the round, else
+    (``analytics.no_answer``), :data:`NOT_ENGLISH_NOTE` for one that does not read as English
+    (``analytics.not_english``), :data:`TOO_LONG_NOTE` for one far longer than the round, else
     :data:`ALL_TOP_NOTE` (every dimension at the top tier)."""
     a = card.get("analytics") or {}
-    return NO_ANSWER_NOTE if a.get("no_answer") else TOO_LONG_NOTE if too_long(a) else ALL_TOP_NOTE
+    return NO_ANSWER_NOTE if a.get("no_answer") else NOT_ENGLISH_NOTE if a.get("not_english") is not None \
+        else TOO_LONG_NOTE if too_long(a) else ALL_TOP_NOTE
 # Words too common in the rubric's definitions to tie a sentence to one dimension.
 _STOP = frozenset("""about after against also because been before being both broader chosen clearly consistently does
 from goes have heavily including more most once other rather really specific such than that their them then there
@@ -507,9 +516,10 @@ def next_steps(card: dict, rnd, transcript=None, n: int = 2) -> list[dict]:
     or condition holding the tier down, or None; ``cap_note``: that as a sentence with the trap's
     description (what to stop doing) or the round cap's, or None; ``cap_is_trap``: whether a trap holds it.
 
-    ``[]`` when every dimension is at tier 4, or when no answer was recorded (nothing to coach
-    from): say :func:`no_steps_note` instead."""
-    if (card.get("analytics") or {}).get("no_answer"):
+    ``[]`` when every dimension is at tier 4, when no answer was recorded, or when it does not read
+    as English (nothing to coach from): say :func:`no_steps_note` instead."""
+    a = card.get("analytics") or {}
+    if a.get("no_answer") or a.get("not_english") is not None:
         return []
     sents = _Sentences(transcript)
     rows = _rows(card, rnd, sents)
