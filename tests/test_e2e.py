@@ -387,6 +387,14 @@ def test_an_answer_files_unknown_turns_and_bad_text_are_said(tmp_path, capsys):
     assert main(["score", "--text", str(f)]) == 2 and "every turn has topic 'unknown'" in capsys.readouterr().err
     f.write_text('[[turns]]\ntopic = "scenario"\ntext = 42\n', encoding="utf-8")
     assert main(["score", "--text", str(f)]) == 2 and "should be a quoted string, got int 42" in capsys.readouterr().err
+    # a later new user's test (2026-12-03): the key given instead of text, and [[turn]] for [[turns]], are named;
+    # a topic in capitals is the topic meant, not "not a topic"
+    f.write_text('[[turns]]\ntopic = "scenario"\ntxt = "My manager Lena wanted to ship."\n', encoding="utf-8")
+    assert main(["score", "--text", str(f)]) == 2 and "turn 1 has no text (it has 'txt'" in capsys.readouterr().err
+    f.write_text(f'[[turn]]\n{story}', encoding="utf-8")
+    assert main(["score", "--text", str(f)]) == 2 and "at least one [[turns]] entry (found [[turn]])" in capsys.readouterr().err
+    f.write_text(f'[[turns]]\n{story.replace("scenario", "Scenario")}', encoding="utf-8")
+    assert main(["score", "--text", str(f)]) == 0 and "'Scenario'" not in capsys.readouterr().err
 
 
 SNAPSHOTS = ROOT / "tests" / "data" / "snapshots"

@@ -103,13 +103,17 @@ def load_case(path: str | Path, rnd=None, any_topic: bool = False) -> Case:
                                 "path relative to the case file, or give --round FILE") from exc
     raw = data.get("turns")
     if not isinstance(raw, list) or not raw:
-        raise CaseFileError(f"{path.name}: a case needs at least one [[turns]] entry", hint=_FORMAT_HINT)
+        near = [k for k in data if k in ("turn", "Turns", "TURNS", "Turn", "answers", "answer")]  # [[turn]]: say what was found
+        raise CaseFileError(f"{path.name}: a case needs at least one [[turns]] entry" + (f" (found [[{near[0]}]])" if near else ""),
+                            hint=_FORMAT_HINT)
     turns = []
     for n, t in enumerate(raw, start=1):
         if not isinstance(t, dict):
             raise CaseFileError(f"{path.name}: turn {n} should be a [[turns]] table with topic and text, got {type(t).__name__}",
                                 hint=_FORMAT_HINT)
         topic, text = t.get("topic"), t.get("text")
+        if isinstance(topic, str) and topic.strip().lower() in topics:  # "Commitment", " outcome": the topic meant
+            topic = topic.strip().lower()
         if topic is None and any_topic:  # scoring a text: a turn without a topic is part of the story
             topic = ""
         if topic is None:  # said plainly, not as Python's None (a new user's test: "unknown topic None")
@@ -121,7 +125,9 @@ def load_case(path: str | Path, rnd=None, any_topic: bool = False) -> Case:
             raise CaseFileError(f"{path.name}: turn {n}'s text should be a quoted string, got {type(text).__name__} {text!r}",
                                 hint='write text = "…" in quotes')
         if not isinstance(text, str) or not text.strip():
-            raise CaseFileError(f"{path.name}: turn {n} has no text")
+            other = sorted(k for k in t if k not in ("topic", "text"))  # txt = "…": say which key was there instead
+            raise CaseFileError(f"{path.name}: turn {n} has no text" + (f" (it has {', '.join(map(repr, other))}, which a turn doesn't read)"
+                                                                        if other else ""), hint='give each turn text = "…"')
         turns.append(CaseTurn(n, topic, text.strip(), _audio_path(path.parent / "audio", cid, n)))
     return Case(cid, path.resolve(), turns, data.get("labels", {}), data.get("summary", ""), data.get("pair_of"), data.get("change"),
                 round_id, round_ref)
