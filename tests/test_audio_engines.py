@@ -215,11 +215,20 @@ def test_echo_canceller_removes_the_speaker_and_keeps_the_candidate():
 def test_the_interviewer_voice_says_numbers_as_words(engines, written, heard):
     """Issue 16, item 3: Piper read "$2M" as "dollar two em" and "1.5x" as "one point five ex". The
     voice now gets the words (engines/spoken.py); Whisper, listening to what it says, hears the
-    amount (it writes "$2 million", "1.5 times", "14 percent" or "14%")."""
-    text = engines.stt.transcribe(engines.tts.speak(written).audio).text.lower()
+    amount (it writes "$2 million", "1.5 times", "14 percent" or "14%"). Piper samples its voice
+    afresh each time (no two renderings are the same audio), and Whisper once heard "1.5 tons" in a
+    cold suite run (none in 20 tries alone): up to three renderings, one heard right passes; none
+    is ever read out letter by letter."""
     accepted = {"million": ("million",), "times": ("times",), "percent": ("percent", "%")}[heard]
-    assert any(a in text for a in accepted), text
-    assert " em " not in f" {text} " and "ex " not in text
+    heard_as = []
+    for _ in range(3):
+        text = engines.stt.transcribe(engines.tts.speak(written).audio).text.lower()
+        assert " em " not in f" {text} " and "ex " not in text, text
+        heard_as.append(text)
+        if any(a in text for a in accepted):
+            break
+    else:
+        raise AssertionError(heard_as)
 
 
 @pytest.mark.fast
