@@ -62,14 +62,19 @@ NOT_ENGLISH_NOTE = ("Nothing to coach from here: this answer does not read as En
                     "answers only. Tell the story in English to get next steps.")
 
 
-def no_steps_note(card: dict) -> str:
-    """What to say when :func:`next_steps` is empty: :data:`NO_ANSWER_NOTE` for a card with no answer
-    (``analytics.no_answer``), :data:`NOT_ENGLISH_NOTE` for one that does not read as English
-    (``analytics.not_english``), :data:`TOO_LONG_NOTE` for one far longer than the round, else
-    :data:`ALL_TOP_NOTE` (every dimension at the top tier)."""
+def _nothing_to_coach(card: dict) -> str | None:
+    """Why no step is coached from this card's sentences, as the note to show instead, or None:
+    :data:`NO_ANSWER_NOTE` when no answer was recorded (``analytics.no_answer``),
+    :data:`NOT_ENGLISH_NOTE` when it does not read as English (``analytics.not_english``)."""
     a = card.get("analytics") or {}
-    return NO_ANSWER_NOTE if a.get("no_answer") else NOT_ENGLISH_NOTE if a.get("not_english") is not None \
-        else TOO_LONG_NOTE if too_long(a) else ALL_TOP_NOTE
+    return NO_ANSWER_NOTE if a.get("no_answer") else NOT_ENGLISH_NOTE if a.get("not_english") is not None else None
+
+
+def no_steps_note(card: dict) -> str:
+    """What to say when :func:`next_steps` is empty: why there is nothing to coach from
+    (:data:`NO_ANSWER_NOTE`, :data:`NOT_ENGLISH_NOTE`), :data:`TOO_LONG_NOTE` for an answer far
+    longer than the round, else :data:`ALL_TOP_NOTE` (every dimension at the top tier)."""
+    return _nothing_to_coach(card) or (TOO_LONG_NOTE if too_long(card.get("analytics") or {}) else ALL_TOP_NOTE)
 # Words too common in the rubric's definitions to tie a sentence to one dimension.
 _STOP = frozenset("""about after against also because been before being both broader chosen clearly consistently does
 from goes have heavily including more most once other rather really specific such than that their them then there
@@ -518,8 +523,7 @@ def next_steps(card: dict, rnd, transcript=None, n: int = 2) -> list[dict]:
 
     ``[]`` when every dimension is at tier 4, when no answer was recorded, or when it does not read
     as English (nothing to coach from): say :func:`no_steps_note` instead."""
-    a = card.get("analytics") or {}
-    if a.get("no_answer") or a.get("not_english") is not None:
+    if _nothing_to_coach(card) is not None:
         return []
     sents = _Sentences(transcript)
     rows = _rows(card, rnd, sents)
