@@ -314,3 +314,72 @@ def test_compare_chart_follows_the_scheme(qtbot, qapp, data_dir, scheme):
         assert sum(min(theme.contrast(c, bg) for bg in bgs) >= 3.0 for c in colors) >= len(colors) - 1
     finally:
         theme.apply(qapp, "light")
+
+
+_PLAY_PAUSE_STOP = r'''
+import random, sys, time
+import numpy as np, soundfile as sf
+from PySide6.QtWidgets import QApplication
+from voiceround.core.types import Transcript, Turn
+from voiceround.ui.replay import ReplayPage, read_envelope
+app = QApplication([])
+wav = sys.argv[1]
+t = np.arange(20 * 16000) / 16000
+sf.write(wav, (0.5 * np.sin(2 * np.pi * 220 * t) * 32767).astype(np.int16), 16000, subtype="PCM_16")
+turns = Transcript([Turn("interviewer", "Tell me about a time.", 0.0, 4.0), Turn("candidate", "Last spring I argued.", 4.5, 20.0)])
+row = {"audio_path": wav, "unfinished": False, "duration_s": 20.0, "started_at": "2026-12-04T01:00:00+00:00"}
+def spin(ms):
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.002)
+rng = random.Random(7)
+for i in range(int(sys.argv[2])):
+    page = ReplayPage()                                          # a Replay page, as each review opens one
+    page.show(f"s{i}", (row, turns, [], read_envelope(wav)))
+    page.toggle(); spin(rng.choice([0, 5, 20, 80]))              # Space: play
+    page.toggle(); spin(rng.choice([0, 1, 2, 5, 10, 20]))        # Space: pause a moment later
+    page.seek(rng.uniform(0, 19))
+    if i % 2:
+        page.player.stop()                                       # quitting stops it
+    else:
+        page.show("other", (row, turns, [], read_envelope(wav)))  # another session opened: stops it
+    page.deleteLater()
+print("rounds done", flush=True)
+'''
+
+
+def test_replay_survives_play_pause_and_stop_in_quick_succession(tmp_path):
+    """Play, pause a few milliseconds later, seek, then stop or open another session, on 60 new
+    Replay pages: none freezes. With the player made from Python, Qt's FFmpeg thread waited for the
+    GIL while holding a lock the GUI thread wanted, within 20 such rounds (a Replay test hung to its
+    600 s timeout); Qt now makes the player (voiceround/ui/media.py). Run in its own process, so a
+    freeze fails here rather than hanging a test worker."""
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "play_pause_stop.py"
+    script.write_text(_PLAY_PAUSE_STOP)
+    try:
+        r = subprocess.run([sys.executable, str(script), str(tmp_path / "a.wav"), "60"], capture_output=True, text=True,
+                           timeout=90, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    except subprocess.TimeoutExpired:
+        pytest.fail("Replay froze: play, pause and stop in quick succession did not finish 60 rounds in 90 s")
+    assert r.returncode == 0 and "rounds done" in r.stdout, r.stderr[-2000:]
+
+
+@pytest.mark.fast
+def test_replay_player_is_made_by_qt(qtbot):
+    """The Replay player and its audio output are Qt's own objects (made by QML), not PySide
+    subclasses that Qt's media thread would have to enter Python for; they die with the page."""
+    import shiboken6
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+    page = ReplayPage()
+    qtbot.addWidget(page)
+    player, out = page.player, page.audio_out
+    assert type(player) is QMediaPlayer and type(out) is QAudioOutput and player.audioOutput() is out
+    assert not shiboken6.createdByPython(player) and not shiboken6.createdByPython(out)
+    assert player.parent() is page and out.parent() is player
+    page.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(player), timeout=3000)
+    assert not shiboken6.isValid(out)

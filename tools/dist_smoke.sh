@@ -29,8 +29,9 @@ echo '[{"wait": "models"}, {"sleep": 2}, {"action": "Quit"}]' > "$script"
 log="$(mktemp)"
 env -i HOME="$data" PATH=/usr/bin:/bin VOICEROUND_DATA_DIR="$data/data" QT_QPA_PLATFORM=offscreen \
   VOICEROUND_UI_SCRIPT="$script" timeout 120 "$app" 2> "$log" || { code=$?; cat "$log"; echo "frozen app: exit $code"; exit 1; }
+# (and Replay's player is Qt's own, made by QML: voiceround/ui/media.py)
 grep -q "models loaded" "$log" && grep -q "shut down cleanly (exit 0)" "$log" \
-  && ! grep -qE "Traceback|Fatal Python error|threads still running" "$log" || { cat "$log"; echo "frozen app: unclean run"; exit 1; }
+  && ! grep -qE "Traceback|Fatal Python error|threads still running|QML media player is not available" "$log" || { cat "$log"; echo "frozen app: unclean run"; exit 1; }
 echo "frozen app: window opened, models loaded, closed cleanly ($(grep -o 'window shown.*' "$log"))"
 env -i HOME="$data" PATH=/usr/bin:/bin VOICEROUND_DATA_DIR="$data/data" QT_QPA_PLATFORM=offscreen "$app" 2> "$log" &
 pid=$!

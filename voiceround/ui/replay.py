@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from voiceround.report import clock
-from voiceround.ui import theme
+from voiceround.ui import media, theme
 from voiceround.ui.scorecard import title_label
 
 WAVE_BINS = 2400  # envelope bins read per session (about two per pixel of a full-width strip)
@@ -397,10 +397,7 @@ class ReplayPage(QWidget):
 
     def __init__(self):
         super().__init__()
-        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-        self.player = QMediaPlayer(self)
-        self.audio_out = QAudioOutput(self)
-        self.player.setAudioOutput(self.audio_out)
+        self.player, self.audio_out = media.new_player(self)  # made by Qt: a Python-made player froze the app (media.py)
         self.player.positionChanged.connect(self._on_position)
         self.player.durationChanged.connect(lambda ms: self.slider.setRange(0, max(ms, int(self.duration_s * 1000))))
         self.player.playbackStateChanged.connect(self._on_state)
