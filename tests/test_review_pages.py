@@ -383,3 +383,54 @@ def test_replay_player_is_made_by_qt(qtbot):
     page.deleteLater()
     qtbot.waitUntil(lambda: not shiboken6.isValid(player), timeout=3000)
     assert not shiboken6.isValid(out)
+
+
+_PLAY_ALOUD = r'''
+import sys, time
+import numpy as np, soundfile as sf
+from PySide6.QtWidgets import QApplication
+from voiceround.core.types import Transcript, Turn
+from voiceround.ui.replay import ReplayPage, read_envelope
+app = QApplication([])
+wav = sys.argv[1]
+t = np.arange(4 * 16000) / 16000
+sf.write(wav, (0.5 * np.sin(2 * np.pi * 440 * t) * 32767).astype(np.int16), 16000, subtype="PCM_16")
+row = {"audio_path": wav, "unfinished": False, "duration_s": 4.0, "started_at": "2026-12-04T01:00:00+00:00"}
+page = ReplayPage()
+page.show("s", (row, Transcript([Turn("candidate", "A tone.", 0.0, 4.0)]), [], read_envelope(wav)))
+page.toggle()
+end = time.monotonic() + 3.0
+while time.monotonic() < end:
+    app.processEvents()
+    time.sleep(0.005)
+print(f"position {page.position_s:.2f}", flush=True)
+page.player.stop()
+'''
+
+
+@pytest.mark.live
+def test_replay_plays_the_recording_aloud_through_the_speaker(pulse, tmp_path):
+    """Replay's player (made by Qt, voiceround/ui/media.py) plays through the sound card: a 440 Hz
+    recording played on a PulseAudio virtual speaker is heard on its monitor, and the position moves."""
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "aloud.py"
+    script.write_text(_PLAY_ALOUD)
+    heard = tmp_path / "heard.raw"
+    with open(heard, "wb") as out:
+        rec = subprocess.Popen(["parec", "--device=speaker.monitor", "--format=s16le", "--rate=16000", "--channels=1"],
+                               env=pulse.env, stdout=out)
+        try:
+            r = subprocess.run([sys.executable, str(script), str(tmp_path / "tone.wav")], capture_output=True, text=True, timeout=60,
+                               env={**pulse.env, "QT_QPA_PLATFORM": "offscreen"})
+        finally:
+            rec.terminate()
+            rec.wait(10)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert float(r.stdout.split("position ")[1]) > 1.0, r.stdout
+    x = np.frombuffer(heard.read_bytes(), np.int16).astype(float) / 32768
+    spectrum = np.abs(np.fft.rfft(x))
+    freqs = np.fft.rfftfreq(len(x), 1 / 16000)
+    assert np.sqrt(np.mean(x ** 2)) > 0.05, "the speaker's monitor heard (almost) nothing"
+    assert abs(freqs[np.argmax(spectrum)] - 440) < 5
