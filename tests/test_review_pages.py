@@ -412,7 +412,6 @@ page.player.stop()
 def test_replay_plays_the_recording_aloud_through_the_speaker(pulse, tmp_path):
     """Replay's player (made by Qt, voiceround/ui/media.py) plays through the sound card: a 440 Hz
     recording played on a PulseAudio virtual speaker is heard on its monitor, and the position moves."""
-    import os
     import subprocess
     import sys
     script = tmp_path / "aloud.py"
