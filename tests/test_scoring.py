@@ -1058,7 +1058,7 @@ def test_eval_scorer_reports_dev_and_test_side_by_side_above_their_floors(tmp_pa
     the first stage's 8 minutes (dev's figures are in-sample, the tier model's check keeps them)."""
     corpus = ROOT / "tests" / "data" / "corpus"
     sizes = {split: len(list((corpus / split).glob("*.toml"))) for split in ("dev", "test")}
-    assert sizes == {"dev": 460, "test": 772}
+    assert sizes == {"dev": 580, "test": 772}
     for split in ("dev", "test"):  # a corpus folder with dev/ and test/: both side by side
         (tmp_path / split).mkdir()
         for p in sorted((corpus / split).glob("*.toml"))[:8]:
