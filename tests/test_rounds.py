@@ -280,3 +280,22 @@ def test_the_decision_and_a_team_commitment_told_in_plain_words_are_found(rnd):
                                                          "And we got behind it.", 0.0, 6.0)]))
     tags = tag_slots(sents, rnd.slots)
     assert "decision" in tags[0] and "decision" in tags[1] and "commitment" in tags[2], tags
+
+
+@pytest.mark.parametrize("sentence, decision", [
+    ("That was the district manager's decision.", True),
+    ("The committee voted to keep eight-hour shifts.", True),
+    ("He said it wasn't happening that year.", True),
+    ("That was the end of the front-panel argument.", True),
+    # the outcome's credit given away names a decision too, and is no decision moment (corpus dev w2, w7, w37)
+    ("The speed is Michael's decision, and the playbook was mine.", False),
+    ("That's Declan's decision and the whole contact centre, I wouldn't put my name on it.", False),
+])
+def test_a_decision_told_as_someone_elses_a_vote_or_a_no_is_found(rnd, sentence, decision):
+    """The call told as another's decision in a sentence of its own, a vote, a no, or the end of the
+    argument is the decision (corpus dev w41, w44: four answers read as missing their commitment)."""
+    from voiceround.analysis.phases import tag_slots
+    from voiceround.analysis.sentences import split_sentences
+    from voiceround.core.types import Transcript, Turn
+    sents = split_sentences(Transcript([Turn("candidate", sentence, 0.0, 4.0)]))
+    assert ("decision" in tag_slots(sents, rnd.slots)[0]) == decision

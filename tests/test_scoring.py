@@ -613,6 +613,11 @@ def test_an_okay_to_the_first_pushback_is_yielding_unless_a_commitment_goes_with
     ("I said okay, then I'll make the Friday order work.", False),
     # taking it further, then committing: no yielding ("escalate" said of the candidate's own move)
     ("I escalated it to the general manager with the waste log. He backed Marco, so I said okay, I'll make it work.", False),
+    # the commitment in reported speech, or said in the same breath as the call conceded (corpus dev w44, w42)
+    ("He said the order was set. I said fine, I'd make it work.", False),
+    ("I told him, okay, it's your call, I'm in, and I'll make the Friday order work.", False),
+    # the numbers taken over his head, then the "okay": not giving in at once (corpus dev w44)
+    ("I took the waste numbers to our general manager and argued for a trial. He backed Marco. I said okay.", False),
 ])
 def test_yielding_told_in_everyday_words(rnd, answer, yields):
     # Corpus dev (2026-12-02, w14-w16): yielding told without "I let it go" or "I gave up".

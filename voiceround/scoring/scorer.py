@@ -192,6 +192,16 @@ def _read_by_meaning(F: dict[str, Feature], sents: list[A.Sentence], phase_of: d
     return status
 
 
+def _commits_after_yield(text: str, lex: dict) -> bool:
+    """Whether the candidate's own commitment follows the (first) yield cue in ``text`` ("okay, it's
+    your call, I'm in, and I'll make the hub work"): a match of the round's ``concede_onward`` lexicon
+    after the cue, other than a bare "but". False when the round has either lexicon missing."""
+    if "yield" not in lex or "concede_onward" not in lex:
+        return False
+    m = lex["yield"].search(text)
+    return m is not None and any(o.group(0).lower() != "but" for o in lex["concede_onward"].finditer(text[m.end():]))
+
+
 def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feature], dict]:
     """Named features of the candidate's words, with evidence sentences.
 
@@ -427,10 +437,13 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
     # more (the numbers shown, a trial asked for, the case made again) it is deference once the case
     # was made (corpus dev and w29: 2 answers with a yield cue after 3+ moves, neither labelled yielding;
     # 10 of 12 after two moves were).
+    # A yield cue that goes on to the candidate's own commitment in the same sentence ("I told her,
+    # okay, it's your call, I'm in, and I'll make the hub work") is committing, not yielding (dev w42,
+    # 2026-12-04); a "but" after it is no commitment ("I let it go, but I still think…").
     yielded = {x.index for x in F["yield_cues"].evidence} if "yield_cues" in F else set()
     f("yield_cues_early")
     for s in sents:
-        if s.index in yielded and moves_before[s.index] <= MAX_MOVES_BEFORE_YIELD:
+        if s.index in yielded and moves_before[s.index] <= MAX_MOVES_BEFORE_YIELD and not _commits_after_yield(s.text, lex):
             f("yield_cues_early").add(s)
     F["pushback_held"] = Feature(1.0 if held else 0.0, hold_sents[:2])
     F["pushback_folded"] = Feature(1.0 if folded else 0.0, fold_sents[:2])
