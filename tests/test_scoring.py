@@ -650,6 +650,13 @@ def test_folding_when_challenged_is_yielding_whatever_was_escalated(rnd):
     # a told-you-so said not to have been said, and a paper trail kept but not used, are not the trap
     ("When the figures came in lower than hoped, I didn't say I told you so; I helped work out what we could salvage. "
      "I kept a paper trail of my concerns, but I rewrote the prep list myself.", False),
+    # corpus dev w42-w44 (2026-12-04): the order followed to the letter, the result left to make the point
+    ("So I gave them exactly what they asked for. When the Saturday waste came, I let it come, and Marco could see for "
+     "himself what his decision meant.", True),
+    ("So I ordered exactly as he wrote it. I didn't suggest any changes; it was his responsibility now.", True),
+    # a list followed to the letter for a fair trial is no sulk (corpus dev w41)
+    ("I did exactly what the list said, nothing extra, because a fair trial was the deal. Then I rewrote the prep list "
+     "myself and moved the Saturday order to Friday.", False),
 ])
 def test_passive_aggressive_compliance_in_everyday_words(rnd, answer, passive):
     # Corpus dev (2026-12-02): the rule followed to the letter and the failure left to teach them.
