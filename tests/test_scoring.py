@@ -1198,6 +1198,11 @@ def test_one_hedged_feeling_is_not_an_opinion_based_argument(rnd, argued, opinio
     # a headline handed to its owner is attributed, however it is said ("this is", "that's")
     ("In the three rural stores, waiting complaints went down a lot. "
      "The region saved about fifty thousand a year, but that's Mr. Okafor's saving, not mine.", False),
+    # the whole patch told bare is no slice, and a result handed to the team in everyday words is the
+    # trap (corpus dev w42-w44, 2026-12-04)
+    ("Refill complaints went from forty a month to eleven, which was a great result for the region. "
+     "It was really a team achievement; we did it all together.", True),
+    ("Same-day collection went up nine percent, so for the pharmacy group it was positive. I wouldn't want to single anyone out.", True),
 ])
 def test_a_headline_is_told_apart_from_a_slice_and_an_isolation(rnd, outcome, trap):
     """Headline metric without slice (the round page: "quoting overall team metrics without isolating
