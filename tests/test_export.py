@@ -2,6 +2,7 @@
 Replay seeking on a turn click, and evidence links opening Replay at their second."""
 import json
 import zipfile
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -309,3 +310,29 @@ def test_a_bundle_naming_a_path_as_its_session_id_is_refused_and_holds_no_local_
     victim.write_bytes(b"RIFF")
     st.db["sessions"].update(sid, {"audio_path": str(victim)})
     assert main(["delete", sid]) == 0 and victim.exists()
+
+
+def test_a_bundle_says_when_its_recording_is_missing_and_where_it_cannot_be_written(session, tmp_path, monkeypatch, capsys):
+    """A new user's test: a session whose WAV was deleted was bundled without its audio and with
+    no word of it; a bundle to a mistyped folder was told to "free some disk space"."""
+    data, r = session
+    sid = r["session_id"]
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(data))
+    bundle = tmp_path / "s.zip"
+    assert main(["export", sid, "--bundle", str(bundle)]) == 0
+    capsys.readouterr()
+    missing = tmp_path / "no-such-folder" / "s.zip"
+    assert main(["export", sid, "--bundle", str(missing)]) == 3
+    err = capsys.readouterr().err
+    assert "doesn't exist" in err and "disk space" not in err and not missing.parent.exists()
+    monkeypatch.setenv("VOICEROUND_DATA_DIR", str(tmp_path / "copy"))  # a copy of the session, its WAV then lost
+    assert main(["import", str(bundle)]) == 0
+    st = Store()
+    Path(st.session(sid)["audio_path"]).unlink()
+    st.close()
+    capsys.readouterr()
+    again = tmp_path / "again.zip"
+    assert main(["export", sid, "--bundle", str(again)]) == 0
+    err = capsys.readouterr().err
+    assert "recording" in err and "is missing" in err and "no audio" in err, err
+    assert "audio.wav" not in zipfile.ZipFile(again).namelist()

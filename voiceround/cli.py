@@ -285,6 +285,10 @@ def cmd_export(args) -> int:
         print(f"wrote {pdf}" + (" (replaced the file that was there)" if replaced else ""))
     if args.bundle:
         print(f"wrote {export_bundle(store, args.session, Path(args.bundle), pdf)}")
+        audio = Path(row["audio_path"]) if row.get("audio_path") else None
+        if audio is None or not audio.is_file():  # said, not silently left out (a new user's test)
+            _err(f"note: the session's recording{f' ({audio})' if audio else ''} is missing: the bundle has the transcript "
+                 "and scorecard but no audio")
     store.close()
     return 0
 

@@ -5,6 +5,7 @@ completed turn and shows up as unfinished.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import json
 import os
@@ -341,8 +342,12 @@ def write_bytes_atomically(out: Path, data: bytes, hint: str) -> None:
     """Write ``data`` to ``out`` owner-only (an export holds the transcript or the recording): to a
     temporary file in the same folder, flushed to disk, then moved over ``out``. Raises
     :class:`StorageError` (the OS's reason: "No space left on device", "Permission denied"; ``hint``
-    what to do) and removes the temporary file; ``out`` is then as it was. The PDF export and the
-    session bundle both write this way."""
+    what to do; for a folder that can't be written to, that instead; for a folder that doesn't exist,
+    that, before anything is written) and removes the temporary file; ``out`` is then as it was. The
+    PDF export and the session bundle both write this way."""
+    if not out.parent.is_dir():  # a mistyped folder is an error, not a new folder
+        raise StorageError(f"cannot write {out}: the folder {out.parent} doesn't exist",
+                           hint="pick an existing folder (it is not created for you)")
     tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -356,6 +361,8 @@ def write_bytes_atomically(out: Path, data: bytes, hint: str) -> None:
             tmp.unlink()
         except OSError:
             pass
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):  # not a full disk: "free some space" would mislead
+            hint = f"choose a folder you can write to ({out.parent} is not writable)"
         raise StorageError(f"cannot write {out}: {exc.strerror or exc}", hint=hint) from exc
 
 
