@@ -433,3 +433,28 @@ def test_replay_plays_the_recording_aloud_through_the_speaker(pulse, tmp_path):
     freqs = np.fft.rfftfreq(len(x), 1 / 16000)
     assert np.sqrt(np.mean(x ** 2)) > 0.05, "the speaker's monitor heard (almost) nothing"
     assert abs(freqs[np.argmax(spectrum)] - 440) < 5
+
+
+def test_a_recording_cut_short_is_said_and_not_played_past_its_end(qtbot, data_dir):
+    """A new user's test: a session WAV truncated to its first seconds replayed silently after them,
+    and Play past its end showed "Pause" on a stuck clock. Now the page says where the recording
+    stops, and Play there does nothing; before it, it plays."""
+    st = Store()
+    sid = fake_session(st, audio_s=3.0)  # turns run to 20 s, the recording to 3 s
+    page = ReplayPage()
+    qtbot.addWidget(page)
+    page.show(sid, ReplayPage.read(st, sid))
+    st.close()
+    assert "stops at 0:03 of 0:20" in page.wave_note.text() and not page.wave_note.isHidden()
+    page.seek(12.0)
+    page.toggle()
+    assert not page.is_playing() and page.play_btn.text() == "Play"
+    page.seek(1.0)
+    page.toggle()
+    qtbot.waitUntil(page.is_playing, timeout=5000)
+    page.player.stop()
+    full = Store()
+    whole = fake_session(full)  # recorded to the end: no note
+    page.show(whole, ReplayPage.read(full, whole))
+    full.close()
+    assert page.wave_note.text() == ""

@@ -50,6 +50,7 @@ from voiceround.ui.scorecard import title_label
 
 WAVE_BINS = 2400  # envelope bins read per session (about two per pixel of a full-width strip)
 SEEK_STEP_S = 5.0  # Left/Right
+SHORT_RECORDING_S = 1.0  # a finished session's recording this much shorter than its turns is said to be cut short
 SPEAKERS = {"interviewer": "Interviewer", "candidate": "You"}
 MARK_NAMES = {"interruption": "interruption", "barge_in": "barge-in"}
 MARK_ROLES = {"interruption": "bad", "barge_in": "warn"}  # theme colour roles of the markers
@@ -407,6 +408,7 @@ class ReplayPage(QWidget):
         self.turn_times: list[tuple[float, float]] = []
         self.duration_s = 0.0
         self.position_s = 0.0
+        self.recorded_s = 0.0  # how much of the session the recording holds (seconds)
         self._pending_ms: int | None = None  # a seek asked before the media was loaded
         self._focus_on_show = False
 
@@ -540,6 +542,12 @@ class ReplayPage(QWidget):
                  for ev in events if ev["kind"] in self.MARK_KINDS]
         self.marks.setText(("Marked: " + ", ".join(f"{MARK_NAMES[k]} at {clock(t)}" for k, t, _ in marks)) if marks else "")
         self.marks.setVisible(bool(marks))
+        # a recording cut short (a damaged or truncated file) of a finished session: said, not left to a
+        # silent stop (a new user's test: a WAV cut to 3 s of a 2:57 session played nothing after 0:03)
+        self.recorded_s = envelope.duration_s if envelope else 0.0
+        if envelope and not note and not row["unfinished"] and self.recorded_s < self.duration_s - SHORT_RECORDING_S:
+            note = (f"The recording stops at {clock(self.recorded_s)} of {clock(self.duration_s)} (cut short or damaged): "
+                    "after that the turns are shown without sound.")
         self.waveform.set_data(envelope, note, self.duration_s, [(t.speaker, t.start_s, t.end_s) for t in tr.turns], marks)
         self.wave_note.setText(note)
         self.wave_note.setVisible(bool(note))
@@ -585,6 +593,8 @@ class ReplayPage(QWidget):
             return
         if self.is_playing():
             self.player.pause()
+        elif self.recorded_s < self.duration_s - SHORT_RECORDING_S and self.position_s >= self.recorded_s - 0.05:
+            pass  # past the end of a recording cut short: nothing to play (the note says where it stops)
         else:
             self.player.play()
         self._on_state()
