@@ -49,6 +49,12 @@ def _close_stream(stream) -> None:
         pass
 
 
+
+# No block from the microphone for this long (seconds) means it stopped (unplugged, or the sound server
+# gone). 2 s aborted a sound check once on PulseAudio virtual devices in a cold suite run on a busy
+# 2-core machine (2026-12-04; it passed when run again); a real unplug is still told within seconds.
+STALL_S = 5.0
+
 class MicSource:
     """AudioSource over a microphone (sounddevice/PortAudio), as 16 kHz mono int16 frames of 512
     samples. The device is opened as it is, at its own default rate and channel count (up to two),
@@ -112,7 +118,7 @@ class MicSource:
         buf = np.zeros(0, np.int16)
         while True:
             try:
-                block = self._q.get(timeout=2.0)
+                block = self._q.get(timeout=STALL_S)
             except queue.Empty:
                 self.error = "the microphone stopped sending audio (unplugged?)"
                 return
