@@ -11,7 +11,7 @@ reproduced alone: play, pause a few milliseconds later, stop: frozen within 20 r
 
 How: the player and its audio output are made by a QML component (``MediaPlayer``/``AudioOutput`` are
 Qt's own ``QMediaPlayer``/``QAudioOutput``), so Python holds plain wrappers with no overrides and
-Qt's thread never asks for the GIL (300 of 300 such rounds). Python's calls, signals and slots are as
+Qt's thread never asks for the GIL (600 of 600 such rounds). Python's calls, signals and slots are as
 before. Where the QtMultimedia QML module is missing, the player is made from Python as before, with a
 warning in the log.
 """

@@ -26,10 +26,7 @@ def write_pdf(html_text: str, out: str | Path, page_size: str = "A4") -> Path:
     from PySide6.QtWidgets import QApplication
     # A QApplication (not just QGuiApplication), so widgets can still be made in this process.
     _app = QApplication.instance() or QApplication([])  # noqa: F841 - keeps Qt alive while rendering
-    out = Path(out)
-    if not out.parent.is_dir():  # a mistyped folder is an error, not a new folder
-        raise StorageError(f"cannot write {out}: the folder {out.parent} doesn't exist",
-                           hint="pick an existing folder (it is not created for you)")
+    out = Path(out)  # a folder that doesn't exist is refused by write_bytes_atomically, as for a bundle
     # Rendered in memory, then written by Python beside the target and moved over it: Qt's writer
     # reports no write error, so on a full disk it had left a cut-off PDF and said "wrote" (a new
     # user's test). Now a failed write raises, and an earlier file of that name is left as it was.
