@@ -202,6 +202,29 @@ def test_replay_seeks_on_click_and_evidence_opens_replay(session, qtbot, monkeyp
     win.shutdown()
 
 
+def test_pressing_correct_again_while_its_dialog_is_coming_opens_one_dialog(session, qtbot, monkeypatch):
+    """A new user's test: Space held on the focused "Correct a misheard answer…" button (or clicks
+    in quick succession) stacked four correction dialogs, one per press, each opened once the
+    session was read on its thread. One correction runs at a time: the presses made meanwhile are
+    ignored; once the dialog is closed, the button opens it again."""
+    from PySide6.QtCore import Qt
+
+    from voiceround.ui.scorecard import CorrectionDialog
+    opened = []
+    monkeypatch.setattr(CorrectionDialog, "exec", lambda dlg: opened.append(dlg) or CorrectionDialog.Rejected)
+    win = _window_on_the_scorecard(session, qtbot, monkeypatch)
+    btn = win.scorecard.correct_btn
+    btn.setFocus()
+    for _ in range(4):
+        qtbot.keyClick(btn, Qt.Key_Space)  # each press, before the session's read on its thread has answered
+    qtbot.waitUntil(lambda: len(opened) >= 1, timeout=10_000)
+    qtbot.wait(1500)  # a queued press would have opened its dialog by now
+    assert len(opened) == 1
+    btn.click()  # the dialog was closed (Cancel): the next press opens it again
+    qtbot.waitUntil(lambda: len(opened) == 2, timeout=10_000)
+    win.shutdown()
+
+
 def test_export_from_the_window_never_replaces_a_file_that_is_not_an_export(session, qtbot, monkeypatch, tmp_path):
     """A new user's test: File → Export scorecard PDF… onto an existing text file, confirmed in Qt's
     "already exists" prompt, replaced the text with a PDF (the command line refuses the same). Now

@@ -80,6 +80,7 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
         self._loader: threading.Thread | None = None
         self._loaded = None  # the loader's Engines, kept here too so shutdown can release them
         self._tasks: list[threading.Thread] = []
+        self._correcting = False  # a correction read, dialog or re-score under way (correct_answer)
         self._closing = False  # a close request that must not ask (SIGTERM, shutdown)
         self._shut = False
         self.state = "idle"
@@ -327,29 +328,43 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
         """Scorecard → Correct a misheard answer…: pick an answer, fix its words, save; the session
         is re-scored (the old scorecard and the STT's text are kept) and shown again."""
         from voiceround.ui.scorecard import CorrectionDialog
-        if not session_id or self._busy():
+        # One correction at a time, from the click to the re-scored card: each request reads the session
+        # on a task thread first, so presses queued meanwhile (Space on the focused button, a double
+        # click) had each opened a dialog of its own, stacked (a new user saw four).
+        if not session_id or self._busy() or self._correcting:
             return
+        self._correcting = True
+
+        def done(*_):
+            self._correcting = False
+
+        def failed(message: str) -> None:
+            done()
+            self._task_failed(message)
 
         def ask(data):
             row, tr = data
             answers = [(i, t.start_s, t.text) for i, t in enumerate(tr.turns, start=1) if t.speaker == "candidate"]
             if not answers:
+                done()
                 QMessageBox.information(self, "VoiceRound", "This session has no answers to correct.")
                 return
             dlg = CorrectionDialog(self, answers)
             if dlg.exec() != CorrectionDialog.Accepted:
+                done()
                 return
             idx, text = dlg.choice()
             rnd = self.session_round(row.get("round_id"))
 
             def show(result):
+                done()
                 card, tr2 = result
                 log.info("turn %d corrected; session %s re-scored: %.1f", idx, session_id, card["total"])
                 self.present_card(card, "Re-scored after your correction", rnd, session_id, tr2)
                 self.statusBar().showMessage("Correction saved; the scorecard was re-scored (the previous one is kept).", 6000)
             self.run_task("correct", lambda: (self.control.correct(session_id, idx, text, rnd),
-                                              self.control.read(lambda st: st.transcript(session_id))), show)
-        self.run_task("read", lambda: self.control.read(lambda st: (st.session(session_id), st.transcript(session_id))), ask)
+                                              self.control.read(lambda st: st.transcript(session_id))), show, failed)
+        self.run_task("read", lambda: self.control.read(lambda st: (st.session(session_id), st.transcript(session_id))), ask, failed)
 
     def practise(self, dimension_id: str) -> None:
         """"Practise this again": a short drill on one rubric dimension (:func:`voiceround.rounds.drill_round`):
