@@ -21,6 +21,18 @@ def test_a_sample_size_is_not_a_claim():
     assert claims and {c.sentence.text for c in claims} == {"Churn was 4% of the 200 users we asked."}, [c.quote for c in claims]
 
 
+@pytest.mark.parametrize("said, values", [
+    ("340", {340}), ("three hundred and forty", {340}), ("three forty", {340, 3.4}), ("one point one", {1.1}),
+    ("1.8%", {1.8}), ("six and a half", {6.5}), ("a hundred and thirty", {130}), ("twelve hundred", {1200}),
+    ("2,300", {2300}), ("zero point eight", {0.8}), ("4 million", {4_000_000}), ("about twelve", set()),
+])
+def test_spoken_numbers_are_read_as_values(said, values):
+    """Numbers are compared by value (issue 15: "the same transcript with digits or words scores the
+    same"): digits, words and the colloquial "three forty" (340, or 3.40 as a price or a time)."""
+    from voiceround.analysis.normalize import spoken_values
+    assert sorted(spoken_values(said)) == pytest.approx(sorted(values))
+
+
 def test_claims_spelled_and_digits_with_baselines():
     claims = A.find_claims(sents(
         "Checkout abandonment went from fourteen percent to nine percent over six weeks.",
@@ -110,6 +122,16 @@ def test_a_second_story_started_mid_answer_is_drift(rnd):
     ("The late-delivery rate in the sim went from 6% to about 13%.", "And thirty-day reorder rate went from 64% to 67%.", False),
     ("Tickets went from 1,200 a week to 900.", "For the segment on the new flow, tickets went from 850 a week to 600.", False),
     ("Our director wanted to move the unit from eight hour shifts to twelve.", "Agency shifts on the unit went from about sixty a month to eighteen.", False),
+    # one number in digits, in words and the colloquial way ("three forty" for 340): one baseline
+    ("The alert went from about three hundred and forty firings a day to around ninety.", "That's the drop from three forty to ninety.", False),
+    ("The alert went from 340 firings a day to around ninety.", "The alert went from three hundred and forty firings a day to ninety.", False),
+    ("Waste went from six and a half percent to four.", "Waste went from 6.5% to 4%.", False),
+    ("The alert went from 340 firings a day to around ninety.", "The alert went from four hundred firings a day to ninety.", True),
+    # two metrics with one head, qualified by different words just before it (a new user's strong answers)
+    ("Discharge wait went from thirty eight minutes to about fifteen.", "The general wait went from fifty minutes to forty.", False),
+    ("Desktop conversion in that test went from 2.8% to 3.1%.", "Over the quarter after launch, site-wide conversion went from 2.6% to 3.0%.", False),
+    ("Drops per van went from about ninety-five to a hundred and seventeen.", "Drops went from eighty a day to ninety.", False),
+    ("The average wait went from about 20 minutes down to 9 minutes.", "The average wait went from 12 minutes to 9.", True),
 ])
 def test_a_metric_retold_from_another_baseline_is_a_conflict(first, later, conflict):
     """The seed's "never invent a false baseline": the same metric told as a change from two

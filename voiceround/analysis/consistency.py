@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from voiceround.analysis.claims import CLAIM, FROM_TO, NUMBER, PERCENT, UP_FROM, Claim, find_claims
-from voiceround.analysis.normalize import normalize_for_wer
+from voiceround.analysis.normalize import normalize_for_wer, spoken_values
 from voiceround.analysis.sentences import Sentence, split_text, strip_fillers
 
 # a number as said: digits, or words ("forty-four", "two hundred and fifty")
@@ -57,22 +57,25 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
     baselines ("from 14% to 9%" … later "from 12% to 9%"), the same metric changing from two
     baselines, or (for sentences in ``stated_in``) a level stated while arguing that another turn
     contradicts: the seed's "never invent a false baseline". Returns ``[(earlier, later)]``."""
-    seen: dict[str, tuple[str, Claim]] = {}
-    by_metric: dict[str, tuple[str, Claim]] = {}
+    seen: list[tuple[tuple, str, tuple, Claim]] = []   # (final value, unit, baseline, claim)
+    by_metric: dict[str, tuple[tuple, Claim]] = {}
     out = []
     for c in claims:
         text = " ".join(_SPOKEN_NOISE.sub(" ", c.sentence.text).split())  # "went from, um, nineteen percent down to fifteen"
         m = FROM_TO.search(text) or UP_FROM.search(text)
         if not m:
             continue
-        # compared as numbers, not text: "14% to 9%" and "fourteen percent to nine percent" are the same claim
-        a, b = normalize_for_wer(m.group("a")), normalize_for_wer(m.group("b"))
+        # compared as values, not text: "14% to 9%" and "fourteen percent to nine percent" are the same
+        # claim, as "340" and "three hundred and forty" (and "three forty") are one number
+        a, b = _said(m.group("a")), _said(m.group("b"))
         # the same final value in the same unit: "from five days to two" and "from three weeks to two"
         # end at different values (a new user's answer: read as an invented baseline)
-        key = (b, _unit_after(text, m))
-        if key in seen and seen[key][0] != a and seen[key][1].turn != c.turn:
-            out.append((seen[key][1], c))
-        seen.setdefault(key, (a, c))
+        unit = _unit_after(text, m)
+        first = next((e for e in seen if e[1] == unit and _same_number(e[0], b)), None)
+        if first is not None and not _same_number(first[2], a) and first[3].turn != c.turn:
+            out.append((first[3], c))
+        if first is None:
+            seen.append((b, unit, a, c))
         # the same metric retold from another baseline ("tickets went from about twelve hundred a week"
         # … later "tickets went from 850 a week"), unless either is a slice of it
         metric = _metric(text[:m.start()]) if m.re is FROM_TO else None  # a from-to, not "up from"
@@ -91,8 +94,19 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
             said_before = _BEFORE.search(text, max(0, sm.start("lead") - 30), sm.start("v")) or _BEFORE.search(text, sm.end(), sm.end() + 25)
             if c.sentence.index not in stated_in and (not said_before or _COMPARED_AFTER.match(text, sm.end())):
                 continue  # a later level, not said to be the start ("…were at 22%, against 19% before")
-            _same_metric(by_metric, _metric(sm.group("lead") + " was"), normalize_for_wer(sm.group("v")), c, out)
+            _same_metric(by_metric, _metric(sm.group("lead") + " was"), _said(sm.group("v")), c, out)
     return out
+
+
+def _said(number: str) -> tuple[frozenset[float], str]:
+    """A number as said, for comparing: ``(the values it can mean, its normalised words)``
+    (:func:`voiceround.analysis.normalize.spoken_values`)."""
+    return spoken_values(number), normalize_for_wer(number)
+
+
+def _same_number(x: tuple[frozenset[float], str], y: tuple[frozenset[float], str]) -> bool:
+    """Whether two numbers as said (:func:`_said`) are one: a value they can both mean, else the same words."""
+    return bool(x[0] & y[0]) if x[0] and y[0] else x[1] == y[1]
 
 
 _UNIT = re.compile(r"\s*(?P<u>seconds?|minutes?|hours?|days?|weeks?|months?|quarters?|years?|percent|per cent|%|points?|"
@@ -121,17 +135,20 @@ _STATED = re.compile(r"(?P<lead>(?:\b[\w-]+\s){1,6})(?:at the time |back then |b
                      re.IGNORECASE)
 
 
-def _same_metric(by_metric: dict, metric: tuple | None, value: str, c: Claim, out: list) -> None:
-    """Record ``value`` as ``metric``'s baseline from claim ``c``; a different baseline for the same
-    metric from another turn (neither a slice) is a conflict appended to ``out``. Metrics are the
-    same when :func:`_metric` heads match and, for a generic head ("rate"), a modifier is shared
-    ("repeat call rate" and "our repeat rate"; not "late-delivery rate" and "reorder rate")."""
+def _same_metric(by_metric: dict, metric: tuple | None, value: tuple[frozenset[float], str], c: Claim, out: list) -> None:
+    """Record ``value`` (a number as said, :func:`_said`) as ``metric``'s baseline from claim ``c``; a
+    different baseline for the same metric from another turn (neither a slice) is a conflict appended
+    to ``out``. Metrics are the same when :func:`_metric` heads match and, for a generic head ("rate"),
+    a modifier is shared ("repeat call rate" and "our repeat rate"; not "late-delivery rate" and
+    "reorder rate"); for any other head, two qualified by different words just before it are two
+    metrics ("discharge wait" and "the general wait", "desktop conversion" and "site-wide conversion")."""
     if not metric or c.has_slice:
         return
-    head, mods = metric
-    key = next((k for k in by_metric if k[0] == head and (head not in _GENERIC_HEADS or k[1] & mods)), metric)
+    head, mods, near = metric
+    key = next((k for k in by_metric if k[0] == head and (head not in _GENERIC_HEADS or k[1] & mods)
+                and not (head not in _GENERIC_HEADS and k[2] and near and k[2] != near)), metric)
     prev = by_metric.get(key)
-    if prev and prev[0] != value and prev[1].turn != c.turn and not prev[1].has_slice \
+    if prev and not _same_number(prev[0], value) and prev[1].turn != c.turn and not prev[1].has_slice \
             and (prev[1], c) not in out and (c, prev[1]) not in out:
         out.append((prev[1], c))
     by_metric.setdefault(key, (value, c))
@@ -147,24 +164,33 @@ _CHANGED = re.compile(r"\b(?:went|came|dropped|fell|rose|moved|improved|grew|cli
 _PREP_PHRASE = re.compile(r"\b(?:on|in|at|for|of|across|among|with|by) (?:the |our |my |that |this |their )?[\w-]+(?: [\w-]+)?", re.IGNORECASE)
 
 
-def _metric(before: str) -> tuple[str, frozenset] | None:
+def _metric(before: str) -> tuple[str, frozenset, str | None] | None:
     """The metric a from-to is about, when it is told as a change ("Schedule tickets went from…"):
-    ``(head, modifiers)``: its subject's last word, singular, prepositional phrases left out
-    ("agency shifts on the unit went" → "shift"), and up to three words before it ("repeat call
-    rate" → ``("rate", {"repeat", "call"})``). None for anything else ("wanted to move the unit from…")."""
+    ``(head, modifiers, qualifier)``: its subject's last word, singular, prepositional phrases left out
+    ("agency shifts on the unit went" → "shift"), up to three words before it ("repeat call
+    rate" → ``("rate", {"repeat", "call"}, "call")``), and the word just before the head when it
+    qualifies it (not "the", "our", "and"…; else None). A rate told "per" something is about what is
+    counted: "night lines per hour" → ``("line per hour", {"night"}, "night")``, not "hour". None for anything
+    else ("wanted to move the unit from…")."""
     clause = re.split(r"[,;:]", before)[-1]
     m = _CHANGED.search(clause)
     if not m:
         return None
-    words = [w for w in re.findall(r"[a-z][a-z-]*", _PREP_PHRASE.sub(" ", clause[:m.start()]).lower()) if w not in _CHANGE_WORDS]
+    tokens = re.findall(r"[a-z][a-z-]*", _PREP_PHRASE.sub(" ", clause[:m.start()]).lower())
+    per = ""
+    if len(tokens) >= 3 and tokens[-2] == "per":  # "lines per hour": lines, counted per hour
+        per, tokens = f" per {tokens[-1].rstrip('s')}", tokens[:-2]
+    words = [w for w in tokens if w not in _CHANGE_WORDS]
     if not words:
         return None
-    head = words[-1].rstrip("s")
+    head = words[-1].rstrip("s") + per
     # a generic head needs its modifier: "late-delivery rate" and "reorder rate" are two metrics
     mods = frozenset(w for w in words[-4:-1] if w not in _GENERIC_HEADS)
     if head in _GENERIC_HEADS and not mods:
         return None
-    return head, mods
+    at = max(i for i, t in enumerate(tokens) if t == words[-1])
+    near = tokens[at - 1] if at >= 1 and tokens[at - 1] not in _CHANGE_WORDS else None
+    return head, mods, near
 
 
 _GENERIC_HEADS = frozenset("rate number count share percentage score time level volume ratio cost value metric".split())

@@ -53,3 +53,65 @@ def normalize_for_wer(text: str) -> str:
     t = re.sub(r"[^a-z0-9' ]+", " ", t)
     t = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", t)
     return re.sub(r"\s+", " ", t).strip()
+
+
+_UNIT_VALUE = {w: i for i, w in enumerate(_ONES)} | {"a": 1, "an": 1, "oh": 0}
+_TEN_VALUE = {w: 10 * i for i, w in enumerate(_TENS) if w != "_"}
+_SCALE_VALUE = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+_FRACTION_VALUE = {"half": 0.5, "quarter": 0.25, "third": 1 / 3}
+
+
+def spoken_values(text: str) -> frozenset[float]:
+    """The values a number as said can mean, from its words after :func:`normalize_for_wer` (digits
+    are spelled out by it first): "three hundred and forty" and "340" -> {340}; "one point one" ->
+    {1.1}; "six and a half" -> {6.5}; "a hundred and thirty" -> {130}. A number said the colloquial
+    way, a one-digit number then a tens word ("three forty", "seven fifteen"), may be 340 or 3.40
+    (a price, minutes and seconds): both. Words that are not a number ("about", a unit) end it; an
+    empty set when ``text`` starts with no number. Used to compare numbers by value, never as text
+    (issue 15: "the same transcript with digits or words scores the same")."""
+    words = [w for w in re.sub(r"\b(?:a|an) (half|quarter|third)\b", r"\1", normalize_for_wer(text)).split() if w != "and"]
+    total, group, seen, i = 0.0, 0.0, False, 0
+    while i < len(words):
+        w = words[i]
+        if w in _UNIT_VALUE and not (w in ("a", "an") and (i + 1 >= len(words) or words[i + 1] not in _SCALE_VALUE)):
+            if seen and group % 10 == 0 and group % 100 != 0 and _UNIT_VALUE[w] < 10:
+                group += _UNIT_VALUE[w]          # "forty" "two"
+            elif seen and group:
+                break                            # "two three": a second number
+            else:
+                group = float(_UNIT_VALUE[w])
+        elif w in _TEN_VALUE:
+            if seen and group and group < 10 and total == 0:   # "three forty": 340 or 3.40
+                pair = group * 100 + _TEN_VALUE[w]
+                rest = spoken_values(" ".join(words[i + 1:i + 2])) if i + 1 < len(words) and words[i + 1] in _UNIT_VALUE else frozenset()
+                unit = min(rest) if rest and min(rest) < 10 else 0
+                return frozenset({pair + unit, group + (_TEN_VALUE[w] + unit) / 100})
+            if seen and group % 100 != 0:
+                break
+            group += _TEN_VALUE[w]
+        elif w in _SCALE_VALUE and seen:
+            if _SCALE_VALUE[w] == 100:
+                group = (group or 1) * 100
+            else:
+                total += (group or 1) * _SCALE_VALUE[w]
+                group = 0.0
+        elif w == "point" and seen:
+            digits = []
+            for d in words[i + 1:]:
+                if d in _UNIT_VALUE and _UNIT_VALUE[d] < 10 and d not in ("a", "an"):
+                    digits.append(str(_UNIT_VALUE[d]))
+                else:
+                    break
+            if digits:
+                return frozenset({total + group + float("0." + "".join(digits))})
+            break
+        elif w in _FRACTION_VALUE and (seen or i == 0):   # "six and a half", "half"
+            group = group + _FRACTION_VALUE[w] if seen else _FRACTION_VALUE[w]
+            seen = True
+            i += 1
+            continue
+        else:
+            break
+        seen = True
+        i += 1
+    return frozenset({total + group}) if seen else frozenset()
