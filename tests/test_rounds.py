@@ -287,13 +287,21 @@ def test_the_decision_and_a_team_commitment_told_in_plain_words_are_found(rnd):
     ("The committee voted to keep eight-hour shifts.", True),
     ("He said it wasn't happening that year.", True),
     ("That was the end of the front-panel argument.", True),
+    # the call kept, told as theirs, or the argument ended by the candidate (corpus dev w29, w41: strong answers
+    # read as missing their commitment phase)
+    ("She kept the script.", True),
+    ("So it was her list, for everyone, three month trial.", True),
+    ("That was the point I stopped arguing.", True),
+    ("It was her first week on the ward.", False),
+    ("She kept the meeting short.", False),
     # the outcome's credit given away names a decision too, and is no decision moment (corpus dev w2, w7, w37)
     ("The speed is Michael's decision, and the playbook was mine.", False),
     ("That's Declan's decision and the whole contact centre, I wouldn't put my name on it.", False),
 ])
 def test_a_decision_told_as_someone_elses_a_vote_or_a_no_is_found(rnd, sentence, decision):
-    """The call told as another's decision in a sentence of its own, a vote, a no, or the end of the
-    argument is the decision (corpus dev w41, w44: four answers read as missing their commitment)."""
+    """The call told as another's decision in a sentence of its own, a vote, a no, the end of the
+    argument, or a plan they kept is the decision (corpus dev w29, w41, w44: answers read as missing
+    their commitment)."""
     from voiceround.analysis.phases import tag_slots
     from voiceround.analysis.sentences import split_sentences
     from voiceround.core.types import Transcript, Turn
