@@ -273,6 +273,12 @@ def test_a_baseline_retold_in_words_is_compared_as_a_number(rnd):
     "The two sites that launched before my change stayed flat at 31%, so my part is about nine points of it.",
     "The forty customers still on the old path kept failing at 3.5%, so the drop is the new path, not traffic.",
     "The two units without my routing stayed at 3.3 hours, and they were my comparison.",
+    # a control by another name, a result against the version without the work, the number owned named,
+    # the headline handed to the whole (corpus dev w37, w42, w44: strong answers read as the trap)
+    "The half on my retry logic went to 22%, and the control half stayed at 40%.",
+    "The wards on my checklist had 22% late against 40% on the old paper checklist.",
+    "The number I own is the night-shift share, and it is nine points of it.",
+    "But that's nothing to do with me, that's the whole business.",
 ])
 def test_an_outcome_isolated_in_everyday_words_is_not_a_headline_metric(rnd, isolation):
     story = ("My director Ana wanted to launch everywhere at once; I argued for a staged rollout with beta data. "

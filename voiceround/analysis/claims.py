@@ -165,7 +165,17 @@ ATTRIBUTION = re.compile(
     # the candidate's own piece named apart ("That's the piece I can say is mine", "the drop is mostly
     # the text reminders, which is Helen's system"; corpus w29)
     r"|\b(piece|part|bit|share) (that )?i (can|could) (say|claim|show|call) (is|was|as) mine\b"
-    r"|\bwhich (is|was) (\w+'s|his|her|their) (system|work|change|doing|rule|tool|process|campaign)\b",
+    r"|\bwhich (is|was) (\w+'s|his|her|their) (system|work|change|doing|rule|tool|process|campaign)\b"
+    # a control told by another name ("the control half stayed at 2.4%", "the control arm"), a result
+    # told against the version without the candidate's work ("fourteen percent against eleven percent
+    # on the publisher's standard tuning"), the number the candidate owns named ("The number I own is
+    # the timeout rate"), or the headline handed to the whole ("that's nothing to do with me, that's the
+    # whole business"): corpus dev, strong answers read as quoting a headline (2026-12-04)
+    r"|\bcontrol (half|arm|sites?|stores?|wards?|cohort|branches|schools|clinics|teams?|weeks?)\b"
+    r"|\b(against|versus|vs\.?|compared (to|with)) ([\w%.,]+ ){1,3}on the (\w+'s |old |existing |current |original |standard |usual |default )+(\w+ )?"
+    r"(version|tuning|flow|process|form|screen|script|design|setup|settings|build|rule|layout|menu|model|checklist)\b"
+    r"|\bthe (number|figure|metric|part|result) i (own|owned|can own)\b"
+    r"|\bnothing to do with me\b|\b(that'?s|that is|it'?s|it is|that was) the whole (business|company|plant|site|organi[sz]ation|org|network)('s)?\b",
     re.IGNORECASE,
 )
 
