@@ -126,6 +126,9 @@ def test_a_second_story_started_mid_answer_is_drift(rnd):
     ("The alert went from about three hundred and forty firings a day to around ninety.", "That's the drop from three forty to ninety.", False),
     ("The alert went from 340 firings a day to around ninety.", "The alert went from three hundred and forty firings a day to ninety.", False),
     ("Waste went from six and a half percent to four.", "Waste went from 6.5% to 4%.", False),
+    # one duration in two units (a new user's answer: "six hours", then "360 minutes")
+    ("The discharge wait went from six hours to five.", "By April the discharge wait went from 360 minutes to 210 minutes.", False),
+    ("The discharge wait went from six hours to five.", "By April the discharge wait went from 420 minutes to 210 minutes.", True),
     ("The alert went from 340 firings a day to around ninety.", "The alert went from four hundred firings a day to ninety.", True),
     # two metrics with one head, qualified by different words just before it (a new user's strong answers)
     ("Discharge wait went from thirty eight minutes to about fifteen.", "The general wait went from fifty minutes to forty.", False),

@@ -45,6 +45,20 @@ def test_correction_keeps_the_stt_text_records_it_and_rescores(stored):
     assert st.transcript(sid).turns[1].meta["stt_text"] == MISHEARD
 
 
+def test_a_corrected_answer_is_no_longer_marked_as_maybe_misheard(stored):
+    """A new user's test: after "Correct a misheard answer…" the words typed by the user were still
+    shown "(may be misheard)", from the STT's confidence in the words it had heard."""
+    from voiceround.report.view import dimension_rows
+    st, sid, rnd = stored
+
+    def unsure_quotes():
+        rows = dimension_rows(st.scorecard(sid), rnd, st.transcript(sid))
+        return [q for r in rows for q in (*r["for"], *r["against"]) if q["turn"] == 2 and q["unsure"]]
+    assert unsure_quotes()  # heard with low confidence: marked
+    SessionController(rnd).correct(sid, 2, MISHEARD.replace("air rate", "payment error rate"), rnd)
+    assert not unsure_quotes()
+
+
 def test_correction_refuses_interviewer_turns_and_empty_text(stored):
     st, sid, rnd = stored
     before = [t.to_dict() for t in st.transcript(sid).turns]

@@ -67,10 +67,10 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
             continue
         # compared as values, not text: "14% to 9%" and "fourteen percent to nine percent" are the same
         # claim, as "340" and "three hundred and forty" (and "three forty") are one number
-        a, b = _said(m.group("a")), _said(m.group("b"))
         # the same final value in the same unit: "from five days to two" and "from three weeks to two"
         # end at different values (a new user's answer: read as an invented baseline)
         unit = _unit_after(text, m)
+        a, b = _said(m.group("a"), unit), _said(m.group("b"), unit)
         first = next((e for e in seen if e[1] == unit and _same_number(e[0], b)), None)
         if first is not None and not _same_number(first[2], a) and first[3].turn != c.turn:
             out.append((first[3], c))
@@ -94,14 +94,25 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
             said_before = _BEFORE.search(text, max(0, sm.start("lead") - 30), sm.start("v")) or _BEFORE.search(text, sm.end(), sm.end() + 25)
             if c.sentence.index not in stated_in and (not said_before or _COMPARED_AFTER.match(text, sm.end())):
                 continue  # a later level, not said to be the start ("…were at 22%, against 19% before")
-            _same_metric(by_metric, _metric(sm.group("lead") + " was"), _said(sm.group("v")), c, out)
+            u = _UNIT.match(text, sm.end("v"))
+            unit = u.group("u").lower().rstrip("s") if u else ""
+            _same_metric(by_metric, _metric(sm.group("lead") + " was"), _said(sm.group("v"), unit), c, out)
     return out
 
 
-def _said(number: str) -> tuple[frozenset[float], str]:
+# A duration in minutes, so one told in another unit is the same number ("six hours" and "360 minutes").
+_MINUTES = {"second": 1 / 60, "minute": 1.0, "hour": 60.0, "day": 1440.0, "week": 10080.0}
+
+
+def _said(number: str, unit: str = "") -> tuple[frozenset[float], str]:
     """A number as said, for comparing: ``(the values it can mean, its normalised words)``
-    (:func:`voiceround.analysis.normalize.spoken_values`)."""
-    return spoken_values(number), normalize_for_wer(number)
+    (:func:`voiceround.analysis.normalize.spoken_values`). A duration (``unit``: "second" … "week",
+    singular) may also mean its value in minutes: "6 hours" is 6 and 360, so "from 360 minutes" is no
+    other baseline (a new user's answer was flagged so)."""
+    values = spoken_values(number)
+    if unit in _MINUTES:
+        values = values | {round(v * _MINUTES[unit], 6) for v in values}
+    return values, normalize_for_wer(number)
 
 
 def _same_number(x: tuple[frozenset[float], str], y: tuple[frozenset[float], str]) -> bool:

@@ -207,8 +207,8 @@ def _span_hits(span, s: A.Sentence, text: str, secs: tuple[float, float]) -> boo
 
 def _unsure(q: dict, sents: _Sentences) -> bool:
     turn = sents.turn(q["turn"])
-    if turn is None or turn.speaker != "candidate":
-        return False
+    if turn is None or turn.speaker != "candidate" or turn.meta.get("corrected"):
+        return False  # a corrected answer's words are the user's own, not the STT's guess (a new user's test)
     lp = turn.meta.get("stt_min_avg_logprob")
     if isinstance(lp, (int, float)) and not isinstance(lp, bool) and lp < UNSURE_LOGPROB:
         return True
