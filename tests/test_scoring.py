@@ -1488,3 +1488,13 @@ def test_a_round_ended_before_the_commitment_was_asked_flags_no_missing_commitme
     asked = turns + [Turn("interviewer", "What did you do once the decision went against you?", 51, 55, intent="ask_commitment",
                           meta={"slot": "commitment"}), Turn("candidate", "Not much, I went back to my other work.", 56, 60)]
     assert "missing_commitment_phase" in {t["id"] for t in score(Transcript(asked), rnd)["traps"]}
+
+
+def test_top_conflict_articulation_needs_the_other_sides_position(rnd):
+    """Conflict Articulation's tier 4 anchor asks for "both positions with the other side's data": a
+    named person and two numbers of the candidate's own had reached it in one sentence (a new user's
+    test); the shared strong case, which tells the other side's view and data, keeps it."""
+    one = Transcript([Turn("candidate", "I told Priya I disagreed because errors were 1.8 percent against 0.6 percent.", 0.0, 6.0)])
+    assert score(one, rnd)["dimensions"]["conflict_articulation"]["tier"] <= 3
+    strong = load_case(CASES / "strong-staged-rollout.toml", rnd)
+    assert score(text_transcript(strong), rnd)["dimensions"]["conflict_articulation"]["tier"] == 4
