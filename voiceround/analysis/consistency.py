@@ -57,7 +57,9 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
     baselines ("from 14% to 9%" … later "from 12% to 9%"), the same metric changing from two
     baselines, or (for sentences in ``stated_in``) a level stated while arguing that another turn
     contradicts: the seed's "never invent a false baseline". Returns ``[(earlier, later)]``."""
-    seen: list[tuple[tuple, str, tuple, Claim]] = []   # (final value, unit, baseline, claim)
+    # the first from-to to each final value, by what it can be matched on: (unit, "v", value) for each
+    # value it can mean and (unit, "t", its words) (:func:`_same_number`); an entry is (order, baseline, claim)
+    first_to: dict[tuple, tuple[int, tuple, Claim]] = {}
     by_metric: dict[str, tuple[tuple, Claim]] = {}
     out = []
     for c in claims:
@@ -71,11 +73,12 @@ def baseline_conflicts(claims: list[Claim], stated_in: set[int] | None = None) -
         # end at different values (a new user's answer: read as an invented baseline)
         unit = _unit_after(text, m)
         a, b = _said(m.group("a"), unit), _said(m.group("b"), unit)
-        first = next((e for e in seen if e[1] == unit and _same_number(e[0], b)), None)
-        if first is not None and not _same_number(first[2], a) and first[3].turn != c.turn:
-            out.append((first[3], c))
-        if first is None:
-            seen.append((b, unit, a, c))
+        keys = [(unit, "v", v) for v in b[0]] + [(unit, "t", b[1])]
+        first = min((first_to[k] for k in keys if k in first_to), default=None, key=lambda e: e[0])
+        if first is not None and not _same_number(first[1], a) and first[2].turn != c.turn:
+            out.append((first[2], c))
+        if first is None:  # looked up, not searched for: an answer of thousands of from-tos stays linear
+            first_to.update(dict.fromkeys(keys, (len(first_to), a, c)))
         # the same metric retold from another baseline ("tickets went from about twelve hundred a week"
         # … later "tickets went from 850 a week"), unless either is a slice of it
         metric = _metric(text[:m.start()]) if m.re is FROM_TO else None  # a from-to, not "up from"

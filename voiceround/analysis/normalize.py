@@ -65,7 +65,7 @@ def spoken_values(text: str) -> frozenset[float]:
     """The values a number as said can mean, from its words after :func:`normalize_for_wer` (digits
     are spelled out by it first): "three hundred and forty" and "340" -> {340}; "one point one" ->
     {1.1}; "six and a half" -> {6.5}; "a hundred and thirty" -> {130}. A number said the colloquial
-    way, a one-digit number then a tens word ("three forty", "seven fifteen"), may be 340 or 3.40
+    way, a one-digit number then a tens word ("three forty", "nine ninety-nine"), may be 340 or 3.40
     (a price, minutes and seconds): both. Words that are not a number ("about", a unit) end it; an
     empty set when ``text`` starts with no number. Used to compare numbers by value, never as text
     (issue 15: "the same transcript with digits or words scores the same")."""
@@ -82,10 +82,9 @@ def spoken_values(text: str) -> frozenset[float]:
                 group = float(_UNIT_VALUE[w])
         elif w in _TEN_VALUE:
             if seen and group and group < 10 and total == 0:   # "three forty": 340 or 3.40
-                pair = group * 100 + _TEN_VALUE[w]
-                rest = spoken_values(" ".join(words[i + 1:i + 2])) if i + 1 < len(words) and words[i + 1] in _UNIT_VALUE else frozenset()
-                unit = min(rest) if rest and min(rest) < 10 else 0
-                return frozenset({pair + unit, group + (_TEN_VALUE[w] + unit) / 100})
+                after = words[i + 1] if i + 1 < len(words) else ""
+                unit = _ONES.index(after) if after in _ONES[1:10] else 0   # "three forty five"
+                return frozenset({group * 100 + _TEN_VALUE[w] + unit, group + (_TEN_VALUE[w] + unit) / 100})
             if seen and group % 100 != 0:
                 break
             group += _TEN_VALUE[w]

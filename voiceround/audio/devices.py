@@ -49,11 +49,11 @@ def _close_stream(stream) -> None:
         pass
 
 
-
 # No block from the microphone for this long (seconds) means it stopped (unplugged, or the sound server
 # gone). 2 s aborted a sound check once on PulseAudio virtual devices in a cold suite run on a busy
 # 2-core machine (2026-12-04; it passed when run again); a real unplug is still told within seconds.
 STALL_S = 5.0
+
 
 class MicSource:
     """AudioSource over a microphone (sounddevice/PortAudio), as 16 kHz mono int16 frames of 512

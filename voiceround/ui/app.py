@@ -335,7 +335,7 @@ class MainWindow(PagesMixin, SoundCheckMixin, LiveRoundMixin, HistoryMixin, QMai
             return
         self._correcting = True
 
-        def done(*_):
+        def done():
             self._correcting = False
 
         def failed(message: str) -> None:
