@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHARED
 from voiceround.rounds import RoundFileError, load_round
 from voiceround.rounds.tier_model import fit_multinomial, load_tier_model
 from voiceround.scoring import score
@@ -46,7 +46,7 @@ def test_fit_reaches_the_penalised_optimum():
     ("{not json", "not valid JSON"),
     ('{"format": 2, "inputs": [["i_actions", "count", 3]], "dimensions": {"customer_focus": {"classes": [1, 2], '
      '"coef": [[0.1, 0.2]], "intercept": [0, 0]}}}', "don't match"),
-    ('{"format": 2, "inputs": [["i_actions", "squared", 3]], "dimensions": {}}', "is not \"count\" or \"atleast\""),
+    ('{"format": 2, "inputs": [["i_actions", "squared", 3]], "dimensions": {}}', "is not \"count\", \"atleast\" or \"value\""),
     ('{"format": 1, "features": [], "dimensions": {}}', "format 1 is not 2"),
     # damaged weights and classes (a new user's finding: NaN weights were accepted and moved the total)
     ('{"format": 2, "inputs": [["i_actions", "count", 3]], "dimensions": {"customer_focus": {"classes": [1, 2], '
@@ -57,6 +57,13 @@ def test_fit_reaches_the_penalised_optimum():
      '"coef": [[0.1], [0.2]], "intercept": [0, 0]}}}', "increasing order"),
     ('{"format": 2, "inputs": [["i_actions", "count", "a"]], "dimensions": {}}', "wrong kind"),
     ('{"format": 2, "dimensions": {}}', "missing the field 'inputs'"),
+    # the story's projections by meaning: 384 numbers each, finite, and every "value" input names one
+    ('{"format": 2, "inputs": [["story_whole_1", "value", 0]], "dimensions": {}, "projections": '
+     '[{"name": "story_whole_1", "phases": ["argument"], "mean": [0, 0], "direction": [1, 0]}]}', "384 numbers"),
+    ('{"format": 2, "inputs": [["story_whole_1", "value", 0]], "dimensions": {}, "projections": '
+     '[{"name": "story_whole_1", "phases": ["argument"], "mean": [' + ", ".join(["0"] * 384) + '], "direction": [NaN'
+     + ", 0" * 383 + ']}]}', "not finite"),
+    ('{"format": 2, "inputs": [["story_whole_9", "value", 0]], "dimensions": {}}', "reads a projection the file does not have"),
 ])
 def test_a_broken_model_file_is_refused_when_the_round_loads(tmp_path, content, says):
     src = (ROOT / "voiceround" / "rounds" / "disagree_and_commit.toml").read_text(encoding="utf-8")
@@ -122,3 +129,28 @@ def test_load_tier_model_reads_the_shipped_file():
     x = model.inputs(lambda name: 0.0)
     tier, probs, _ = model.predict("execution_commitment", x)
     assert tier in (1, 2) and abs(sum(probs.values()) - 1.0) < 1e-9  # nothing said: the lowest tiers
+
+
+def test_the_story_read_by_meaning_ignores_padding_and_needs_the_encoder(rnd):
+    """The tier model's projections of the story (rounds/tier_model.py, ``story_*``) read the mean
+    sentence vector of the sentences that tell it: small talk added to every turn moves none of them,
+    while a different story does; without the sentence encoder they are not computed (the model reads
+    them as 0, the dev answers' mean) and the answer is still scored."""
+    from voiceround.core.types import Transcript, Turn
+    from voiceround.engines.encoder import shared_encoder
+    from voiceround.scoring import use_encoder
+    model = rnd.scoring["tier_model"]
+    assert model.projections and all(p.name.startswith("story_") for p in model.projections)
+    tr = text_transcript(load_case(SHARED / "cases" / "strong-staged-rollout.toml"))
+    pad = " It was raining most of that week. The office had a new coffee machine."
+    padded = Transcript([Turn(t.speaker, t.text + pad, t.start_s, t.end_s) for t in tr.turns])
+    other = text_transcript(load_case(SHARED / "cases" / "weak-yields-quickly.toml"))
+    story = [{p.name: card["features"][p.name] for p in model.projections} for card in (score(tr, rnd), score(padded, rnd), score(other, rnd))]
+    assert story[0] == story[1]
+    assert any(abs(story[0][k] - story[2][k]) > 0.5 for k in story[0])
+    use_encoder(None)
+    try:
+        words_only = score(tr, rnd)
+    finally:
+        use_encoder(shared_encoder)
+    assert not any(k.startswith("story_") for k in words_only["features"]) and words_only["total"] > 0

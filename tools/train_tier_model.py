@@ -2,7 +2,8 @@
 
     .venv/bin/python tools/train_tier_model.py [--C 0.1] [--grid] [--write]
 
-Computes the scorer's features for every dev answer (text only), reports leave-one-batch-out
+Computes the scorer's features for every dev answer (text only) and its sentences' vectors (the
+sentence encoder, for the story's projections by meaning), reports leave-one-batch-out
 agreement (each writer's batch held out in turn: how the model does on answers written by someone
 it has not seen) next to the hand-written tier conditions, and with ``--write`` fits on all of dev
 and writes ``voiceround/rounds/<round>.tiers.json`` with its provenance. ``--grid`` reports the
@@ -23,8 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from voiceround.rounds import load_round  # noqa: E402
-from voiceround.rounds.tier_model import FORMAT, encode, fit_multinomial  # noqa: E402
-from voiceround.scoring.scorer import MIN_MODEL_SENTENCES, compute_features, condition_tier, detect_traps, learned_tier, model_ceiling, tier_caps  # noqa: E402
+from voiceround.core.errors import VoiceRoundError  # noqa: E402
+from voiceround.rounds.tier_model import FORMAT, encode, fit_multinomial, fit_projections, phase_mean  # noqa: E402
+from voiceround.scoring.scorer import (MIN_MODEL_SENTENCES, compute_features, condition_tier, detect_traps, learned_tier,  # noqa: E402
+                                      model_ceiling, relevant_sentences, story_phases, tier_caps)
 from voiceround.session.cases import load_case, text_transcript  # noqa: E402
 
 # Features left out of the model: measures of length (sentences, seconds) and shares of all
@@ -38,6 +41,14 @@ _LENGTH = ("sentences", "last_sentence", "argument_commitment_s")
 # round file's story-fit cap.
 _EXCLUDE = ("pushback_held", "pushback_folded", "baseline_when_pushed", "overclaim_cues", "hypothetical_cues")
 _KEEP_SHARES = ("i_action_share",)
+# The story read by meaning (rounds/tier_model.py, "projections"): the leading principal components
+# of the mean vector of the sentences that tell the story in each group of phases. Chosen by
+# leave-one-batch-out on the 580 dev answers (2026-12-04): none 71.7%; 1-4 components each of the
+# argument (with the decision), commitment and outcome 72.4 / 72.9 / 72.4 / 72.0%; two, with the
+# whole story as a fourth group, 73.3%.
+PROJECTION_GROUPS = {"argument": ("argument", "decision"), "commitment": ("commitment",), "outcome": ("outcome",),
+                     "whole": ("argument", "decision", "commitment", "outcome", "reflection")}
+COMPONENTS = 2
 
 
 # How each feature enters (chosen by leave-one-batch-out on dev, 2026-12-02): counts as log1p capped
@@ -54,7 +65,7 @@ def _reader(F):
 
 def model_features(names) -> list[str]:
     """The feature names a tier model may use, sorted (see the exclusions above)."""
-    return sorted(n for n in names if n not in _LENGTH and n not in _EXCLUDE and not n.startswith("seconds_in_") and not n.endswith("_sentences")
+    return sorted(n for n in names if n not in _LENGTH and not n.startswith("story_") and n not in _EXCLUDE and not n.startswith("seconds_in_") and not n.endswith("_sentences")
                   and not n.endswith("_read") and "_meaning_" not in n  # cues and traps read by meaning (rounds/meaning_model.py): the traps read them, not the tiers
                   and (not n.endswith("_share") or n in _KEEP_SHARES))
 
@@ -80,14 +91,25 @@ def main() -> int:
     rubric = rnd.rubrics[rnd.primary_rubric]
     dims = [d.id for d in rubric.dimensions]
     cases = [load_case(p, rnd) for p in sorted(Path(args.corpus).glob("*.toml"))]
-    print(f"{len(cases)} answers from {args.corpus}; computing features…", file=sys.stderr)
+    print(f"{len(cases)} answers from {args.corpus}; computing features and sentence vectors…", file=sys.stderr)
+    from voiceround.engines.encoder import shared_encoder
+    try:
+        encoder = shared_encoder()
+    except VoiceRoundError as exc:
+        print(f"error: the sentence encoder can't run, and the story's projections need it: {exc}", file=sys.stderr)
+        return 2
     rows = []
     for c in cases:
-        F, _ = compute_features(text_transcript(c), rnd)
+        # the features read by words alone, as the tier model was chosen on (the encoder's cues feed the traps)
+        F, ctx = compute_features(text_transcript(c), rnd)
+        sents = ctx["sentences"]
+        vectors = encoder.encode([s.text for s in sents]) if sents else np.zeros((0, 384))
+        phases = story_phases(sents, ctx["phases"], relevant_sentences(ctx["claims"], ctx["actions"], ctx["tags"]))
         value_of = _reader(F)
         caps = tier_caps(F, rnd, detect_traps(F, rnd))
         cond = {d.id: condition_tier(d, value_of, rnd.scoring.get("tier_rounding", "nearest"))[0] for d in rubric.dimensions}
-        rows.append({"id": c.id, "batch": c.id.split("-")[0], "F": {k: v.value for k, v in F.items()}, "labels": c.labels["tiers"],
+        rows.append({"means": {g: phase_mean(vectors, phases, grp) for g, grp in PROJECTION_GROUPS.items()},
+                     "id": c.id, "batch": c.id.split("-")[0], "F": {k: v.value for k, v in F.items()}, "labels": c.labels["tiers"],
                      "conditions": cond, "cap": {d: caps[d][0] if d in caps else 4 for d in dims},
                      "rules": {d: min(cond[d], caps[d][0] if d in caps else 4) for d in dims}})
     conds = conditions_for({k for r in rows for k in r["F"]})
@@ -96,12 +118,29 @@ def main() -> int:
     conds, X = [conds[j] for j in keep], X[:, keep]
     batch = np.array([r["batch"] for r in rows])
 
+    def projections(fit_on: np.ndarray) -> tuple[list[dict], np.ndarray]:
+        """The story's projections fitted on the rows ``fit_on`` (a boolean mask), and every row's values
+        (rows, groups x COMPONENTS): 0 for a row with no sentence in a group's phases."""
+        out, cols = [], []
+        for g, grp in PROJECTION_GROUPS.items():
+            have = np.array([r["means"][g] is not None for r in rows])
+            M = np.array([r["means"][g] if r["means"][g] is not None else np.zeros(384) for r in rows])
+            mu, D = fit_projections(M[fit_on & have], COMPONENTS)
+            V = np.where(have[:, None], (M - mu) @ D.T, 0.0)
+            for k in range(COMPONENTS):
+                out.append({"name": f"story_{g}_{k + 1}", "phases": list(grp), "mean": [round(float(v), 6) for v in mu],
+                            "direction": [round(float(v), 6) for v in D[k]]})
+                cols.append(V[:, k])
+        return out, np.array(cols).T
+
     def given(d: str, learned, probs) -> np.ndarray:
         """The tiers the scorer gives (voiceround.scoring.scorer.learned_tier), then capped."""
         dim = next(x for x in rubric.dimensions if x.id == d)
         return np.array([min(learned_tier(int(t), r["conditions"][d], p, dim.model_floor, model_ceiling(dim, lambda k, F=r["F"]: F.get(k, 0.0)))
                              if r["F"].get("sentences", 0) >= MIN_MODEL_SENTENCES
                              else r["conditions"][d], r["cap"][d]) for t, p, r in zip(learned, probs, rows, strict=True)])
+
+    folds = {}  # each batch held out: the inputs with the projections fitted without it
 
     def cross_validate(C: float) -> dict[str, float]:
         out = {}
@@ -110,8 +149,11 @@ def main() -> int:
             learned, probs = np.zeros(len(rows), int), [None] * len(rows)
             for b in sorted(set(batch)):
                 tr, te = batch != b, batch == b
-                classes, W, w0 = fit_multinomial(X[tr], y[tr], C)
-                Z = X[te] @ W.T + w0
+                if b not in folds:
+                    folds[b] = np.hstack([X, projections(tr)[1]])
+                Xp = folds[b]
+                classes, W, w0 = fit_multinomial(Xp[tr], y[tr], C)
+                Z = Xp[te] @ W.T + w0
                 P = np.exp(Z - Z.max(axis=1, keepdims=True))
                 P /= P.sum(axis=1, keepdims=True)
                 learned[te] = classes[np.argmax(P, axis=1)]
@@ -132,9 +174,12 @@ def main() -> int:
     if not (args.write or args.check):
         return 0
     cv = cvs.get(args.C) or (cross_validate(args.C) if args.write else {})
-    model = {"format": FORMAT, "inputs": [list(c) for c in conds], "dimensions": {}}
+    proj, P = projections(np.ones(len(rows), bool))
+    model = {"format": FORMAT, "inputs": [list(c) for c in conds] + [[p["name"], "value", 0.0] for p in proj], "dimensions": {},
+             "projections": proj}
+    Xp = np.hstack([X, P])
     for d in dims:
-        classes, W, w0 = fit_multinomial(X, np.array([r["labels"][d] for r in rows]), args.C)
+        classes, W, w0 = fit_multinomial(Xp, np.array([r["labels"][d] for r in rows]), args.C)
         model["dimensions"][d] = {"classes": [int(c) for c in classes], "coef": [[round(float(w), 6) for w in row] for row in W],
                                   "intercept": [round(float(b), 6) for b in w0]}
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
@@ -147,14 +192,16 @@ def main() -> int:
     out = ROOT / "voiceround" / "rounds" / f"{rnd.id}.tiers.json"
     if args.check:
         shipped = json.loads(out.read_text(encoding="utf-8"))
-        same = shipped.get("inputs") == model["inputs"] and all(
+        same = shipped.get("inputs") == model["inputs"] and len(shipped.get("projections", ())) == len(proj) and all(
+            np.allclose(a["mean"], b["mean"], atol=1e-3) and np.allclose(a["direction"], b["direction"], atol=1e-2)
+            for a, b in zip(shipped.get("projections", ()), proj, strict=False)) and all(
             np.allclose(shipped["dimensions"][d]["coef"], model["dimensions"][d]["coef"], atol=1e-3)
             and np.allclose(shipped["dimensions"][d]["intercept"], model["dimensions"][d]["intercept"], atol=1e-3) for d in dims)
         print(f"{out.relative_to(ROOT)}: " + ("up to date" if same else "stale: the features changed since it was trained; "
                                                "run tools/train_tier_model.py --write"))
         return 0 if same else 1
     out.write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {out.relative_to(ROOT)} ({len(conds)} inputs, {len(dims)} dimensions)")
+    print(f"wrote {out.relative_to(ROOT)} ({len(model['inputs'])} inputs, {len(dims)} dimensions)")
     return 0
 
 

@@ -15,11 +15,27 @@ A model file is JSON::
      "dimensions": {DIM: {"classes": [1, 2, 3, 4], "coef": [[...per input...] per class], "intercept": [...]}},
      "trained": {...provenance: corpus, answers, C, date, cross-validation...}}
 
+The file may also carry ``"projections"``: the story read by meaning, for answers scored with the
+sentence encoder (``voiceround.engines.encoder``, all-MiniLM-L6-v2, 384-dimensional unit vectors)::
+
+    "projections": [{"name": "story_argument_1", "phases": ["argument", "decision"],
+                     "mean": [...384...], "direction": [...384...]}, ...]
+
+A projection's value is ``(m - mean) · direction``, where ``m`` is the mean vector of the answer's
+sentences tagged with one of ``phases`` (``voiceround.analysis``'s phase tagger): the leading
+principal components of those means over the ``dev`` answers, scaled to unit variance there (a
+whitened PCA, fitted by ``tools/train_tier_model.py``). It enters the model as an input
+``[NAME, "value", 0]``. Without the encoder, or with no sentence in its phases, the value is 0: the
+``dev`` answers' mean, so the model reads the features alone. Leave-one-batch-out on the 580 ``dev``
+answers of 2026-12-04: four components for each of the argument (with the decision), commitment and
+outcome phases, 71.7% -> 72.9% exact (docs/BENCHMARKS.md).
+
 An input ``[FEATURE, "count", CAP]`` is ``log1p(min(value, CAP))``: a count, where the first number
 told weighs more than the second and anything past CAP (3) weighs the same, so a story with nine
 numbers reads like one with eight, and a number said in words like one in digits. ``[FEATURE,
 "atleast", T]`` is 1 when the value is at least T, else 0 (shares, at 0.2, 0.5 and 0.8: a story
-told a little faster or slower does not move a tier). A feature the transcript lacks reads 0.
+told a little faster or slower does not move a tier). ``[NAME, "value", 0]`` is the value itself,
+clipped to ±VALUE_LIMIT (a projection). A feature the transcript lacks reads 0.
 """
 from __future__ import annotations
 
@@ -34,15 +50,68 @@ FORMAT = 2
 MAX_WEIGHT = 1000.0
 
 
-KINDS = ("count", "atleast")
+KINDS = ("count", "atleast", "value")
+# A projection is whitened on dev (unit variance): past ±8 standard deviations an answer is nothing
+# like those the model learned from, and one input must not decide its tiers.
+VALUE_LIMIT = 8.0
+# The sentence encoder's vector size (all-MiniLM-L6-v2).
+VECTOR_SIZE = 384
 
 
 def encode(value: float, kind: str, param: float) -> float:
     """One model input from a feature value: ``"count"``: ``log1p(min(max(value, 0), param))``;
-    ``"atleast"``: 1.0 if ``value >= param`` else 0.0."""
+    ``"atleast"``: 1.0 if ``value >= param`` else 0.0; ``"value"``: the value clipped to ±VALUE_LIMIT."""
     if kind == "count":
         return math.log1p(min(max(value, 0.0), param))
+    if kind == "value":
+        return min(max(value, -VALUE_LIMIT), VALUE_LIMIT)
     return 1.0 if value >= param else 0.0
+
+
+def phase_mean(vectors, phases: list[str | None], group):
+    """The mean (a numpy array of 384 floats) of the sentence ``vectors`` (n x 384, one row per
+    sentence) whose phase (``phases[i]``) is in ``group``; None when no sentence is."""
+    import numpy as np
+    rows = [i for i, p in enumerate(phases) if p in group]
+    if len(phases) != len(vectors):
+        raise ValueError(f"{len(vectors)} sentence vectors for {len(phases)} phases")
+    if not rows:
+        return None
+    return np.asarray(vectors, dtype=np.float64)[rows].mean(axis=0)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One whitened principal component of an answer's mean sentence vector in some phases (see the
+    module docstring): ``value = (phase mean - mean) · direction``."""
+
+    name: str
+    phases: tuple[str, ...]
+    mean: tuple[float, ...]
+    direction: tuple[float, ...]
+
+    def value(self, vectors, phases: list[str | None], mean=None) -> float:
+        """The projection of one answer (``vectors``: its sentences' n x 384 vectors, ``phases``: their
+        phases); 0.0 (the dev answers' mean) when no sentence is in this projection's phases.
+        ``mean``: the phase mean when already computed (:func:`phase_mean`)."""
+        import numpy as np
+        m = phase_mean(vectors, phases, self.phases) if mean is None else mean
+        if m is None:
+            return 0.0
+        return float((m - np.asarray(self.mean)) @ np.asarray(self.direction))
+
+
+def fit_projections(means, k: int):
+    """A whitened PCA of answers' phase means: ``means`` (answers, 384) -> ``(mean (384,), directions
+    (k, 384))`` such that ``(means - mean) @ directions.T`` has unit variance per component. Each
+    direction's sign is fixed (its largest entry positive), so refitting the same data gives the same file."""
+    import numpy as np
+    M = np.asarray(means, float)
+    mu = M.mean(axis=0)
+    _, sv, Vt = np.linalg.svd(M - mu, full_matrices=False)
+    D = Vt[:k] / (sv[:k, None] / np.sqrt(len(M)))
+    D *= np.sign(D[np.arange(len(D)), np.abs(D).argmax(axis=1)])[:, None]
+    return mu, D
 
 
 class TierModelError(ValueError):
@@ -66,6 +135,16 @@ class TierModel:
     dimensions: dict[str, DimensionModel]
     trained: dict = field(default_factory=dict, compare=False)
     path: Path | None = field(default=None, compare=False)
+    projections: tuple[Projection, ...] = ()
+
+    def story_features(self, vectors, phases: list[str | None]) -> dict[str, float]:
+        """``name -> value`` of each projection for one answer (``vectors``: n x 384 sentence vectors,
+        ``phases``: each sentence's phase); empty for a model without projections."""
+        means = {}
+        for p in self.projections:
+            if p.phases not in means:
+                means[p.phases] = phase_mean(vectors, phases, p.phases)
+        return {p.name: (p.value(vectors, phases, means[p.phases]) if means[p.phases] is not None else 0.0) for p in self.projections}
 
     @property
     def features(self) -> tuple[str, ...]:
@@ -124,7 +203,20 @@ def load_tier_model(path: Path) -> TierModel:
         conditions = tuple((str(f), str(kind), float(p)) for f, kind, p in data["inputs"])
         bad = next((c for c in conditions if c[1] not in KINDS), None)
         if bad is not None:
-            raise TierModelError(f"tier model {name}: input {list(bad)!r} is not \"count\" or \"atleast\"")
+            raise TierModelError(f"tier model {name}: input {list(bad)!r} is not \"count\", \"atleast\" or \"value\"")
+        projections = tuple(Projection(str(p["name"]), tuple(str(x) for x in p["phases"]), tuple(float(v) for v in p["mean"]),
+                                       tuple(float(v) for v in p["direction"])) for p in data.get("projections", ()))
+        for p in projections:
+            if len(p.mean) != VECTOR_SIZE or len(p.direction) != VECTOR_SIZE or not p.phases:
+                raise TierModelError(f"tier model {name}: projection {p.name!r} needs phases and a mean and direction of "
+                                     f"{VECTOR_SIZE} numbers each (the sentence encoder's vectors)")
+            if not all(math.isfinite(v) and abs(v) <= MAX_WEIGHT for v in (*p.mean, *p.direction)):
+                raise TierModelError(f"tier model {name}: projection {p.name!r} has a number that is not finite or "
+                                     f"beyond ±{MAX_WEIGHT:g} (a damaged file: retrain it with tools/train_tier_model.py --write)")
+        known = {p.name for p in projections}
+        stray = next((c for c in conditions if c[1] == "value" and c[0] not in known), None)
+        if stray is not None:
+            raise TierModelError(f"tier model {name}: input {list(stray)!r} reads a projection the file does not have")
         dims = {}
         for dim_id, d in data["dimensions"].items():
             classes = tuple(int(c) for c in d["classes"])
@@ -147,7 +239,7 @@ def load_tier_model(path: Path) -> TierModel:
     except (TypeError, AttributeError, ValueError) as exc:
         raise TierModelError(f"tier model {name} has a field of the wrong kind (inputs: [feature, kind, number] lists; "
                              f"dimensions: classes, coef, intercept as numbers): {exc}") from exc
-    return TierModel(conditions, dims, dict(data.get("trained", {})), Path(path))
+    return TierModel(conditions, dims, dict(data.get("trained", {})), Path(path), projections)
 
 
 def fit_multinomial(X, y, C: float = 0.1, iterations: int = 50):

@@ -152,10 +152,28 @@ def use_encoder(provider: Callable[[], Any] | None) -> None:
     _encoder_provider = provider
 
 
-def _read_by_meaning(F: dict[str, Feature], sents: list[A.Sentence], phase_of: dict[int, str], rnd: Round) -> str | None:
+def relevant_sentences(claims: list[A.Claim], actions: list, tags_of: dict[int, list]) -> set[int]:
+    """The indices of the sentences that tell the story: a claim (a number), an action, or a story
+    slot's tag. Small talk and padding ("It was raining most of that week.") are not among them: they
+    count for no phase's time and no projection of the story (:func:`story_phases`)."""
+    return {c.sentence.index for c in claims} | {a.sentence.index for a in actions} | {i for i, tags in tags_of.items() if tags}
+
+
+def story_phases(sents: list[A.Sentence], phase_of: dict[int, str], relevant: set[int]) -> list[str | None]:
+    """Each sentence's phase for the tier model's projections of the story (rounds/tier_model.py),
+    None for a sentence that tells none of it (:func:`relevant_sentences`): padding added to an
+    answer moves no projection."""
+    return [phase_of[s.index] if s.index in relevant else None for s in sents]
+
+
+def _read_by_meaning(F: dict[str, Feature], sents: list[A.Sentence], phase_of: dict[int, str], rnd: Round,
+                     relevant: set[int] | None = None) -> str | None:
     """Add ``<cue>_read`` for each cue of the round's meaning model (rounds/meaning_model.py): the
     cue's lexicon count plus one for each sentence (in the cue's phases) the model reads as saying
-    it that the lexicon missed; its evidence is both sets of sentences.
+    it that the lexicon missed; its evidence is both sets of sentences. With the sentence vectors,
+    also the tier model's projections of the story by meaning (``story_*``: rounds/tier_model.py),
+    which read 0 (the dev answers' mean) when the encoder could not run (``relevant``: the sentences
+that tell the story, :func:`relevant_sentences`; all when None).
     Returns the encoder's name, ``"unavailable: <why>"`` when it could not run (then ``<cue>_read``
     is the lexicon's count alone), or None when the round has no meaning model."""
     model = rnd.scoring.get("meaning_model")
@@ -176,6 +194,9 @@ def _read_by_meaning(F: dict[str, Feature], sents: list[A.Sentence], phase_of: d
                 for s, p in zip(sents, model.probabilities(cue, vectors), strict=True):
                     if p >= c.threshold and (c.phases is None or phase_of[s.index] in c.phases):
                         hits[cue].append(s)
+            tiers = rnd.scoring.get("tier_model")
+            for name, value in (tiers.story_features(vectors, story_phases(sents, phase_of, relevant if relevant is not None else set(phase_of))).items() if tiers is not None else ()):
+                F[name] = Feature(round(value, 6))
     # each trap read from all its sentences (rounds/meaning_model.py, MeaningTrap): the aggregates of
     # the sentence probabilities, which detect_traps weighs with the round's rule
     for trap_id, t in (model.traps.items() if status == model.encoder else ()):
@@ -291,7 +312,7 @@ def compute_features(transcript: Transcript, rnd: Round) -> tuple[dict[str, Feat
                 f(name).add(s)
         F[f"{name}_sentences"] = Feature(float(len(F[name].evidence)), list(F[name].evidence))
         F[f"{name}_share"] = Feature(round(len(F[name].evidence) / len(sents), 4) if sents else 0.0, list(F[name].evidence))
-    ctx_meaning = _read_by_meaning(F, sents, phase_of, rnd)
+    ctx_meaning = _read_by_meaning(F, sents, phase_of, rnd, relevant_sentences(claims, actions, tags_of))
     first_turn = sents[0].turn if sents else 0
     # The data argued with, told before any decision in a turn about the argument, is the argument's
     # even when it reads like an outcome ("safety events went from two to seven after their switch").
@@ -483,8 +504,7 @@ def _phase_seconds(ctx: dict) -> dict[str, float]:
     with no story slot, number or action (small talk, padding) count for no phase."""
     sents: list[A.Sentence] = ctx["sentences"]
     out: dict[str, float] = {}
-    relevant = {c.sentence.index for c in ctx["claims"]} | {a.sentence.index for a in ctx["actions"]} | \
-        {i for i, tags in ctx["tags"].items() if tags}
+    relevant = relevant_sentences(ctx["claims"], ctx["actions"], ctx["tags"])
     for i, s in enumerate(sents):
         if s.index not in relevant:  # small talk and padding count for no phase
             continue
@@ -899,15 +919,18 @@ PHASE_FEATURES = ("metrics_in_", "baselined_in_", "sliced_in_", "actions_in_", "
 def known_features(rnd: Round) -> set[str]:
     """Every feature name the scorer computes for ``rnd``: :data:`FEATURES`, ``slot_<id>`` per slot,
     each ``[scoring.cue_features]`` name (with ``_sentences`` and ``_share``), the per-phase
-    features (:data:`PHASE_FEATURES` + each slot phase), and ``<cue>_read`` for each cue of the
-    round's meaning model."""
+    features (:data:`PHASE_FEATURES` + each slot phase), ``<cue>_read`` for each cue of the
+    round's meaning model, and the tier model's projections of the story (``story_*``, computed when
+    the round's meaning model runs the sentence encoder)."""
     cue = set(rnd.scoring.get("cue_features", {}))
     phases = {s.phase for s in rnd.slots}
     meaning = rnd.scoring.get("meaning_model")
     read = {f"{c}_read" for c in (meaning.cues if meaning is not None else ())} | \
         {f"{t}_meaning_{k}" for t in (meaning.traps if meaning is not None else ()) for k in MEANING_AGGREGATES}
+    tiers = rnd.scoring.get("tier_model")
+    story = {p.name for p in tiers.projections} if tiers is not None and meaning is not None else set()
     return set(FEATURES) | {f"slot_{s.id}" for s in rnd.slots} | cue | {f"{c}_sentences" for c in cue} | \
-        {f"{c}_share" for c in cue} | {p + ph for p in PHASE_FEATURES for ph in phases} | read
+        {f"{c}_share" for c in cue} | {p + ph for p in PHASE_FEATURES for ph in phases} | read | story
 
 
 def check_round(rnd: Round) -> None:
